@@ -1,0 +1,67 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '@ozvps/core';
+import { InsufficientFundsError } from '@ozvps/wallet';
+
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** Turns every error into `{ error: { code, message } }`; stacks go to the log, never to the client. */
+@Catch()
+export class GlobalExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.describe(exception);
+    if (status >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    res.status(status).json(body);
+  }
+
+  private describe(exception: unknown): [number, ErrorBody] {
+    if (exception instanceof DomainError) {
+      return [statusOf(exception), { error: { code: exception.code, message: exception.message } }];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const detail =
+        typeof response === 'object' && response !== null && 'message' in response
+          ? (response as { message: string | string[] }).message
+          : exception.message;
+      const message = Array.isArray(detail) ? detail.join('; ') : detail;
+      return [status, { error: { code: codeOf(status), message } }];
+    }
+    return [
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      { error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' } },
+    ];
+  }
+}
+
+function statusOf(error: DomainError): number {
+  if (error instanceof ValidationError) return HttpStatus.BAD_REQUEST;
+  if (error instanceof NotFoundError) return HttpStatus.NOT_FOUND;
+  if (error instanceof InsufficientFundsError) return HttpStatus.PAYMENT_REQUIRED;
+  if (error instanceof ConflictError) return HttpStatus.CONFLICT;
+  return HttpStatus.INTERNAL_SERVER_ERROR;
+}
+
+function codeOf(status: number): string {
+  const known: Record<number, string> = {
+    400: 'bad_request',
+    401: 'unauthenticated',
+    403: 'forbidden',
+    404: 'not_found',
+    405: 'method_not_allowed',
+    409: 'conflict',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+    429: 'rate_limited',
+    503: 'unavailable',
+  };
+  return known[status] ?? (status >= 500 ? 'internal_error' : 'request_failed');
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import { DomainError, loadConfig, logLevels, runMigrations } from '@ozvps/core';
+import { AppModule } from './app.module';
+import { readBuildInfo } from './build-info';
+import { GlobalExceptionFilter } from './global-exception.filter';
+import { serveWebApp } from './web-app';
+
+// Compiled layout: dist/apps/api/src/main.js, with dist/build-info.json and dist/web beside `apps`.
+const DIST = join(__dirname, '..', '..', '..');
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = new Logger('Panel');
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, readBuildInfo(join(DIST, 'build-info.json'))),
+    { rawBody: true, logger: logLevels(config), abortOnError: false },
+  );
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.useGlobalFilters(new GlobalExceptionFilter());
+  app.enableShutdownHooks();
+
+  const applied = await runMigrations(app.get(DataSource));
+  if (applied.length) logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+
+  if (!serveWebApp(app, join(DIST, 'web'))) logger.warn('No web build found in dist/web: serving the API only');
+  await app.listen(config.port, config.host);
+  logger.log(`OzVPS panel listening on http://${config.host}:${config.port} (APP_URL ${config.appUrl})`);
+}
+
+bootstrap().catch((err: unknown) => {
+  // Operator-facing failures (bad config, database not startable) are one clear message, no stack.
+  const message = err instanceof DomainError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`ozvps-panel failed to start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,148 @@
+import 'reflect-metadata';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  ValidationError as ClassValidationError,
+} from 'class-validator';
+import { parse as parseDotenv } from 'dotenv';
+import { ConfigError } from '../errors';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : value;
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : trimmed({ value });
+
+/** The environment as the panel understands it; built once at start and never read again. */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @Transform(trimmed)
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
+  APP_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(trimmed)
+  @IsString()
+  @Matches(/\S/, { message: 'must not be empty' })
+  OZVPS_DATA_DIR: string = './.data';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1024)
+  @Max(65535)
+  OZVPS_EMBEDDED_PG_PORT: number = 54329;
+
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Matches(/^[a-z]{3}$/, { message: 'must be a three-letter ISO currency code such as aud' })
+  WALLET_CURRENCY: string = 'aud';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of cents' })
+  @Min(1)
+  @Max(1_000_000_000_00)
+  WALLET_MAX_ADJUST_CENTS: number = 10_000_000;
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+/** Derived, typed configuration the rest of the code reads. */
+export interface AppConfig {
+  readonly nodeEnv: EnvironmentVariables['NODE_ENV'];
+  readonly port: number;
+  readonly host: string;
+  readonly appUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly embeddedPgPort: number;
+  readonly walletCurrency: string;
+  readonly walletMaxAdjustCents: number;
+  readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+}
+
+/** Injection token for AppConfig (an interface has no runtime value). */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+const SECRET_KEY = /SECRET|TOKEN|PASSWORD|KEY|DATABASE_URL/;
+
+/**
+ * Reads `.env` (or OZVPS_ENV_FILE) under the real environment, validates every value and
+ * returns the typed config. Throws ConfigError naming each bad variable; secret values are
+ * never echoed back.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
+  const fromFile = readEnvFile(env, cwd);
+  const raw: Record<string, string | undefined> = { ...fromFile, ...env };
+  const known = Object.keys(new EnvironmentVariables());
+  const picked: Record<string, string> = {};
+  for (const key of known) {
+    const value = raw[key];
+    // `KEY=` in .env means "not set", as operators expect from a template with blanks.
+    if (value !== undefined && value.trim() !== '') picked[key] = value;
+  }
+  const vars = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { whitelist: false, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${errors.map((e) => `  ${describe(e, picked)}`).join('\n')}`);
+  }
+  return Object.freeze({
+    nodeEnv: vars.NODE_ENV,
+    port: vars.PORT,
+    host: vars.HOST,
+    appUrl: (vars.APP_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: vars.DATABASE_URL,
+    dataDir: resolve(cwd, vars.OZVPS_DATA_DIR),
+    embeddedPgPort: vars.OZVPS_EMBEDDED_PG_PORT,
+    walletCurrency: vars.WALLET_CURRENCY,
+    walletMaxAdjustCents: vars.WALLET_MAX_ADJUST_CENTS,
+    logLevel: vars.LOG_LEVEL,
+  });
+}
+
+function readEnvFile(env: NodeJS.ProcessEnv, cwd: string): Record<string, string> {
+  const explicit = env.OZVPS_ENV_FILE?.trim();
+  const path = resolve(cwd, explicit || '.env');
+  if (!existsSync(path)) {
+    if (explicit) throw new ConfigError(`Invalid configuration:\n  OZVPS_ENV_FILE points to ${path}, which does not exist`);
+    return {};
+  }
+  try {
+    return parseDotenv(readFileSync(path));
+  } catch (err) {
+    throw new ConfigError(`Cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+function describe(error: ClassValidationError, raw: Record<string, string>): string {
+  const key = error.property;
+  const reasons = Object.values(error.constraints ?? {}).map((m) => m.replace(new RegExp(`^${key} `), ''));
+  const shown = SECRET_KEY.test(key) ? '' : ` (got "${String(raw[key]).slice(0, 60)}")`;
+  return `${key} ${reasons.join('; ')}${shown}`;
+}

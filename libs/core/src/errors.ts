@@ -1,0 +1,34 @@
+/**
+ * Base class for every error the domain raises on purpose. Each edge (HTTP filter, CLI handler)
+ * maps these by `code` and shows `message` to people; anything else is an unexpected failure.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'validation_failed';
+}
+
+export class NotFoundError extends DomainError {
+  readonly code: string = 'not_found';
+}
+
+export class ConflictError extends DomainError {
+  readonly code: string = 'conflict';
+}
+
+/** A configuration value is missing or malformed; the process must not start. */
+export class ConfigError extends DomainError {
+  readonly code = 'invalid_config';
+}
+
+/** The database could not be reached or started; carries an operator-facing explanation. */
+export class DatabaseStartupError extends DomainError {
+  readonly code = 'database_unavailable';
+}

@@ -1,0 +1,40 @@
+import { Check, Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
+import { BigIntIdentityPrimaryColumn } from '@ozvps/core';
+
+export const USER_ROLES = ['user', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+@Entity({ name: 'users' })
+@Check('users_role_check', `role IN ('user', 'admin')`)
+// Case-insensitive uniqueness lives in a functional index that TypeORM cannot describe.
+@Index('users_email_lower_key', { synchronize: false })
+export class User {
+  @BigIntIdentityPrimaryColumn('users_pkey')
+  id!: number;
+
+  @Column({ type: 'text' })
+  email!: string;
+
+  @Column({ type: 'text', default: '' })
+  name!: string;
+
+  @Column({ type: 'text', default: 'user' })
+  role!: UserRole;
+
+  @Index('users_auth0_sub_key', { unique: true })
+  @Column({ name: 'auth0_sub', type: 'text', nullable: true })
+  auth0Sub!: string | null;
+
+  @Index('users_stripe_customer_id_key', { unique: true })
+  @Column({ name: 'stripe_customer_id', type: 'text', nullable: true })
+  stripeCustomerId!: string | null;
+
+  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  passwordHash!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

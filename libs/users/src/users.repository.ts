@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { EmailTakenError } from './errors';
+import { User, UserRole } from './user.entity';
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: UserRole;
+  passwordHash?: string | null;
+  auth0Sub?: string | null;
+}
+
+/** The only code that speaks TypeORM for the `users` table. */
+@Injectable()
+export class UsersRepository {
+  private readonly repo: Repository<User>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(User);
+  }
+
+  findById(id: number, em?: EntityManager): Promise<User | null> {
+    return this.using(em).findOneBy({ id });
+  }
+
+  findByEmail(email: string, em?: EntityManager): Promise<User | null> {
+    return this.using(em)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email })
+      .getOne();
+  }
+
+  async insert(user: NewUser, em?: EntityManager): Promise<User> {
+    try {
+      return await this.using(em).save(this.using(em).create(user));
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { constraint?: string }).constraint === 'users_email_lower_key') {
+        throw new EmailTakenError(user.email);
+      }
+      throw err;
+    }
+  }
+
+  list(limit: number, afterId?: number): Promise<User[]> {
+    const qb = this.repo.createQueryBuilder('u').orderBy('u.id', 'ASC').limit(limit);
+    if (afterId !== undefined) qb.where('u.id > :afterId', { afterId });
+    return qb.getMany();
+  }
+
+  private using(em?: EntityManager): Repository<User> {
+    return em ? em.getRepository(User) : this.repo;
+  }
+}

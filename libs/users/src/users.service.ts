@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ValidationError } from '@ozvps/core';
+import { UserNotFoundError } from './errors';
+import { User, USER_ROLES, UserRole } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+export interface CreateUserInput {
+  email: string;
+  name?: string;
+  role?: UserRole;
+  passwordHash?: string | null;
+  auth0Sub?: string | null;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_EMAIL = 254;
+const MAX_NAME = 200;
+
+@Injectable()
+export class UsersService {
+  constructor(private readonly users: UsersRepository) {}
+
+  /** Finds a user by numeric id or email; the CLI and admin screens accept either. */
+  async findByReference(reference: string, em?: EntityManager): Promise<User> {
+    const ref = reference.trim();
+    let user: User | null = null;
+    if (/^[1-9][0-9]{0,15}$/.test(ref)) user = await this.users.findById(Number(ref), em);
+    else if (ref.includes('@')) user = await this.users.findByEmail(ref, em);
+    else throw new ValidationError(`"${ref.slice(0, 60)}" is neither a user id nor an email address`);
+    if (!user) throw new UserNotFoundError(/^[0-9]+$/.test(ref) ? Number(ref) : ref);
+    return user;
+  }
+
+  /** Finds a user by id or throws UserNotFoundError. */
+  async getById(id: number, em?: EntityManager): Promise<User> {
+    const user = await this.users.findById(id, em);
+    if (!user) throw new UserNotFoundError(id);
+    return user;
+  }
+
+  /** Creates a user; the email is stored lower-cased and must be unused in any letter case. */
+  create(input: CreateUserInput, em?: EntityManager): Promise<User> {
+    const email = normaliseEmail(input.email);
+    const name = (input.name ?? '').trim();
+    if (name.length > MAX_NAME) throw new ValidationError(`name must be at most ${MAX_NAME} characters`);
+    const role = input.role ?? 'user';
+    if (!USER_ROLES.includes(role)) throw new ValidationError(`role must be one of ${USER_ROLES.join(', ')}`);
+    return this.users.insert({ email, name, role, passwordHash: input.passwordHash ?? null, auth0Sub: input.auth0Sub ?? null }, em);
+  }
+
+  /** Users in id order, keyset-paginated. */
+  list(limit = 100, afterId?: number): Promise<User[]> {
+    return this.users.list(limit, afterId);
+  }
+}
+
+export function normaliseEmail(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  if (email.length > MAX_EMAIL || !EMAIL.test(email)) {
+    throw new ValidationError(`"${raw.slice(0, 80)}" is not a valid email address`);
+  }
+  return email;
+}

@@ -1,0 +1,29 @@
+import { ConflictError, DomainError } from '@ozvps/core';
+
+export class InsufficientFundsError extends DomainError {
+  readonly code = 'insufficient_funds';
+
+  constructor(
+    readonly balanceCents: number,
+    readonly requestedCents: number,
+  ) {
+    super(`Insufficient funds: the balance is ${balanceCents} cents, ${requestedCents} cents were requested`);
+  }
+}
+
+export class CurrencyMismatchError extends ConflictError {
+  override readonly code = 'currency_mismatch';
+
+  constructor(walletCurrency: string, configured: string) {
+    super(`The wallet is kept in ${walletCurrency.toUpperCase()} but the panel is configured for ${configured.toUpperCase()} (WALLET_CURRENCY)`);
+  }
+}
+
+/** The Stripe event was already applied to a wallet; the caller treats this as success. */
+export class DuplicateStripeEventError extends ConflictError {
+  override readonly code = 'duplicate_event';
+
+  constructor(readonly stripeEventId: string) {
+    super(`Stripe event ${stripeEventId} has already been applied`);
+  }
+}

@@ -1,0 +1,138 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ABSOLUTE_MAX_CENTS, APP_CONFIG, AppConfig, assertPositiveCents, ValidationError } from '@ozvps/core';
+import { UsersService } from '@ozvps/users';
+import { CurrencyMismatchError, DuplicateStripeEventError, InsufficientFundsError } from './errors';
+import { TransactionType, WalletTransaction } from './wallet.entity';
+import { isUniqueViolation, WalletDrift, WalletRepository } from './wallet.repository';
+
+export const CREDIT_TYPES = ['topup', 'bonus', 'admin_credit', 'server_refund', 'dispute_reinstated'] as const;
+export const DEBIT_TYPES = ['admin_debit', 'server_charge', 'stripe_refund', 'dispute_withdrawn'] as const;
+/** Debits that Stripe imposes (the money already left): they may take a balance below zero. */
+const MAY_GO_NEGATIVE: readonly TransactionType[] = ['stripe_refund', 'dispute_withdrawn'];
+
+export interface BalanceChange {
+  userId: number;
+  amountCents: number;
+  actor: string;
+  reason: string;
+  stripeEventId?: string;
+  stripeCheckoutSessionId?: string;
+  stripePaymentIntentId?: string;
+}
+
+export interface CreditInput extends BalanceChange {
+  type: (typeof CREDIT_TYPES)[number];
+}
+
+export interface DebitInput extends BalanceChange {
+  type: (typeof DEBIT_TYPES)[number];
+}
+
+export interface WalletBalance {
+  userId: number;
+  balanceCents: number;
+  currency: string;
+}
+
+export interface VerifyReport {
+  walletsChecked: number;
+  ok: boolean;
+  drifted: WalletDrift[];
+}
+
+const MAX_REASON = 500;
+const MAX_HISTORY_PAGE = 500;
+
+/** The only code that changes a balance. Every change is one ledger row in the same transaction. */
+@Injectable()
+export class WalletService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly wallets: WalletRepository,
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Adds money to a wallet. Pass `em` to join a caller's transaction. */
+  credit(input: CreditInput, em?: EntityManager): Promise<WalletTransaction> {
+    return this.change(input, +1, em);
+  }
+
+  /** Takes money from a wallet; InsufficientFundsError (nothing written) when the balance is short. */
+  debit(input: DebitInput, em?: EntityManager): Promise<WalletTransaction> {
+    return this.change(input, -1, em);
+  }
+
+  /** The user's balance; a user who never had a wallet has 0 in the configured currency. */
+  async balance(userId: number): Promise<WalletBalance> {
+    await this.users.getById(userId);
+    const wallet = await this.wallets.findByUserId(userId);
+    return { userId, balanceCents: wallet?.balanceCents ?? 0, currency: wallet?.currency ?? this.config.walletCurrency };
+  }
+
+  /** Ledger rows newest first, `limit` per page; pass the last id seen as `beforeId` for the next page. */
+  async history(userId: number, options: { limit?: number; beforeId?: number } = {}): Promise<WalletTransaction[]> {
+    const limit = options.limit ?? 50;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
+      throw new ValidationError(`limit must be a whole number from 1 to ${MAX_HISTORY_PAGE}`);
+    }
+    await this.users.getById(userId);
+    const wallet = await this.wallets.findByUserId(userId);
+    return wallet ? this.wallets.history(wallet.id, limit, options.beforeId) : [];
+  }
+
+  /** Checks, for every wallet, that balance = sum of its rows = its newest row's balance_after. */
+  async verify(): Promise<VerifyReport> {
+    const { checked, drifted } = await this.wallets.drift();
+    return { walletsChecked: checked, ok: drifted.length === 0, drifted };
+  }
+
+  private async change(input: CreditInput | DebitInput, sign: 1 | -1, outer?: EntityManager): Promise<WalletTransaction> {
+    const amount = assertPositiveCents(input.amountCents, ABSOLUTE_MAX_CENTS);
+    const reason = input.reason?.trim() ?? '';
+    if (!reason) throw new ValidationError('a reason is required for every balance change');
+    if (reason.length > MAX_REASON) throw new ValidationError(`reason must be at most ${MAX_REASON} characters`);
+    if (!input.actor?.trim()) throw new ValidationError('an actor is required for every balance change');
+    const allowed: readonly string[] = sign > 0 ? CREDIT_TYPES : DEBIT_TYPES;
+    if (!allowed.includes(input.type)) throw new ValidationError(`${input.type} is not a ${sign > 0 ? 'credit' : 'debit'} type`);
+
+    const run = async (em: EntityManager) => {
+      await this.users.getById(input.userId, em);
+      await this.wallets.ensureWallet(em, input.userId, this.config.walletCurrency);
+      const updated =
+        sign > 0
+          ? await this.wallets.addToBalance(em, input.userId, amount)
+          : MAY_GO_NEGATIVE.includes(input.type)
+            ? await this.wallets.addToBalance(em, input.userId, -amount)
+            : await this.wallets.subtractIfCovered(em, input.userId, amount);
+      if (!updated) {
+        const wallet = await this.wallets.findByUserId(input.userId, em);
+        throw new InsufficientFundsError(wallet?.balanceCents ?? 0, amount);
+      }
+      if (updated.currency !== this.config.walletCurrency) {
+        throw new CurrencyMismatchError(updated.currency, this.config.walletCurrency);
+      }
+      return this.wallets.insertLedgerRow(em, {
+        walletId: updated.id,
+        type: input.type,
+        amountCents: sign * amount,
+        balanceAfterCents: updated.balanceCents,
+        actor: input.actor.trim(),
+        reason,
+        stripeEventId: input.stripeEventId ?? null,
+        stripeCheckoutSessionId: input.stripeCheckoutSessionId ?? null,
+        stripePaymentIntentId: input.stripePaymentIntentId ?? null,
+      });
+    };
+
+    try {
+      return await (outer ? run(outer) : this.dataSource.transaction(run));
+    } catch (err) {
+      if (input.stripeEventId && isUniqueViolation(err, 'wallet_transactions_stripe_event_id_key')) {
+        throw new DuplicateStripeEventError(input.stripeEventId);
+      }
+      throw err;
+    }
+  }
+}
