@@ -32,9 +32,9 @@ export function assertPositiveCents(value: unknown, maxCents = ABSOLUTE_MAX_CENT
   return value;
 }
 
-/** Formats cents for people: 123456 in aud -> "A$1,234.56". */
+/** Formats cents for people: 123456 in aud -> "A$1,234.56" (en-US spells AUD as A$, en-AU as a bare $). */
 export function formatCents(cents: number, currency: string): string {
-  const amount = new Intl.NumberFormat('en-AU', {
+  const amount = new Intl.NumberFormat('en-US', {
     style: 'currency',
     currency: currency.toUpperCase(),
     currencyDisplay: 'symbol',

@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { SCHEMA } from '@ozvps/migrations';
+import { UsersModule } from '@ozvps/users';
+import { WalletModule } from '@ozvps/wallet';
+import { DbCommand, DbMigrateCommand, DbStatusCommand } from './db.command';
+import { UsersCommand, UsersCreateCommand, UsersListCommand, UsersShowCommand } from './users.command';
+import {
+  WalletAddCommand,
+  WalletCommand,
+  WalletDeductCommand,
+  WalletHistoryCommand,
+  WalletShowCommand,
+  WalletVerifyCommand,
+} from './wallet.command';
+
+/** The same lib modules as the API, with commands instead of controllers; no HTTP, no schedulers. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [CoreConfigModule.forRoot(config), DatabaseModule.forRoot(SCHEMA), UsersModule, WalletModule],
+      providers: [
+        UsersCommand,
+        UsersListCommand,
+        UsersShowCommand,
+        UsersCreateCommand,
+        WalletCommand,
+        WalletShowCommand,
+        WalletAddCommand,
+        WalletDeductCommand,
+        WalletHistoryCommand,
+        WalletVerifyCommand,
+        DbCommand,
+        DbMigrateCommand,
+        DbStatusCommand,
+      ],
+    };
+  }
+}

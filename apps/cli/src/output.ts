@@ -1,0 +1,60 @@
+import { currentOsUser } from '@ozvps/core';
+
+/** Writes machine output: one JSON document on stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Aligned columns for people; numbers right-aligned. */
+export function printTable(rows: Record<string, string | number | null>[], columns: string[]): void {
+  if (rows.length === 0) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const text = (v: string | number | null) => (v === null ? '-' : String(v));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c] ?? null).length)));
+  const line = (cells: (string | number | null)[]) =>
+    cells
+      .map((v, i) => (typeof v === 'number' ? text(v).padStart(widths[i]!) : text(v).padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write([line(columns.map((c) => c.toUpperCase())), ...rows.map((r) => line(columns.map((c) => r[c] ?? null)))].join('\n') + '\n');
+}
+
+/** `key: value` lines, keys aligned. */
+export function printFields(fields: [string, string | number | null][]): void {
+  const width = Math.max(...fields.map(([k]) => k.length));
+  process.stdout.write(fields.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${v === null ? '-' : v}`).join('\n') + '\n');
+}
+
+export interface AuditEntry {
+  action: string;
+  user: string;
+  amountCents?: number;
+  balanceCents?: number;
+  currency?: string;
+  extra?: string;
+}
+
+/**
+ * One audit line per change: time, actor, action, user, amount, new balance. It goes to stdout,
+ * or to stderr under --json so that stdout stays one parseable document.
+ */
+export function printAudit(entry: AuditEntry, json: boolean): void {
+  const parts = [
+    `audit ${new Date().toISOString()}`,
+    `actor=${auditActor()}`,
+    `action=${entry.action}`,
+    `user=${entry.user}`,
+  ];
+  if (entry.amountCents !== undefined) parts.push(`amount_cents=${entry.amountCents}`);
+  if (entry.balanceCents !== undefined) parts.push(`balance_cents=${entry.balanceCents}`);
+  if (entry.currency) parts.push(`currency=${entry.currency}`);
+  if (entry.extra) parts.push(entry.extra);
+  (json ? process.stderr : process.stdout).write(parts.join(' ') + '\n');
+}
+
+/** The ledger's actor for changes made at the shell. */
+export function auditActor(): string {
+  return `cli:${currentOsUser()}`;
+}
