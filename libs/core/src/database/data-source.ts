@@ -11,7 +11,8 @@ export function createDataSource(url: string, options: DatabaseModuleOptions): D
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Failed queries surface as errors to the caller; logging them here would print parameters (hashes, emails).
+    logging: false,
     extra: { max: 10, connectionTimeoutMillis: 10_000, application_name: 'ozvps-panel' },
   });
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { access, chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DatabaseStartupError } from '../errors';
 
 export interface EmbeddedDatabase {
@@ -65,6 +65,8 @@ export async function openEmbeddedPostgres(dataDir: string, port: number, log: (
     }
   }
 
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot) await assertReachableByPostgresUser(dataDir);
   await assertPortFree(port);
   if (!credentials) {
     credentials = { user: 'ozvps', password: randomBytes(24).toString('base64url'), database: 'ozvps' };
@@ -85,7 +87,6 @@ export async function openEmbeddedPostgres(dataDir: string, port: number, log: (
   const { default: EmbeddedPostgres } = (await import(specifier)) as {
     default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
   };
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -140,6 +141,26 @@ async function ensureWritableDir(dir: string): Promise<void> {
       `The data directory ${dir} (OZVPS_DATA_DIR) cannot be created or written: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. ` +
         `Point OZVPS_DATA_DIR at a writable directory, or set DATABASE_URL to use an external PostgreSQL.`,
     );
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to walk down to the
+ * data directory. The data directory itself is ours to open up (its secrets file stays 0600);
+ * a closed parent directory is the operator's call, so it is reported, not changed.
+ */
+async function assertReachableByPostgresUser(dataDir: string): Promise<void> {
+  const own = await stat(dataDir);
+  if ((own.mode & 0o011) !== 0o011) await chmod(dataDir, (own.mode & 0o7777) | 0o011);
+  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) {
+      throw new DatabaseStartupError(
+        `The embedded PostgreSQL runs as the "postgres" user (PostgreSQL refuses to run as root), which cannot enter ${dir} ` +
+          `(mode ${(mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\`, choose an OZVPS_DATA_DIR outside it, or set DATABASE_URL.`,
+      );
+    }
+    if (dir === dirname(dir)) return;
   }
 }
 

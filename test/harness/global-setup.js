@@ -1,0 +1,60 @@
+// Starts one real PostgreSQL for the whole run (embedded, unless TEST_DATABASE_URL is given) and
+// prepares a migrated template database that every test file clones in a few milliseconds.
+const { chmodSync, mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { createServer } = require('node:net');
+const { Client } = require('pg');
+
+const DIST_CORE = join(__dirname, '..', '..', 'dist', 'libs', 'core', 'src', 'index.js');
+const DIST_MIGRATIONS = join(__dirname, '..', '..', 'dist', 'migrations', 'index.js');
+const TEMPLATE = 'ozvps_test_template';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+module.exports = async function globalSetup() {
+  let core;
+  try {
+    core = require(DIST_CORE);
+  } catch {
+    throw new Error('The tests drive the built panel: run `npm run build:server` first (`npm test` does).');
+  }
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ozvps-test-pg-'));
+    chmodSync(dataDir, 0o755); // mkdtemp makes it 0700; the postgres user (when we are root) must enter it
+    const db = await core.openEmbeddedPostgres(dataDir, await freePort(), () => undefined);
+    globalThis.__OZVPS_TEST_DB__ = db;
+    adminUrl = db.url;
+  }
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE}`);
+  await client.query(`CREATE DATABASE ${TEMPLATE}`);
+  await client.end();
+
+  const { SCHEMA } = require(DIST_MIGRATIONS);
+  const templateUrl = withDatabase(adminUrl, TEMPLATE);
+  const ds = core.createDataSource(templateUrl, SCHEMA);
+  await ds.initialize();
+  await core.runMigrations(ds);
+  await ds.destroy();
+
+  process.env.OZVPS_TEST_ADMIN_URL = adminUrl;
+  process.env.OZVPS_TEST_TEMPLATE = TEMPLATE;
+};
+
+function withDatabase(url, database) {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

@@ -1,0 +1,4 @@
+module.exports = async function globalTeardown() {
+  const db = globalThis.__OZVPS_TEST_DB__;
+  if (db) await db.stop();
+};
