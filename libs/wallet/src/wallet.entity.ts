@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToOne, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
 import { BigIntIdentityPrimaryColumn, bigintToNumber } from '@ozvps/core';
 import { User } from '@ozvps/users';
 
@@ -25,7 +25,8 @@ export class Wallet {
   @Column({ name: 'user_id', type: 'bigint', transformer: bigintToNumber })
   userId!: number;
 
-  @OneToOne(() => User, { onDelete: 'RESTRICT' })
+  // ManyToOne, not OneToOne: one wallet per user is the unique index above; OneToOne would add a second.
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'wallets_user_id_fkey' })
   user?: User;
 
