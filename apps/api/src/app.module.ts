@@ -3,7 +3,7 @@ import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
-import { BUILD_INFO, BuildInfo } from './build-info';
+import { BUILD_INFO, BuildInfo } from '@ozvps/core';
 import { SystemController } from './system.controller';
 
 @Module({})

@@ -4,9 +4,9 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { DomainError, loadConfig, logLevels, runMigrations } from '@ozvps/core';
+import { DomainError, loadConfig, logLevels, readBuildInfo, runMigrations } from '@ozvps/core';
 import { AppModule } from './app.module';
-import { readBuildInfo } from './build-info';
+
 import { GlobalExceptionFilter } from './global-exception.filter';
 import { serveWebApp } from './web-app';
 

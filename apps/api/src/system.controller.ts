@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { BUILD_INFO, BuildInfo } from './build-info';
+import { BUILD_INFO, BuildInfo } from '@ozvps/core';
 
 @Controller('api')
 export class SystemController {

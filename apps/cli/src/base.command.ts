@@ -20,7 +20,8 @@ export abstract class GroupCommand extends CommandRunner {
     return super.setCommand(command);
   }
 
-  async run(): Promise<void> {
+  async run(params: string[]): Promise<void> {
+    if (params.length > 0) throw new UsageError(`unknown command "${this.command.name()} ${params[0]}" (see ozvpsctl ${this.command.name()} --help)`);
     this.command.help();
   }
 }

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { ConsoleLogger, LogLevel } from '@nestjs/common';
+import { join } from 'node:path';
 import type { CommanderError } from 'commander';
-import { CommandFactory } from 'nest-commander';
-import { loadConfig } from '@ozvps/core';
+import { CommandFactory, CommandRunnerService } from 'nest-commander';
+import { loadConfig, readBuildInfo } from '@ozvps/core';
 import { describeFailure, EXIT_FAILURE, ParseAborted } from './cli-errors';
 import { CliModule } from './cli.module';
 
@@ -22,9 +23,11 @@ function fail(err: unknown): void {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  await CommandFactory.run(CliModule.forRoot(config), {
+  const build = readBuildInfo(join(__dirname, '..', '..', '..', 'build-info.json'));
+  const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(config), {
     logger: new StderrLogger('ozvpsctl', { logLevels: ['fatal', 'error', 'warn'] }),
     abortOnError: false,
+    version: `${build.version} (${build.commit})`,
     errorHandler: (err: Error) => {
       // Reached for the root command's parse errors; subcommands route through base.command.ts.
       process.exitCode = (err as CommanderError).exitCode === 0 ? 0 : 2;
@@ -32,6 +35,12 @@ async function main(): Promise<void> {
     },
     serviceErrorHandler: fail,
   });
+  try {
+    // Commander names the program after argv[1]: help and errors say `ozvpsctl`, whichever file started it.
+    await app.get(CommandRunnerService).run([process.argv[0]!, 'ozvpsctl', ...process.argv.slice(2)]);
+  } finally {
+    await app.close(); // closes the database, and stops an embedded PostgreSQL this command started
+  }
 }
 
 main()

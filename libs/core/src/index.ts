@@ -8,3 +8,4 @@ export * from './database/data-source';
 export * from './database/embedded-postgres';
 export * from './database/migrate';
 export * from './logging';
+export * from './build-info';
