@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { DomainError, loadConfig, logLevels, readBuildInfo, runMigrations } from '@ozvps/core';
+import { DomainError, loadConfig, logLevels, PanelLogger, readBuildInfo, runMigrations } from '@ozvps/core';
 import { AppModule } from './app.module';
 
 import { GlobalExceptionFilter } from './global-exception.filter';
@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Panel');
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, readBuildInfo(join(DIST, 'build-info.json'))),
-    { rawBody: true, logger: logLevels(config), abortOnError: false },
+    { rawBody: true, logger: new PanelLogger('Panel', { logLevels: logLevels(config) }), abortOnError: false },
   );
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

@@ -1,18 +1,10 @@
 import 'reflect-metadata';
-import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { join } from 'node:path';
 import type { CommanderError } from 'commander';
 import { CommandFactory, CommandRunnerService } from 'nest-commander';
-import { loadConfig, readBuildInfo } from '@ozvps/core';
+import { loadConfig, PanelLogger, readBuildInfo } from '@ozvps/core';
 import { describeFailure, EXIT_FAILURE, ParseAborted } from './cli-errors';
 import { CliModule } from './cli.module';
-
-/** Nest's own messages go to stderr and only when they matter: stdout belongs to the command. */
-class StderrLogger extends ConsoleLogger {
-  protected override printMessages(messages: unknown[], context = '', logLevel: LogLevel = 'log'): void {
-    super.printMessages(messages, context, logLevel, 'stderr');
-  }
-}
 
 function fail(err: unknown): void {
   if (err instanceof ParseAborted) return; // commander already printed its message; the code is set
@@ -25,7 +17,8 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const build = readBuildInfo(join(__dirname, '..', '..', '..', 'build-info.json'));
   const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(config), {
-    logger: new StderrLogger('ozvpsctl', { logLevels: ['fatal', 'error', 'warn'] }),
+    // Nest's own messages go to stderr and only when they matter: stdout belongs to the command.
+    logger: new PanelLogger('ozvpsctl', { logLevels: ['fatal', 'error', 'warn'] }, 'stderr'),
     abortOnError: false,
     version: `${build.version} (${build.commit})`,
     errorHandler: (err: Error) => {

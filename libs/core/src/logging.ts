@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { LogLevel } from '@nestjs/common';
+import { ConsoleLogger, ConsoleLoggerOptions, LogLevel } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
 
 const ORDER: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -17,5 +17,29 @@ export function currentOsUser(): string {
     return userInfo().username;
   } catch {
     return `uid:${process.getuid?.() ?? 'unknown'}`;
+  }
+}
+
+/**
+ * Nest's logger, minus the stack trace Nest prints when start-up fails: main.ts reports those
+ * failures itself, in one line an operator can act on. `stream: 'stderr'` keeps stdout for
+ * command output (the CLI).
+ */
+export class PanelLogger extends ConsoleLogger {
+  constructor(
+    context: string,
+    options: ConsoleLoggerOptions,
+    private readonly stream: 'stdout' | 'stderr' = 'stdout',
+  ) {
+    super(context, options);
+  }
+
+  override error(message: unknown, ...rest: unknown[]): void {
+    if (rest[rest.length - 1] === 'ExceptionHandler') return;
+    super.error(message, ...rest);
+  }
+
+  protected override printMessages(messages: unknown[], context = '', logLevel: LogLevel = 'log', writeStreamType?: 'stdout' | 'stderr'): void {
+    super.printMessages(messages, context, logLevel, this.stream === 'stderr' ? 'stderr' : writeStreamType);
   }
 }

@@ -142,7 +142,9 @@ function readEnvFile(env: NodeJS.ProcessEnv, cwd: string): Record<string, string
 
 function describe(error: ClassValidationError, raw: Record<string, string>): string {
   const key = error.property;
+  // Decorators apply bottom-up, so the first declared check (the most basic: "a whole number") is last.
   const reasons = Object.values(error.constraints ?? {}).map((m) => m.replace(new RegExp(`^${key} `), ''));
+  const reason = reasons[reasons.length - 1] ?? 'is invalid';
   const shown = SECRET_KEY.test(key) ? '' : ` (got "${String(raw[key]).slice(0, 60)}")`;
-  return `${key} ${reasons.join('; ')}${shown}`;
+  return `${key} ${reason}${shown}`;
 }
