@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../errors';
+import { loadConfig } from './app-config';
+
+const NO_FILE = { OZVPS_ENV_FILE: '/dev/null' };
+
+describe('loadConfig', () => {
+  it('runs with no environment at all on safe defaults', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const config = loadConfig({}, cwd);
+    expect(config).toEqual({
+      nodeEnv: 'development',
+      port: 3000,
+      host: '0.0.0.0',
+      appUrl: 'http://localhost:3000',
+      databaseUrl: undefined,
+      dataDir: join(cwd, '.data'),
+      embeddedPgPort: 54329,
+      walletCurrency: 'aud',
+      walletMaxAdjustCents: 10_000_000,
+      logLevel: 'log',
+    });
+  });
+
+  it('reads .env from the working directory; the real environment wins; blank means unset', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(cwd, '.env'), '# comment\nPORT=4000\nWALLET_CURRENCY=NZD\nAPP_URL=https://panel.example.com/\nDATABASE_URL=\n');
+    const config = loadConfig({ PORT: '5000' }, cwd);
+    expect(config.port).toBe(5000);
+    expect(config.walletCurrency).toBe('nzd');
+    expect(config.appUrl).toBe('https://panel.example.com');
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ ...NO_FILE, PORT: '0', WALLET_CURRENCY: 'dollars', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^Invalid configuration:/);
+    expect(message).toMatch(/PORT must not be less than 1 \(got "0"\)/);
+    expect(message).toMatch(/WALLET_CURRENCY must be a three-letter ISO currency code/);
+    expect(message).toMatch(/LOG_LEVEL must be one of the following values/);
+  });
+
+  it('never echoes the value of a secret-bearing variable', () => {
+    expect(() => loadConfig({ ...NO_FILE, DATABASE_URL: 'mysql://root:hunter2@db/x' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
+  });
+
+  it('fails clearly when OZVPS_ENV_FILE points nowhere', () => {
+    expect(() => loadConfig({ OZVPS_ENV_FILE: '/nonexistent/ozvps.env' })).toThrow(/OZVPS_ENV_FILE points to \/nonexistent\/ozvps.env/);
+  });
+});
