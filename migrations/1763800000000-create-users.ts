@@ -20,10 +20,14 @@ export class CreateUsers1763800000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE UNIQUE INDEX IF NOT EXISTS users_email_lower_key ON users (lower(email))`);
     await q.query(`CREATE UNIQUE INDEX IF NOT EXISTS users_auth0_sub_key ON users (auth0_sub)`);
-    await q.query(`CREATE UNIQUE INDEX IF NOT EXISTS users_stripe_customer_id_key ON users (stripe_customer_id)`);
+    await q.query(
+      `CREATE UNIQUE INDEX IF NOT EXISTS users_stripe_customer_id_key ON users (stripe_customer_id)`,
+    );
   }
 
   async down(): Promise<void> {
-    throw new Error('Migrations are forward-only: restore the pg_dump backup taken before upgrading instead.');
+    throw new Error(
+      'Migrations are forward-only: restore the pg_dump backup taken before upgrading instead.',
+    );
   }
 }

@@ -64,6 +64,8 @@ export class CreateWalletLedger1763800000001 implements MigrationInterface {
   }
 
   async down(): Promise<void> {
-    throw new Error('Migrations are forward-only: restore the pg_dump backup taken before upgrading instead.');
+    throw new Error(
+      'Migrations are forward-only: restore the pg_dump backup taken before upgrading instead.',
+    );
   }
 }

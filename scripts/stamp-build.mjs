@@ -7,7 +7,11 @@ const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
 function git(...args) {
   try {
-    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return '';
   }
@@ -15,7 +19,11 @@ function git(...args) {
 
 // The installer builds from a tarball without .git and passes the commit it fetched.
 let commit = process.env.OZVPS_BUILD_COMMIT || git('rev-parse', 'HEAD') || 'unknown';
-if (commit !== 'unknown' && !process.env.OZVPS_BUILD_COMMIT && git('status', '--porcelain', '--untracked-files=no')) {
+if (
+  commit !== 'unknown' &&
+  !process.env.OZVPS_BUILD_COMMIT &&
+  git('status', '--porcelain', '--untracked-files=no')
+) {
   commit += '-dirty';
 }
 const info = { version: pkg.version, commit, builtAt: new Date().toISOString() };

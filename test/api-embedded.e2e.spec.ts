@@ -1,5 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +31,11 @@ function freshDir(): string {
 }
 
 /** Starts the built API in `cwd` and resolves once /api/health answers 200. */
-async function startApi(cwd: string, env: NodeJS.ProcessEnv, port: number): Promise<{ child: ChildProcess; output: () => string }> {
+async function startApi(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  port: number,
+): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, [API_MAIN], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
@@ -31,7 +43,10 @@ async function startApi(cwd: string, env: NodeJS.ProcessEnv, port: number): Prom
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${output}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { child, output: () => output };
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -64,19 +79,28 @@ describe('the API on its embedded PostgreSQL', () => {
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
 
-      const version = await (await fetch('http://127.0.0.1:3000/api/version')).json();
-      const stamp = JSON.parse(readFileSync(join(API_MAIN, '..', '..', '..', '..', 'build-info.json'), 'utf8'));
+      const version = (await (await fetch('http://127.0.0.1:3000/api/version')).json()) as { commit: string };
+      const stamp = JSON.parse(
+        readFileSync(join(API_MAIN, '..', '..', '..', '..', 'build-info.json'), 'utf8'),
+      );
       expect(version).toEqual(stamp);
       expect(version.commit).toMatch(/^[0-9a-f]{40}(-dirty)?$|^unknown$/);
 
       const missing = await fetch('http://127.0.0.1:3000/api/no-such-thing');
       expect(missing.status).toBe(404);
-      expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'Cannot GET /api/no-such-thing' } });
+      expect(await missing.json()).toEqual({
+        error: { code: 'not_found', message: 'Cannot GET /api/no-such-thing' },
+      });
 
       // The CLI, run from the same directory, joins the API's embedded PostgreSQL.
       const created = await runNode(CLI_MAIN, ['users', 'create', 'shared@example.test', '--json'], {}, cwd);
       expect(created.code).toBe(0);
-      const credited = await runNode(CLI_MAIN, ['wallet', 'add', 'shared@example.test', '700', '--reason', 'e2e'], {}, cwd);
+      const credited = await runNode(
+        CLI_MAIN,
+        ['wallet', 'add', 'shared@example.test', '700', '--reason', 'e2e'],
+        {},
+        cwd,
+      );
       expect(credited.code).toBe(0);
       expect(output()).not.toMatch(/password|ozvps:[^@\s]+@/i); // no credentials in the logs
 
@@ -99,9 +123,16 @@ describe('the API on its embedded PostgreSQL', () => {
     const port = await freePort();
     const blocker: Server = createServer().listen(port, '127.0.0.1');
     try {
-      const r = await runNode(API_MAIN, [], { OZVPS_EMBEDDED_PG_PORT: String(port), PORT: String(await freePort()) }, cwd);
+      const r = await runNode(
+        API_MAIN,
+        [],
+        { OZVPS_EMBEDDED_PG_PORT: String(port), PORT: String(await freePort()) },
+        cwd,
+      );
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`Port ${port} on 127.0.0.1, which the embedded PostgreSQL uses, is already in use`);
+      expect(r.stderr).toContain(
+        `Port ${port} on 127.0.0.1, which the embedded PostgreSQL uses, is already in use`,
+      );
       expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       blocker.close();
@@ -112,14 +143,24 @@ describe('the API on its embedded PostgreSQL', () => {
     const cwd = freshDir();
     mkdirSync(join(cwd, '.data', 'pg'), { recursive: true });
     writeFileSync(join(cwd, '.data', 'pg', 'precious.txt'), 'keep me');
-    const r = await runNode(API_MAIN, [], { OZVPS_EMBEDDED_PG_PORT: String(await freePort()), PORT: String(await freePort()) }, cwd);
+    const r = await runNode(
+      API_MAIN,
+      [],
+      { OZVPS_EMBEDDED_PG_PORT: String(await freePort()), PORT: String(await freePort()) },
+      cwd,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/holds no PostgreSQL cluster \(no PG_VERSION\).*Nothing was deleted/);
     expect(readFileSync(join(cwd, '.data', 'pg', 'precious.txt'), 'utf8')).toBe('keep me');
 
     // A cluster whose set-up never finished (no credentials recorded) is refused as well.
     writeFileSync(join(cwd, '.data', 'pg', 'PG_VERSION'), '18\n');
-    const r2 = await runNode(API_MAIN, [], { OZVPS_EMBEDDED_PG_PORT: String(await freePort()), PORT: String(await freePort()) }, cwd);
+    const r2 = await runNode(
+      API_MAIN,
+      [],
+      { OZVPS_EMBEDDED_PG_PORT: String(await freePort()), PORT: String(await freePort()) },
+      cwd,
+    );
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(/looks half-initialised.*Nothing was deleted/);
   });
@@ -129,7 +170,9 @@ describe('the API on its embedded PostgreSQL', () => {
     writeFileSync(join(cwd, 'a-file'), '');
     const r = await runNode(API_MAIN, [], { OZVPS_DATA_DIR: join(cwd, 'a-file', 'data') }, cwd);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/The data directory .*a-file\/data \(OZVPS_DATA_DIR\) cannot be created or written: ENOTDIR/);
+    expect(r.stderr).toMatch(
+      /The data directory .*a-file\/data \(OZVPS_DATA_DIR\) cannot be created or written: ENOTDIR/,
+    );
   });
 
   it.each([

@@ -21,7 +21,15 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
     db = await createTestDatabase();
     ds = await openDataSource(db.url);
     cli = (...args) => ozvpsctl(db.url, args);
-    const created = await cli('users', 'create', 'Ann@Example.test', '--name', 'Ann Admin', '--admin', '--json');
+    const created = await cli(
+      'users',
+      'create',
+      'Ann@Example.test',
+      '--name',
+      'Ann Admin',
+      '--admin',
+      '--json',
+    );
     expect(created.code).toBe(0);
     annId = JSON.parse(created.stdout).id;
   });
@@ -36,10 +44,24 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       const r = await cli('users', 'create', 'bob@example.test', '--json');
       expect(r.code).toBe(0);
       const json = JSON.parse(r.stdout);
-      expect(Object.keys(json).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'role', 'stripeCustomerId']);
-      expect(json).toMatchObject({ email: 'bob@example.test', name: '', role: 'user', stripeCustomerId: null });
+      expect(Object.keys(json).sort()).toEqual([
+        'createdAt',
+        'email',
+        'id',
+        'name',
+        'role',
+        'stripeCustomerId',
+      ]);
+      expect(json).toMatchObject({
+        email: 'bob@example.test',
+        name: '',
+        role: 'user',
+        stripeCustomerId: null,
+      });
       expect(Number.isInteger(json.id)).toBe(true);
-      expect(r.stderr).toMatch(/^audit \S+ actor=cli:tester action=users\.create user=\d+:bob@example\.test role=user$/m);
+      expect(r.stderr).toMatch(
+        /^audit \S+ actor=cli:tester action=users\.create user=\d+:bob@example\.test role=user$/m,
+      );
     });
 
     it('create without --json prints the audit line on stdout', async () => {
@@ -81,7 +103,10 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       const r = await cli('wallet', 'add', 'ann@example.test', '2500', '--reason', 'welcome credit');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(
-        new RegExp(`^audit \\S+ actor=cli:tester action=wallet\\.add user=${annId}:ann@example\\.test amount_cents=2500 balance_cents=2500 currency=aud$`, 'm'),
+        new RegExp(
+          `^audit \\S+ actor=cli:tester action=wallet\\.add user=${annId}:ann@example\\.test amount_cents=2500 balance_cents=2500 currency=aud$`,
+          'm',
+        ),
       );
       const show = JSON.parse((await cli('wallet', 'show', String(annId), '--json')).stdout);
       expect(show).toEqual({ userId: annId, email: 'ann@example.test', balanceCents: 2500, currency: 'aud' });
@@ -89,9 +114,25 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       const history = JSON.parse((await cli('wallet', 'history', 'ann@example.test', '--json')).stdout);
       expect(history).toHaveLength(1);
       expect(Object.keys(history[0]).sort()).toEqual(
-        ['actor', 'amountCents', 'balanceAfterCents', 'createdAt', 'id', 'reason', 'stripeEventId', 'type'].sort(),
+        [
+          'actor',
+          'amountCents',
+          'balanceAfterCents',
+          'createdAt',
+          'id',
+          'reason',
+          'stripeEventId',
+          'type',
+        ].sort(),
       );
-      expect(history[0]).toMatchObject({ type: 'admin_credit', amountCents: 2500, balanceAfterCents: 2500, reason: 'welcome credit', actor: 'cli:tester', stripeEventId: null });
+      expect(history[0]).toMatchObject({
+        type: 'admin_credit',
+        amountCents: 2500,
+        balanceAfterCents: 2500,
+        reason: 'welcome credit',
+        actor: 'cli:tester',
+        stripeEventId: null,
+      });
     });
 
     it('deduct without --yes writes nothing, says how to confirm, and exits 2', async () => {
@@ -103,24 +144,62 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
     });
 
     it('deduct --yes debits, and refuses to go below zero', async () => {
-      const ok = await cli('wallet', 'deduct', 'ann@example.test', '500', '--reason', 'correction', '--yes', '--json');
+      const ok = await cli(
+        'wallet',
+        'deduct',
+        'ann@example.test',
+        '500',
+        '--reason',
+        'correction',
+        '--yes',
+        '--json',
+      );
       expect(ok.code).toBe(0);
-      expect(JSON.parse(ok.stdout)).toMatchObject({ type: 'admin_debit', amountCents: -500, balanceAfterCents: 2000 });
+      expect(JSON.parse(ok.stdout)).toMatchObject({
+        type: 'admin_debit',
+        amountCents: -500,
+        balanceAfterCents: 2000,
+      });
       expect(ok.stderr).toMatch(/action=wallet\.deduct .* amount_cents=-500 balance_cents=2000/);
 
       const before = await snapshot(ds);
-      const short = await cli('wallet', 'deduct', 'ann@example.test', '2001', '--reason', 'too much', '--yes');
+      const short = await cli(
+        'wallet',
+        'deduct',
+        'ann@example.test',
+        '2001',
+        '--reason',
+        'too much',
+        '--yes',
+      );
       expect(short.code).toBe(1);
-      expect(short.stderr.trim()).toBe('ozvpsctl: Insufficient funds: the balance is 2000 cents, 2001 cents were requested');
+      expect(short.stderr.trim()).toBe(
+        'ozvpsctl: Insufficient funds: the balance is 2000 cents, 2001 cents were requested',
+      );
       expect(await snapshot(ds)).toEqual(before);
     });
 
     it('history pages with --limit and --before, newest first', async () => {
       await cli('wallet', 'add', String(annId), '1', '--reason', 'one');
       await cli('wallet', 'add', String(annId), '2', '--reason', 'two');
-      const page1 = JSON.parse((await cli('wallet', 'history', String(annId), '--limit', '2', '--json')).stdout);
+      const page1 = JSON.parse(
+        (await cli('wallet', 'history', String(annId), '--limit', '2', '--json')).stdout,
+      );
       expect(page1.map((t: { amountCents: number }) => t.amountCents)).toEqual([2, 1]);
-      const page2 = JSON.parse((await cli('wallet', 'history', String(annId), '--limit', '2', '--before', String(page1[1].id), '--json')).stdout);
+      const page2 = JSON.parse(
+        (
+          await cli(
+            'wallet',
+            'history',
+            String(annId),
+            '--limit',
+            '2',
+            '--before',
+            String(page1[1].id),
+            '--json',
+          )
+        ).stdout,
+      );
       expect(page2.map((t: { amountCents: number }) => t.amountCents)).toEqual([-500, 2500]);
       const table = await cli('wallet', 'history', String(annId));
       expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+TIME\s+TYPE\s+AMOUNT\s+BALANCE\s+ACTOR\s+REASON$/);
@@ -145,26 +224,66 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
 
   describe('bad input: one line on stderr, non-zero exit, nothing written', () => {
     const cases: [string, string[], RegExp][] = [
-      ['unknown user by email', ['wallet', 'add', 'nobody@example.test', '100', '--reason', 'x'], /No user "nobody@example.test"/],
+      [
+        'unknown user by email',
+        ['wallet', 'add', 'nobody@example.test', '100', '--reason', 'x'],
+        /No user "nobody@example.test"/,
+      ],
       ['unknown user by id', ['wallet', 'add', '999999', '100', '--reason', 'x'], /No user with id 999999/],
       ['a user reference that is neither', ['wallet', 'show', 'ann'], /neither a user id nor an email/],
-      ['amount 5.00', ['wallet', 'add', 'ann@example.test', '5.00', '--reason', 'x'], /whole number of cents/],
+      [
+        'amount 5.00',
+        ['wallet', 'add', 'ann@example.test', '5.00', '--reason', 'x'],
+        /whole number of cents/,
+      ],
       ['amount -1', ['wallet', 'add', 'ann@example.test', '-1', '--reason', 'x'], /unknown option '-1'/],
       ['amount 0', ['wallet', 'add', 'ann@example.test', '0', '--reason', 'x'], /greater than zero/],
       ['amount 1e3', ['wallet', 'add', 'ann@example.test', '1e3', '--reason', 'x'], /whole number of cents/],
       ['amount abc', ['wallet', 'add', 'ann@example.test', 'abc', '--reason', 'x'], /whole number of cents/],
-      ['amount beyond the maximum', ['wallet', 'add', 'ann@example.test', '10000001', '--reason', 'x'], /above the maximum of 10000000/],
-      ['amount with a sign', ['wallet', 'add', 'ann@example.test', '+5', '--reason', 'x'], /whole number of cents/],
-      ['a huge amount', ['wallet', 'add', 'ann@example.test', '99999999999999999999999', '--reason', 'x'], /above the maximum/],
+      [
+        'amount beyond the maximum',
+        ['wallet', 'add', 'ann@example.test', '10000001', '--reason', 'x'],
+        /above the maximum of 10000000/,
+      ],
+      [
+        'amount with a sign',
+        ['wallet', 'add', 'ann@example.test', '+5', '--reason', 'x'],
+        /whole number of cents/,
+      ],
+      [
+        'a huge amount',
+        ['wallet', 'add', 'ann@example.test', '99999999999999999999999', '--reason', 'x'],
+        /above the maximum/,
+      ],
       ['a missing reason', ['wallet', 'add', 'ann@example.test', '100'], /--reason is required/],
-      ['a blank reason', ['wallet', 'deduct', 'ann@example.test', '100', '--reason', '  ', '--yes'], /--reason is required/],
-      ['a missing amount', ['wallet', 'add', 'ann@example.test', '--reason', 'x'], /missing required argument/],
-      ['an extra argument', ['wallet', 'add', 'ann@example.test', '100', '200', '--reason', 'x'], /unexpected argument "200"/],
+      [
+        'a blank reason',
+        ['wallet', 'deduct', 'ann@example.test', '100', '--reason', '  ', '--yes'],
+        /--reason is required/,
+      ],
+      [
+        'a missing amount',
+        ['wallet', 'add', 'ann@example.test', '--reason', 'x'],
+        /missing required argument/,
+      ],
+      [
+        'an extra argument',
+        ['wallet', 'add', 'ann@example.test', '100', '200', '--reason', 'x'],
+        /unexpected argument "200"/,
+      ],
       ['an unknown option', ['wallet', 'show', 'ann@example.test', '--force'], /unknown option '--force'/],
       ['an unknown subcommand', ['wallet', 'steal'], /unknown command "wallet steal"/],
       ['an unknown command', ['steal'], /unknown command 'steal'/],
-      ['a bad --limit', ['wallet', 'history', 'ann@example.test', '--limit', '0'], /--limit must be a whole number from 1 to 500/],
-      ['a non-numeric --limit', ['wallet', 'history', 'ann@example.test', '--limit', 'ten'], /--limit must be a whole number/],
+      [
+        'a bad --limit',
+        ['wallet', 'history', 'ann@example.test', '--limit', '0'],
+        /--limit must be a whole number from 1 to 500/,
+      ],
+      [
+        'a non-numeric --limit',
+        ['wallet', 'history', 'ann@example.test', '--limit', 'ten'],
+        /--limit must be a whole number/,
+      ],
     ];
 
     it.each(cases)('%s', async (_, args, message) => {

@@ -41,7 +41,9 @@ describe('migrations', () => {
   it('run again on a populated database keep every row and balance', async () => {
     await runMigrations(ds);
     await ds.query(`INSERT INTO users (email, name) VALUES ('kept@example.test', 'Kept')`);
-    await ds.query(`INSERT INTO wallets (user_id, currency, balance_cents) SELECT id, 'aud', 1234 FROM users`);
+    await ds.query(
+      `INSERT INTO wallets (user_id, currency, balance_cents) SELECT id, 'aud', 1234 FROM users`,
+    );
     await ds.query(
       `INSERT INTO wallet_transactions (wallet_id, type, amount_cents, balance_after_cents, actor, reason)
        SELECT id, 'admin_credit', 1234, 1234, 'test', 'seed' FROM wallets`,
@@ -50,9 +52,9 @@ describe('migrations', () => {
     await rerunEveryMigration(ds);
     expect(await runMigrations(ds)).toEqual([]);
 
-    expect(await ds.query(`SELECT email, balance_cents FROM users JOIN wallets ON wallets.user_id = users.id`)).toEqual([
-      { email: 'kept@example.test', balance_cents: '1234' },
-    ]);
+    expect(
+      await ds.query(`SELECT email, balance_cents FROM users JOIN wallets ON wallets.user_id = users.id`),
+    ).toEqual([{ email: 'kept@example.test', balance_cents: '1234' }]);
     expect(await ds.query(`SELECT count(*)::int AS n FROM wallet_transactions`)).toEqual([{ n: 1 }]);
     // The append-only trigger is still in force after the re-run.
     await expect(ds.query(`DELETE FROM wallet_transactions`)).rejects.toThrow(/append-only/);
@@ -66,7 +68,9 @@ describe('migrations', () => {
   it('enforce email uniqueness regardless of letter case', async () => {
     await runMigrations(ds);
     await ds.query(`INSERT INTO users (email) VALUES ('Case@Example.test')`);
-    await expect(ds.query(`INSERT INTO users (email) VALUES ('case@example.TEST')`)).rejects.toThrow(/users_email_lower_key/);
+    await expect(ds.query(`INSERT INTO users (email) VALUES ('case@example.TEST')`)).rejects.toThrow(
+      /users_email_lower_key/,
+    );
   });
 
   it('serialise concurrent runners with the advisory lock: every migration applied once', async () => {

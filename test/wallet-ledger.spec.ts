@@ -31,18 +31,37 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
          JOIN wallets w ON w.id = t.wallet_id WHERE w.user_id = $1 ORDER BY t.id`,
       [userId],
     );
-    return rows.map((r) => ({ type: r.type, amount: Number(r.amount_cents), after: Number(r.balance_after_cents) }));
+    return rows.map((r) => ({
+      type: r.type,
+      amount: Number(r.amount_cents),
+      after: Number(r.balance_after_cents),
+    }));
   }
 
   async function storedBalance(userId: number): Promise<number | null> {
-    const rows: { balance_cents: string }[] = await ds.query(`SELECT balance_cents FROM wallets WHERE user_id = $1`, [userId]);
+    const rows: { balance_cents: string }[] = await ds.query(
+      `SELECT balance_cents FROM wallets WHERE user_id = $1`,
+      [userId],
+    );
     return rows[0] ? Number(rows[0].balance_cents) : null;
   }
 
   it('writes one ledger row per credit and debit, with the balance after each', async () => {
     const user = await aUser(app);
-    await wallet.credit({ userId: user.id, amountCents: 1000, type: 'admin_credit', actor: 'test', reason: 'a' });
-    await wallet.debit({ userId: user.id, amountCents: 300, type: 'admin_debit', actor: 'test', reason: 'b' });
+    await wallet.credit({
+      userId: user.id,
+      amountCents: 1000,
+      type: 'admin_credit',
+      actor: 'test',
+      reason: 'a',
+    });
+    await wallet.debit({
+      userId: user.id,
+      amountCents: 300,
+      type: 'admin_debit',
+      actor: 'test',
+      reason: 'b',
+    });
 
     expect(await ledger(user.id)).toEqual([
       { type: 'admin_credit', amount: 1000, after: 1000 },
@@ -55,7 +74,13 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
   it('refuses a debit beyond the balance with InsufficientFundsError and writes nothing', async () => {
     const user = await aUserWithBalance(app, 500);
     await expect(
-      wallet.debit({ userId: user.id, amountCents: 501, type: 'admin_debit', actor: 'test', reason: 'too much' }),
+      wallet.debit({
+        userId: user.id,
+        amountCents: 501,
+        type: 'admin_debit',
+        actor: 'test',
+        reason: 'too much',
+      }),
     ).rejects.toBeInstanceOf(InsufficientFundsError);
     expect(await ledger(user.id)).toHaveLength(1);
     expect(await storedBalance(user.id)).toBe(500);
@@ -71,7 +96,13 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
 
   it('lets only Stripe clawbacks take a balance below zero', async () => {
     const user = await aUserWithBalance(app, 100);
-    await wallet.debit({ userId: user.id, amountCents: 250, type: 'stripe_refund', actor: 'stripe', reason: 'refund' });
+    await wallet.debit({
+      userId: user.id,
+      amountCents: 250,
+      type: 'stripe_refund',
+      actor: 'stripe',
+      reason: 'refund',
+    });
     expect(await storedBalance(user.id)).toBe(-150);
     await expect(
       wallet.debit({ userId: user.id, amountCents: 1, type: 'admin_debit', actor: 'test', reason: 'x' }),
@@ -88,7 +119,13 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
   ])('refuses a %s amount and writes nothing', async (_, amount) => {
     const user = await aUserWithBalance(app, 1000);
     await expect(
-      wallet.credit({ userId: user.id, amountCents: amount, type: 'admin_credit', actor: 'test', reason: 'x' }),
+      wallet.credit({
+        userId: user.id,
+        amountCents: amount,
+        type: 'admin_credit',
+        actor: 'test',
+        reason: 'x',
+      }),
     ).rejects.toBeInstanceOf(ValidationError);
     await expect(
       wallet.debit({ userId: user.id, amountCents: amount, type: 'admin_debit', actor: 'test', reason: 'x' }),
@@ -100,10 +137,18 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
   it('refuses a change without a reason or actor, of the wrong direction, or for an unknown user', async () => {
     const user = await aUserWithBalance(app, 1000);
     const base = { userId: user.id, amountCents: 10, actor: 'test', reason: 'r' };
-    await expect(wallet.credit({ ...base, type: 'admin_credit', reason: '  ' })).rejects.toBeInstanceOf(ValidationError);
-    await expect(wallet.credit({ ...base, type: 'admin_credit', actor: '' })).rejects.toBeInstanceOf(ValidationError);
-    await expect(wallet.credit({ ...base, type: 'admin_debit' as 'admin_credit' })).rejects.toBeInstanceOf(ValidationError);
-    await expect(wallet.credit({ ...base, type: 'admin_credit', userId: 987654321 })).rejects.toBeInstanceOf(UserNotFoundError);
+    await expect(wallet.credit({ ...base, type: 'admin_credit', reason: '  ' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(wallet.credit({ ...base, type: 'admin_credit', actor: '' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(wallet.credit({ ...base, type: 'admin_debit' as 'admin_credit' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(wallet.credit({ ...base, type: 'admin_credit', userId: 987654321 })).rejects.toBeInstanceOf(
+      UserNotFoundError,
+    );
     expect(await ledger(user.id)).toHaveLength(1);
     expect(await ds.query(`SELECT 1 FROM wallets WHERE user_id = 987654321`)).toEqual([]);
   });
@@ -122,7 +167,9 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
     await wallet.credit(credit);
     await expect(wallet.credit(credit)).rejects.toBeInstanceOf(DuplicateStripeEventError);
     const concurrent = await Promise.allSettled(Array.from({ length: 10 }, () => wallet.credit(credit)));
-    expect(concurrent.every((r) => r.status === 'rejected' && r.reason instanceof DuplicateStripeEventError)).toBe(true);
+    expect(
+      concurrent.every((r) => r.status === 'rejected' && r.reason instanceof DuplicateStripeEventError),
+    ).toBe(true);
     expect(await ledger(user.id)).toEqual([{ type: 'topup', amount: 2500, after: 2500 }]);
     expect(await storedBalance(user.id)).toBe(2500);
   });
@@ -131,13 +178,26 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
     const user = await aUserWithBalance(app, 1000);
     const ops = Array.from({ length: 200 }, (_, i) =>
       i % 2 === 0
-        ? wallet.credit({ userId: user.id, amountCents: 100 + (i % 7), type: 'admin_credit', actor: 'test', reason: `c${i}` })
-        : wallet.debit({ userId: user.id, amountCents: 400 + (i % 5), type: 'admin_debit', actor: 'test', reason: `d${i}` }),
+        ? wallet.credit({
+            userId: user.id,
+            amountCents: 100 + (i % 7),
+            type: 'admin_credit',
+            actor: 'test',
+            reason: `c${i}`,
+          })
+        : wallet.debit({
+            userId: user.id,
+            amountCents: 400 + (i % 5),
+            type: 'admin_debit',
+            actor: 'test',
+            reason: `d${i}`,
+          }),
     );
     const results = await Promise.allSettled(ops);
     const failures = results.filter((r) => r.status === 'rejected');
     expect(failures.length).toBeGreaterThan(0); // debits outpace credits: some must be refused
-    for (const f of failures) expect((f as PromiseRejectedResult).reason).toBeInstanceOf(InsufficientFundsError);
+    for (const f of failures)
+      expect((f as PromiseRejectedResult).reason).toBeInstanceOf(InsufficientFundsError);
 
     const rows = await ledger(user.id);
     expect(rows).toHaveLength(1 + results.length - failures.length); // refused attempts left no row
@@ -158,8 +218,12 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
       `SELECT t.id FROM wallet_transactions t JOIN wallets w ON w.id = t.wallet_id WHERE w.user_id = $1`,
       [user.id],
     );
-    await expect(ds.query(`UPDATE wallet_transactions SET amount_cents = 1 WHERE id = $1`, [row.id])).rejects.toThrow(/append-only/);
-    await expect(ds.query(`DELETE FROM wallet_transactions WHERE id = $1`, [row.id])).rejects.toThrow(/append-only/);
+    await expect(
+      ds.query(`UPDATE wallet_transactions SET amount_cents = 1 WHERE id = $1`, [row.id]),
+    ).rejects.toThrow(/append-only/);
+    await expect(ds.query(`DELETE FROM wallet_transactions WHERE id = $1`, [row.id])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(ds.query(`TRUNCATE wallet_transactions CASCADE`)).rejects.toThrow(/append-only/);
     expect(await ledger(user.id)).toEqual([{ type: 'admin_credit', amount: 700, after: 700 }]);
   });
@@ -167,7 +231,13 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
   it('pages history newest first with a keyset cursor', async () => {
     const user = await aUser(app);
     for (let i = 1; i <= 5; i++) {
-      await wallet.credit({ userId: user.id, amountCents: i, type: 'admin_credit', actor: 'test', reason: `r${i}` });
+      await wallet.credit({
+        userId: user.id,
+        amountCents: i,
+        type: 'admin_credit',
+        actor: 'test',
+        reason: `r${i}`,
+      });
     }
     const first = await wallet.history(user.id, { limit: 2 });
     const second = await wallet.history(user.id, { limit: 2, beforeId: first[1]!.id });
@@ -184,7 +254,12 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
     const report = await wallet.verify();
     expect(report.ok).toBe(false);
     expect(report.drifted).toContainEqual(
-      expect.objectContaining({ userId: user.id, balanceCents: 901, ledgerSumCents: 900, lastBalanceAfterCents: 900 }),
+      expect.objectContaining({
+        userId: user.id,
+        balanceCents: 901,
+        ledgerSumCents: 900,
+        lastBalanceAfterCents: 900,
+      }),
     );
     await ds.query(`UPDATE wallets SET balance_cents = balance_cents - 1 WHERE user_id = $1`, [user.id]);
   });

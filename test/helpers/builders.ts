@@ -15,6 +15,12 @@ export function aUser(app: INestApplicationContext, overrides: Partial<CreateUse
 /** A user whose wallet already holds `cents`, put there by one admin credit. */
 export async function aUserWithBalance(app: INestApplicationContext, cents: number): Promise<User> {
   const user = await aUser(app);
-  await app.get(WalletService).credit({ userId: user.id, amountCents: cents, type: 'admin_credit', actor: 'test', reason: 'opening balance' });
+  await app.get(WalletService).credit({
+    userId: user.id,
+    amountCents: cents,
+    type: 'admin_credit',
+    actor: 'test',
+    reason: 'opening balance',
+  });
   return user;
 }

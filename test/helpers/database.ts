@@ -6,7 +6,10 @@ import { SCHEMA } from '@ozvps/migrations';
 
 function adminUrl(): string {
   const url = process.env.OZVPS_TEST_ADMIN_URL;
-  if (!url) throw new Error('OZVPS_TEST_ADMIN_URL is unset: run the tests through jest (test/harness/global-setup.js)');
+  if (!url)
+    throw new Error(
+      'OZVPS_TEST_ADMIN_URL is unset: run the tests through jest (test/harness/global-setup.js)',
+    );
   return url;
 }
 

@@ -7,13 +7,23 @@ import { WalletModule } from '@ozvps/wallet';
 
 /** The config a test panel runs with: defaults, on the given database, no .env file. */
 export function testConfig(databaseUrl: string, overrides: NodeJS.ProcessEnv = {}): AppConfig {
-  return loadConfig({ DATABASE_URL: databaseUrl, NODE_ENV: 'test', OZVPS_ENV_FILE: '/dev/null', ...overrides });
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    NODE_ENV: 'test',
+    OZVPS_ENV_FILE: '/dev/null',
+    ...overrides,
+  });
 }
 
 /** The real lib modules on a real database, as the API and CLI compose them. */
 export async function bootLibs(databaseUrl: string): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
-    imports: [CoreConfigModule.forRoot(testConfig(databaseUrl)), DatabaseModule.forRoot(SCHEMA), UsersModule, WalletModule],
+    imports: [
+      CoreConfigModule.forRoot(testConfig(databaseUrl)),
+      DatabaseModule.forRoot(SCHEMA),
+      UsersModule,
+      WalletModule,
+    ],
   }).compile();
   return moduleRef.init();
 }

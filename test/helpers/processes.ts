@@ -12,7 +12,13 @@ export interface RunResult {
 }
 
 /** Runs a built entry point as operators do: a separate process, its own environment only. */
-export function runNode(main: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT, timeoutMs = 60_000): Promise<RunResult> {
+export function runNode(
+  main: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = ROOT,
+  timeoutMs = 60_000,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -32,6 +38,16 @@ export function runNode(main: string, args: string[], env: NodeJS.ProcessEnv, cw
 export const SUDO_USER = 'tester';
 
 /** `ozvpsctl …` against the given database, with no .env file and no other environment. */
-export function ozvpsctl(databaseUrl: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return runNode(CLI_MAIN, args, { DATABASE_URL: databaseUrl, OZVPS_ENV_FILE: '/dev/null', PATH: process.env.PATH, SUDO_USER, ...env });
+export function ozvpsctl(
+  databaseUrl: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunResult> {
+  return runNode(CLI_MAIN, args, {
+    DATABASE_URL: databaseUrl,
+    OZVPS_ENV_FILE: '/dev/null',
+    PATH: process.env.PATH,
+    SUDO_USER,
+    ...env,
+  });
 }

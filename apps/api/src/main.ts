@@ -18,7 +18,11 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Panel');
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, readBuildInfo(join(DIST, 'build-info.json'))),
-    { rawBody: true, logger: new PanelLogger('Panel', { logLevels: logLevels(config) }), abortOnError: false },
+    {
+      rawBody: true,
+      logger: new PanelLogger('Panel', { logLevels: logLevels(config) }),
+      abortOnError: false,
+    },
   );
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -26,16 +30,23 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
 
   const applied = await runMigrations(app.get(DataSource));
-  if (applied.length) logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+  if (applied.length)
+    logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
 
-  if (!serveWebApp(app, join(DIST, 'web'))) logger.warn('No web build found in dist/web: serving the API only');
+  if (!serveWebApp(app, join(DIST, 'web')))
+    logger.warn('No web build found in dist/web: serving the API only');
   await app.listen(config.port, config.host);
   logger.log(`OzVPS panel listening on http://${config.host}:${config.port} (APP_URL ${config.appUrl})`);
 }
 
 bootstrap().catch((err: unknown) => {
   // Operator-facing failures (bad config, database not startable) are one clear message, no stack.
-  const message = err instanceof DomainError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const message =
+    err instanceof DomainError
+      ? err.message
+      : err instanceof Error
+        ? (err.stack ?? err.message)
+        : String(err);
   process.stderr.write(`ozvps-panel failed to start: ${message}\n`);
   process.exit(1);
 });

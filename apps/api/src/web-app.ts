@@ -10,13 +10,23 @@ import type { NextFunction, Request, Response } from 'express';
 export function serveWebApp(app: NestExpressApplication, webDir: string): boolean {
   const index = join(webDir, 'index.html');
   if (!existsSync(index)) return false;
-  app.useStaticAssets(join(webDir, 'assets'), { prefix: '/assets', immutable: true, maxAge: '365d', index: false });
+  app.useStaticAssets(join(webDir, 'assets'), {
+    prefix: '/assets',
+    immutable: true,
+    maxAge: '365d',
+    index: false,
+  });
   app.useStaticAssets(webDir, {
     index: false,
     setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path === '/api' || req.path.startsWith('/api/')) return next();
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      req.path === '/api' ||
+      req.path.startsWith('/api/')
+    )
+      return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });

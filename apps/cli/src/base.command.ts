@@ -21,7 +21,10 @@ export abstract class GroupCommand extends CommandRunner {
   }
 
   async run(params: string[]): Promise<void> {
-    if (params.length > 0) throw new UsageError(`unknown command "${this.command.name()} ${params[0]}" (see ozvpsctl ${this.command.name()} --help)`);
+    if (params.length > 0)
+      throw new UsageError(
+        `unknown command "${this.command.name()} ${params[0]}" (see ozvpsctl ${this.command.name()} --help)`,
+      );
     this.command.help();
   }
 }
@@ -57,7 +60,9 @@ export abstract class OzvpsCommand<O extends JsonOptions = JsonOptions> extends 
 /** Parses a --limit style option: a whole number within bounds. */
 export function parseBoundedInt(value: string, name: string, min: number, max: number): number {
   if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got "${value.slice(0, 24)}")`);
+    throw new UsageError(
+      `${name} must be a whole number from ${min} to ${max} (got "${value.slice(0, 24)}")`,
+    );
   }
   return Number(value);
 }

@@ -23,9 +23,13 @@ export function describeFailure(err: unknown): { message: string; exitCode: numb
   const pg = (err as { driverError?: { code?: string } }).driverError;
   if (pg?.code === '42P01' || pg?.code === '42703') {
     return {
-      message: 'The database schema is missing or older than this version of the panel: run `ozvpsctl db migrate`.',
+      message:
+        'The database schema is missing or older than this version of the panel: run `ozvpsctl db migrate`.',
       exitCode: EXIT_FAILURE,
     };
   }
-  return { message: `unexpected failure: ${err instanceof Error ? err.message : String(err)}`, exitCode: EXIT_FAILURE };
+  return {
+    message: `unexpected failure: ${err instanceof Error ? err.message : String(err)}`,
+    exitCode: EXIT_FAILURE,
+  };
 }

@@ -14,9 +14,12 @@ export class DbMigrateCommand extends OzvpsCommand {
 
   protected async execute(_: string[], options: JsonOptions): Promise<void> {
     const applied = (await runMigrations(this.dataSource)).map((m) => m.name);
-    if (applied.length) printAudit({ action: 'db.migrate', user: '-', extra: `applied=${applied.join(',')}` }, !!options.json);
+    if (applied.length)
+      printAudit({ action: 'db.migrate', user: '-', extra: `applied=${applied.join(',')}` }, !!options.json);
     if (options.json) return printJson({ applied });
-    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'nothing to migrate: the schema is up to date\n');
+    process.stdout.write(
+      applied.length ? `applied: ${applied.join(', ')}\n` : 'nothing to migrate: the schema is up to date\n',
+    );
   }
 }
 

@@ -18,13 +18,20 @@ export function printTable(rows: Record<string, string | number | null>[], colum
       .map((v, i) => (typeof v === 'number' ? text(v).padStart(widths[i]!) : text(v).padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  process.stdout.write([line(columns.map((c) => c.toUpperCase())), ...rows.map((r) => line(columns.map((c) => r[c] ?? null)))].join('\n') + '\n');
+  process.stdout.write(
+    [
+      line(columns.map((c) => c.toUpperCase())),
+      ...rows.map((r) => line(columns.map((c) => r[c] ?? null))),
+    ].join('\n') + '\n',
+  );
 }
 
 /** `key: value` lines, keys aligned. */
 export function printFields(fields: [string, string | number | null][]): void {
   const width = Math.max(...fields.map(([k]) => k.length));
-  process.stdout.write(fields.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${v === null ? '-' : v}`).join('\n') + '\n');
+  process.stdout.write(
+    fields.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${v === null ? '-' : v}`).join('\n') + '\n',
+  );
 }
 
 export interface AuditEntry {

@@ -41,11 +41,20 @@ export class UsersListCommand extends OzvpsCommand<ListOptions> {
 
   protected async execute(_: string[], options: ListOptions): Promise<void> {
     const limit = options.limit === undefined ? 100 : parseBoundedInt(options.limit, '--limit', 1, 1000);
-    const after = options.after === undefined ? undefined : parseBoundedInt(options.after, '--after', 0, Number.MAX_SAFE_INTEGER);
+    const after =
+      options.after === undefined
+        ? undefined
+        : parseBoundedInt(options.after, '--after', 0, Number.MAX_SAFE_INTEGER);
     const users = await this.users.list(limit, after);
     if (options.json) return printJson(users.map(userJson));
     printTable(
-      users.map((u) => ({ id: u.id, email: u.email, name: u.name || null, role: u.role, created: u.createdAt.toISOString().slice(0, 10) })),
+      users.map((u) => ({
+        id: u.id,
+        email: u.email,
+        name: u.name || null,
+        role: u.role,
+        created: u.createdAt.toISOString().slice(0, 10),
+      })),
       ['id', 'email', 'name', 'role', 'created'],
     );
   }
@@ -90,8 +99,15 @@ export class UsersCreateCommand extends OzvpsCommand<CreateOptions> {
   }
 
   protected async execute([email]: string[], options: CreateOptions): Promise<void> {
-    const user = await this.users.create({ email: email!, name: options.name, role: options.admin ? 'admin' : 'user' });
-    printAudit({ action: 'users.create', user: `${user.id}:${user.email}`, extra: `role=${user.role}` }, !!options.json);
+    const user = await this.users.create({
+      email: email!,
+      name: options.name,
+      role: options.admin ? 'admin' : 'user',
+    });
+    printAudit(
+      { action: 'users.create', user: `${user.id}:${user.email}`, extra: `role=${user.role}` },
+      !!options.json,
+    );
     if (options.json) printJson(userJson(user));
     else printUser(user);
   }

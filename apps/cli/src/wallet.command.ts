@@ -64,12 +64,21 @@ abstract class AdjustCommand extends OzvpsCommand<AdjustOptions> {
   protected async prepare([reference, amount]: string[], options: AdjustOptions) {
     const amountCents = parseCents(amount ?? '', this.config.walletMaxAdjustCents, 'amount_cents');
     const reason = options.reason?.trim();
-    if (!reason) throw new UsageError('--reason is required: say why the balance changes, e.g. --reason "refund for ticket 123"');
+    if (!reason)
+      throw new UsageError(
+        '--reason is required: say why the balance changes, e.g. --reason "refund for ticket 123"',
+      );
     const user = await this.users.findByReference(reference!);
     return { user, amountCents, reason };
   }
 
-  protected report(action: string, userLabel: string, t: WalletTransaction, currency: string, options: AdjustOptions): void {
+  protected report(
+    action: string,
+    userLabel: string,
+    t: WalletTransaction,
+    currency: string,
+    options: AdjustOptions,
+  ): void {
     printAudit(
       { action, user: userLabel, amountCents: t.amountCents, balanceCents: t.balanceAfterCents, currency },
       !!options.json,
@@ -89,11 +98,21 @@ abstract class AdjustCommand extends OzvpsCommand<AdjustOptions> {
   }
 }
 
-@SubCommand({ name: 'add', arguments: '<user> <amount_cents>', description: 'credit a wallet (amount in cents)' })
+@SubCommand({
+  name: 'add',
+  arguments: '<user> <amount_cents>',
+  description: 'credit a wallet (amount in cents)',
+})
 export class WalletAddCommand extends AdjustCommand {
   protected async execute(params: string[], options: AdjustOptions): Promise<void> {
     const { user, amountCents, reason } = await this.prepare(params, options);
-    const t = await this.wallet.credit({ userId: user.id, amountCents, type: 'admin_credit', actor: auditActor(), reason });
+    const t = await this.wallet.credit({
+      userId: user.id,
+      amountCents,
+      type: 'admin_credit',
+      actor: auditActor(),
+      reason,
+    });
     this.report('wallet.add', `${user.id}:${user.email}`, t, this.config.walletCurrency, options);
   }
 }
@@ -112,7 +131,13 @@ export class WalletDeductCommand extends AdjustCommand {
           `ozvpsctl wallet deduct ${user.id} ${amountCents} --reason ${JSON.stringify(reason)} --yes`,
       );
     }
-    const t = await this.wallet.debit({ userId: user.id, amountCents, type: 'admin_debit', actor: auditActor(), reason });
+    const t = await this.wallet.debit({
+      userId: user.id,
+      amountCents,
+      type: 'admin_debit',
+      actor: auditActor(),
+      reason,
+    });
     this.report('wallet.deduct', `${user.id}:${user.email}`, t, this.config.walletCurrency, options);
   }
 
@@ -141,7 +166,9 @@ export class WalletHistoryCommand extends OzvpsCommand<HistoryOptions> {
   protected async execute([reference]: string[], options: HistoryOptions): Promise<void> {
     const limit = options.limit === undefined ? 20 : parseBoundedInt(options.limit, '--limit', 1, 500);
     const beforeId =
-      options.before === undefined ? undefined : parseBoundedInt(options.before, '--before', 1, Number.MAX_SAFE_INTEGER);
+      options.before === undefined
+        ? undefined
+        : parseBoundedInt(options.before, '--before', 1, Number.MAX_SAFE_INTEGER);
     const user = await this.users.findByReference(reference!);
     const rows = await this.wallet.history(user.id, { limit, beforeId });
     if (options.json) return printJson(rows.map(transactionJson));
@@ -181,7 +208,8 @@ export class WalletVerifyCommand extends OzvpsCommand {
   protected async execute(_: string[], options: JsonOptions): Promise<void> {
     const report = await this.wallet.verify();
     if (options.json) printJson(report);
-    else if (report.ok) process.stdout.write(`ok: ${report.walletsChecked} wallet(s), every balance equals its ledger\n`);
+    else if (report.ok)
+      process.stdout.write(`ok: ${report.walletsChecked} wallet(s), every balance equals its ledger\n`);
     else
       printTable(
         report.drifted.map((d) => ({
@@ -194,7 +222,9 @@ export class WalletVerifyCommand extends OzvpsCommand {
         ['wallet', 'user', 'balance', 'ledger_sum', 'last_row'],
       );
     if (!report.ok) {
-      throw new CheckFailedError(`${report.drifted.length} of ${report.walletsChecked} wallet(s) disagree with their ledger`);
+      throw new CheckFailedError(
+        `${report.drifted.length} of ${report.walletsChecked} wallet(s) disagree with their ledger`,
+      );
     }
   }
 }
@@ -202,6 +232,12 @@ export class WalletVerifyCommand extends OzvpsCommand {
 @Command({
   name: 'wallet',
   description: 'balances, credits, deductions and the ledger',
-  subCommands: [WalletShowCommand, WalletAddCommand, WalletDeductCommand, WalletHistoryCommand, WalletVerifyCommand],
+  subCommands: [
+    WalletShowCommand,
+    WalletAddCommand,
+    WalletDeductCommand,
+    WalletHistoryCommand,
+    WalletVerifyCommand,
+  ],
 })
 export class WalletCommand extends GroupCommand {}

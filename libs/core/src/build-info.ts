@@ -15,5 +15,9 @@ export const BUILD_INFO = Symbol('BUILD_INFO');
 export function readBuildInfo(path: string): BuildInfo {
   if (!existsSync(path)) return { version: 'unknown', commit: 'unknown', builtAt: null };
   const info = JSON.parse(readFileSync(path, 'utf8')) as Partial<BuildInfo>;
-  return { version: info.version ?? 'unknown', commit: info.commit ?? 'unknown', builtAt: info.builtAt ?? null };
+  return {
+    version: info.version ?? 'unknown',
+    commit: info.commit ?? 'unknown',
+    builtAt: info.builtAt ?? null,
+  };
 }

@@ -39,7 +39,12 @@ export class PanelLogger extends ConsoleLogger {
     super.error(message, ...rest);
   }
 
-  protected override printMessages(messages: unknown[], context = '', logLevel: LogLevel = 'log', writeStreamType?: 'stdout' | 'stderr'): void {
+  protected override printMessages(
+    messages: unknown[],
+    context = '',
+    logLevel: LogLevel = 'log',
+    writeStreamType?: 'stdout' | 'stderr',
+  ): void {
     super.printMessages(messages, context, logLevel, this.stream === 'stderr' ? 'stderr' : writeStreamType);
   }
 }

@@ -6,9 +6,12 @@ describe('parseCents', () => {
     expect(parseCents(input, 10_000_000)).toBe(Number(input));
   });
 
-  it.each(['5.00', '-1', '0', '1e3', 'abc', '', ' 12', '12 ', '+5', '0x10', '007', '1_000', '١٢'])('refuses "%s"', (input) => {
-    expect(() => parseCents(input, 10_000_000)).toThrow(ValidationError);
-  });
+  it.each(['5.00', '-1', '0', '1e3', 'abc', '', ' 12', '12 ', '+5', '0x10', '007', '1_000', '١٢'])(
+    'refuses "%s"',
+    (input) => {
+      expect(() => parseCents(input, 10_000_000)).toThrow(ValidationError);
+    },
+  );
 
   it('refuses an amount above the maximum, and one beyond safe integers', () => {
     expect(() => parseCents('10000001', 10_000_000)).toThrow(/above the maximum of 10000000 cents/);

@@ -25,17 +25,17 @@ export class UsersRepository {
   }
 
   findByEmail(email: string, em?: EntityManager): Promise<User | null> {
-    return this.using(em)
-      .createQueryBuilder('u')
-      .where('lower(u.email) = lower(:email)', { email })
-      .getOne();
+    return this.using(em).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
   }
 
   async insert(user: NewUser, em?: EntityManager): Promise<User> {
     try {
       return await this.using(em).save(this.using(em).create(user));
     } catch (err) {
-      if (err instanceof QueryFailedError && (err.driverError as { constraint?: string }).constraint === 'users_email_lower_key') {
+      if (
+        err instanceof QueryFailedError &&
+        (err.driverError as { constraint?: string }).constraint === 'users_email_lower_key'
+      ) {
         throw new EmailTakenError(user.email);
       }
       throw err;

@@ -46,7 +46,10 @@ export class UsersService {
     if (name.length > MAX_NAME) throw new ValidationError(`name must be at most ${MAX_NAME} characters`);
     const role = input.role ?? 'user';
     if (!USER_ROLES.includes(role)) throw new ValidationError(`role must be one of ${USER_ROLES.join(', ')}`);
-    return this.users.insert({ email, name, role, passwordHash: input.passwordHash ?? null, auth0Sub: input.auth0Sub ?? null }, em);
+    return this.users.insert(
+      { email, name, role, passwordHash: input.passwordHash ?? null, auth0Sub: input.auth0Sub ?? null },
+      em,
+    );
   }
 
   /** Users in id order, keyset-paginated. */

@@ -15,7 +15,9 @@ export class CurrencyMismatchError extends ConflictError {
   override readonly code = 'currency_mismatch';
 
   constructor(walletCurrency: string, configured: string) {
-    super(`The wallet is kept in ${walletCurrency.toUpperCase()} but the panel is configured for ${configured.toUpperCase()} (WALLET_CURRENCY)`);
+    super(
+      `The wallet is kept in ${walletCurrency.toUpperCase()} but the panel is configured for ${configured.toUpperCase()} (WALLET_CURRENCY)`,
+    );
   }
 }
 

@@ -44,7 +44,11 @@ export class WalletRepository {
   }
 
   /** Adds to the balance, taking the row lock until the transaction ends. */
-  async addToBalance(em: EntityManager, userId: number, amountCents: number): Promise<{ id: number; balanceCents: number; currency: string }> {
+  async addToBalance(
+    em: EntityManager,
+    userId: number,
+    amountCents: number,
+  ): Promise<{ id: number; balanceCents: number; currency: string }> {
     // TypeORM answers an UPDATE with [rows, rowCount].
     const [rows]: [{ id: string; balance_cents: string; currency: string }[], number] = await em.query(
       `UPDATE wallets SET balance_cents = balance_cents + $2, updated_at = now()
@@ -59,7 +63,11 @@ export class WalletRepository {
    * Subtracts only when the balance covers it (one conditional UPDATE, so two debits cannot both
    * pass the check). Returns null when it does not.
    */
-  async subtractIfCovered(em: EntityManager, userId: number, amountCents: number): Promise<{ id: number; balanceCents: number; currency: string } | null> {
+  async subtractIfCovered(
+    em: EntityManager,
+    userId: number,
+    amountCents: number,
+  ): Promise<{ id: number; balanceCents: number; currency: string } | null> {
     const result: [{ id: string; balance_cents: string; currency: string }[], number] = await em.query(
       `UPDATE wallets SET balance_cents = balance_cents - $2, updated_at = now()
         WHERE user_id = $1 AND balance_cents >= $2 RETURNING id, balance_cents, currency`,
@@ -105,12 +113,17 @@ export class WalletRepository {
         ledgerSumCents: toInt(r.ledger_sum!),
         lastBalanceAfterCents: r.last_after === null ? null : toInt(r.last_after),
       }))
-      .filter((w) => w.balanceCents !== w.ledgerSumCents || w.balanceCents !== (w.lastBalanceAfterCents ?? 0));
+      .filter(
+        (w) => w.balanceCents !== w.ledgerSumCents || w.balanceCents !== (w.lastBalanceAfterCents ?? 0),
+      );
     return { checked: rows.length, drifted };
   }
 }
 
 export function isUniqueViolation(err: unknown, constraint: string): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string; constraint?: string }).code === '23505' &&
-    (err.driverError as { constraint?: string }).constraint === constraint;
+  return (
+    err instanceof QueryFailedError &&
+    (err.driverError as { code?: string; constraint?: string }).code === '23505' &&
+    (err.driverError as { constraint?: string }).constraint === constraint
+  );
 }

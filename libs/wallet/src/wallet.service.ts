@@ -6,7 +6,13 @@ import { CurrencyMismatchError, DuplicateStripeEventError, InsufficientFundsErro
 import { TransactionType, WalletTransaction } from './wallet.entity';
 import { isUniqueViolation, WalletDrift, WalletRepository } from './wallet.repository';
 
-export const CREDIT_TYPES = ['topup', 'bonus', 'admin_credit', 'server_refund', 'dispute_reinstated'] as const;
+export const CREDIT_TYPES = [
+  'topup',
+  'bonus',
+  'admin_credit',
+  'server_refund',
+  'dispute_reinstated',
+] as const;
 export const DEBIT_TYPES = ['admin_debit', 'server_charge', 'stripe_refund', 'dispute_withdrawn'] as const;
 /** Debits that Stripe imposes (the money already left): they may take a balance below zero. */
 const MAY_GO_NEGATIVE: readonly TransactionType[] = ['stripe_refund', 'dispute_withdrawn'];
@@ -68,11 +74,18 @@ export class WalletService {
   async balance(userId: number): Promise<WalletBalance> {
     await this.users.getById(userId);
     const wallet = await this.wallets.findByUserId(userId);
-    return { userId, balanceCents: wallet?.balanceCents ?? 0, currency: wallet?.currency ?? this.config.walletCurrency };
+    return {
+      userId,
+      balanceCents: wallet?.balanceCents ?? 0,
+      currency: wallet?.currency ?? this.config.walletCurrency,
+    };
   }
 
   /** Ledger rows newest first, `limit` per page; pass the last id seen as `beforeId` for the next page. */
-  async history(userId: number, options: { limit?: number; beforeId?: number } = {}): Promise<WalletTransaction[]> {
+  async history(
+    userId: number,
+    options: { limit?: number; beforeId?: number } = {},
+  ): Promise<WalletTransaction[]> {
     const limit = options.limit ?? 50;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
       throw new ValidationError(`limit must be a whole number from 1 to ${MAX_HISTORY_PAGE}`);
@@ -88,14 +101,20 @@ export class WalletService {
     return { walletsChecked: checked, ok: drifted.length === 0, drifted };
   }
 
-  private async change(input: CreditInput | DebitInput, sign: 1 | -1, outer?: EntityManager): Promise<WalletTransaction> {
+  private async change(
+    input: CreditInput | DebitInput,
+    sign: 1 | -1,
+    outer?: EntityManager,
+  ): Promise<WalletTransaction> {
     const amount = assertPositiveCents(input.amountCents, ABSOLUTE_MAX_CENTS);
     const reason = input.reason?.trim() ?? '';
     if (!reason) throw new ValidationError('a reason is required for every balance change');
-    if (reason.length > MAX_REASON) throw new ValidationError(`reason must be at most ${MAX_REASON} characters`);
+    if (reason.length > MAX_REASON)
+      throw new ValidationError(`reason must be at most ${MAX_REASON} characters`);
     if (!input.actor?.trim()) throw new ValidationError('an actor is required for every balance change');
     const allowed: readonly string[] = sign > 0 ? CREDIT_TYPES : DEBIT_TYPES;
-    if (!allowed.includes(input.type)) throw new ValidationError(`${input.type} is not a ${sign > 0 ? 'credit' : 'debit'} type`);
+    if (!allowed.includes(input.type))
+      throw new ValidationError(`${input.type} is not a ${sign > 0 ? 'credit' : 'debit'} type`);
 
     const run = async (em: EntityManager) => {
       await this.users.getById(input.userId, em);

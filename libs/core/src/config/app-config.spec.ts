@@ -26,7 +26,10 @@ describe('loadConfig', () => {
 
   it('reads .env from the working directory; the real environment wins; blank means unset', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cfg-'));
-    writeFileSync(join(cwd, '.env'), '# comment\nPORT=4000\nWALLET_CURRENCY=NZD\nAPP_URL=https://panel.example.com/\nDATABASE_URL=\n');
+    writeFileSync(
+      join(cwd, '.env'),
+      '# comment\nPORT=4000\nWALLET_CURRENCY=NZD\nAPP_URL=https://panel.example.com/\nDATABASE_URL=\n',
+    );
     const config = loadConfig({ PORT: '5000' }, cwd);
     expect(config.port).toBe(5000);
     expect(config.walletCurrency).toBe('nzd');
@@ -56,6 +59,8 @@ describe('loadConfig', () => {
   });
 
   it('fails clearly when OZVPS_ENV_FILE points nowhere', () => {
-    expect(() => loadConfig({ OZVPS_ENV_FILE: '/nonexistent/ozvps.env' })).toThrow(/OZVPS_ENV_FILE points to \/nonexistent\/ozvps.env/);
+    expect(() => loadConfig({ OZVPS_ENV_FILE: '/nonexistent/ozvps.env' })).toThrow(
+      /OZVPS_ENV_FILE points to \/nonexistent\/ozvps.env/,
+    );
   });
 });

@@ -40,7 +40,10 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(emptyToUndefined)
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
   APP_URL?: string = undefined;
 
   @IsOptional()
@@ -110,7 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   const vars = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
   const errors = validateSync(vars, { whitelist: false, forbidUnknownValues: true });
   if (errors.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n${errors.map((e) => `  ${describe(e, picked)}`).join('\n')}`);
+    throw new ConfigError(
+      `Invalid configuration:\n${errors.map((e) => `  ${describe(e, picked)}`).join('\n')}`,
+    );
   }
   return Object.freeze({
     nodeEnv: vars.NODE_ENV,
@@ -130,7 +135,10 @@ function readEnvFile(env: NodeJS.ProcessEnv, cwd: string): Record<string, string
   const explicit = env.OZVPS_ENV_FILE?.trim();
   const path = resolve(cwd, explicit || '.env');
   if (!existsSync(path)) {
-    if (explicit) throw new ConfigError(`Invalid configuration:\n  OZVPS_ENV_FILE points to ${path}, which does not exist`);
+    if (explicit)
+      throw new ConfigError(
+        `Invalid configuration:\n  OZVPS_ENV_FILE points to ${path}, which does not exist`,
+      );
     return {};
   }
   try {

@@ -38,7 +38,9 @@ export class DatabaseModule implements OnApplicationShutdown {
           useFactory: (config: AppConfig) =>
             config.databaseUrl
               ? undefined
-              : openEmbeddedPostgres(config.dataDir, config.embeddedPgPort, (line) => new Logger('Database').log(line)),
+              : openEmbeddedPostgres(config.dataDir, config.embeddedPgPort, (line) =>
+                  new Logger('Database').log(line),
+                ),
         },
         {
           provide: DataSource,

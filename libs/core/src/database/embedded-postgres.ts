@@ -38,7 +38,11 @@ const START_TIMEOUT_MS = 60_000;
  * deletes or re-initialises anything it did not just create: every unexpected state is an error
  * that tells the operator what to look at.
  */
-export async function openEmbeddedPostgres(dataDir: string, port: number, log: (line: string) => void): Promise<EmbeddedDatabase> {
+export async function openEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+  log: (line: string) => void,
+): Promise<EmbeddedDatabase> {
   await ensureWritableDir(dataDir);
   const clusterDir = join(dataDir, CLUSTER_DIR);
   const credentialsPath = join(dataDir, CREDENTIALS_FILE);
@@ -170,7 +174,9 @@ async function inspectCluster(dir: string): Promise<'absent' | 'initialised' | '
     entries = await readdir(dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
-    throw new DatabaseStartupError(`Cannot read ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new DatabaseStartupError(
+      `Cannot read ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   if (entries.length === 0) return 'absent';
   return entries.includes('PG_VERSION') ? 'initialised' : 'foreign';
@@ -182,17 +188,25 @@ async function readCredentials(path: string): Promise<Credentials | undefined> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new DatabaseStartupError(`Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new DatabaseStartupError(
+      `Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   try {
     const parsed = JSON.parse(text) as Credentials;
-    if (typeof parsed.user === 'string' && typeof parsed.password === 'string' && typeof parsed.database === 'string') {
+    if (
+      typeof parsed.user === 'string' &&
+      typeof parsed.password === 'string' &&
+      typeof parsed.database === 'string'
+    ) {
       return parsed;
     }
   } catch {
     // fall through to the error below
   }
-  throw new DatabaseStartupError(`${path} is damaged (not the JSON the panel wrote). Nothing was changed; restore it from a backup.`);
+  throw new DatabaseStartupError(
+    `${path} is damaged (not the JSON the panel wrote). Nothing was changed; restore it from a backup.`,
+  );
 }
 
 async function writeCredentials(path: string, credentials: Credentials): Promise<void> {

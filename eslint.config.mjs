@@ -1,0 +1,67 @@
+import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+const libs = ['core', 'users', 'wallet'];
+
+// A lib is used through its index only: `@ozvps/wallet`, never `@ozvps/wallet/src/...` nor a
+// relative path into another lib; and nothing imports an app.
+const boundaries = [
+  { group: ['@ozvps/*/*'], message: 'Import a lib through its public API: @ozvps/<lib>.' },
+  {
+    group: libs.map((l) => `**/libs/${l}/**`),
+    message: 'Import a lib through @ozvps/<lib>, not a path into it.',
+  },
+  { group: ['**/apps/*/**', '../../apps/**'], message: 'Libs and tests never import an app.' },
+];
+const restrict = (extra = [], paths = []) => ['error', { patterns: [...boundaries, ...extra], paths }];
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'apps/web/**', '**/*.js', '**/*.mjs'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [importX.createNodeResolver()],
+      'import-x/internal-regex': '^@ozvps/',
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-imports': restrict(),
+      'import-x/no-cycle': ['error', { maxDepth: 10 }],
+    },
+  },
+  {
+    // Dependencies point one way: core depends on no other lib; wallet may use users, not the reverse.
+    files: ['libs/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['@ozvps/*'], message: 'libs/core depends on no other lib.' },
+      ]),
+    },
+  },
+  {
+    files: ['libs/users/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        [],
+        ['@ozvps/wallet', '@ozvps/migrations'].map((name) => ({
+          name,
+          message: 'users depends only on core.',
+        })),
+      ),
+    },
+  },
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);
