@@ -1,0 +1,62 @@
+// npm run bench: numbers for the notes, never pass/fail. Each figure is reported beside a
+// baseline measured in the same run on the same machine.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = new URL('../..', import.meta.url).pathname;
+const core = require(join(root, 'dist/libs/core/src/index.js'));
+const { SCHEMA } = require(join(root, 'dist/migrations/index.js'));
+const CLI = join(root, 'dist/apps/cli/src/main.js');
+const RUNS = Number(process.argv[2] ?? 15);
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function timeCommand(args, env) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(times);
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ozvps-bench-'));
+chmodSync(dataDir, 0o755);
+const db = await core.openEmbeddedPostgres(dataDir, await freePort(), () => undefined);
+try {
+  const ds = core.createDataSource(db.url, SCHEMA);
+  await ds.initialize();
+  await core.runMigrations(ds);
+  await ds.destroy();
+  const env = { DATABASE_URL: db.url, OZVPS_ENV_FILE: '/dev/null', PATH: process.env.PATH };
+  spawnSync(process.execPath, [CLI, 'users', 'create', 'bench@example.test'], { env });
+  spawnSync(process.execPath, [CLI, 'wallet', 'add', 'bench@example.test', '100', '--reason', 'bench'], { env });
+
+  const bareNode = timeCommand(['-e', ''], env);
+  const version = timeCommand([CLI, '--version'], env);
+  const show = timeCommand([CLI, 'wallet', 'show', 'bench@example.test'], env);
+  console.log(`CLI cold start, median of ${RUNS} runs (database already running):`);
+  console.log(`  node -e ''                     ${bareNode.toFixed(0).padStart(6)} ms   (baseline)`);
+  console.log(`  ozvpsctl --version             ${version.toFixed(0).padStart(6)} ms   ${(version / bareNode).toFixed(1)}x baseline`);
+  console.log(`  ozvpsctl wallet show <user>    ${show.toFixed(0).padStart(6)} ms   ${(show / bareNode).toFixed(1)}x baseline`);
+} finally {
+  await db.stop();
+}
