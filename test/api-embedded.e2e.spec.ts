@@ -92,6 +92,17 @@ describe('the API on its embedded PostgreSQL', () => {
         error: { code: 'not_found', message: 'Cannot GET /api/no-such-thing' },
       });
 
+      // The built web app: index.html is never cached, hashed assets are cached for a year.
+      const page = await fetch('http://127.0.0.1:3000/wallet');
+      expect(page.status).toBe(200);
+      expect(page.headers.get('cache-control')).toBe('no-cache');
+      const html = await page.text();
+      expect(html).toContain('<div id="root"></div>');
+      const asset = html.match(/src="(\/assets\/[^"]+\.js)"/)![1];
+      const script = await fetch(`http://127.0.0.1:3000${asset}`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+
       // The CLI, run from the same directory, joins the API's embedded PostgreSQL.
       const created = await runNode(CLI_MAIN, ['users', 'create', 'shared@example.test', '--json'], {}, cwd);
       expect(created.code).toBe(0);
