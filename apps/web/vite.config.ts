@@ -8,6 +8,10 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   plugins: [react()],
-  build: { outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)), emptyOutDir: true, assetsDir: 'assets' },
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+  },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
 });

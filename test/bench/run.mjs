@@ -48,15 +48,21 @@ try {
   await ds.destroy();
   const env = { DATABASE_URL: db.url, OZVPS_ENV_FILE: '/dev/null', PATH: process.env.PATH };
   spawnSync(process.execPath, [CLI, 'users', 'create', 'bench@example.test'], { env });
-  spawnSync(process.execPath, [CLI, 'wallet', 'add', 'bench@example.test', '100', '--reason', 'bench'], { env });
+  spawnSync(process.execPath, [CLI, 'wallet', 'add', 'bench@example.test', '100', '--reason', 'bench'], {
+    env,
+  });
 
   const bareNode = timeCommand(['-e', ''], env);
   const version = timeCommand([CLI, '--version'], env);
   const show = timeCommand([CLI, 'wallet', 'show', 'bench@example.test'], env);
   console.log(`CLI cold start, median of ${RUNS} runs (database already running):`);
   console.log(`  node -e ''                     ${bareNode.toFixed(0).padStart(6)} ms   (baseline)`);
-  console.log(`  ozvpsctl --version             ${version.toFixed(0).padStart(6)} ms   ${(version / bareNode).toFixed(1)}x baseline`);
-  console.log(`  ozvpsctl wallet show <user>    ${show.toFixed(0).padStart(6)} ms   ${(show / bareNode).toFixed(1)}x baseline`);
+  console.log(
+    `  ozvpsctl --version             ${version.toFixed(0).padStart(6)} ms   ${(version / bareNode).toFixed(1)}x baseline`,
+  );
+  console.log(
+    `  ozvpsctl wallet show <user>    ${show.toFixed(0).padStart(6)} ms   ${(show / bareNode).toFixed(1)}x baseline`,
+  );
 } finally {
   await db.stop();
 }

@@ -22,7 +22,9 @@ function App() {
   }, []);
 
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '3rem auto', padding: '0 1rem' }}>
+    <main
+      style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '3rem auto', padding: '0 1rem' }}
+    >
       <h1>OzVPS panel</h1>
       <p>
         Server status: <strong>{health}</strong>
