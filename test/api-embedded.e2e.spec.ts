@@ -11,18 +11,8 @@ import {
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findFreePort } from '@ozvps/core';
 import { API_MAIN, CLI_MAIN, runNode } from './helpers/processes';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function freshDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ozvps-e2e-'));
@@ -131,13 +121,13 @@ describe('the API on its embedded PostgreSQL', () => {
 
   it('refuses a busy embedded PostgreSQL port with a clear message', async () => {
     const cwd = freshDir();
-    const port = await freePort();
+    const port = await findFreePort();
     const blocker: Server = createServer().listen(port, '127.0.0.1');
     try {
       const r = await runNode(
         API_MAIN,
         [],
-        { OZVPS_EMBEDDED_PG_PORT: String(port), PORT: String(await freePort()) },
+        { OZVPS_EMBEDDED_PG_PORT: String(port), PORT: String(await findFreePort()) },
         cwd,
       );
       expect(r.code).toBe(1);
@@ -157,7 +147,7 @@ describe('the API on its embedded PostgreSQL', () => {
     const r = await runNode(
       API_MAIN,
       [],
-      { OZVPS_EMBEDDED_PG_PORT: String(await freePort()), PORT: String(await freePort()) },
+      { OZVPS_EMBEDDED_PG_PORT: String(await findFreePort()), PORT: String(await findFreePort()) },
       cwd,
     );
     expect(r.code).toBe(1);
@@ -169,7 +159,7 @@ describe('the API on its embedded PostgreSQL', () => {
     const r2 = await runNode(
       API_MAIN,
       [],
-      { OZVPS_EMBEDDED_PG_PORT: String(await freePort()), PORT: String(await freePort()) },
+      { OZVPS_EMBEDDED_PG_PORT: String(await findFreePort()), PORT: String(await findFreePort()) },
       cwd,
     );
     expect(r2.code).toBe(1);

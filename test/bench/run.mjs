@@ -3,7 +3,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,14 +12,6 @@ const core = require(join(root, 'dist/libs/core/src/index.js'));
 const { SCHEMA } = require(join(root, 'dist/migrations/index.js'));
 const CLI = join(root, 'dist/apps/cli/src/main.js');
 const RUNS = Number(process.argv[2] ?? 15);
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -40,7 +31,7 @@ function timeCommand(args, env) {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ozvps-bench-'));
 chmodSync(dataDir, 0o755);
-const db = await core.openEmbeddedPostgres(dataDir, await freePort(), () => undefined);
+const db = await core.openEmbeddedPostgres(dataDir, await core.findFreePort(), () => undefined);
 try {
   const ds = core.createDataSource(db.url, SCHEMA);
   await ds.initialize();

@@ -3,23 +3,11 @@
 const { chmodSync, mkdtempSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { createServer } = require('node:net');
 const { Client } = require('pg');
 
 const DIST_CORE = join(__dirname, '..', '..', 'dist', 'libs', 'core', 'src', 'index.js');
 const DIST_MIGRATIONS = join(__dirname, '..', '..', 'dist', 'migrations', 'index.js');
 const TEMPLATE = 'ozvps_test_template';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 module.exports = async function globalSetup() {
   let core;
@@ -32,7 +20,7 @@ module.exports = async function globalSetup() {
   if (!adminUrl) {
     const dataDir = mkdtempSync(join(tmpdir(), 'ozvps-test-pg-'));
     chmodSync(dataDir, 0o755); // mkdtemp makes it 0700; the postgres user (when we are root) must enter it
-    const db = await core.openEmbeddedPostgres(dataDir, await freePort(), () => undefined);
+    const db = await core.openEmbeddedPostgres(dataDir, await core.findFreePort(), () => undefined);
     globalThis.__OZVPS_TEST_DB__ = db;
     adminUrl = db.url;
   }
