@@ -2,9 +2,14 @@ import { USERS_ENTITIES } from '@ozvps/users';
 import { WALLET_ENTITIES } from '@ozvps/wallet';
 import { CreateUsers1763800000000 } from './1763800000000-create-users';
 import { CreateWalletLedger1763800000001 } from './1763800000001-create-wallet-ledger';
+import { CreateSessions1763800000002 } from './1763800000002-create-sessions';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS = [CreateUsers1763800000000, CreateWalletLedger1763800000001];
+export const MIGRATIONS = [
+  CreateUsers1763800000000,
+  CreateWalletLedger1763800000001,
+  CreateSessions1763800000002,
+];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */
 export const ENTITIES = [...USERS_ENTITIES, ...WALLET_ENTITIES];

@@ -1,4 +1,3 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -12,7 +11,7 @@ import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '@ozvps/core';
-import { API_MAIN, CLI_MAIN, runNode } from './helpers/processes';
+import { API_MAIN, CLI_MAIN, runNode, RunningApi, startApi } from './helpers/processes';
 
 function freshDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ozvps-e2e-'));
@@ -20,41 +19,9 @@ function freshDir(): string {
   return dir;
 }
 
-/** Starts the built API in `cwd` and resolves once /api/health answers 200. */
-async function startApi(
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  port: number,
-): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [API_MAIN], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${output}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { child, output: () => output };
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the API did not become healthy:\n${output}`);
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
-
 /** SIGTERM, as systemd sends it: the API exits and takes its PostgreSQL down with it, cleanly. */
-async function stopCleanly(child: ChildProcess, cwd: string): Promise<void> {
-  const code = await stop(child);
+async function stopCleanly(api: RunningApi, cwd: string): Promise<void> {
+  const code = await api.stop();
   expect([0, 143]).toContain(code); // 143 = 128 + SIGTERM, after the shutdown hooks ran
   expect(existsSync(join(cwd, '.data', 'pg', 'postmaster.pid'))).toBe(false); // PostgreSQL shut down cleanly
 }
@@ -63,7 +30,8 @@ describe('the API on its embedded PostgreSQL', () => {
   it('starts on an empty OZVPS_DATA_DIR with no environment at all, and the CLI shares its database', async () => {
     const cwd = freshDir();
     // No variables at all: the defaults (port 3000, embedded PostgreSQL on 54329, ./.data) must do.
-    const { child, output } = await startApi(cwd, {}, 3000);
+    const api = await startApi({ cwd, env: {}, port: 3000 });
+    const output = api.output;
     try {
       const health = await fetch('http://127.0.0.1:3000/api/health');
       expect(health.status).toBe(200);
@@ -108,14 +76,14 @@ describe('the API on its embedded PostgreSQL', () => {
       const credentials = join(cwd, '.data', 'embedded-pg.json');
       expect(statSync(credentials).mode & 0o777).toBe(0o600);
     } finally {
-      await stopCleanly(child, cwd);
+      await stopCleanly(api, cwd);
     }
 
     // Data survives a restart; with the API stopped, the CLI starts the database for its own run.
     const shown = await runNode(CLI_MAIN, ['wallet', 'show', 'shared@example.test', '--json'], {}, cwd);
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout)).toMatchObject({ email: 'shared@example.test', balanceCents: 700 });
-    const { child: again } = await startApi(cwd, {}, 3000);
+    const again = await startApi({ cwd, env: {}, port: 3000 });
     await stopCleanly(again, cwd);
   });
 

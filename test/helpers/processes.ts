@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,15 +17,20 @@ export function runNode(
   args: string[],
   env: NodeJS.ProcessEnv,
   cwd = ROOT,
-  timeoutMs = 60_000,
+  options: { input?: string; timeoutMs?: number } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, ...args], {
+      env,
+      cwd,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    if (options.input !== undefined) child.stdin!.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -42,12 +47,56 @@ export function ozvpsctl(
   databaseUrl: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  input?: string,
 ): Promise<RunResult> {
-  return runNode(CLI_MAIN, args, {
-    DATABASE_URL: databaseUrl,
-    OZVPS_ENV_FILE: '/dev/null',
-    PATH: process.env.PATH,
-    SUDO_USER,
-    ...env,
+  return runNode(
+    CLI_MAIN,
+    args,
+    { DATABASE_URL: databaseUrl, OZVPS_ENV_FILE: '/dev/null', PATH: process.env.PATH, SUDO_USER, ...env },
+    ROOT,
+    { input },
+  );
+}
+
+export interface RunningApi {
+  child: ChildProcess;
+  baseUrl: string;
+  output(): string;
+  /** SIGTERM, as systemd sends it; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts the built API and resolves once /api/health answers 200. */
+export async function startApi(options: {
+  env: NodeJS.ProcessEnv;
+  port: number;
+  cwd?: string;
+}): Promise<RunningApi> {
+  const child = spawn(process.execPath, [API_MAIN], {
+    cwd: options.cwd ?? ROOT,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  const stop = () =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    });
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${output}`);
+    const ok = await fetch(`${baseUrl}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { child, baseUrl, output: () => output, stop };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the API did not become healthy:\n${output}`);
 }

@@ -1,19 +1,42 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AccountsModule } from '@ozvps/accounts';
+import { AppConfig, BUILD_INFO, BuildInfo, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
-import { BUILD_INFO, BuildInfo } from '@ozvps/core';
+import { AdminUsersController } from './admin/admin-users.controller';
+import { AuthController } from './auth/auth.controller';
+import { JsonOriginMiddleware } from './auth/json-origin.middleware';
+import { RATE_LIMITS } from './auth/rate-limits';
+import { SessionGuard } from './auth/session.guard';
 import { SystemController } from './system.controller';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
   static forRoot(config: AppConfig, buildInfo: BuildInfo): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreConfigModule.forRoot(config), DatabaseModule.forRoot(SCHEMA), UsersModule, WalletModule],
-      controllers: [SystemController],
-      providers: [{ provide: BUILD_INFO, useValue: buildInfo }],
+      imports: [
+        CoreConfigModule.forRoot(config),
+        DatabaseModule.forRoot(SCHEMA),
+        ThrottlerModule.forRoot(RATE_LIMITS),
+        UsersModule,
+        WalletModule,
+        AccountsModule,
+      ],
+      controllers: [SystemController, AuthController, AdminUsersController],
+      providers: [
+        { provide: BUILD_INFO, useValue: buildInfo },
+        // Order matters: rate limits count refused requests too, then the session gate.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: SessionGuard },
+      ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonOriginMiddleware).forRoutes('*');
   }
 }

@@ -1,6 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '@ozvps/core';
+import {
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from '@ozvps/core';
 import { InsufficientFundsError } from '@ozvps/wallet';
 
 interface ErrorBody {
@@ -47,6 +53,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
 function statusOf(error: DomainError): number {
   if (error instanceof ValidationError) return HttpStatus.BAD_REQUEST;
   if (error instanceof NotFoundError) return HttpStatus.NOT_FOUND;
+  if (error instanceof UnauthenticatedError) return HttpStatus.UNAUTHORIZED;
   if (error instanceof InsufficientFundsError) return HttpStatus.PAYMENT_REQUIRED;
   if (error instanceof ConflictError) return HttpStatus.CONFLICT;
   return HttpStatus.INTERNAL_SERVER_ERROR;

@@ -1,7 +1,9 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BUILD_INFO, BuildInfo } from '@ozvps/core';
+import { Public } from './auth/auth.decorators';
 
+@Public()
 @Controller('api')
 export class SystemController {
   constructor(

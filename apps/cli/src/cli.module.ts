@@ -4,7 +4,14 @@ import { SCHEMA } from '@ozvps/migrations';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { DbCommand, DbMigrateCommand, DbStatusCommand } from './db.command';
-import { UsersCommand, UsersCreateCommand, UsersListCommand, UsersShowCommand } from './users.command';
+import {
+  UsersCommand,
+  UsersCreateCommand,
+  UsersListCommand,
+  UsersSetPasswordCommand,
+  UsersSetRoleCommand,
+  UsersShowCommand,
+} from './users.command';
 import {
   WalletAddCommand,
   WalletCommand,
@@ -26,6 +33,8 @@ export class CliModule {
         UsersListCommand,
         UsersShowCommand,
         UsersCreateCommand,
+        UsersSetRoleCommand,
+        UsersSetPasswordCommand,
         WalletCommand,
         WalletShowCommand,
         WalletAddCommand,

@@ -1,7 +1,9 @@
 import { Command, Option, SubCommand } from 'nest-commander';
-import { User, UsersService } from '@ozvps/users';
+import { AuthService, User, UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
+import { UsageError } from './cli-errors';
 import { printAudit, printFields, printJson, printTable } from './output';
+import { readSecretFromStdin } from './stdin';
 
 /** The `--json` shape of a user: a contract for scripts. */
 export function userJson(u: User) {
@@ -88,21 +90,29 @@ export class UsersShowCommand extends OzvpsCommand {
 interface CreateOptions extends JsonOptions {
   name?: string;
   admin?: boolean;
+  passwordStdin?: boolean;
 }
 
 @SubCommand({ name: 'create', arguments: '<email>', description: 'create a user' })
 export class UsersCreateCommand extends OzvpsCommand<CreateOptions> {
   protected readonly arity = 1;
 
-  constructor(private readonly users: UsersService) {
+  constructor(
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+  ) {
     super();
   }
 
   protected async execute([email]: string[], options: CreateOptions): Promise<void> {
+    const passwordHash = options.passwordStdin
+      ? await this.auth.hashPassword(await readSecretFromStdin('password'), email)
+      : null;
     const user = await this.users.create({
       email: email!,
       name: options.name,
       role: options.admin ? 'admin' : 'user',
+      passwordHash,
     });
     printAudit(
       { action: 'users.create', user: `${user.id}:${user.email}`, extra: `role=${user.role}` },
@@ -121,11 +131,109 @@ export class UsersCreateCommand extends OzvpsCommand<CreateOptions> {
   parseAdmin(): boolean {
     return true;
   }
+
+  @Option({ flags: '--password-stdin', description: 'read a password for sign-in from stdin' })
+  parsePasswordStdin(): boolean {
+    return true;
+  }
+}
+
+interface SetRoleOptions extends JsonOptions {
+  yes?: boolean;
+}
+
+@SubCommand({
+  name: 'set-role',
+  arguments: '<user> <role>',
+  description: 'make a user an admin, or a user again (needs --yes)',
+})
+export class UsersSetRoleCommand extends OzvpsCommand<SetRoleOptions> {
+  protected readonly arity = 2;
+
+  constructor(private readonly users: UsersService) {
+    super();
+  }
+
+  protected async execute([reference, role]: string[], options: SetRoleOptions): Promise<void> {
+    if (role !== 'user' && role !== 'admin')
+      throw new UsageError(`role must be user or admin (got "${role?.slice(0, 20)}")`);
+    const user = await this.users.findByReference(reference!);
+    if (!options.yes) {
+      throw new UsageError(
+        `Not changed: ${user.email} is ${user.role}. Add --yes to make them ${role}: ozvpsctl users set-role ${user.id} ${role} --yes`,
+      );
+    }
+    const updated = await this.users.setRole(user, role);
+    printAudit(
+      {
+        action: 'users.set-role',
+        user: `${user.id}:${user.email}`,
+        extra: `role=${user.role}->${updated.role}`,
+      },
+      !!options.json,
+    );
+    if (options.json) printJson(userJson(updated));
+    else printUser(updated);
+  }
+
+  @Option({ flags: '--yes', description: 'confirm the change' })
+  parseYes(): boolean {
+    return true;
+  }
+}
+
+interface SetPasswordOptions extends JsonOptions {
+  passwordStdin?: boolean;
+}
+
+@SubCommand({
+  name: 'set-password',
+  arguments: '<user>',
+  description: 'set a password (from stdin) and sign the user out everywhere',
+})
+export class UsersSetPasswordCommand extends OzvpsCommand<SetPasswordOptions> {
+  protected readonly arity = 1;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+  ) {
+    super();
+  }
+
+  protected async execute([reference]: string[], options: SetPasswordOptions): Promise<void> {
+    if (!options.passwordStdin)
+      throw new UsageError('give the password on stdin with --password-stdin (never as an argument)');
+    const user = await this.users.findByReference(reference!);
+    const password = await readSecretFromStdin('password');
+    const revoked = await this.auth.setPassword(user, password);
+    printAudit(
+      {
+        action: 'users.set-password',
+        user: `${user.id}:${user.email}`,
+        extra: `sessions_revoked=${revoked}`,
+      },
+      !!options.json,
+    );
+    if (options.json) printJson({ userId: user.id, email: user.email, sessionsRevoked: revoked });
+    else process.stdout.write(`password set for ${user.email}; ${revoked} session(s) signed out\n`);
+  }
+
+  @Option({ flags: '--password-stdin', description: 'read the new password from stdin' })
+  parsePasswordStdin(): boolean {
+    return true;
+  }
 }
 
 @Command({
   name: 'users',
-  description: 'list, show and create users',
-  subCommands: [UsersListCommand, UsersShowCommand, UsersCreateCommand],
+  description: 'list, show and create users; roles and passwords',
+  subCommands: [
+    UsersListCommand,
+    UsersShowCommand,
+    UsersCreateCommand,
+    UsersSetRoleCommand,
+    UsersSetPasswordCommand,
+  ],
 })
 export class UsersCommand extends GroupCommand {}

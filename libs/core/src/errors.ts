@@ -23,6 +23,11 @@ export class ConflictError extends DomainError {
   readonly code: string = 'conflict';
 }
 
+/** The caller has not proved who they are (or the proof was wrong). */
+export class UnauthenticatedError extends DomainError {
+  readonly code: string = 'unauthenticated';
+}
+
 /** A configuration value is missing or malformed; the process must not start. */
 export class ConfigError extends DomainError {
   readonly code = 'invalid_config';

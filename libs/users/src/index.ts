@@ -4,5 +4,11 @@ export * from './users.module';
 export { UsersService, normaliseEmail } from './users.service';
 export type { CreateUserInput } from './users.service';
 
+export { AuthService, InvalidCredentialsError, hashToken } from './auth.service';
+export type { IssuedSession, ClientInfo } from './auth.service';
+export { assertAcceptablePassword, PASSWORD_MIN_LENGTH } from './password-policy';
+export { Session } from './session.entity';
+
+import { Session } from './session.entity';
 import { User } from './user.entity';
-export const USERS_ENTITIES = [User];
+export const USERS_ENTITIES = [User, Session];

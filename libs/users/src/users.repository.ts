@@ -42,6 +42,14 @@ export class UsersRepository {
     }
   }
 
+  async update(
+    id: number,
+    changes: Partial<Pick<User, 'passwordHash' | 'role' | 'name' | 'auth0Sub' | 'stripeCustomerId'>>,
+    em?: EntityManager,
+  ): Promise<void> {
+    await this.using(em).update({ id }, changes);
+  }
+
   list(limit: number, afterId?: number): Promise<User[]> {
     const qb = this.repo.createQueryBuilder('u').orderBy('u.id', 'ASC').limit(limit);
     if (afterId !== undefined) qb.where('u.id > :afterId', { afterId });

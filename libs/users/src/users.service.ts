@@ -52,6 +52,16 @@ export class UsersService {
     );
   }
 
+  /** Changes a user's role; returns the updated user. */
+  async setRole(user: User, role: UserRole): Promise<User> {
+    if (!USER_ROLES.includes(role))
+      throw new ValidationError(
+        `role must be one of ${USER_ROLES.join(', ')} (got "${String(role).slice(0, 20)}")`,
+      );
+    await this.users.update(user.id, { role });
+    return this.getById(user.id);
+  }
+
   /** Users in id order, keyset-paginated. */
   list(limit = 100, afterId?: number): Promise<User[]> {
     return this.users.list(limit, afterId);

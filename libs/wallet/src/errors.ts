@@ -29,3 +29,12 @@ export class DuplicateStripeEventError extends ConflictError {
     super(`Stripe event ${stripeEventId} has already been applied`);
   }
 }
+
+/** A row with this idempotency key exists already: the change it stands for has been made. */
+export class DuplicateLedgerKeyError extends ConflictError {
+  override readonly code = 'duplicate_ledger_key';
+
+  constructor(readonly idempotencyKey: string) {
+    super(`A ledger row with key ${idempotencyKey} already exists`);
+  }
+}

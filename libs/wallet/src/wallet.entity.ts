@@ -92,6 +92,10 @@ export class WalletTransaction {
   @Column({ name: 'stripe_payment_intent_id', type: 'text', nullable: true })
   stripePaymentIntentId!: string | null;
 
+  @Index('wallet_transactions_idempotency_key_key', { unique: true })
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

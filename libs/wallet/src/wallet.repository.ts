@@ -12,6 +12,7 @@ export interface LedgerRowInput {
   stripeEventId?: string | null;
   stripeCheckoutSessionId?: string | null;
   stripePaymentIntentId?: string | null;
+  idempotencyKey?: string | null;
 }
 
 export interface WalletDrift {

@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ABSOLUTE_MAX_CENTS, APP_CONFIG, AppConfig, assertPositiveCents, ValidationError } from '@ozvps/core';
 import { UsersService } from '@ozvps/users';
-import { CurrencyMismatchError, DuplicateStripeEventError, InsufficientFundsError } from './errors';
+import {
+  CurrencyMismatchError,
+  DuplicateLedgerKeyError,
+  DuplicateStripeEventError,
+  InsufficientFundsError,
+} from './errors';
 import { TransactionType, WalletTransaction } from './wallet.entity';
 import { isUniqueViolation, WalletDrift, WalletRepository } from './wallet.repository';
 
@@ -25,6 +30,8 @@ export interface BalanceChange {
   stripeEventId?: string;
   stripeCheckoutSessionId?: string;
   stripePaymentIntentId?: string;
+  /** At most one ledger row ever carries a given key (e.g. `signup-credit:42`). */
+  idempotencyKey?: string;
 }
 
 export interface CreditInput extends BalanceChange {
@@ -142,6 +149,7 @@ export class WalletService {
         stripeEventId: input.stripeEventId ?? null,
         stripeCheckoutSessionId: input.stripeCheckoutSessionId ?? null,
         stripePaymentIntentId: input.stripePaymentIntentId ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
       });
     };
 
@@ -150,6 +158,9 @@ export class WalletService {
     } catch (err) {
       if (input.stripeEventId && isUniqueViolation(err, 'wallet_transactions_stripe_event_id_key')) {
         throw new DuplicateStripeEventError(input.stripeEventId);
+      }
+      if (input.idempotencyKey && isUniqueViolation(err, 'wallet_transactions_idempotency_key_key')) {
+        throw new DuplicateLedgerKeyError(input.idempotencyKey);
       }
       throw err;
     }

@@ -72,6 +72,18 @@ export class EnvironmentVariables {
   @Max(1_000_000_000_00)
   WALLET_MAX_ADJUST_CENTS: number = 10_000_000;
 
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(1)
+  @Max(24 * 365)
+  SESSION_TTL_HOURS: number = 24 * 14;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of cents' })
+  @Min(0)
+  @Max(1_000_000)
+  SIGNUP_CREDIT_CENTS: number = 0;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -88,6 +100,10 @@ export interface AppConfig {
   readonly walletCurrency: string;
   readonly walletMaxAdjustCents: number;
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly sessionTtlHours: number;
+  readonly signupCreditCents: number;
+  /** Cookies get `Secure` when the panel is served over https. */
+  readonly secureCookies: boolean;
 }
 
 /** Injection token for AppConfig (an interface has no runtime value). */
@@ -117,17 +133,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       `Invalid configuration:\n${errors.map((e) => `  ${describe(e, picked)}`).join('\n')}`,
     );
   }
+  const appUrl = (vars.APP_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
     nodeEnv: vars.NODE_ENV,
     port: vars.PORT,
     host: vars.HOST,
-    appUrl: (vars.APP_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
+    appUrl,
     databaseUrl: vars.DATABASE_URL,
     dataDir: resolve(cwd, vars.OZVPS_DATA_DIR),
     embeddedPgPort: vars.OZVPS_EMBEDDED_PG_PORT,
     walletCurrency: vars.WALLET_CURRENCY,
     walletMaxAdjustCents: vars.WALLET_MAX_ADJUST_CENTS,
     logLevel: vars.LOG_LEVEL,
+    sessionTtlHours: vars.SESSION_TTL_HOURS,
+    signupCreditCents: vars.SIGNUP_CREDIT_CENTS,
+    secureCookies: appUrl.startsWith('https://'),
   });
 }
 

@@ -1,0 +1,37 @@
+import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { User, UsersService } from '@ozvps/users';
+import { WalletService } from '@ozvps/wallet';
+
+function adminUserJson(u: User) {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    stripeCustomerId: u.stripeCustomerId,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+/** Admin-only by the path alone (see SessionGuard). */
+@Controller('api/admin/users')
+export class AdminUsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly wallet: WalletService,
+  ) {}
+
+  @Get()
+  async list(@Query('limit') limit?: string, @Query('after') after?: string) {
+    const n = limit === undefined ? 100 : Math.min(Math.max(Number.parseInt(limit, 10) || 100, 1), 500);
+    const afterId = after === undefined ? undefined : Number.parseInt(after, 10) || undefined;
+    return { users: (await this.users.list(n, afterId)).map(adminUserJson) };
+  }
+
+  @Get(':id')
+  async show(@Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number) {
+    const user = await this.users.getById(id);
+    const { balanceCents, currency } = await this.wallet.balance(user.id);
+    return { user: adminUserJson(user), wallet: { balanceCents, currency } };
+  }
+}

@@ -1,0 +1,33 @@
+import { ExecutionContext } from '@nestjs/common';
+import { ThrottlerModuleOptions } from '@nestjs/throttler';
+import { AUTH_RATE_LIMITED } from './auth.decorators';
+
+const MINUTE = 60_000;
+
+const isAuthAttempt = (ctx: ExecutionContext): boolean =>
+  Reflect.getMetadata(AUTH_RATE_LIMITED, ctx.getHandler()) === true;
+
+function accountOf(req: { body?: unknown }): string | undefined {
+  const email = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' && email.trim() ? email.trim().toLowerCase().slice(0, 254) : undefined;
+}
+
+/**
+ * Rate limits, counted per API process in memory (documented in the README): a generous limit on
+ * every route per IP, and on sign-in and sign-up attempts 10 per account and 30 per IP in 15
+ * minutes, so the 11th guess at one account's password is refused whoever sends it.
+ */
+export const RATE_LIMITS: ThrottlerModuleOptions = {
+  throttlers: [
+    { name: 'default', ttl: MINUTE, limit: 600 },
+    { name: 'auth-ip', ttl: 15 * MINUTE, limit: 30, skipIf: (ctx) => !isAuthAttempt(ctx) },
+    {
+      name: 'auth-account',
+      ttl: 15 * MINUTE,
+      limit: 10,
+      skipIf: (ctx) => !isAuthAttempt(ctx) || !accountOf(ctx.switchToHttp().getRequest()),
+      getTracker: (req) => `account:${accountOf(req)}`,
+    },
+  ],
+  errorMessage: 'Too many attempts: wait a few minutes and try again',
+};

@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
+import { AuthService, ClientInfo, IssuedSession, normaliseEmail, UsersService } from '@ozvps/users';
+import { WalletService } from '@ozvps/wallet';
+
+export interface SignupInput {
+  email: unknown;
+  password: unknown;
+  name?: unknown;
+}
+
+/** Sign-up: the user, their sign-up credit and their first session, across users and wallet. */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+    private readonly wallet: WalletService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Creates a local account. The user row and the sign-up credit commit together, and the credit
+   * carries the key `signup-credit:<id>`, so no retry can pay it twice.
+   */
+  async signup(input: SignupInput, client: ClientInfo = {}): Promise<IssuedSession> {
+    if (typeof input.email !== 'string') throw new ValidationError('email is required');
+    if (input.name !== undefined && typeof input.name !== 'string')
+      throw new ValidationError('name must be a string');
+    const email = normaliseEmail(input.email);
+    const passwordHash = await this.auth.hashPassword(input.password as string, email);
+    const user = await this.dataSource.transaction(async (em) => {
+      const created = await this.users.create(
+        { email, name: input.name as string | undefined, passwordHash },
+        em,
+      );
+      await this.grantSignupCredit(created.id, em);
+      return created;
+    });
+    return this.auth.startSession(user, client);
+  }
+
+  private async grantSignupCredit(userId: number, em: Parameters<WalletService['credit']>[1]): Promise<void> {
+    if (this.config.signupCreditCents <= 0) return;
+    await this.wallet.credit(
+      {
+        userId,
+        amountCents: this.config.signupCreditCents,
+        type: 'bonus',
+        actor: 'system',
+        reason: 'sign-up credit',
+        idempotencyKey: `signup-credit:${userId}`,
+      },
+      em,
+    );
+  }
+}

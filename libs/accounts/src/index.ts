@@ -1,0 +1,3 @@
+export * from './accounts.module';
+export { AccountsService } from './accounts.service';
+export type { SignupInput } from './accounts.service';

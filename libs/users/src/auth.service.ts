@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import argon2 from 'argon2';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig, UnauthenticatedError } from '@ozvps/core';
+import { assertAcceptablePassword } from './password-policy';
+import { SessionsRepository } from './sessions.repository';
+import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+/** Wrong email or wrong password: one error for both, so sign-in does not reveal who has an account. */
+export class InvalidCredentialsError extends UnauthenticatedError {
+  override readonly code = 'invalid_credentials';
+
+  constructor() {
+    super('Email or password is incorrect');
+  }
+}
+
+export interface IssuedSession {
+  token: string;
+  expiresAt: Date;
+  user: User;
+}
+
+export interface ClientInfo {
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+// Verifying against this keeps an unknown email as slow as a wrong password.
+const DUMMY_HASH = argon2.hash('not a real password', { type: argon2.argon2id });
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Passwords (argon2id) and browser sessions (opaque tokens, stored hashed, revocable). */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Checks the password policy and returns the argon2id hash to store. */
+  async hashPassword(password: string, email?: string): Promise<string> {
+    assertAcceptablePassword(password, email);
+    return argon2.hash(password, { type: argon2.argon2id });
+  }
+
+  /** Signs a user in with email and password; the same error for an unknown email and a wrong password. */
+  async login(email: unknown, password: unknown, client: ClientInfo = {}): Promise<IssuedSession> {
+    if (typeof email !== 'string' || typeof password !== 'string' || password.length > 1024) {
+      throw new InvalidCredentialsError();
+    }
+    const user = await this.users.findByEmail(email.trim());
+    const ok = user?.passwordHash
+      ? await argon2.verify(user.passwordHash, password).catch(() => false)
+      : await argon2.verify(await DUMMY_HASH, password).then(() => false);
+    if (!user || !ok) throw new InvalidCredentialsError();
+    return this.startSession(user, client);
+  }
+
+  /** Opens a new session for a user who has just proved who they are. */
+  async startSession(user: User, client: ClientInfo = {}): Promise<IssuedSession> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3_600_000);
+    await this.sessions.insert({
+      userId: user.id,
+      tokenHash: hashToken(token),
+      expiresAt,
+      ip: client.ip?.slice(0, 100) ?? null,
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
+    });
+    return { token, expiresAt, user };
+  }
+
+  /** The user a session token belongs to, or null when it is unknown, revoked or expired. */
+  userForToken(token: string): Promise<User | null> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return Promise.resolve(null);
+    return this.sessions.findLiveUser(hashToken(token));
+  }
+
+  /** Ends one session (sign out). */
+  async revoke(token: string): Promise<void> {
+    await this.sessions.revokeByHash(hashToken(token));
+  }
+
+  /** Sets a new password and ends every session of the user, in one transaction; returns sessions ended. */
+  async setPassword(user: User, password: string): Promise<number> {
+    const hash = await this.hashPassword(password, user.email);
+    return this.dataSource.transaction(async (em) => {
+      await this.users.update(user.id, { passwordHash: hash }, em);
+      return this.sessions.revokeAllForUser(user.id, em);
+    });
+  }
+}
