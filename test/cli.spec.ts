@@ -5,7 +5,7 @@ import { ozvpsctl, RunResult } from './helpers/processes';
 /** Everything a failed command could have written: it must be identical before and after. */
 async function snapshot(ds: DataSource) {
   return {
-    users: await ds.query(`SELECT id, email, name, role FROM users ORDER BY id`),
+    users: await ds.query(`SELECT id, email, name, role, password_hash FROM users ORDER BY id`),
     wallets: await ds.query(`SELECT user_id, balance_cents FROM wallets ORDER BY user_id`),
     rows: await ds.query(`SELECT count(*)::int AS n FROM wallet_transactions`),
   };
@@ -275,6 +275,22 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       ['an unknown subcommand', ['wallet', 'steal'], /unknown command "wallet steal"/],
       ['an unknown command', ['steal'], /unknown command 'steal'/],
       [
+        'set-password without --password-stdin',
+        ['users', 'set-password', 'ann@example.test'],
+        /--password-stdin/,
+      ],
+      [
+        'set-password with nothing on stdin',
+        ['users', 'set-password', 'ann@example.test', '--password-stdin'],
+        /no password on stdin/,
+      ],
+      [
+        'set-role to an unknown role',
+        ['users', 'set-role', 'ann@example.test', 'root', '--yes'],
+        /role must be user or admin/,
+      ],
+      ['set-role without --yes', ['users', 'set-role', 'ann@example.test', 'user'], /Add --yes/],
+      [
         'a bad --limit',
         ['wallet', 'history', 'ann@example.test', '--limit', '0'],
         /--limit must be a whole number from 1 to 500/,
@@ -307,5 +323,45 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
     const r = await cli('wallet', '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/deduct/);
+  });
+});
+
+describe('ozvpsctl passwords', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openDataSource(db.url);
+  });
+
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it('creates a user with a password from stdin, stored only as an argon2id hash', async () => {
+    const r = await ozvpsctl(
+      db.url,
+      ['users', 'create', 'pw@example.test', '--password-stdin'],
+      {},
+      'a long enough passphrase\n',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain('a long enough passphrase');
+    const [row] = await ds.query(`SELECT password_hash FROM users WHERE email = 'pw@example.test'`);
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('refuses a weak password and creates nobody', async () => {
+    const r = await ozvpsctl(
+      db.url,
+      ['users', 'create', 'weak@example.test', '--password-stdin'],
+      {},
+      'password123\n',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('ozvpsctl: this password is too easy to guess: choose another one');
+    expect(await ds.query(`SELECT 1 FROM users WHERE email = 'weak@example.test'`)).toEqual([]);
   });
 });
