@@ -21,6 +21,9 @@ describe('loadConfig', () => {
       walletCurrency: 'aud',
       walletMaxAdjustCents: 10_000_000,
       logLevel: 'log',
+      sessionTtlHours: 336,
+      signupCreditCents: 0,
+      secureCookies: false,
     });
   });
 
@@ -35,6 +38,7 @@ describe('loadConfig', () => {
     expect(config.walletCurrency).toBe('nzd');
     expect(config.appUrl).toBe('https://panel.example.com');
     expect(config.databaseUrl).toBeUndefined();
+    expect(config.secureCookies).toBe(true);
   });
 
   it('names every bad variable in one error', () => {
