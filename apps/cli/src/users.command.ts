@@ -1,21 +1,9 @@
 import { Command, Option, SubCommand } from 'nest-commander';
-import { AuthService, User, UsersService } from '@ozvps/users';
+import { AuthService, toUserView, User, UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
 import { printAudit, printFields, printJson, printTable } from './output';
 import { readSecretFromStdin } from './stdin';
-
-/** The `--json` shape of a user: a contract for scripts. */
-export function userJson(u: User) {
-  return {
-    id: u.id,
-    email: u.email,
-    name: u.name,
-    role: u.role,
-    stripeCustomerId: u.stripeCustomerId,
-    createdAt: u.createdAt.toISOString(),
-  };
-}
 
 function printUser(u: User): void {
   printFields([
@@ -48,7 +36,7 @@ export class UsersListCommand extends OzvpsCommand<ListOptions> {
         ? undefined
         : parseBoundedInt(options.after, '--after', 0, Number.MAX_SAFE_INTEGER);
     const users = await this.users.list(limit, after);
-    if (options.json) return printJson(users.map(userJson));
+    if (options.json) return printJson(users.map(toUserView));
     printTable(
       users.map((u) => ({
         id: u.id,
@@ -82,7 +70,7 @@ export class UsersShowCommand extends OzvpsCommand {
 
   protected async execute([reference]: string[], options: JsonOptions): Promise<void> {
     const user = await this.users.findByReference(reference!);
-    if (options.json) printJson(userJson(user));
+    if (options.json) printJson(toUserView(user));
     else printUser(user);
   }
 }
@@ -118,7 +106,7 @@ export class UsersCreateCommand extends OzvpsCommand<CreateOptions> {
       { action: 'users.create', user: `${user.id}:${user.email}`, extra: `role=${user.role}` },
       !!options.json,
     );
-    if (options.json) printJson(userJson(user));
+    if (options.json) printJson(toUserView(user));
     else printUser(user);
   }
 
@@ -172,7 +160,7 @@ export class UsersSetRoleCommand extends OzvpsCommand<SetRoleOptions> {
       },
       !!options.json,
     );
-    if (options.json) printJson(userJson(updated));
+    if (options.json) printJson(toUserView(updated));
     else printUser(updated);
   }
 

@@ -1,3 +1,4 @@
+export * from './user.view';
 export * from './errors';
 export * from './user.entity';
 export * from './users.module';

@@ -1,17 +1,6 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
-import { User, UsersService } from '@ozvps/users';
+import { toUserView, UsersService } from '@ozvps/users';
 import { WalletService } from '@ozvps/wallet';
-
-function adminUserJson(u: User) {
-  return {
-    id: u.id,
-    email: u.email,
-    name: u.name,
-    role: u.role,
-    stripeCustomerId: u.stripeCustomerId,
-    createdAt: u.createdAt.toISOString(),
-  };
-}
 
 /** Admin-only by the path alone (see SessionGuard). */
 @Controller('api/admin/users')
@@ -25,13 +14,13 @@ export class AdminUsersController {
   async list(@Query('limit') limit?: string, @Query('after') after?: string) {
     const n = limit === undefined ? 100 : Math.min(Math.max(Number.parseInt(limit, 10) || 100, 1), 500);
     const afterId = after === undefined ? undefined : Number.parseInt(after, 10) || undefined;
-    return { users: (await this.users.list(n, afterId)).map(adminUserJson) };
+    return { users: (await this.users.list(n, afterId)).map(toUserView) };
   }
 
   @Get(':id')
   async show(@Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number) {
     const user = await this.users.getById(id);
     const { balanceCents, currency } = await this.wallet.balance(user.id);
-    return { user: adminUserJson(user), wallet: { balanceCents, currency } };
+    return { user: toUserView(user), wallet: { balanceCents, currency } };
   }
 }
