@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       sessionTtlHours: 336,
       signupCreditCents: 0,
       secureCookies: false,
+      oidc: undefined,
     });
   });
 
@@ -60,6 +61,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...NO_FILE, DATABASE_URL: 'mysql://root:hunter2@db/x' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
     );
+  });
+
+  it('wants all three OIDC values or none', () => {
+    expect(() => loadConfig({ ...NO_FILE, OIDC_ISSUER_URL: 'https://login.example.com' })).toThrow(
+      /OIDC_CLIENT_ID, OIDC_CLIENT_SECRET must be set too/,
+    );
+    const config = loadConfig({
+      ...NO_FILE,
+      OIDC_ISSUER_URL: 'https://tenant.auth0.com/',
+      OIDC_CLIENT_ID: 'id',
+      OIDC_CLIENT_SECRET: 's3cret',
+    });
+    expect(config.oidc).toEqual({
+      issuerUrl: 'https://tenant.auth0.com/',
+      clientId: 'id',
+      clientSecret: 's3cret',
+      providerName: 'tenant.auth0.com',
+    });
   });
 
   it('fails clearly when OZVPS_ENV_FILE points nowhere', () => {

@@ -84,6 +84,29 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   SIGNUP_CREDIT_CENTS: number = 0;
 
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
+  OIDC_ISSUER_URL?: string = undefined;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  OIDC_CLIENT_ID?: string = undefined;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  OIDC_CLIENT_SECRET?: string = undefined;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^.{1,40}$/, { message: 'must be a short label, at most 40 characters' })
+  OIDC_PROVIDER_NAME?: string = undefined;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -104,6 +127,16 @@ export interface AppConfig {
   readonly signupCreditCents: number;
   /** Cookies get `Secure` when the panel is served over https. */
   readonly secureCookies: boolean;
+  /** OpenID Connect sign-in (Auth0 or any provider), when all three OIDC_* values are set. */
+  readonly oidc: OidcConfig | undefined;
+}
+
+export interface OidcConfig {
+  readonly issuerUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Shown on the sign-in button: "Sign in with <name>". */
+  readonly providerName: string;
 }
 
 /** Injection token for AppConfig (an interface has no runtime value). */
@@ -128,10 +161,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   }
   const vars = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
   const errors = validateSync(vars, { whitelist: false, forbidUnknownValues: true });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      `Invalid configuration:\n${errors.map((e) => `  ${describe(e, picked)}`).join('\n')}`,
-    );
+  const problems = errors.map((e) => describe(e, picked));
+  const oidcKeys = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+  const oidcSet = oidcKeys.filter((k) => vars[k] !== undefined);
+  if (oidcSet.length > 0 && oidcSet.length < oidcKeys.length) {
+    const missing = oidcKeys.filter((k) => vars[k] === undefined).join(', ');
+    problems.push(`${missing} must be set too: OIDC sign-in needs all of ${oidcKeys.join(', ')}`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   const appUrl = (vars.APP_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
@@ -148,6 +186,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     sessionTtlHours: vars.SESSION_TTL_HOURS,
     signupCreditCents: vars.SIGNUP_CREDIT_CENTS,
     secureCookies: appUrl.startsWith('https://'),
+    oidc:
+      vars.OIDC_ISSUER_URL && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET
+        ? Object.freeze({
+            issuerUrl: vars.OIDC_ISSUER_URL,
+            clientId: vars.OIDC_CLIENT_ID,
+            clientSecret: vars.OIDC_CLIENT_SECRET,
+            providerName: vars.OIDC_PROVIDER_NAME ?? new URL(vars.OIDC_ISSUER_URL).hostname,
+          })
+        : undefined,
   });
 }
 
