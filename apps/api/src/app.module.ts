@@ -8,6 +8,7 @@ import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
+import { OidcController } from './auth/oidc.controller';
 import { JsonOriginMiddleware } from './auth/json-origin.middleware';
 import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
@@ -26,7 +27,7 @@ export class AppModule implements NestModule {
         WalletModule,
         AccountsModule,
       ],
-      controllers: [SystemController, AuthController, AdminUsersController],
+      controllers: [SystemController, AuthController, OidcController, AdminUsersController],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
         // Order matters: rate limits count refused requests too, then the session gate.

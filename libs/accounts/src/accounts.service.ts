@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
-import { AuthService, ClientInfo, IssuedSession, normaliseEmail, UsersService } from '@ozvps/users';
+import { AuthService, ClientInfo, IssuedSession, normaliseEmail, User, UsersService } from '@ozvps/users';
 import { WalletService } from '@ozvps/wallet';
 
 export interface SignupInput {
@@ -40,6 +40,16 @@ export class AccountsService {
       return created;
     });
     return this.auth.startSession(user, client);
+  }
+
+  /** An account made at first sign-in through an identity provider: no password, same sign-up credit. */
+  async createFromIdentityProvider(input: { email: string; name?: string; auth0Sub: string }): Promise<User> {
+    const email = normaliseEmail(input.email);
+    return this.dataSource.transaction(async (em) => {
+      const created = await this.users.create({ email, name: input.name?.slice(0, 200), auth0Sub: input.auth0Sub }, em);
+      await this.grantSignupCredit(created.id, em);
+      return created;
+    });
   }
 
   private async grantSignupCredit(userId: number, em: Parameters<WalletService['credit']>[1]): Promise<void> {

@@ -1,3 +1,5 @@
 export * from './accounts.module';
 export { AccountsService } from './accounts.service';
 export type { SignupInput } from './accounts.service';
+export { OidcService, OidcNotConfiguredError, OidcSignInError, OidcUnavailableError } from './oidc.service';
+export type { OidcAttempt } from './oidc.service';

@@ -28,6 +28,10 @@ export class UsersRepository {
     return this.using(em).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
   }
 
+  findByAuth0Sub(sub: string, em?: EntityManager): Promise<User | null> {
+    return this.using(em).findOneBy({ auth0Sub: sub });
+  }
+
   async insert(user: NewUser, em?: EntityManager): Promise<User> {
     try {
       return await this.using(em).save(this.using(em).create(user));

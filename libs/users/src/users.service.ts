@@ -52,6 +52,22 @@ export class UsersService {
     );
   }
 
+  /** The user an identity provider knows by this subject, if any. */
+  findByAuth0Sub(sub: string, em?: EntityManager): Promise<User | null> {
+    return this.users.findByAuth0Sub(sub, em);
+  }
+
+  /** Finds a user by email (any letter case), or null. */
+  findByEmail(email: string, em?: EntityManager): Promise<User | null> {
+    return this.users.findByEmail(email, em);
+  }
+
+  /** Records the identity provider's subject on an existing user. */
+  async linkAuth0Sub(user: User, sub: string, em?: EntityManager): Promise<User> {
+    await this.users.update(user.id, { auth0Sub: sub }, em);
+    return { ...user, auth0Sub: sub };
+  }
+
   /** Changes a user's role; returns the updated user. */
   async setRole(user: User, role: UserRole): Promise<User> {
     if (!USER_ROLES.includes(role))
