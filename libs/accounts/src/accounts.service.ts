@@ -46,7 +46,10 @@ export class AccountsService {
   async createFromIdentityProvider(input: { email: string; name?: string; auth0Sub: string }): Promise<User> {
     const email = normaliseEmail(input.email);
     return this.dataSource.transaction(async (em) => {
-      const created = await this.users.create({ email, name: input.name?.slice(0, 200), auth0Sub: input.auth0Sub }, em);
+      const created = await this.users.create(
+        { email, name: input.name?.slice(0, 200), auth0Sub: input.auth0Sub },
+        em,
+      );
       await this.grantSignupCredit(created.id, em);
       return created;
     });

@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type * as OpenIdClient from 'openid-client';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig, ConflictError, DomainError, NotFoundError, OidcConfig, UnauthenticatedError } from '@ozvps/core';
+import {
+  APP_CONFIG,
+  AppConfig,
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  OidcConfig,
+  UnauthenticatedError,
+} from '@ozvps/core';
 import { AuthService, ClientInfo, IssuedSession, User, UsersService } from '@ozvps/users';
 import { AccountsService } from './accounts.service';
 
@@ -76,9 +84,14 @@ export class OidcService {
   }
 
   /** Completes the code flow from the provider's redirect and opens a panel session. */
-  async complete(callbackUrl: string, attempt: OidcAttempt | undefined, client: ClientInfo = {}): Promise<IssuedSession> {
+  async complete(
+    callbackUrl: string,
+    attempt: OidcAttempt | undefined,
+    client: ClientInfo = {},
+  ): Promise<IssuedSession> {
     const oidc = this.requireConfig();
-    if (!attempt) throw new OidcSignInError('The sign-in attempt expired or was started in another browser: try again');
+    if (!attempt)
+      throw new OidcSignInError('The sign-in attempt expired or was started in another browser: try again');
     const [lib, configuration] = await Promise.all([this.loadClient(), this.discover(oidc)]);
     let claims: OpenIdClient.IDToken | undefined;
     try {
@@ -109,7 +122,9 @@ export class OidcService {
       const existing = await this.users.findByEmail(email, em);
       if (!existing) return null;
       if (!verified) {
-        throw new ConflictError(`An account for ${email} exists; the provider has not verified that email, so sign in with your password`);
+        throw new ConflictError(
+          `An account for ${email} exists; the provider has not verified that email, so sign in with your password`,
+        );
       }
       if (existing.auth0Sub && existing.auth0Sub !== sub) {
         throw new ConflictError(`The account for ${email} is linked to another identity`);
@@ -117,7 +132,11 @@ export class OidcService {
       return this.users.linkAuth0Sub(existing, sub, em);
     });
     if (linked) return linked;
-    return this.accounts.createFromIdentityProvider({ email, name: typeof claims.name === 'string' ? claims.name : undefined, auth0Sub: sub });
+    return this.accounts.createFromIdentityProvider({
+      email,
+      name: typeof claims.name === 'string' ? claims.name : undefined,
+      auth0Sub: sub,
+    });
   }
 
   private requireConfig(): OidcConfig {
@@ -132,7 +151,7 @@ export class OidcService {
   private loadClient(): Promise<Client> {
     // openid-client is ESM-only; a specifier TypeScript does not rewrite keeps it a real require().
     const specifier = 'openid-client';
-    this.client ??= Promise.resolve(require(specifier) as Client);
+    this.client ??= import(specifier) as Promise<Client>;
     return this.client;
   }
 
@@ -149,9 +168,10 @@ export class OidcService {
       })
       .catch((err: Error) => {
         this.configuration = undefined;
-        throw new OidcUnavailableError(`The identity provider at ${oidc.issuerUrl} is unavailable: ${err.message}`);
+        throw new OidcUnavailableError(
+          `The identity provider at ${oidc.issuerUrl} is unavailable: ${err.message}`,
+        );
       });
     return this.configuration;
   }
 }
-
