@@ -49,12 +49,21 @@ export class OidcController {
   /** The provider's redirect back: verify everything, then sign in. */
   @Get('oidc/callback')
   async callback(@Req() req: PanelRequest, @Res() res: Response): Promise<void> {
-    res.clearCookie(ATTEMPT_COOKIE, { httpOnly: true, sameSite: 'lax', secure: this.config.secureCookies, path: ATTEMPT_PATH });
+    res.clearCookie(ATTEMPT_COOKIE, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.secureCookies,
+      path: ATTEMPT_PATH,
+    });
     try {
-      const session = await this.oidc.complete(new URL(req.originalUrl, `${this.config.appUrl}/`).href, readAttempt(req), {
-        ip: req.ip ?? null,
-        userAgent: req.headers['user-agent'] ?? null,
-      });
+      const session = await this.oidc.complete(
+        new URL(req.originalUrl, `${this.config.appUrl}/`).href,
+        readAttempt(req),
+        {
+          ip: req.ip ?? null,
+          userAgent: req.headers['user-agent'] ?? null,
+        },
+      );
       if (req.sessionToken) await this.auth.revoke(req.sessionToken);
       setSessionCookie(res, this.config, session.token, session.expiresAt);
       res.redirect(302, `${this.config.appUrl}/`);
@@ -75,7 +84,9 @@ function readAttempt(req: Request): OidcAttempt | undefined {
   if (!raw) return undefined;
   try {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<OidcAttempt>;
-    const ok = [value.state, value.nonce, value.codeVerifier].every((v) => typeof v === 'string' && v.length >= 16 && v.length <= 200);
+    const ok = [value.state, value.nonce, value.codeVerifier].every(
+      (v) => typeof v === 'string' && v.length >= 16 && v.length <= 200,
+    );
     return ok ? (value as OidcAttempt) : undefined;
   } catch {
     return undefined;
