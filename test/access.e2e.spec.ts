@@ -286,6 +286,10 @@ describe('accounts and access (the built API over HTTP, real PostgreSQL)', () =>
       ['GET', '/api/health', undefined, 200, 200, 200],
       ['GET', '/api/version', undefined, 200, 200, 200],
       ['GET', '/api/auth/me', undefined, 401, 200, 200],
+      ['GET', '/api/auth/providers', undefined, 200, 200, 200],
+      // This panel has no OIDC_* configured: the OIDC routes say so to everyone.
+      ['GET', '/api/auth/oidc/login', undefined, 302, 302, 302],
+      ['GET', '/api/auth/oidc/callback?code=x&state=y', undefined, 302, 302, 302],
       ['GET', '/api/admin/users', undefined, 401, 403, 200],
       ['GET', '/api/admin/users/ALICE', undefined, 401, 403, 200],
       ['GET', '/api/admin/users/999999', undefined, 401, 403, 404],

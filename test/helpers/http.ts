@@ -30,6 +30,7 @@ export function browser(baseUrl: string, origin: string): Browser {
       Object.assign(headers, options.headers);
       const res = await fetch(`${baseUrl}${path}`, {
         method,
+        redirect: 'manual',
         headers,
         body:
           options.body === undefined
@@ -43,7 +44,8 @@ export function browser(baseUrl: string, origin: string): Browser {
       const match = setCookie?.match(/ozvps_session=([^;]*)/);
       const token = match ? decodeURIComponent(match[1]!) : null;
       if (match) b.token = token || null;
-      return { status: res.status, body: text ? JSON.parse(text) : null, setCookie, token };
+      const json = (res.headers.get('content-type') ?? '').includes('application/json');
+      return { status: res.status, body: text && json ? JSON.parse(text) : text || null, setCookie, token };
     },
   };
   return b;
