@@ -7,10 +7,11 @@ import {
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
+import { STRIPE_WEBHOOK_PATH } from '../routes';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Stripe posts server to server, with no Origin, and its signature is its authentication. */
-const EXEMPT_PATHS = new Set(['/api/stripe/webhook']);
+const EXEMPT_PATHS = new Set([STRIPE_WEBHOOK_PATH]);
 
 /**
  * Cross-site request defence for cookie-authenticated writes: a state-changing request must be

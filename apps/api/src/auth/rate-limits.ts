@@ -1,11 +1,15 @@
 import { ExecutionContext } from '@nestjs/common';
 import { ThrottlerModuleOptions } from '@nestjs/throttler';
+import { STRIPE_WEBHOOK_PATH } from '../routes';
 import { AUTH_RATE_LIMITED } from './auth.decorators';
 
 const MINUTE = 60_000;
 
 const isAuthAttempt = (ctx: ExecutionContext): boolean =>
   Reflect.getMetadata(AUTH_RATE_LIMITED, ctx.getHandler()) === true;
+
+const isWebhook = (ctx: ExecutionContext): boolean =>
+  ctx.switchToHttp().getRequest<{ path?: string }>().path === STRIPE_WEBHOOK_PATH;
 
 function accountOf(req: { body?: unknown }): string | undefined {
   const email = (req.body as { email?: unknown } | undefined)?.email;
@@ -14,12 +18,14 @@ function accountOf(req: { body?: unknown }): string | undefined {
 
 /**
  * Rate limits, counted per API process in memory (documented in the README): a generous limit on
- * every route per IP, and on sign-in and sign-up attempts 10 per account and 30 per IP in 15
+ * every route per IP (the Stripe webhook has its own, larger one), and on sign-in and sign-up attempts 10 per account and 30 per IP in 15
  * minutes, so the 11th guess at one account's password is refused whoever sends it.
  */
 export const RATE_LIMITS: ThrottlerModuleOptions = {
   throttlers: [
-    { name: 'default', ttl: MINUTE, limit: 600 },
+    { name: 'default', ttl: MINUTE, limit: 600, skipIf: isWebhook },
+    // Stripe retries for days and delivers in bursts after an outage: a larger budget of its own.
+    { name: 'webhook', ttl: MINUTE, limit: 3000, skipIf: (ctx) => !isWebhook(ctx) },
     { name: 'auth-ip', ttl: 15 * MINUTE, limit: 30, skipIf: (ctx) => !isAuthAttempt(ctx) },
     {
       name: 'auth-account',
