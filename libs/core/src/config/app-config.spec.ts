@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       signupCreditCents: 0,
       secureCookies: false,
       oidc: undefined,
+      virtfusion: undefined,
+      planSyncCron: '*/10 * * * *',
     });
   });
 

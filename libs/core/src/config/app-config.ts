@@ -107,7 +107,32 @@ export class EnvironmentVariables {
   @Matches(/^.{1,40}$/, { message: 'must be a short label, at most 40 characters' })
   OIDC_PROVIDER_NAME?: string = undefined;
 
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL, the VirtFusion panel without /api/v1' },
+  )
+  VIRTFUSION_URL?: string = undefined;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  VIRTFUSION_API_TOKEN?: string = undefined;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(500)
+  @Max(120_000)
+  VIRTFUSION_TIMEOUT_MS: number = 10_000;
+
+  /** Five-field cron expression, or `off`. */
+  @Transform(trimmed)
+  @Matches(/^(off|(\S+\s+){4}\S+)$/, { message: 'must be a five-field cron expression such as */10 * * * *, or off' })
+  PLAN_SYNC_CRON: string = '*/10 * * * *';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
@@ -127,8 +152,18 @@ export interface AppConfig {
   readonly signupCreditCents: number;
   /** Cookies get `Secure` when the panel is served over https. */
   readonly secureCookies: boolean;
+  /** VirtFusion's API (base URL with /api/v1), when both VIRTFUSION_* values are set. */
+  readonly virtfusion: VirtFusionConfig | undefined;
+  /** When the scheduled plan sync runs; null: never (on start and on demand only). */
+  readonly planSyncCron: string | null;
   /** OpenID Connect sign-in (Auth0 or any provider), when all three OIDC_* values are set. */
   readonly oidc: OidcConfig | undefined;
+}
+
+export interface VirtFusionConfig {
+  readonly apiBaseUrl: string;
+  readonly apiToken: string;
+  readonly timeoutMs: number;
 }
 
 export interface OidcConfig {
@@ -162,6 +197,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   const vars = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
   const errors = validateSync(vars, { whitelist: false, forbidUnknownValues: true });
   const problems = errors.map((e) => describe(e, picked));
+  if ((vars.VIRTFUSION_URL === undefined) !== (vars.VIRTFUSION_API_TOKEN === undefined)) {
+    problems.push('VIRTFUSION_URL and VIRTFUSION_API_TOKEN must be set together (or neither)');
+  }
   const oidcKeys = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const oidcSet = oidcKeys.filter((k) => vars[k] !== undefined);
   if (oidcSet.length > 0 && oidcSet.length < oidcKeys.length) {
@@ -186,6 +224,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     sessionTtlHours: vars.SESSION_TTL_HOURS,
     signupCreditCents: vars.SIGNUP_CREDIT_CENTS,
     secureCookies: appUrl.startsWith('https://'),
+    virtfusion:
+      vars.VIRTFUSION_URL && vars.VIRTFUSION_API_TOKEN
+        ? Object.freeze({
+            apiBaseUrl: `${vars.VIRTFUSION_URL.replace(/\/+$/, '').replace(/\/api\/v1$/, '')}/api/v1`,
+            apiToken: vars.VIRTFUSION_API_TOKEN,
+            timeoutMs: vars.VIRTFUSION_TIMEOUT_MS,
+          })
+        : undefined,
+    planSyncCron: vars.PLAN_SYNC_CRON === 'off' ? null : vars.PLAN_SYNC_CRON,
     oidc:
       vars.OIDC_ISSUER_URL && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET
         ? Object.freeze({
