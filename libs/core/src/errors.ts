@@ -12,7 +12,7 @@ export abstract class DomainError extends Error {
 }
 
 export class ValidationError extends DomainError {
-  readonly code = 'validation_failed';
+  readonly code: string = 'validation_failed';
 }
 
 export class NotFoundError extends DomainError {

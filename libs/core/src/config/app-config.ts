@@ -128,11 +128,12 @@ export class EnvironmentVariables {
 
   /** Five-field cron expression, or `off`. */
   @Transform(trimmed)
-  @Matches(/^(off|(\S+\s+){4}\S+)$/, { message: 'must be a five-field cron expression such as */10 * * * *, or off' })
+  @Matches(/^(off|(\S+\s+){4}\S+)$/, {
+    message: 'must be a five-field cron expression such as */10 * * * *, or off',
+  })
   PLAN_SYNC_CRON: string = '*/10 * * * *';
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
-
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
