@@ -1,9 +1,11 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule } from '@ozvps/accounts';
 import { AppConfig, BUILD_INFO, BuildInfo, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
+import { PlansModule } from '@ozvps/plans';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { AdminUsersController } from './admin/admin-users.controller';
@@ -12,6 +14,8 @@ import { OidcController } from './auth/oidc.controller';
 import { JsonOriginMiddleware } from './auth/json-origin.middleware';
 import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
+import { PlanSyncScheduler } from './plans/plan-sync.scheduler';
+import { PlansController } from './plans/plans.controller';
 import { SystemController } from './system.controller';
 
 @Module({})
@@ -26,10 +30,13 @@ export class AppModule implements NestModule {
         UsersModule,
         WalletModule,
         AccountsModule,
+        PlansModule,
+        ScheduleModule.forRoot(),
       ],
-      controllers: [SystemController, AuthController, OidcController, AdminUsersController],
+      controllers: [SystemController, AuthController, OidcController, AdminUsersController, PlansController],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
+        PlanSyncScheduler,
         // Order matters: rate limits count refused requests too, then the session gate.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: SessionGuard },

@@ -7,6 +7,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '@ozvps/core';
+import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/plans';
 import { InsufficientFundsError } from '@ozvps/wallet';
 
 interface ErrorBody {
@@ -22,9 +23,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.describe(exception);
     if (status >= 500) {
-      this.logger.error(
-        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
-      );
+      // A domain error already says what went wrong (VirtFusion down, …); anything else needs its stack.
+      const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      this.logger.error(exception instanceof DomainError ? exception.message : detail);
     }
     res.status(status).json(body);
   }
@@ -56,6 +57,8 @@ function statusOf(error: DomainError): number {
   if (error instanceof UnauthenticatedError) return HttpStatus.UNAUTHORIZED;
   if (error instanceof InsufficientFundsError) return HttpStatus.PAYMENT_REQUIRED;
   if (error instanceof ConflictError) return HttpStatus.CONFLICT;
+  if (error instanceof VirtFusionNotConfiguredError) return HttpStatus.SERVICE_UNAVAILABLE;
+  if (error instanceof VirtFusionError) return HttpStatus.BAD_GATEWAY;
   return HttpStatus.INTERNAL_SERVER_ERROR;
 }
 
@@ -70,6 +73,7 @@ function codeOf(status: number): string {
     413: 'payload_too_large',
     415: 'unsupported_media_type',
     429: 'rate_limited',
+    502: 'bad_gateway',
     503: 'unavailable',
   };
   return known[status] ?? (status >= 500 ? 'internal_error' : 'request_failed');

@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
+import { PlansModule } from '@ozvps/plans';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { DbCommand, DbMigrateCommand, DbStatusCommand } from './db.command';
+import { PlansCommand, PlansListCommand, PlansSetPriceCommand, PlansSyncCommand } from './plans.command';
 import {
   UsersCommand,
   UsersCreateCommand,
@@ -27,7 +29,13 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [CoreConfigModule.forRoot(config), DatabaseModule.forRoot(SCHEMA), UsersModule, WalletModule],
+      imports: [
+        CoreConfigModule.forRoot(config),
+        DatabaseModule.forRoot(SCHEMA),
+        UsersModule,
+        WalletModule,
+        PlansModule,
+      ],
       providers: [
         UsersCommand,
         UsersListCommand,
@@ -41,6 +49,10 @@ export class CliModule {
         WalletDeductCommand,
         WalletHistoryCommand,
         WalletVerifyCommand,
+        PlansCommand,
+        PlansSyncCommand,
+        PlansListCommand,
+        PlansSetPriceCommand,
         DbCommand,
         DbMigrateCommand,
         DbStatusCommand,

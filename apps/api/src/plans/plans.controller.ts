@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import {
+  MAX_PLAN_PRICE_CENTS,
+  PlanSyncService,
+  PlansService,
+  SyncReport,
+  toPlanView,
+  toPublicPlanView,
+} from '@ozvps/plans';
+import { Public } from '../auth/auth.decorators';
+
+class SyncPlansDto {
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+}
+
+class SetPriceDto {
+  @IsInt({ message: 'priceMonthlyCents must be a whole number of cents' })
+  @Min(1)
+  @Max(MAX_PLAN_PRICE_CENTS)
+  priceMonthlyCents!: number;
+}
+
+@Controller('api')
+export class PlansController {
+  constructor(
+    private readonly plans: PlansService,
+    private readonly planSync: PlanSyncService,
+  ) {}
+
+  /** Plans on sale, cheapest first, from the database (never a live VirtFusion call). */
+  @Public()
+  @Get('plans')
+  async list() {
+    return { plans: (await this.plans.listActive()).map(toPublicPlanView) };
+  }
+
+  @Get('admin/plans')
+  async listAll() {
+    const [plans, lastSyncRun] = await Promise.all([this.plans.listAll(), this.plans.lastSyncRun()]);
+    return {
+      plans: plans.map((p) => ({
+        ...toPlanView(p),
+        present: p.present,
+        lastSyncedAt: p.lastSyncedAt.toISOString(),
+      })),
+      lastSyncRun,
+    };
+  }
+
+  @Post('admin/plans/sync')
+  @HttpCode(200)
+  sync(@Body() body: SyncPlansDto): Promise<SyncReport> {
+    return this.planSync.sync('admin', { force: body.force === true });
+  }
+
+  @Put('admin/plans/:id/price')
+  async setPrice(
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+    @Body() body: SetPriceDto,
+  ) {
+    const plan = await this.plans.setPrice(await this.plans.get({ planId: id }), body.priceMonthlyCents);
+    return { plan: toPlanView(plan) };
+  }
+}

@@ -1,0 +1,153 @@
+import { Inject } from '@nestjs/common';
+import { Command, Option, SubCommand } from 'nest-commander';
+import { APP_CONFIG, AppConfig, formatCents, parseCents } from '@ozvps/core';
+import { MAX_PLAN_PRICE_CENTS, Plan, PlanSyncService, PlansService, toPlanView } from '@ozvps/plans';
+import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
+import { printAudit, printFields, printJson, printTable } from './output';
+
+interface SyncOptions extends JsonOptions {
+  force?: boolean;
+}
+
+@SubCommand({ name: 'sync', description: 'sync plans from VirtFusion now' })
+export class PlansSyncCommand extends OzvpsCommand<SyncOptions> {
+  protected readonly arity = 0;
+
+  constructor(private readonly planSync: PlanSyncService) {
+    super();
+  }
+
+  protected async execute(_: string[], options: SyncOptions): Promise<void> {
+    const report = await this.planSync.sync('cli', { force: options.force === true });
+    printAudit(
+      {
+        action: 'plans.sync',
+        user: '-',
+        extra: `created=${report.created} updated=${report.updated} deactivated=${report.deactivated} reactivated=${report.reactivated} unchanged=${report.unchanged}${options.force ? ' forced' : ''}`,
+      },
+      !!options.json,
+    );
+    if (options.json) return printJson(report);
+    printFields([
+      ['created', report.created],
+      ['updated', report.updated],
+      ['deactivated', report.deactivated],
+      ['reactivated', report.reactivated],
+      ['unchanged', report.unchanged],
+    ]);
+    for (const c of report.changes) {
+      process.stdout.write(
+        `  ${c.kind.padEnd(11)} package ${c.packageId}${c.fields.length ? `: ${c.fields.join(', ')}` : ''}\n`,
+      );
+    }
+  }
+
+  @Option({ flags: '--force', description: 'apply even if it takes every offered plan off sale' })
+  parseForce(): boolean {
+    return true;
+  }
+}
+
+interface ListOptions extends JsonOptions {
+  all?: boolean;
+}
+
+@SubCommand({ name: 'list', description: 'plans on sale (--all: every plan, with why it is not on sale)' })
+export class PlansListCommand extends OzvpsCommand<ListOptions> {
+  protected readonly arity = 0;
+
+  constructor(
+    private readonly plans: PlansService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  protected async execute(_: string[], options: ListOptions): Promise<void> {
+    const plans = options.all ? await this.plans.listAll() : await this.plans.listActive();
+    if (options.json) return printJson(plans.map(toPlanView));
+    printTable(
+      plans.map((p) => ({
+        id: p.id,
+        package: p.virtfusionPackageId,
+        name: p.name,
+        vcpu: p.vcpu,
+        memory: `${p.memoryMb} MB`,
+        storage: `${p.storageGb} GB`,
+        traffic: p.trafficGb === 0 ? 'unlimited' : `${p.trafficGb} GB`,
+        price:
+          p.priceMonthlyCents === null ? null : formatCents(p.priceMonthlyCents, this.config.walletCurrency),
+        status: statusOf(p),
+      })),
+      ['id', 'package', 'name', 'vcpu', 'memory', 'storage', 'traffic', 'price', 'status'],
+    );
+  }
+
+  @Option({ flags: '--all', description: 'include plans not on sale' })
+  parseAll(): boolean {
+    return true;
+  }
+}
+
+function statusOf(p: Plan): string {
+  if (p.active) return 'on sale';
+  if (!p.present) return 'gone from VirtFusion';
+  if (!p.enabled) return 'disabled in VirtFusion';
+  return 'no price';
+}
+
+interface SetPriceOptions extends JsonOptions {
+  package?: string;
+}
+
+@SubCommand({
+  name: 'set-price',
+  arguments: '<plan> <amount_cents>',
+  description:
+    "set a plan's monthly price in cents (plan = its id, or a VirtFusion package id with --package)",
+})
+export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
+  protected readonly arity = 2;
+
+  constructor(
+    private readonly plans: PlansService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  protected async execute([reference, amount]: string[], options: SetPriceOptions): Promise<void> {
+    const id = parseBoundedInt(reference ?? '', options.package ? 'package id' : 'plan id', 1, 2_147_483_647);
+    const cents = parseCents(amount ?? '', MAX_PLAN_PRICE_CENTS, 'amount_cents');
+    const plan = await this.plans.get(options.package ? { packageId: id } : { planId: id });
+    const updated = await this.plans.setPrice(plan, cents);
+    printAudit(
+      {
+        action: 'plans.set-price',
+        user: '-',
+        amountCents: cents,
+        currency: this.config.walletCurrency,
+        extra: `plan=${plan.id} package=${plan.virtfusionPackageId} previous_cents=${plan.priceMonthlyCents ?? 'none'} on_sale=${updated.active}`,
+      },
+      !!options.json,
+    );
+    if (options.json) return printJson(toPlanView(updated));
+    printFields([
+      ['plan', `${updated.id} ${updated.name} (package ${updated.virtfusionPackageId})`],
+      ['price', `${formatCents(cents, this.config.walletCurrency)} a month`],
+      ['status', statusOf(updated)],
+    ]);
+  }
+
+  @Option({ flags: '--package', description: 'the first argument is a VirtFusion package id' })
+  parsePackage(): string {
+    return 'yes';
+  }
+}
+
+@Command({
+  name: 'plans',
+  description: 'plans from VirtFusion: sync, list, prices',
+  subCommands: [PlansSyncCommand, PlansListCommand, PlansSetPriceCommand],
+})
+export class PlansCommand extends GroupCommand {}
