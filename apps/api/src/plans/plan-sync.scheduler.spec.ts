@@ -1,0 +1,67 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { SCHEMA } from '@ozvps/migrations';
+import { PlansModule } from '@ozvps/plans';
+import { aPackage, FakeVirtFusion } from '../../../../test/fakes/virtfusion';
+import { createTestDatabase, TestDatabase } from '../../../../test/helpers/database';
+import { testConfig } from '../../../../test/helpers/panel';
+import { PLAN_SYNC_JOB, PlanSyncScheduler } from './plan-sync.scheduler';
+
+describe('PlanSyncScheduler', () => {
+  let db: TestDatabase;
+  let vf: FakeVirtFusion;
+  let app: INestApplicationContext;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    vf = await new FakeVirtFusion().start();
+    vf.packages = [aPackage(1), aPackage(2)];
+    const config = testConfig(db.url, {
+      VIRTFUSION_URL: vf.url,
+      VIRTFUSION_API_TOKEN: vf.token,
+      PLAN_SYNC_CRON: '*/7 * * * *',
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        CoreConfigModule.forRoot(config),
+        DatabaseModule.forRoot(SCHEMA),
+        PlansModule,
+        ScheduleModule.forRoot(),
+      ],
+      providers: [PlanSyncScheduler],
+    }).compile();
+    app = await moduleRef.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+    await vf.stop();
+  });
+
+  async function runs(): Promise<{ trigger: string; status: string }[]> {
+    return app.get(DataSource).query(`SELECT trigger, status FROM plan_sync_runs ORDER BY id`);
+  }
+
+  it('syncs once on start without holding up start-up, and registers the job on PLAN_SYNC_CRON', async () => {
+    for (let i = 0; i < 50 && (await runs()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await runs()).toEqual([{ trigger: 'startup', status: 'succeeded' }]);
+    const job = app.get(SchedulerRegistry).getCronJob(PLAN_SYNC_JOB);
+    expect(job.cronTime.source).toBe('*/7 * * * *');
+    expect(job.isActive).toBe(true);
+  });
+
+  it('runs the same sync service, as a scheduled run, when the job fires', async () => {
+    vf.packages = [aPackage(1, { name: 'Renamed' }), aPackage(2)];
+    await app.get(SchedulerRegistry).getCronJob(PLAN_SYNC_JOB).fireOnTick();
+    for (let i = 0; i < 50 && (await runs()).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await runs()).at(-1)).toEqual({ trigger: 'schedule', status: 'succeeded' });
+    const [plan] = await app.get(DataSource).query(`SELECT name FROM plans WHERE virtfusion_package_id = 1`);
+    expect(plan.name).toBe('Renamed');
+  });
+});
