@@ -112,8 +112,8 @@ describe('plans through the API and ozvpsctl (built binaries, VirtFusion faked a
     expect(byId.stdout).toMatch(
       /^audit .* action=plans\.set-price user=- amount_cents=2500 currency=aud plan=\d+ package=2 previous_cents=none on_sale=true$/m,
     );
-    expect((await cli('plans', 'set-price', '1', '900', '--package')).code).toBe(0);
-    expect((await cli('plans', 'set-price', '3', '100', '--package')).code).toBe(0); // disabled in VirtFusion: priced, not on sale
+    expect((await cli('plans', 'set-price', '--package', '1', '900')).code).toBe(0);
+    expect((await cli('plans', 'set-price', '--package', '3', '100')).code).toBe(0); // disabled in VirtFusion: priced, not on sale
 
     const listed = (await anonymous.request('GET', '/api/plans')).body as {
       plans: { name: string; priceMonthlyCents: number }[];
@@ -129,12 +129,15 @@ describe('plans through the API and ozvpsctl (built binaries, VirtFusion faked a
   it('refuses bad set-price input with nothing written', async () => {
     const before = await ds.query(`SELECT id, price_monthly_cents FROM plans ORDER BY id`);
     for (const [args, code, message] of [
-      [['plans', 'set-price', '1', '9.99', '--package'], 2, /whole number of cents/],
-      [['plans', 'set-price', '1', '0', '--package'], 2, /greater than zero/],
-      [['plans', 'set-price', '1', '10000001', '--package'], 2, /above the maximum/],
+      [['plans', 'set-price', '--package', '1', '9.99'], 2, /whole number of cents/],
+      [['plans', 'set-price', '--package', '1', '0'], 2, /greater than zero/],
+      [['plans', 'set-price', '--package', '1', '10000001'], 2, /above the maximum/],
       [['plans', 'set-price', 'abc', '100'], 2, /plan id must be a whole number/],
       [['plans', 'set-price', '424242', '100'], 1, /No plan with id 424242/],
-      [['plans', 'set-price', '99', '100', '--package'], 1, /No plan for VirtFusion package 99/],
+      [['plans', 'set-price', '--package', '1', '2', '100'], 2, /with --package <id>, give only the amount/],
+      [['plans', 'set-price', '1'], 2, /give the plan id and the amount/],
+      [['plans', 'set-price', '--package', 'x', '100'], 2, /--package must be a whole number/],
+      [['plans', 'set-price', '--package', '99', '100'], 1, /No plan for VirtFusion package 99/],
     ] as const) {
       const r = await cli(...args);
       expect({ args, code: r.code }).toEqual({ args, code });

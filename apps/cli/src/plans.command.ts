@@ -3,6 +3,7 @@ import { Command, Option, SubCommand } from 'nest-commander';
 import { APP_CONFIG, AppConfig, formatCents, parseCents } from '@ozvps/core';
 import { MAX_PLAN_PRICE_CENTS, Plan, PlanSyncService, PlansService, toPlanView } from '@ozvps/plans';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
+import { UsageError } from './cli-errors';
 import { printAudit, printFields, printJson, printTable } from './output';
 
 interface SyncOptions extends JsonOptions {
@@ -102,9 +103,9 @@ interface SetPriceOptions extends JsonOptions {
 
 @SubCommand({
   name: 'set-price',
-  arguments: '<plan> <amount_cents>',
+  arguments: '<plan-id> [amount_cents]',
   description:
-    "set a plan's monthly price in cents (plan = its id, or a VirtFusion package id with --package)",
+    "set a plan's monthly price in cents: set-price <plan-id> <amount_cents>, or set-price --package <id> <amount_cents>",
 })
 export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
   protected readonly arity = 2;
@@ -116,10 +117,20 @@ export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
     super();
   }
 
-  protected async execute([reference, amount]: string[], options: SetPriceOptions): Promise<void> {
-    const id = parseBoundedInt(reference ?? '', options.package ? 'package id' : 'plan id', 1, 2_147_483_647);
-    const cents = parseCents(amount ?? '', MAX_PLAN_PRICE_CENTS, 'amount_cents');
-    const plan = await this.plans.get(options.package ? { packageId: id } : { planId: id });
+  protected async execute(params: string[], options: SetPriceOptions): Promise<void> {
+    const byPackage = options.package !== undefined;
+    if (params.length !== (byPackage ? 1 : 2)) {
+      throw new UsageError(
+        byPackage
+          ? 'with --package <id>, give only the amount: ozvpsctl plans set-price --package 12 1500'
+          : 'give the plan id and the amount: ozvpsctl plans set-price 3 1500 (or --package <id> <amount_cents>)',
+      );
+    }
+    const id = byPackage
+      ? parseBoundedInt(options.package!, '--package', 1, 2_147_483_647)
+      : parseBoundedInt(params[0]!, 'plan id', 1, 2_147_483_647);
+    const cents = parseCents(params[params.length - 1]!, MAX_PLAN_PRICE_CENTS, 'amount_cents');
+    const plan = await this.plans.get(byPackage ? { packageId: id } : { planId: id });
     const updated = await this.plans.setPrice(plan, cents);
     printAudit(
       {
@@ -139,9 +150,9 @@ export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
     ]);
   }
 
-  @Option({ flags: '--package', description: 'the first argument is a VirtFusion package id' })
-  parsePackage(): string {
-    return 'yes';
+  @Option({ flags: '--package <id>', description: 'name the plan by its VirtFusion package id instead' })
+  parsePackage(value: string): string {
+    return value;
   }
 }
 
