@@ -1,10 +1,9 @@
 import { DataSource } from 'typeorm';
 import { findFreePort } from '@ozvps/core';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
+import { anAdminBrowser, PASSWORD } from './helpers/accounts';
 import { browser, Browser } from './helpers/http';
 import { ozvpsctl, RunningApi, startApi } from './helpers/processes';
-
-const PASSWORD = 'correct horse battery staple';
 
 async function counts(ds: DataSource) {
   const [row] = await ds.query(`SELECT
@@ -54,7 +53,6 @@ describe('accounts and access (the built API over HTTP, real PostgreSQL)', () =>
 
     alice = visit();
     bob = visit();
-    admin = visit();
     aliceId = (
       (
         await alice.request('POST', '/api/auth/signup', {
@@ -69,20 +67,7 @@ describe('accounts and access (the built API over HTTP, real PostgreSQL)', () =>
         })
       ).body as { user: { id: number } }
     ).user.id;
-    const created = await ozvpsctl(
-      db.url,
-      ['users', 'create', 'root@example.test', '--admin', '--password-stdin'],
-      {},
-      `${PASSWORD}\n`,
-    );
-    expect(created.code).toBe(0);
-    expect(
-      (
-        await admin.request('POST', '/api/auth/login', {
-          body: { email: 'root@example.test', password: PASSWORD },
-        })
-      ).status,
-    ).toBe(200);
+    admin = await anAdminBrowser(api, origin, db.url, 'root@example.test');
   });
 
   afterAll(async () => {

@@ -1,11 +1,10 @@
 import { DataSource } from 'typeorm';
 import { findFreePort } from '@ozvps/core';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
+import { PASSWORD } from './helpers/accounts';
 import { browser } from './helpers/http';
 import { RunningApi, startApi } from './helpers/processes';
 import { CookieJar, FakeOidcProvider, startFakeOidcProvider } from './fakes/oidc';
-
-const PASSWORD = 'correct horse battery staple';
 
 describe('sign-in with an OpenID provider (a real oidc-provider, the built API)', () => {
   let db: TestDatabase;

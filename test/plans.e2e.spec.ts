@@ -2,10 +2,9 @@ import { DataSource } from 'typeorm';
 import { findFreePort } from '@ozvps/core';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
+import { aCustomerBrowser, anAdminBrowser } from './helpers/accounts';
 import { browser, Browser } from './helpers/http';
 import { ozvpsctl, RunResult, RunningApi, startApi } from './helpers/processes';
-
-const PASSWORD = 'correct horse battery staple';
 
 describe('plans through the API and ozvpsctl (built binaries, VirtFusion faked at the network boundary)', () => {
   let db: TestDatabase;
@@ -49,30 +48,9 @@ describe('plans through the API and ozvpsctl (built binaries, VirtFusion faked a
       if (n > 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const created = await ozvpsctl(
-      db.url,
-      ['users', 'create', 'admin@example.test', '--admin', '--password-stdin'],
-      env,
-      PASSWORD,
-    );
-    expect(created.code).toBe(0);
-    admin = browser(api.baseUrl, origin);
-    customer = browser(api.baseUrl, origin);
+    admin = await anAdminBrowser(api, origin, db.url, 'admin@example.test', env);
+    customer = (await aCustomerBrowser(api, origin, 'c@example.test')).browser;
     anonymous = browser(api.baseUrl, origin);
-    expect(
-      (
-        await admin.request('POST', '/api/auth/login', {
-          body: { email: 'admin@example.test', password: PASSWORD },
-        })
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await customer.request('POST', '/api/auth/signup', {
-          body: { email: 'c@example.test', password: PASSWORD },
-        })
-      ).status,
-    ).toBe(201);
   });
 
   afterAll(async () => {

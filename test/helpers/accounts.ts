@@ -1,0 +1,38 @@
+import { browser, Browser } from './http';
+import { ozvpsctl, RunningApi } from './processes';
+
+/** A password that passes the panel's policy. */
+export const PASSWORD = 'correct horse battery staple';
+
+/** An admin made the documented way (ozvpsctl, password on stdin), signed in to `api`. */
+export async function anAdminBrowser(
+  api: RunningApi,
+  origin: string,
+  databaseUrl: string,
+  email = 'admin@example.test',
+  env: NodeJS.ProcessEnv = {},
+): Promise<Browser> {
+  const created = await ozvpsctl(
+    databaseUrl,
+    ['users', 'create', email, '--admin', '--password-stdin'],
+    env,
+    `${PASSWORD}\n`,
+  );
+  if (created.code !== 0) throw new Error(`ozvpsctl users create failed: ${created.stderr}`);
+  const admin = browser(api.baseUrl, origin);
+  const login = await admin.request('POST', '/api/auth/login', { body: { email, password: PASSWORD } });
+  if (login.status !== 200) throw new Error(`admin sign-in answered ${login.status}`);
+  return admin;
+}
+
+/** A customer who signed up through the API; returns their browser and id. */
+export async function aCustomerBrowser(
+  api: RunningApi,
+  origin: string,
+  email: string,
+): Promise<{ browser: Browser; id: number }> {
+  const b = browser(api.baseUrl, origin);
+  const r = await b.request('POST', '/api/auth/signup', { body: { email, password: PASSWORD } });
+  if (r.status !== 201) throw new Error(`sign-up answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return { browser: b, id: (r.body as { user: { id: number } }).user.id };
+}
