@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       secureCookies: false,
       oidc: undefined,
       virtfusion: undefined,
+      stripe: undefined,
+      topups: { minCents: 500, maxCents: 100000, presetsCents: [1000, 2500, 5000, 10000] },
       planSyncCron: '*/10 * * * *',
     });
   });

@@ -126,6 +126,54 @@ export class EnvironmentVariables {
   @Max(120_000)
   VIRTFUSION_TIMEOUT_MS: number = 10_000;
 
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/, {
+    message: 'must be a Stripe secret key (sk_test_… or sk_live_…)',
+  })
+  STRIPE_SECRET_KEY?: string = undefined;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^pk_(test|live)_[A-Za-z0-9_]{8,}$/, {
+    message: 'must be a Stripe publishable key (pk_test_… or pk_live_…)',
+  })
+  STRIPE_PUBLISHABLE_KEY?: string = undefined;
+
+  /** One secret, or several separated by commas while rotating. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^whsec_[A-Za-z0-9_+/=]{8,}(\s*,\s*whsec_[A-Za-z0-9_+/=]{8,})*$/, {
+    message: 'must be a webhook signing secret (whsec_…), or several separated by commas',
+  })
+  STRIPE_WEBHOOK_SECRET?: string = undefined;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
+  STRIPE_API_BASE?: string = undefined;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of cents' })
+  @Min(50)
+  @Max(100_000_000)
+  TOPUP_MIN_CENTS: number = 500;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of cents' })
+  @Min(50)
+  @Max(100_000_000)
+  TOPUP_MAX_CENTS: number = 100_000;
+
+  @Transform(trimmed)
+  @Matches(/^\d+(\s*,\s*\d+)*$/, {
+    message: 'must be amounts in cents separated by commas, like 1000,2500,5000',
+  })
+  TOPUP_PRESETS_CENTS: string = '1000,2500,5000,10000';
+
   /** Five-field cron expression, or `off`. */
   @Transform(trimmed)
   @Matches(/^(off|(\S+\s+){4}\S+)$/, {
@@ -157,8 +205,24 @@ export interface AppConfig {
   readonly virtfusion: VirtFusionConfig | undefined;
   /** When the scheduled plan sync runs; null: never (on start and on demand only). */
   readonly planSyncCron: string | null;
+  /** Stripe, when the secret key and webhook secret are set. */
+  readonly stripe: StripeConfig | undefined;
+  readonly topups: {
+    readonly minCents: number;
+    readonly maxCents: number;
+    readonly presetsCents: readonly number[];
+  };
   /** OpenID Connect sign-in (Auth0 or any provider), when all three OIDC_* values are set. */
   readonly oidc: OidcConfig | undefined;
+}
+
+export interface StripeConfig {
+  readonly secretKey: string;
+  readonly publishableKey: string | undefined;
+  readonly webhookSecrets: readonly string[];
+  readonly mode: 'test' | 'live';
+  /** Another host for the SDK (tests, the local sandbox); undefined: Stripe itself. */
+  readonly apiBase: string | undefined;
 }
 
 export interface VirtFusionConfig {
@@ -198,6 +262,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   const vars = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
   const errors = validateSync(vars, { whitelist: false, forbidUnknownValues: true });
   const problems = errors.map((e) => describe(e, picked));
+  if ((vars.STRIPE_SECRET_KEY === undefined) !== (vars.STRIPE_WEBHOOK_SECRET === undefined)) {
+    problems.push('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together (or neither)');
+  }
+  const keyModes = [vars.STRIPE_SECRET_KEY, vars.STRIPE_PUBLISHABLE_KEY]
+    .filter((k): k is string => k !== undefined)
+    .map((k) => (k.includes('_live_') ? 'live' : 'test'));
+  if (new Set(keyModes).size > 1)
+    problems.push('STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are from different modes (test and live)');
+  if (vars.TOPUP_MIN_CENTS > vars.TOPUP_MAX_CENTS)
+    problems.push('TOPUP_MIN_CENTS must not be greater than TOPUP_MAX_CENTS');
+  const presets = vars.TOPUP_PRESETS_CENTS.split(',').map((v) => Number(v.trim()));
+  if (presets.some((p) => p < vars.TOPUP_MIN_CENTS || p > vars.TOPUP_MAX_CENTS)) {
+    problems.push('TOPUP_PRESETS_CENTS must all lie between TOPUP_MIN_CENTS and TOPUP_MAX_CENTS');
+  }
   if ((vars.VIRTFUSION_URL === undefined) !== (vars.VIRTFUSION_API_TOKEN === undefined)) {
     problems.push('VIRTFUSION_URL and VIRTFUSION_API_TOKEN must be set together (or neither)');
   }
@@ -225,6 +303,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     sessionTtlHours: vars.SESSION_TTL_HOURS,
     signupCreditCents: vars.SIGNUP_CREDIT_CENTS,
     secureCookies: appUrl.startsWith('https://'),
+    stripe:
+      vars.STRIPE_SECRET_KEY && vars.STRIPE_WEBHOOK_SECRET
+        ? Object.freeze({
+            secretKey: vars.STRIPE_SECRET_KEY,
+            publishableKey: vars.STRIPE_PUBLISHABLE_KEY,
+            webhookSecrets: Object.freeze(vars.STRIPE_WEBHOOK_SECRET.split(',').map((v) => v.trim())),
+            mode: vars.STRIPE_SECRET_KEY.includes('_live_') ? ('live' as const) : ('test' as const),
+            apiBase: vars.STRIPE_API_BASE,
+          })
+        : undefined,
+    topups: Object.freeze({
+      minCents: vars.TOPUP_MIN_CENTS,
+      maxCents: vars.TOPUP_MAX_CENTS,
+      presetsCents: Object.freeze(presets),
+    }),
     virtfusion:
       vars.VIRTFUSION_URL && vars.VIRTFUSION_API_TOKEN
         ? Object.freeze({
