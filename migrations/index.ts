@@ -1,3 +1,4 @@
+import { BILLING_ENTITIES } from '@ozvps/billing';
 import { PLANS_ENTITIES } from '@ozvps/plans';
 import { USERS_ENTITIES } from '@ozvps/users';
 import { WALLET_ENTITIES } from '@ozvps/wallet';
@@ -5,6 +6,7 @@ import { CreateUsers1763800000000 } from './1763800000000-create-users';
 import { CreateWalletLedger1763800000001 } from './1763800000001-create-wallet-ledger';
 import { CreateSessions1763800000002 } from './1763800000002-create-sessions';
 import { CreatePlans1763800000003 } from './1763800000003-create-plans';
+import { CreateBilling1763800000004 } from './1763800000004-create-billing';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -12,10 +14,11 @@ export const MIGRATIONS = [
   CreateWalletLedger1763800000001,
   CreateSessions1763800000002,
   CreatePlans1763800000003,
+  CreateBilling1763800000004,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */
-export const ENTITIES = [...USERS_ENTITIES, ...WALLET_ENTITIES, ...PLANS_ENTITIES];
+export const ENTITIES = [...USERS_ENTITIES, ...WALLET_ENTITIES, ...PLANS_ENTITIES, ...BILLING_ENTITIES];
 
 /** What DatabaseModule.forRoot and the test harness need to open the panel's database. */
 export const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS };

@@ -54,6 +54,8 @@ export class Wallet {
 
 /** One row per balance change. The database refuses UPDATE, DELETE and TRUNCATE on this table. */
 @Entity({ name: 'wallet_transactions' })
+// One top-up credit per checkout session (a partial index TypeORM cannot describe).
+@Index('wallet_transactions_topup_session_key', { synchronize: false })
 @Check('wallet_transactions_amount_check', `amount_cents <> 0`)
 @Index('wallet_transactions_wallet_id_id_idx', ['walletId', 'id'])
 export class WalletTransaction {

@@ -1,0 +1,4 @@
+export * from './billing.entity';
+
+import { StripeEventRecord, Topup } from './billing.entity';
+export const BILLING_ENTITIES = [Topup, StripeEventRecord];
