@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { parse as parseForm } from 'qs';
+import Stripe from 'stripe';
+
+type Json = Record<string, unknown>;
+
+const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Keys and a webhook secret made for one test run (never real ones). */
+export function testStripeKeys() {
+  const r = () => randomBytes(12).toString('hex');
+  return { secretKey: `sk_test_${r()}`, publishableKey: `pk_test_${r()}`, webhookSecret: `whsec_${r()}` };
+}
+
+/**
+ * Stripe's API at the network boundary, for the real `stripe` SDK pointed at it with
+ * STRIPE_API_BASE: customers, checkout sessions, billing-portal sessions and the events list, in
+ * Stripe's wire format (../shared/reference/stripe-objects.json), with Idempotency-Key replay and
+ * failures on demand.
+ */
+export class FakeStripe {
+  readonly customers = new Map<string, Json>();
+  readonly sessions = new Map<string, Json>();
+  readonly events: Json[] = [];
+  readonly requests: { method: string; path: string; body: Json; idempotencyKey?: string }[] = [];
+  private readonly idempotent = new Map<string, { status: number; body: Json }>();
+  private failures: { match: RegExp; status: number; remaining: number }[] = [];
+  private server?: Server;
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server?.closeAllConnections();
+      this.server?.close(() => resolve());
+    });
+  }
+
+  /** The next `times` requests whose "METHOD /path" matches answer `status` with a Stripe error. */
+  failNext(match: RegExp, status: number, times = 1): void {
+    this.failures.push({ match, status, remaining: times });
+  }
+
+  /** Stripe marks the session complete (as when the customer pays) and returns the event it would send. */
+  complete(sessionId: string, paymentStatus: 'paid' | 'unpaid' = 'paid'): Stripe.Event {
+    const session = this.sessions.get(sessionId)!;
+    Object.assign(session, {
+      status: 'complete',
+      payment_status: paymentStatus,
+      payment_intent: session.payment_intent ?? id('pi'),
+    });
+    return this.event('checkout.session.completed', session);
+  }
+
+  /** An event in Stripe's envelope around a copy of `object`; also listed by GET /v1/events. */
+  event(type: string, object: Json, overrides: Partial<Json> = {}): Stripe.Event {
+    const event = {
+      id: id('evt'),
+      object: 'event',
+      api_version: '2025-08-27.basil',
+      created: now(),
+      data: { object: structuredClone(object) },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type,
+      ...overrides,
+    };
+    this.events.unshift(event);
+    return event as unknown as Stripe.Event;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const body = (req.method === 'GET' ? parseForm(url.search.slice(1)) : parseForm(raw)) as Json;
+    const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+    this.requests.push({ method: req.method!, path: url.pathname, body, idempotencyKey });
+    const send = (status: number, payload: Json) => {
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'request-id': id('req') })
+        .end(JSON.stringify(payload));
+    };
+
+    const route = `${req.method} ${url.pathname}`;
+    const failure = this.failures.find((f) => f.remaining > 0 && f.match.test(route));
+    if (failure) {
+      failure.remaining--;
+      return send(failure.status, {
+        error: { type: 'api_error', message: `Fake Stripe failure ${failure.status}` },
+      });
+    }
+    if (req.headers.authorization?.startsWith('Bearer sk_') !== true) {
+      return send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
+    }
+    const replayKey = idempotencyKey && `${route} ${idempotencyKey}`;
+    if (replayKey && this.idempotent.has(replayKey)) {
+      const stored = this.idempotent.get(replayKey)!;
+      return send(stored.status, stored.body);
+    }
+    const [status, payload] = this.route(req.method!, url.pathname, body);
+    if (replayKey && status < 500) this.idempotent.set(replayKey, { status, body: payload });
+    send(status, payload);
+  }
+
+  private route(method: string, path: string, body: Json): [number, Json] {
+    const notFound: [number, Json] = [
+      404,
+      { error: { type: 'invalid_request_error', message: `No such resource: ${path}` } },
+    ];
+    if (method === 'POST' && path === '/v1/customers') {
+      const customer = {
+        id: id('cus'),
+        object: 'customer',
+        created: now(),
+        email: body.email ?? null,
+        name: body.name ?? null,
+        metadata: body.metadata ?? {},
+        livemode: false,
+      };
+      this.customers.set(customer.id, customer);
+      return [200, customer];
+    }
+    const customerMatch = path.match(/^\/v1\/customers\/([^/]+)$/);
+    if (method === 'GET' && customerMatch) {
+      const c = this.customers.get(customerMatch[1]!);
+      return c ? [200, c] : notFound;
+    }
+    if (method === 'POST' && path === '/v1/checkout/sessions') {
+      const items = (body.line_items as Json[] | undefined) ?? [];
+      const item = items[0] as
+        { price_data?: { currency?: string; unit_amount?: string }; quantity?: string } | undefined;
+      if (!item?.price_data?.unit_amount || !item.price_data.currency) {
+        return [
+          400,
+          { error: { type: 'invalid_request_error', message: 'line_items[0][price_data] is required' } },
+        ];
+      }
+      const sessionId = id('cs_test');
+      const session = {
+        id: sessionId,
+        object: 'checkout.session',
+        mode: body.mode ?? 'payment',
+        amount_subtotal: Number(item.price_data.unit_amount) * Number(item.quantity ?? 1),
+        amount_total: Number(item.price_data.unit_amount) * Number(item.quantity ?? 1),
+        currency: item.price_data.currency,
+        customer: body.customer ?? null,
+        client_reference_id: body.client_reference_id ?? null,
+        metadata: body.metadata ?? {},
+        payment_intent: null,
+        payment_status: 'unpaid',
+        status: 'open',
+        success_url: body.success_url ?? null,
+        cancel_url: body.cancel_url ?? null,
+        url: `${this.url}/checkout/${sessionId}`,
+        created: now(),
+        expires_at: now() + 24 * 3600,
+        livemode: false,
+      };
+      this.sessions.set(sessionId, session);
+      return [200, session];
+    }
+    const sessionMatch = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/);
+    if (method === 'GET' && sessionMatch) {
+      const s = this.sessions.get(sessionMatch[1]!);
+      return s ? [200, s] : notFound;
+    }
+    if (method === 'POST' && path === '/v1/billing_portal/sessions') {
+      if (!body.customer || !this.customers.has(body.customer as string)) return notFound;
+      return [
+        200,
+        {
+          id: id('bps'),
+          object: 'billing_portal.session',
+          customer: body.customer,
+          return_url: body.return_url ?? null,
+          url: `${this.url}/portal/${body.customer}`,
+          livemode: false,
+          created: now(),
+        },
+      ];
+    }
+    if (method === 'GET' && path === '/v1/events') {
+      const since = Number((body.created as Json | undefined)?.gte ?? 0);
+      const types = (body.types as string[] | undefined) ?? (body.type ? [body.type as string] : undefined);
+      const data = this.events.filter(
+        (e) => (e.created as number) >= since && (!types || types.includes(e.type as string)),
+      );
+      return [200, { object: 'list', url: '/v1/events', has_more: false, data }];
+    }
+    return notFound;
+  }
+}
+
+/** Delivers an event to the panel's webhook as Stripe does: the raw JSON, signed with the real SDK. */
+export async function deliver(
+  apiBaseUrl: string,
+  event: Stripe.Event | string,
+  secret: string,
+  options: { timestamp?: number; signature?: string } = {},
+): Promise<{ status: number; body: unknown }> {
+  const payload = typeof event === 'string' ? event : JSON.stringify(event);
+  const signature =
+    options.signature ??
+    Stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret,
+      timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+    });
+  const res = await fetch(`${apiBaseUrl}/api/stripe/webhook`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': signature,
+      'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+    },
+    body: payload,
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // plain text answers stay as they are
+  }
+  return { status: res.status, body };
+}
