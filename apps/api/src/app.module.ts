@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule } from '@ozvps/accounts';
+import { BillingModule } from '@ozvps/billing';
 import { AppConfig, BUILD_INFO, BuildInfo, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
 import { PlansModule } from '@ozvps/plans';
@@ -16,6 +17,8 @@ import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
 import { PlanSyncScheduler } from './plans/plan-sync.scheduler';
 import { PlansController } from './plans/plans.controller';
+import { StripeWebhookController } from './billing/stripe-webhook.controller';
+import { WalletController } from './billing/wallet.controller';
 import { SystemController } from './system.controller';
 
 @Module({})
@@ -31,9 +34,18 @@ export class AppModule implements NestModule {
         WalletModule,
         AccountsModule,
         PlansModule,
+        BillingModule,
         ScheduleModule.forRoot(),
       ],
-      controllers: [SystemController, AuthController, OidcController, AdminUsersController, PlansController],
+      controllers: [
+        SystemController,
+        AuthController,
+        OidcController,
+        AdminUsersController,
+        PlansController,
+        WalletController,
+        StripeWebhookController,
+      ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
         PlanSyncScheduler,

@@ -7,6 +7,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '@ozvps/core';
+import { StripeNotConfiguredError, StripeUnavailableError } from '@ozvps/billing';
 import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/plans';
 import { InsufficientFundsError } from '@ozvps/wallet';
 
@@ -57,7 +58,10 @@ function statusOf(error: DomainError): number {
   if (error instanceof UnauthenticatedError) return HttpStatus.UNAUTHORIZED;
   if (error instanceof InsufficientFundsError) return HttpStatus.PAYMENT_REQUIRED;
   if (error instanceof ConflictError) return HttpStatus.CONFLICT;
-  if (error instanceof VirtFusionNotConfiguredError) return HttpStatus.SERVICE_UNAVAILABLE;
+  if (error instanceof VirtFusionNotConfiguredError || error instanceof StripeNotConfiguredError) {
+    return HttpStatus.SERVICE_UNAVAILABLE;
+  }
+  if (error instanceof StripeUnavailableError) return HttpStatus.BAD_GATEWAY;
   if (error instanceof VirtFusionError) return HttpStatus.BAD_GATEWAY;
   return HttpStatus.INTERNAL_SERVER_ERROR;
 }

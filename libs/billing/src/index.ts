@@ -1,4 +1,11 @@
 export * from './billing.entity';
+export * from './billing.module';
+export * from './errors';
+export { TopupsService } from './topups.service';
+export type { StartedTopup } from './topups.service';
+export { StripeWebhookService } from './webhook.service';
+export type { WebhookResult } from './webhook.service';
+export { STRIPE_API_VERSION } from './stripe.provider';
 
 import { StripeEventRecord, Topup } from './billing.entity';
 export const BILLING_ENTITIES = [Topup, StripeEventRecord];

@@ -28,6 +28,21 @@ export class UsersRepository {
     return this.using(em).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
   }
 
+  findByStripeCustomerId(customerId: string, em?: EntityManager): Promise<User | null> {
+    return this.using(em).findOneBy({ stripeCustomerId: customerId });
+  }
+
+  /** Stores the Stripe customer only if the user has none yet; returns whether it was stored. */
+  async setStripeCustomerIdIfUnset(id: number, customerId: string): Promise<boolean> {
+    const result = await this.using()
+      .createQueryBuilder()
+      .update(User)
+      .set({ stripeCustomerId: customerId })
+      .where('id = :id AND stripe_customer_id IS NULL', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   findByAuth0Sub(sub: string, em?: EntityManager): Promise<User | null> {
     return this.using(em).findOneBy({ auth0Sub: sub });
   }

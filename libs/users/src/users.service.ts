@@ -52,6 +52,17 @@ export class UsersService {
     );
   }
 
+  /** The user Stripe knows as this customer, if any. */
+  findByStripeCustomerId(customerId: string, em?: EntityManager): Promise<User | null> {
+    return this.users.findByStripeCustomerId(customerId, em);
+  }
+
+  /** Links a Stripe customer to a user that has none; the first link wins and is returned. */
+  async linkStripeCustomer(user: User, customerId: string): Promise<User> {
+    await this.users.setStripeCustomerIdIfUnset(user.id, customerId);
+    return this.getById(user.id);
+  }
+
   /** The user an identity provider knows by this subject, if any. */
   findByAuth0Sub(sub: string, em?: EntityManager): Promise<User | null> {
     return this.users.findByAuth0Sub(sub, em);

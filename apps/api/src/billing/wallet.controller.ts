@@ -1,0 +1,77 @@
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { IsInt } from 'class-validator';
+import { StartedTopup, TopupsService } from '@ozvps/billing';
+import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
+import { User } from '@ozvps/users';
+import { WalletService } from '@ozvps/wallet';
+import { CurrentUser } from '../auth/auth.decorators';
+
+class StartTopupDto {
+  @IsInt({ message: 'amountCents must be a whole number of cents' })
+  amountCents!: number;
+}
+
+/** The signed-in user's own wallet: every lookup goes through the session's user. */
+@Controller('api')
+export class WalletController {
+  constructor(
+    private readonly wallet: WalletService,
+    private readonly topups: TopupsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('wallet')
+  async show(@CurrentUser() user: User) {
+    const { balanceCents, currency } = await this.wallet.balance(user.id);
+    const { minCents, maxCents, presetsCents } = this.config.topups;
+    return {
+      balanceCents,
+      currency,
+      topup: { minCents, maxCents, presetsCents, enabled: this.config.stripe !== undefined },
+    };
+  }
+
+  @Get('wallet/transactions')
+  async transactions(
+    @CurrentUser() user: User,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
+  ) {
+    const parse = (v: string | undefined, name: string) => {
+      if (v === undefined) return undefined;
+      if (!/^[1-9][0-9]{0,15}$/.test(v)) throw new ValidationError(`${name} must be a positive whole number`);
+      return Number(v);
+    };
+    const rows = await this.wallet.history(user.id, {
+      limit: parse(limit, 'limit') ?? 25,
+      beforeId: parse(before, 'before'),
+    });
+    return {
+      transactions: rows.map((t) => ({
+        id: t.id,
+        type: t.type,
+        amountCents: t.amountCents,
+        balanceAfterCents: t.balanceAfterCents,
+        reason: t.reason,
+        createdAt: t.createdAt.toISOString(),
+      })),
+      nextBefore: rows.length > 0 ? rows[rows.length - 1]!.id : null,
+    };
+  }
+
+  @Post('wallet/topups')
+  start(@CurrentUser() user: User, @Body() body: StartTopupDto): Promise<StartedTopup> {
+    return this.topups.start(user, body.amountCents);
+  }
+
+  /** For the return page: it polls this and says only what the server knows. */
+  @Get('wallet/topups/:sessionId')
+  topupStatus(@CurrentUser() user: User, @Param('sessionId') sessionId: string) {
+    return this.topups.status(user, sessionId);
+  }
+
+  @Post('billing/portal')
+  async portal(@CurrentUser() user: User): Promise<{ url: string }> {
+    return { url: await this.topups.portalUrl(user) };
+  }
+}

@@ -1,0 +1,153 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import Stripe from 'stripe';
+import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
+import { User, UsersService } from '@ozvps/users';
+import { Topup } from './billing.entity';
+import { BillingRepository } from './billing.repository';
+import { StripeNotConfiguredError, StripeUnavailableError, TopupNotFoundError } from './errors';
+import { STRIPE } from './stripe.provider';
+
+export interface StartedTopup {
+  sessionId: string;
+  checkoutUrl: string;
+}
+
+/** Stripe Checkout top-ups. Starting one never credits anything: only the verified webhook does. */
+@Injectable()
+export class TopupsService {
+  private readonly logger = new Logger('Billing');
+
+  constructor(
+    @Inject(STRIPE) private readonly stripe: Stripe | null,
+    private readonly billing: BillingRepository,
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The user's Stripe customer, created on the first billing action (never at sign-up). Two first
+   * clicks at once make one customer: Stripe's idempotency key, then a conditional UPDATE.
+   */
+  async getOrCreateCustomer(user: User): Promise<string> {
+    if (user.stripeCustomerId) return user.stripeCustomerId;
+    const stripe = this.requireStripe();
+    const customer = await this.callStripe('create the Stripe customer', () =>
+      stripe.customers.create(
+        {
+          email: user.email,
+          name: user.name || undefined,
+          metadata: {
+            ozvps_user_id: String(user.id),
+            ...(user.auth0Sub ? { auth0_sub: user.auth0Sub } : {}),
+          },
+        },
+        { idempotencyKey: `ozvps-customer-${user.id}` },
+      ),
+    );
+    const linked = await this.users.linkStripeCustomer(user, customer.id);
+    return linked.stripeCustomerId!;
+  }
+
+  /** Records a pending top-up and opens a Checkout Session for it. */
+  async start(user: User, amountCents: unknown): Promise<StartedTopup> {
+    const { minCents, maxCents } = this.config.topups;
+    if (
+      typeof amountCents !== 'number' ||
+      !Number.isSafeInteger(amountCents) ||
+      amountCents < minCents ||
+      amountCents > maxCents
+    ) {
+      throw new ValidationError(
+        `amountCents must be a whole number of cents from ${minCents} to ${maxCents}`,
+      );
+    }
+    const stripe = this.requireStripe();
+    const customer = await this.getOrCreateCustomer(user);
+    const topup = await this.billing.insertTopup({
+      userId: user.id,
+      amountCents,
+      currency: this.config.walletCurrency,
+    });
+    let session: Stripe.Checkout.Session;
+    try {
+      session = await this.callStripe('open the checkout', () =>
+        stripe.checkout.sessions.create(
+          {
+            mode: 'payment',
+            customer,
+            client_reference_id: String(user.id),
+            metadata: {
+              ozvps_user_id: String(user.id),
+              kind: 'wallet_topup',
+              ozvps_topup_id: String(topup.id),
+            },
+            payment_intent_data: {
+              receipt_email: user.email,
+              metadata: {
+                ozvps_user_id: String(user.id),
+                kind: 'wallet_topup',
+                ozvps_topup_id: String(topup.id),
+              },
+            },
+            line_items: [
+              {
+                quantity: 1,
+                price_data: {
+                  currency: this.config.walletCurrency,
+                  unit_amount: amountCents,
+                  product_data: { name: 'OzVPS wallet top-up' },
+                },
+              },
+            ],
+            success_url: `${this.config.appUrl}/wallet/topup/return?session_id={CHECKOUT_SESSION_ID}`,
+            cancel_url: `${this.config.appUrl}/wallet?topup=cancelled`,
+          },
+          { idempotencyKey: `ozvps-topup-${topup.id}` },
+        ),
+      );
+    } catch (err) {
+      await this.billing.updateTopup(topup.id, {
+        status: 'failed',
+        failureReason: (err as Error).message.slice(0, 500),
+      });
+      throw err;
+    }
+    if (!session.url)
+      throw new StripeUnavailableError('Stripe opened a checkout without a payment page; try again');
+    await this.billing.updateTopup(topup.id, { stripeCheckoutSessionId: session.id });
+    return { sessionId: session.id, checkoutUrl: session.url };
+  }
+
+  /** What the return page may say: only what the server knows. */
+  async status(user: User, sessionId: string): Promise<Pick<Topup, 'status' | 'amountCents' | 'currency'>> {
+    const topup = await this.billing.findTopupForUser(user.id, sessionId);
+    if (!topup) throw new TopupNotFoundError();
+    return { status: topup.status, amountCents: topup.amountCents, currency: topup.currency };
+  }
+
+  /** A Stripe customer-portal page for payment methods and receipts. */
+  async portalUrl(user: User): Promise<string> {
+    const stripe = this.requireStripe();
+    const customer = await this.getOrCreateCustomer(user);
+    const portal = await this.callStripe('open the billing portal', () =>
+      stripe.billingPortal.sessions.create({ customer, return_url: `${this.config.appUrl}/billing` }),
+    );
+    return portal.url;
+  }
+
+  private requireStripe(): Stripe {
+    if (!this.stripe) throw new StripeNotConfiguredError();
+    return this.stripe;
+  }
+
+  private async callStripe<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      this.logger.warn(`could not ${what}: ${(err as Error).message}`);
+      throw new StripeUnavailableError(
+        `Payments are unavailable right now (could not ${what}); nothing was charged. Try again in a minute.`,
+      );
+    }
+  }
+}

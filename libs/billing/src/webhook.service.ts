@@ -1,0 +1,279 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import Stripe from 'stripe';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@ozvps/core';
+import { User, UsersService } from '@ozvps/users';
+import { DuplicateStripeEventError, WalletService } from '@ozvps/wallet';
+import { EventOutcome, Topup } from './billing.entity';
+import { BillingRepository, EventRecordInput } from './billing.repository';
+import { StripeNotConfiguredError, WebhookModeMismatchError, WebhookSignatureError } from './errors';
+import { STRIPE } from './stripe.provider';
+
+export interface WebhookResult {
+  eventId: string;
+  type: string;
+  outcome: EventOutcome;
+}
+
+type Session = Stripe.Checkout.Session;
+
+interface Decision {
+  outcome: EventOutcome;
+  user?: User | null;
+  reason?: string;
+}
+
+/**
+ * Stripe's webhook: verified on the raw body, then handled exactly once per event and once per
+ * checkout session. It returns only after the credit (or the decision not to credit) is committed;
+ * anything that throws becomes a 5xx so Stripe delivers again.
+ */
+@Injectable()
+export class StripeWebhookService {
+  private readonly logger = new Logger('StripeWebhook');
+
+  constructor(
+    @Inject(STRIPE) private readonly stripe: Stripe | null,
+    private readonly billing: BillingRepository,
+    private readonly users: UsersService,
+    private readonly wallet: WalletService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Verifies the signature against each configured secret (several while rotating). */
+  verify(rawBody: Buffer | undefined, signature: string | undefined): Stripe.Event {
+    if (!this.stripe || !this.config.stripe) throw new StripeNotConfiguredError();
+    if (!rawBody || !signature) throw new WebhookSignatureError('Missing body or Stripe-Signature header');
+    for (const secret of this.config.stripe.webhookSecrets) {
+      try {
+        return this.stripe.webhooks.constructEvent(rawBody, signature, secret, 300);
+      } catch {
+        // try the next secret
+      }
+    }
+    throw new WebhookSignatureError(
+      'Invalid Stripe signature (wrong STRIPE_WEBHOOK_SECRET, or a payload older than 5 minutes)',
+    );
+  }
+
+  /** Verifies and handles one delivery. */
+  async receive(rawBody: Buffer | undefined, signature: string | undefined): Promise<WebhookResult> {
+    return this.handle(this.verify(rawBody, signature));
+  }
+
+  /** Handles a verified event; safe to call again with the same event (reconciliation does). */
+  async handle(event: Stripe.Event): Promise<WebhookResult> {
+    const base = { eventId: event.id, type: event.type, livemode: event.livemode };
+    if (event.livemode !== (this.config.stripe!.mode === 'live')) {
+      const reason = `a ${event.livemode ? 'live' : 'test'}-mode event reached ${this.config.stripe!.mode}-mode keys: check STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET`;
+      await this.record({ ...base, outcome: 'failed', reason }).catch(() => undefined);
+      this.logger.error(`refused Stripe event ${event.id} (${event.type}): ${reason}`);
+      throw new WebhookModeMismatchError(reason);
+    }
+    let decision: Decision & { record: EventRecordInput };
+    try {
+      decision = await this.decide(event);
+    } catch (err) {
+      const reason = `failed: ${(err as Error).message.slice(0, 300)}`;
+      await this.record({ ...base, outcome: 'failed', reason, ...sessionFields(event) }).catch(
+        () => undefined,
+      );
+      this.logLine(event, 'failed', null, reason);
+      throw err;
+    }
+    this.logLine(event, decision.outcome, decision.user ?? null, decision.reason);
+    return { eventId: event.id, type: event.type, outcome: decision.outcome };
+  }
+
+  private async decide(event: Stripe.Event): Promise<Decision & { record: EventRecordInput }> {
+    switch (event.type) {
+      case 'checkout.session.completed':
+      case 'checkout.session.async_payment_succeeded': {
+        const session = event.data.object;
+        if (session.payment_status !== 'paid')
+          return this.finish(event, {
+            outcome: 'unpaid',
+            reason: `payment_status ${session.payment_status}`,
+          });
+        return this.creditSession(event, session);
+      }
+      case 'checkout.session.async_payment_failed':
+        return this.closeSession(event, event.data.object, 'failed');
+      case 'checkout.session.expired':
+        return this.closeSession(event, event.data.object, 'expired');
+      default:
+        return this.finish(event, { outcome: 'ignored', reason: 'event type not handled' });
+    }
+  }
+
+  private async creditSession(
+    event: Stripe.Event,
+    session: Session,
+  ): Promise<Decision & { record: EventRecordInput }> {
+    if (session.metadata?.kind !== 'wallet_topup')
+      return this.finish(event, { outcome: 'ignored', reason: 'not a wallet top-up' });
+    try {
+      return await this.billing.transaction(async (em) => {
+        const user = await this.resolveUser(session, em);
+        const topup = await this.lockTopup(em, session);
+        const problem = this.check(session, user, topup);
+        if (problem) return this.finish(event, problem, em);
+        if (topup!.status === 'credited')
+          return this.finish(event, { outcome: 'duplicate', user, reason: 'session already credited' }, em);
+        const paymentIntent =
+          typeof session.payment_intent === 'string'
+            ? session.payment_intent
+            : (session.payment_intent?.id ?? null);
+        await this.wallet.credit(
+          {
+            userId: user!.id,
+            amountCents: topup!.amountCents,
+            type: 'topup',
+            actor: 'stripe',
+            reason: 'Stripe top-up',
+            stripeEventId: event.id,
+            stripeCheckoutSessionId: session.id,
+            stripePaymentIntentId: paymentIntent ?? undefined,
+          },
+          em,
+        );
+        await this.billing.updateTopup(
+          topup!.id,
+          { status: 'credited', stripeCheckoutSessionId: session.id, stripePaymentIntentId: paymentIntent },
+          em,
+        );
+        return this.finish(event, { outcome: 'credited', user }, em);
+      });
+    } catch (err) {
+      // A concurrent copy committed first: the unique keys on the ledger turned this one away.
+      if (
+        err instanceof DuplicateStripeEventError ||
+        isUniqueViolation(err, 'wallet_transactions_topup_session_key')
+      ) {
+        return this.finish(event, { outcome: 'duplicate', reason: 'already applied' });
+      }
+      throw err;
+    }
+  }
+
+  private async closeSession(
+    event: Stripe.Event,
+    session: Session,
+    status: 'failed' | 'expired',
+  ): Promise<Decision & { record: EventRecordInput }> {
+    if (session.metadata?.kind !== 'wallet_topup')
+      return this.finish(event, { outcome: 'ignored', reason: 'not a wallet top-up' });
+    return this.billing.transaction(async (em) => {
+      const user = await this.resolveUser(session, em);
+      const topup = await this.lockTopup(em, session);
+      if (!topup)
+        return this.finish(event, { outcome: 'unmatched', user, reason: 'no top-up for this session' }, em);
+      const closed = await this.billing.closeTopup(em, topup.id, status, `checkout ${status}`);
+      return this.finish(
+        event,
+        { outcome: 'closed', user, reason: closed ? `top-up ${status}` : `top-up already ${topup.status}` },
+        em,
+      );
+    });
+  }
+
+  /** By the Stripe customer first, then by the panel id the session carries. */
+  private async resolveUser(session: Session, em: EntityManager): Promise<User | null> {
+    const customer = typeof session.customer === 'string' ? session.customer : (session.customer?.id ?? null);
+    if (customer) {
+      const user = await this.users.findByStripeCustomerId(customer, em);
+      if (user) return user;
+    }
+    const id = Number(session.metadata?.ozvps_user_id ?? session.client_reference_id);
+    return Number.isSafeInteger(id) && id > 0
+      ? await this.users.findByReference(String(id), em).catch(() => null)
+      : null;
+  }
+
+  private async lockTopup(em: EntityManager, session: Session): Promise<Topup | null> {
+    const bySession = await this.billing.lockTopupBySession(em, session.id);
+    if (bySession) return bySession;
+    // The session was opened but its id never reached our row (a crash in between): match by our id.
+    const id = Number(session.metadata?.ozvps_topup_id);
+    if (!Number.isSafeInteger(id) || id <= 0) return null;
+    const byId = await this.billing.lockTopupById(em, id);
+    return byId && (byId.stripeCheckoutSessionId === null || byId.stripeCheckoutSessionId === session.id)
+      ? byId
+      : null;
+  }
+
+  private check(session: Session, user: User | null, topup: Topup | null): Decision | null {
+    if (!user) return { outcome: 'unmatched', reason: 'no panel user for this customer or metadata' };
+    if (!topup) return { outcome: 'unmatched', user, reason: 'no top-up for this session' };
+    if (topup.userId !== user.id)
+      return { outcome: 'mismatch', user, reason: `the top-up belongs to user ${topup.userId}` };
+    if ((session.currency ?? '').toLowerCase() !== topup.currency) {
+      return {
+        outcome: 'mismatch',
+        user,
+        reason: `currency ${session.currency} but the top-up is in ${topup.currency}`,
+      };
+    }
+    if (session.amount_total !== topup.amountCents) {
+      return {
+        outcome: 'mismatch',
+        user,
+        reason: `amount ${session.amount_total} but the top-up is ${topup.amountCents}`,
+      };
+    }
+    return null;
+  }
+
+  private async finish(
+    event: Stripe.Event,
+    decision: Decision,
+    em?: EntityManager,
+  ): Promise<Decision & { record: EventRecordInput }> {
+    const record: EventRecordInput = {
+      eventId: event.id,
+      type: event.type,
+      livemode: event.livemode,
+      outcome: decision.outcome,
+      userId: decision.user?.id ?? null,
+      reason: decision.reason ?? null,
+      ...sessionFields(event),
+    };
+    await this.record(record, em);
+    return { ...decision, record };
+  }
+
+  private record(row: EventRecordInput, em?: EntityManager): Promise<void> {
+    return this.billing.recordEvent(row, em);
+  }
+
+  /** One line per event: id, type, customer, amount, user or NOT FOUND, credited yes/no. No secrets. */
+  private logLine(
+    event: Stripe.Event,
+    outcome: EventOutcome,
+    user: User | null,
+    reason?: string | null,
+  ): void {
+    const f = sessionFields(event);
+    this.logger.log(
+      `stripe event ${event.id} type=${event.type} customer=${f.stripeCustomerId ?? '-'} amount=${f.amountCents ?? '-'} ${f.currency ?? ''} ` +
+        `user=${user ? user.id : 'NOT FOUND'} credited=${outcome === 'credited' ? 'yes' : 'no'} outcome=${outcome}${reason ? ` (${reason})` : ''}`,
+    );
+  }
+}
+
+function sessionFields(event: Stripe.Event): Partial<EventRecordInput> {
+  const object = event.data.object as Partial<Session>;
+  if (object.object !== 'checkout.session') return {};
+  return {
+    stripeCustomerId: typeof object.customer === 'string' ? object.customer : (object.customer?.id ?? null),
+    stripeCheckoutSessionId: object.id ?? null,
+    amountCents: object.amount_total ?? null,
+    currency: object.currency ?? null,
+  };
+}
+
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const driver = (err as QueryFailedError & { driverError?: { code?: string; constraint?: string } })
+    .driverError;
+  return err instanceof QueryFailedError && driver?.code === '23505' && driver.constraint === constraint;
+}
