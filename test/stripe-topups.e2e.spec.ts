@@ -5,7 +5,7 @@ import { deliver, FakeStripe, testStripeKeys } from './fakes/stripe';
 import { aCustomerBrowser } from './helpers/accounts';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 import { Browser } from './helpers/http';
-import { RunningApi, startApi } from './helpers/processes';
+import { ozvpsctl, RunningApi, startApi } from './helpers/processes';
 
 describe('Stripe top-ups end to end (built API, real SDK against a fake Stripe, signed webhooks)', () => {
   let db: TestDatabase;
@@ -350,6 +350,60 @@ describe('Stripe top-ups end to end (built API, real SDK against a fake Stripe, 
     expect(r.status).toBe(400);
     expect(await ds.query(`SELECT count(*)::int AS n FROM topups WHERE user_id = $1`, [userId])).toEqual([
       { n: 0 },
+    ]);
+  });
+
+  it('claws back only the newly refunded part: partial, then full, then a late copy', async () => {
+    const { userId, sessionId } = await aTopup(5000);
+    await send(stripe.complete(sessionId));
+    const partial = stripe.refund(sessionId, 2000);
+    const full = stripe.refund(sessionId, 5000);
+    expect((await send(partial)).body).toMatchObject({ outcome: 'reversed' });
+    expect((await send(full)).body).toMatchObject({ outcome: 'reversed' });
+    expect((await send(partial)).body).toMatchObject({ outcome: 'duplicate' });
+    expect((await send(stripe.refund(sessionId, 2000))).body).toMatchObject({ outcome: 'duplicate' }); // an old state, re-sent
+    expect((await ledger(userId)).map((r: { type: string; amount: number }) => [r.type, r.amount])).toEqual([
+      ['topup', 5000],
+      ['stripe_refund', -2000],
+      ['stripe_refund', -3000],
+    ]);
+    expect(await balance(userId)).toBe(0);
+  });
+
+  it('lets a refund take the balance below zero when the money was already spent', async () => {
+    const { userId, sessionId } = await aTopup(1000);
+    await send(stripe.complete(sessionId));
+    const spent = await ozvpsctl(db.url, [
+      'wallet',
+      'deduct',
+      String(userId),
+      '800',
+      '--reason',
+      'spent on a server',
+      '--yes',
+    ]);
+    expect(spent.code).toBe(0);
+    expect((await send(stripe.refund(sessionId, 1000))).body).toMatchObject({ outcome: 'reversed' });
+    expect(await balance(userId)).toBe(-800);
+  });
+
+  it('takes the money back when a dispute is lost and returns it when reinstated, once each', async () => {
+    const { userId, sessionId } = await aTopup(4000);
+    await send(stripe.complete(sessionId));
+    const withdrawn = stripe.dispute(sessionId, 'withdrawn', 4000, `dp_${sessionId.slice(-8)}`);
+    const reinstated = stripe.dispute(sessionId, 'reinstated', 4000, `dp_${sessionId.slice(-8)}`);
+    expect((await send(withdrawn)).body).toMatchObject({ outcome: 'reversed' });
+    expect((await send(withdrawn)).body).toMatchObject({ outcome: 'duplicate' });
+    expect(await balance(userId)).toBe(0);
+    expect((await send(reinstated)).body).toMatchObject({ outcome: 'credited' });
+    expect(
+      (await send(stripe.dispute(sessionId, 'reinstated', 4000, `dp_${sessionId.slice(-8)}`))).body,
+    ).toMatchObject({ outcome: 'duplicate' });
+    expect(await balance(userId)).toBe(4000);
+    expect((await ledger(userId)).map((r: { type: string; amount: number }) => [r.type, r.amount])).toEqual([
+      ['topup', 4000],
+      ['dispute_withdrawn', -4000],
+      ['dispute_reinstated', 4000],
     ]);
   });
 

@@ -63,6 +63,44 @@ export class FakeStripe {
     return this.event('checkout.session.completed', session);
   }
 
+  /** A charge.refunded event for the session's payment; `amountRefunded` is cumulative, as Stripe reports it. */
+  refund(sessionId: string, amountRefunded: number): Stripe.Event {
+    const session = this.sessions.get(sessionId)!;
+    const charge = {
+      id: `ch_${String(session.payment_intent).slice(3)}`,
+      object: 'charge',
+      amount: session.amount_total,
+      amount_refunded: amountRefunded,
+      currency: session.currency,
+      customer: session.customer,
+      payment_intent: session.payment_intent,
+      refunded: amountRefunded >= (session.amount_total as number),
+      livemode: false,
+    };
+    return this.event('charge.refunded', charge);
+  }
+
+  /** A charge.dispute.funds_withdrawn / funds_reinstated event for the session's payment. */
+  dispute(
+    sessionId: string,
+    way: 'withdrawn' | 'reinstated',
+    amount: number,
+    disputeId = 'dp_fake',
+  ): Stripe.Event {
+    const session = this.sessions.get(sessionId)!;
+    const dispute = {
+      id: disputeId,
+      object: 'dispute',
+      amount,
+      currency: session.currency,
+      charge: `ch_${String(session.payment_intent).slice(3)}`,
+      payment_intent: session.payment_intent,
+      status: way === 'withdrawn' ? 'lost' : 'won',
+      livemode: false,
+    };
+    return this.event(`charge.dispute.funds_${way}`, dispute);
+  }
+
   /** An event in Stripe's envelope around a copy of `object`; also listed by GET /v1/events. */
   event(type: string, object: Json, overrides: Partial<Json> = {}): Stripe.Event {
     const event = {

@@ -53,6 +53,15 @@ export class BillingRepository {
       .getOne();
   }
 
+  lockTopupByPaymentIntent(em: EntityManager, paymentIntentId: string): Promise<Topup | null> {
+    return em
+      .getRepository(Topup)
+      .createQueryBuilder('t')
+      .setLock('pessimistic_write')
+      .where('t.stripe_payment_intent_id = :paymentIntentId', { paymentIntentId })
+      .getOne();
+  }
+
   findTopupForUser(userId: number, sessionId: string): Promise<Topup | null> {
     return this.dataSource.getRepository(Topup).findOneBy({ userId, stripeCheckoutSessionId: sessionId });
   }

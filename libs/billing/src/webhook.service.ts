@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { EntityManager, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { User, UsersService } from '@ozvps/users';
-import { DuplicateStripeEventError, WalletService } from '@ozvps/wallet';
+import { DuplicateLedgerKeyError, DuplicateStripeEventError, WalletService } from '@ozvps/wallet';
 import { EventOutcome, Topup } from './billing.entity';
 import { BillingRepository, EventRecordInput } from './billing.repository';
 import { StripeNotConfiguredError, WebhookModeMismatchError, WebhookSignatureError } from './errors';
@@ -101,6 +101,12 @@ export class StripeWebhookService {
         return this.closeSession(event, event.data.object, 'failed');
       case 'checkout.session.expired':
         return this.closeSession(event, event.data.object, 'expired');
+      case 'charge.refunded':
+        return this.clawBackRefund(event, event.data.object);
+      case 'charge.dispute.funds_withdrawn':
+        return this.disputeFunds(event, event.data.object, 'withdrawn');
+      case 'charge.dispute.funds_reinstated':
+        return this.disputeFunds(event, event.data.object, 'reinstated');
       default:
         return this.finish(event, { outcome: 'ignored', reason: 'event type not handled' });
     }
@@ -175,6 +181,103 @@ export class StripeWebhookService {
         em,
       );
     });
+  }
+
+  /**
+   * A refund takes back only what is newly refunded: Stripe reports the cumulative amount, so a
+   * partial refund and then a full one claw back the rest, and a late or repeated event nothing.
+   * The top-up row lock serialises concurrent refund events for one payment.
+   */
+  private async clawBackRefund(
+    event: Stripe.Event,
+    charge: Stripe.Charge,
+  ): Promise<Decision & { record: EventRecordInput }> {
+    const paymentIntent = idOf(charge.payment_intent);
+    if (!paymentIntent)
+      return this.finish(event, { outcome: 'ignored', reason: 'charge without a payment intent' });
+    return this.ledgerChange(event, async (em) => {
+      const topup = await this.billing.lockTopupByPaymentIntent(em, paymentIntent);
+      if (!topup || topup.status !== 'credited')
+        return { outcome: 'unmatched', reason: 'no credited top-up for this payment' };
+      const user = await this.users.getById(topup.userId, em);
+      const already = -(await this.wallet.sumForPaymentIntent(em, 'stripe_refund', paymentIntent));
+      const refunded = Math.min(charge.amount_refunded, topup.amountCents);
+      const newly = refunded - already;
+      if (newly <= 0)
+        return { outcome: 'duplicate', user, reason: `refund of ${refunded} already taken back` };
+      await this.wallet.debit(
+        {
+          userId: user.id,
+          amountCents: newly,
+          type: 'stripe_refund',
+          actor: 'stripe',
+          reason: `Stripe refund (${refunded} of ${topup.amountCents} refunded)`,
+          stripeEventId: event.id,
+          stripePaymentIntentId: paymentIntent,
+        },
+        em,
+      );
+      return { outcome: 'reversed', user, reason: `took back ${newly}` };
+    });
+  }
+
+  /** A lost dispute takes the money back; reinstated funds return it. Once per dispute each way. */
+  private async disputeFunds(
+    event: Stripe.Event,
+    dispute: Stripe.Dispute,
+    way: 'withdrawn' | 'reinstated',
+  ): Promise<Decision & { record: EventRecordInput }> {
+    const paymentIntent = idOf(dispute.payment_intent);
+    if (!paymentIntent)
+      return this.finish(event, { outcome: 'ignored', reason: 'dispute without a payment intent' });
+    return this.ledgerChange(event, async (em) => {
+      const topup = await this.billing.lockTopupByPaymentIntent(em, paymentIntent);
+      if (!topup || topup.status !== 'credited')
+        return { outcome: 'unmatched', reason: 'no credited top-up for this payment' };
+      const user = await this.users.getById(topup.userId, em);
+      const amountCents = Math.min(dispute.amount, topup.amountCents);
+      const key = `dispute-${way}:${dispute.id}`;
+      if (await this.wallet.hasLedgerKey(em, key))
+        return { outcome: 'duplicate', user, reason: `dispute funds already ${way}` };
+      const change = {
+        userId: user.id,
+        amountCents,
+        actor: 'stripe',
+        stripeEventId: event.id,
+        stripePaymentIntentId: paymentIntent,
+        idempotencyKey: key,
+      };
+      if (way === 'withdrawn') {
+        await this.wallet.debit(
+          { ...change, type: 'dispute_withdrawn', reason: `Stripe dispute ${dispute.id}: funds withdrawn` },
+          em,
+        );
+        return { outcome: 'reversed', user, reason: `dispute took ${amountCents}` };
+      }
+      if (!(await this.wallet.hasLedgerKey(em, `dispute-withdrawn:${dispute.id}`))) {
+        return { outcome: 'ignored', user, reason: 'reinstated funds that were never withdrawn here' };
+      }
+      await this.wallet.credit(
+        { ...change, type: 'dispute_reinstated', reason: `Stripe dispute ${dispute.id}: funds reinstated` },
+        em,
+      );
+      return { outcome: 'credited', user, reason: `dispute returned ${amountCents}` };
+    });
+  }
+
+  /** Runs a ledger change and its event record in one transaction; a concurrent duplicate is a duplicate. */
+  private async ledgerChange(
+    event: Stripe.Event,
+    change: (em: EntityManager) => Promise<Decision>,
+  ): Promise<Decision & { record: EventRecordInput }> {
+    try {
+      return await this.billing.transaction(async (em) => this.finish(event, await change(em), em));
+    } catch (err) {
+      if (err instanceof DuplicateStripeEventError || err instanceof DuplicateLedgerKeyError) {
+        return this.finish(event, { outcome: 'duplicate', reason: 'already applied' });
+      }
+      throw err;
+    }
   }
 
   /** By the Stripe customer first, then by the panel id the session carries. */
@@ -261,8 +364,20 @@ export class StripeWebhookService {
   }
 }
 
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  return typeof value === 'string' ? value : (value?.id ?? null);
+}
+
 function sessionFields(event: Stripe.Event): Partial<EventRecordInput> {
-  const object = event.data.object as Partial<Session>;
+  const object = event.data.object as { object?: string } & Partial<Omit<Session, 'object'>>;
+  if (object.object === 'charge' || object.object === 'dispute') {
+    const o = event.data.object as Partial<Stripe.Charge> & Partial<Stripe.Dispute>;
+    return {
+      stripeCustomerId: typeof o.customer === 'string' ? o.customer : null,
+      amountCents: (o.object === 'charge' ? o.amount_refunded : o.amount) ?? null,
+      currency: o.currency ?? null,
+    };
+  }
   if (object.object !== 'checkout.session') return {};
   return {
     stripeCustomerId: typeof object.customer === 'string' ? object.customer : (object.customer?.id ?? null),

@@ -83,6 +83,27 @@ export class WalletRepository {
     return repo.save(repo.create(row));
   }
 
+  /** The sum of a payment's ledger rows of one type (e.g. what its refunds already took back). */
+  async sumForPaymentIntent(
+    em: EntityManager,
+    type: TransactionType,
+    paymentIntentId: string,
+  ): Promise<number> {
+    const [row]: { total: string }[] = await em.query(
+      `SELECT COALESCE(sum(amount_cents), 0) AS total FROM wallet_transactions WHERE type = $1 AND stripe_payment_intent_id = $2`,
+      [type, paymentIntentId],
+    );
+    return Number(row!.total);
+  }
+
+  /** Whether a ledger row with this idempotency key exists. */
+  async hasKey(em: EntityManager, key: string): Promise<boolean> {
+    const rows: unknown[] = await em.query(`SELECT 1 FROM wallet_transactions WHERE idempotency_key = $1`, [
+      key,
+    ]);
+    return rows.length > 0;
+  }
+
   /** Newest first; `beforeId` continues from the last row of the previous page. */
   history(walletId: number, limit: number, beforeId?: number): Promise<WalletTransaction[]> {
     const qb = this.dataSource

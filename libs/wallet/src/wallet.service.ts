@@ -102,6 +102,16 @@ export class WalletService {
     return wallet ? this.wallets.history(wallet.id, limit, options.beforeId) : [];
   }
 
+  /** The sum of a Stripe payment's rows of one type, inside the caller's transaction. */
+  sumForPaymentIntent(em: EntityManager, type: TransactionType, paymentIntentId: string): Promise<number> {
+    return this.wallets.sumForPaymentIntent(em, type, paymentIntentId);
+  }
+
+  /** Whether the change keyed `key` has been made, inside the caller's transaction. */
+  hasLedgerKey(em: EntityManager, key: string): Promise<boolean> {
+    return this.wallets.hasKey(em, key);
+  }
+
   /** Checks, for every wallet, that balance = sum of its rows = its newest row's balance_after. */
   async verify(): Promise<VerifyReport> {
     const { checked, drifted } = await this.wallets.drift();
