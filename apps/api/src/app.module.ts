@@ -17,6 +17,7 @@ import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
 import { PlanSyncScheduler } from './plans/plan-sync.scheduler';
 import { PlansController } from './plans/plans.controller';
+import { StripeAdminController } from './billing/stripe-admin.controller';
 import { StripeWebhookController } from './billing/stripe-webhook.controller';
 import { WalletController } from './billing/wallet.controller';
 import { SystemController } from './system.controller';
@@ -45,6 +46,7 @@ export class AppModule implements NestModule {
         PlansController,
         WalletController,
         StripeWebhookController,
+        StripeAdminController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },

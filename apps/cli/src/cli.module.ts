@@ -1,10 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
 import { PlansModule } from '@ozvps/plans';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { DbCommand, DbMigrateCommand, DbStatusCommand } from './db.command';
+import {
+  StripeCommand,
+  StripeEventsCommand,
+  StripeReconcileCommand,
+  StripeShowCommand,
+  StripeStatusCommand,
+} from './stripe.command';
 import { PlansCommand, PlansListCommand, PlansSetPriceCommand, PlansSyncCommand } from './plans.command';
 import {
   UsersCommand,
@@ -35,6 +43,7 @@ export class CliModule {
         UsersModule,
         WalletModule,
         PlansModule,
+        BillingModule,
       ],
       providers: [
         UsersCommand,
@@ -53,6 +62,11 @@ export class CliModule {
         PlansSyncCommand,
         PlansListCommand,
         PlansSetPriceCommand,
+        StripeCommand,
+        StripeStatusCommand,
+        StripeShowCommand,
+        StripeEventsCommand,
+        StripeReconcileCommand,
         DbCommand,
         DbMigrateCommand,
         DbStatusCommand,

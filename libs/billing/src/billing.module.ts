@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { BillingRepository } from './billing.repository';
+import { StripeAdminService } from './stripe-admin.service';
 import { stripeProvider } from './stripe.provider';
 import { TopupsService } from './topups.service';
 import { StripeWebhookService } from './webhook.service';
 
 @Module({
   imports: [UsersModule, WalletModule],
-  providers: [stripeProvider, BillingRepository, TopupsService, StripeWebhookService],
-  exports: [TopupsService, StripeWebhookService],
+  providers: [stripeProvider, BillingRepository, TopupsService, StripeWebhookService, StripeAdminService],
+  exports: [TopupsService, StripeWebhookService, StripeAdminService],
 })
 export class BillingModule {}

@@ -84,6 +84,34 @@ export class BillingRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  events(filter: { outcome?: EventOutcome; since?: Date; limit: number }): Promise<StripeEventRecord[]> {
+    const qb = this.dataSource
+      .getRepository(StripeEventRecord)
+      .createQueryBuilder('e')
+      .orderBy('e.id', 'DESC')
+      .limit(filter.limit);
+    if (filter.outcome) qb.andWhere('e.outcome = :outcome', { outcome: filter.outcome });
+    if (filter.since) qb.andWhere('e.received_at >= :since', { since: filter.since });
+    return qb.getMany();
+  }
+
+  async outcomeCountsSince(since: Date): Promise<Partial<Record<EventOutcome, number>>> {
+    const rows: { outcome: EventOutcome; n: number }[] = await this.dataSource.query(
+      `SELECT outcome, count(*)::int AS n FROM stripe_events WHERE received_at >= $1 GROUP BY outcome ORDER BY outcome`,
+      [since],
+    );
+    return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
+  }
+
+  /** Whether the event was handled to a final outcome (not only failed) at least once. */
+  async hasSettledRecord(eventId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM stripe_events WHERE event_id = $1 AND outcome <> 'failed' LIMIT 1`,
+      [eventId],
+    );
+    return rows.length > 0;
+  }
+
   recentEvents(limit: number, outcome?: EventOutcome): Promise<StripeEventRecord[]> {
     return this.dataSource
       .getRepository(StripeEventRecord)

@@ -6,6 +6,8 @@ export type { StartedTopup } from './topups.service';
 export { StripeWebhookService } from './webhook.service';
 export type { WebhookResult } from './webhook.service';
 export { STRIPE_API_VERSION } from './stripe.provider';
+export { StripeAdminService, maskSecret } from './stripe-admin.service';
+export type { StripeStatus, ReconcileItem } from './stripe-admin.service';
 
 import { StripeEventRecord, Topup } from './billing.entity';
 export const BILLING_ENTITIES = [Topup, StripeEventRecord];

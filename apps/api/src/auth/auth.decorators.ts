@@ -8,6 +8,11 @@ export const AUTH_RATE_LIMITED = 'ozvps:auth-rate-limited';
 /** Reachable without a session. Has no effect under /api/admin, which is always admin-only. */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
+export const ADMIN_ONLY = 'ozvps:admin-only';
+
+/** Admin-only outside /api/admin (where every route already is). */
+export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
+
 /** Counts toward the per-IP and per-account limits on sign-in and sign-up attempts. */
 export const AuthRateLimited = () => SetMetadata(AUTH_RATE_LIMITED, true);
 

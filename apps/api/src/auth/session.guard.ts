@@ -8,7 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuthService, User } from '@ozvps/users';
-import { PUBLIC_ROUTE } from './auth.decorators';
+import { ADMIN_ONLY, PUBLIC_ROUTE } from './auth.decorators';
 import { readSessionCookie } from './session-cookie';
 
 export interface PanelRequest extends Request {
@@ -38,7 +38,11 @@ export class SessionGuard implements CanActivate {
         req.sessionToken = token;
       }
     }
-    if (req.path === '/api/admin' || req.path.startsWith('/api/admin/')) {
+    const adminOnly = this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (adminOnly || req.path === '/api/admin' || req.path.startsWith('/api/admin/')) {
       if (!req.user) throw new UnauthorizedException('Sign in first');
       if (req.user.role !== 'admin') throw new ForbiddenException('This needs the admin role');
       return true;

@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Stripe from 'stripe';
+import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
+import { EVENT_OUTCOMES, EventOutcome, StripeEventRecord } from './billing.entity';
+import { BillingRepository } from './billing.repository';
+import { StripeNotConfiguredError, StripeUnavailableError } from './errors';
+import { STRIPE } from './stripe.provider';
+import { StripeWebhookService } from './webhook.service';
+
+export interface StripeStatus {
+  configured: boolean;
+  mode: 'test' | 'live' | null;
+  secretKey: string | null;
+  publishableKey: string | null;
+  webhookSecrets: string[];
+  keysAgree: boolean;
+  webhookUrl: string;
+  apiBase: string | null;
+  lastEvent: { eventId: string; type: string; outcome: EventOutcome; receivedAt: string } | null;
+  last24h: Partial<Record<EventOutcome, number>>;
+  problems: string[];
+}
+
+export interface ReconcileItem {
+  eventId: string;
+  type: string;
+  created: string;
+  alreadyRecorded: boolean;
+  outcome: EventOutcome | null;
+}
+
+/** Checkout events worth replaying: the ones that credit or close a top-up. */
+const RECONCILE_TYPES = [
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'checkout.session.expired',
+];
+
+/** Shows only presence, mode and the last four characters of a secret. */
+export function maskSecret(value: string | undefined): string | null {
+  if (!value) return null;
+  const prefix = value.match(/^(sk|rk|pk)_(test|live)_|^whsec_/)?.[0] ?? '';
+  return `${prefix}…${value.slice(-4)}`;
+}
+
+/** What admins and operators need to see and repair about Stripe. */
+@Injectable()
+export class StripeAdminService {
+  constructor(
+    @Inject(STRIPE) private readonly stripe: Stripe | null,
+    private readonly billing: BillingRepository,
+    private readonly webhooks: StripeWebhookService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async status(): Promise<StripeStatus> {
+    const s = this.config.stripe;
+    const problems: string[] = [];
+    if (!s) problems.push('Stripe is not configured: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
+    if (s && !s.publishableKey) problems.push('STRIPE_PUBLISHABLE_KEY is not set');
+    const [last] = await this.billing.recentEvents(1);
+    const counts = await this.billing.outcomeCountsSince(new Date(Date.now() - 24 * 3600_000));
+    if (s && this.config.appUrl.startsWith('http://') && s.mode === 'live') {
+      problems.push('live keys with an http APP_URL: Stripe delivers live webhooks only to https');
+    }
+    return {
+      configured: !!s,
+      mode: s?.mode ?? null,
+      secretKey: maskSecret(s?.secretKey),
+      publishableKey: maskSecret(s?.publishableKey),
+      webhookSecrets: (s?.webhookSecrets ?? []).map((w) => maskSecret(w)!),
+      keysAgree: !!s, // the configuration refuses to start with keys of different modes
+      webhookUrl: `${this.config.appUrl}/api/stripe/webhook`,
+      apiBase: s?.apiBase ?? null,
+      lastEvent: last
+        ? {
+            eventId: last.eventId,
+            type: last.type,
+            outcome: last.outcome,
+            receivedAt: last.receivedAt.toISOString(),
+          }
+        : null,
+      last24h: counts,
+      problems,
+    };
+  }
+
+  /** Recorded deliveries, newest first. */
+  events(options: { outcome?: string; since?: Date; limit?: number } = {}): Promise<StripeEventRecord[]> {
+    if (options.outcome !== undefined && !EVENT_OUTCOMES.includes(options.outcome as EventOutcome)) {
+      throw new ValidationError(`outcome must be one of ${EVENT_OUTCOMES.join(', ')}`);
+    }
+    return this.billing.events({
+      outcome: options.outcome as EventOutcome | undefined,
+      since: options.since,
+      limit: options.limit ?? 50,
+    });
+  }
+
+  /**
+   * Lists Stripe's own checkout events since `since` and, with `apply`, feeds each through the
+   * same idempotent handler as the webhook: anything missed is credited, nothing twice.
+   */
+  async reconcile(since: Date, apply: boolean): Promise<ReconcileItem[]> {
+    if (!this.stripe) throw new StripeNotConfiguredError();
+    const stripe = this.stripe;
+    const items: ReconcileItem[] = [];
+    try {
+      for await (const event of stripe.events.list({
+        types: RECONCILE_TYPES,
+        created: { gte: Math.floor(since.getTime() / 1000) },
+        limit: 100,
+      })) {
+        const recorded = await this.billing.hasSettledRecord(event.id);
+        let outcome: EventOutcome | null = null;
+        if (apply) outcome = (await this.webhooks.handle(event)).outcome;
+        items.push({
+          eventId: event.id,
+          type: event.type,
+          created: new Date(event.created * 1000).toISOString(),
+          alreadyRecorded: recorded,
+          outcome,
+        });
+      }
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeError)
+        throw new StripeUnavailableError(`Could not list events from Stripe: ${err.message}`);
+      throw err;
+    }
+    return items.reverse();
+  }
+}
