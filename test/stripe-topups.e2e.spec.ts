@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { findFreePort } from '@ozvps/core';
 import { deliver, FakeStripe, testStripeKeys } from './fakes/stripe';
-import { aCustomerBrowser } from './helpers/accounts';
+import { aCustomerBrowser, anAdminBrowser } from './helpers/accounts';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 import { Browser } from './helpers/http';
 import { ozvpsctl, RunningApi, startApi } from './helpers/processes';
@@ -413,5 +413,96 @@ describe('Stripe top-ups end to end (built API, real SDK against a fake Stripe, 
     expect((await stranger.browser.request('GET', `/api/wallet/topups/${sessionId}`)).status).toBe(404);
     const anonymous = await fetch(`${api.baseUrl}/api/wallet/topups/${sessionId}`);
     expect(anonymous.status).toBe(401);
+  });
+
+  describe('operators: ozvpsctl stripe and the admin status', () => {
+    const stripeEnv = () => ({
+      STRIPE_SECRET_KEY: keys.secretKey,
+      STRIPE_PUBLISHABLE_KEY: keys.publishableKey,
+      STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
+      STRIPE_API_BASE: stripe.url,
+      APP_URL: origin,
+    });
+    const cli = (...args: string[]) => ozvpsctl(db.url, args, stripeEnv());
+
+    it('status shows mode, masked keys and the webhook URL, never a secret', async () => {
+      const r = await cli('stripe', 'status', '--json');
+      expect(r.code).toBe(0);
+      const status = JSON.parse(r.stdout);
+      expect(status).toMatchObject({
+        configured: true,
+        mode: 'test',
+        secretKey: `sk_test_…${keys.secretKey.slice(-4)}`,
+        publishableKey: `pk_test_…${keys.publishableKey.slice(-4)}`,
+        webhookSecrets: [`whsec_…${keys.webhookSecret.slice(-4)}`],
+        webhookUrl: `${origin}/api/stripe/webhook`,
+      });
+      expect(status.lastEvent).toMatchObject({ eventId: expect.stringMatching(/^evt_/) });
+      expect(status.last24h.credited).toBeGreaterThan(0);
+      const human = await cli('stripe', 'status');
+      for (const secret of Object.values(keys)) {
+        expect(r.stdout + r.stderr + human.stdout + human.stderr).not.toContain(secret);
+      }
+    });
+
+    it('status exits 1 when Stripe is not configured', async () => {
+      const r = await ozvpsctl(db.url, ['stripe', 'status']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^configured:\s+no$/m);
+    });
+
+    it('show gives the contract fields', async () => {
+      const { userId } = await aTopup(600);
+      const [row] = await ds.query(`SELECT stripe_customer_id FROM users WHERE id = $1`, [userId]);
+      expect(JSON.parse((await cli('stripe', 'show', String(userId), '--json')).stdout)).toEqual({
+        userId,
+        stripeCustomerId: row.stripe_customer_id,
+      });
+    });
+
+    it('events filters by outcome and refuses an unknown one', async () => {
+      const credited = JSON.parse((await cli('stripe', 'events', '--outcome', 'credited', '--json')).stdout);
+      expect(credited.length).toBeGreaterThan(0);
+      expect(credited.every((e: { outcome: string }) => e.outcome === 'credited')).toBe(true);
+      const bad = await cli('stripe', 'events', '--outcome', 'maybe');
+      expect(bad.code).toBe(2);
+      expect((await cli('stripe', 'events', '--since', '45d')).code).toBe(2);
+    });
+
+    it('reconcile finds a paid session whose webhook never arrived, credits it with --yes, and never twice', async () => {
+      const { userId, sessionId } = await aTopup(4200);
+      const lost = stripe.complete(sessionId); // Stripe has the event; the panel never received it
+      const dry = await cli('stripe', 'reconcile', '--since', '1h', '--json');
+      expect(dry.code).toBe(0);
+      expect(JSON.parse(dry.stdout).events).toContainEqual(
+        expect.objectContaining({ eventId: lost.id, alreadyRecorded: false, outcome: null }),
+      );
+      expect(await balance(userId)).toBe(0);
+
+      const applied = await cli('stripe', 'reconcile', '--since', '1h', '--yes');
+      expect(applied.code).toBe(0);
+      // Every paid session the panel missed is credited, this one included.
+      expect(applied.stdout).toMatch(/action=stripe\.reconcile .*credited=[1-9]\d* /);
+      expect(await balance(userId)).toBe(4200);
+      const again = await cli('stripe', 'reconcile', '--since', '1h', '--yes', '--json');
+      expect(
+        JSON.parse(again.stdout).events.find((e: { eventId: string }) => e.eventId === lost.id),
+      ).toMatchObject({ outcome: 'duplicate' });
+      expect(await balance(userId)).toBe(4200);
+      expect(await ledger(userId)).toHaveLength(1);
+    });
+
+    it('shows the status over HTTP to admins only', async () => {
+      const admin = await anAdminBrowser(api, origin, db.url, 'stripe-admin@example.test');
+      const { browser: customer } = await aCustomerBrowser(api, origin, 'not-admin@example.test');
+      expect((await fetch(`${api.baseUrl}/api/billing/stripe/status`)).status).toBe(401);
+      expect((await customer.request('GET', '/api/billing/stripe/status')).status).toBe(403);
+      const r = await admin.request('GET', '/api/billing/stripe/status');
+      expect(r.status).toBe(200);
+      expect(JSON.stringify(r.body)).not.toContain(keys.secretKey);
+      expect((await admin.request('GET', '/api/admin/stripe/events?outcome=mismatch')).body).toMatchObject({
+        events: expect.arrayContaining([expect.objectContaining({ outcome: 'mismatch' })]),
+      });
+    });
   });
 });
