@@ -1,0 +1,169 @@
+import { Client } from 'pg';
+import Stripe from 'stripe';
+import { findFreePort } from '@ozvps/core';
+import { deliver, testStripeKeys } from '../fakes/stripe';
+import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { RunningApi, startApi } from '../helpers/processes';
+
+const USERS = 100;
+const EVENTS = 800;
+const SENDERS = 8;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Runs `total` jobs with `concurrency` workers; returns each job's latency in ms and the wall time. */
+async function pool(
+  total: number,
+  concurrency: number,
+  job: (i: number) => Promise<void>,
+): Promise<{ latencies: number[]; wallMs: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t = process.hrtime.bigint();
+        await job(i);
+        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
+  return {
+    latencies: latencies.sort((a, b) => a - b),
+    wallMs: Number(process.hrtime.bigint() - start) / 1e6,
+  };
+}
+
+describe(`bench: ${EVENTS} signed paid-checkout webhooks from ${SENDERS} senders`, () => {
+  let db: TestDatabase;
+  let api: RunningApi;
+  const keys = testStripeKeys();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const port = await findFreePort();
+    api = await startApi({
+      port,
+      env: {
+        DATABASE_URL: db.url,
+        OZVPS_ENV_FILE: '/dev/null',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        STRIPE_SECRET_KEY: keys.secretKey,
+        STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
+        STRIPE_API_BASE: 'http://127.0.0.1:9', // never called by the webhook path
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await api.stop();
+    await db.drop();
+  });
+
+  it('reports credits/s and p50/p99 beside the bare ledger transaction on the same database', async () => {
+    const sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    await sql.query(
+      `INSERT INTO users (email, stripe_customer_id) SELECT 'bench' || g || '@example.test', 'cus_bench_' || g FROM generate_series(1, $1) g`,
+      [USERS],
+    );
+    await sql.query(
+      `INSERT INTO topups (user_id, amount_cents, currency, stripe_checkout_session_id)
+       SELECT (SELECT id FROM users WHERE email = 'bench' || (1 + g % $1) || '@example.test'), 1000, 'aud', 'cs_bench_' || g
+         FROM generate_series(1, $2) g`,
+      [USERS, EVENTS],
+    );
+    const topups: { id: string; user_id: string; session: string }[] = (
+      await sql.query(`SELECT id, user_id, stripe_checkout_session_id AS session FROM topups ORDER BY id`)
+    ).rows;
+    const events = topups.map((t, i) => {
+      const customer = `cus_bench_${1 + ((i + 1) % USERS)}`;
+      return {
+        id: `evt_bench_${i}`,
+        object: 'event',
+        api_version: '2025-08-27.basil',
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        pending_webhooks: 1,
+        request: { id: null, idempotency_key: null },
+        type: 'checkout.session.completed',
+        data: {
+          object: {
+            id: t.session,
+            object: 'checkout.session',
+            customer,
+            client_reference_id: t.user_id,
+            metadata: { kind: 'wallet_topup', ozvps_user_id: t.user_id, ozvps_topup_id: t.id },
+            payment_status: 'paid',
+            status: 'complete',
+            amount_total: 1000,
+            currency: 'aud',
+            payment_intent: `pi_bench_${i}`,
+            livemode: false,
+          },
+        },
+      } as unknown as Stripe.Event;
+    });
+
+    const webhook = await pool(EVENTS, SENDERS, async (i) => {
+      const r = await deliver(api.baseUrl, events[i]!, keys.webhookSecret);
+      if ((r.body as { outcome?: string }).outcome !== 'credited')
+        throw new Error(`event ${i}: ${JSON.stringify(r)}`);
+    });
+
+    // Baseline: the same ledger transaction (UPDATE wallets + INSERT wallet_transactions), raw pg, same senders.
+    const clients = await Promise.all(
+      Array.from({ length: SENDERS }, async () => {
+        const c = new Client({ connectionString: db.url });
+        await c.connect();
+        return c;
+      }),
+    );
+    const free = [...clients];
+    const bare = await pool(EVENTS, SENDERS, async (i) => {
+      const c = free.pop()!;
+      try {
+        await c.query('BEGIN');
+        const { rows } = await c.query(
+          `UPDATE wallets SET balance_cents = balance_cents + 1000, updated_at = now() WHERE user_id = $1 RETURNING id, balance_cents`,
+          [topups[i]!.user_id],
+        );
+        await c.query(
+          `INSERT INTO wallet_transactions (wallet_id, type, amount_cents, balance_after_cents, actor, reason, stripe_event_id)
+           VALUES ($1, 'admin_credit', 1000, $2, 'bench', 'bare ledger baseline', $3)`,
+          [rows[0].id, rows[0].balance_cents, `evt_bare_${i}`],
+        );
+        await c.query('COMMIT');
+      } finally {
+        free.push(c);
+      }
+    });
+    await Promise.all(clients.map((c) => c.end()));
+
+    const [{ credited }] = (
+      await sql.query(`SELECT count(*)::int AS credited FROM wallet_transactions WHERE type = 'topup'`)
+    ).rows;
+    const [{ drift }] = (
+      await sql.query(
+        `SELECT count(*)::int AS drift FROM wallets w WHERE balance_cents <> (SELECT COALESCE(sum(amount_cents), 0) FROM wallet_transactions t WHERE t.wallet_id = w.id)`,
+      )
+    ).rows;
+    await sql.end();
+
+    const rate = (r: { wallMs: number }) => EVENTS / (r.wallMs / 1000);
+    const lines = [
+      `webhook credits, ${EVENTS} events over ${USERS} wallets, ${SENDERS} concurrent senders:`,
+      `  bare ledger transaction (raw pg)   ${rate(bare).toFixed(0).padStart(6)} /s   p50 ${percentile(bare.latencies, 50).toFixed(1)} ms   p99 ${percentile(bare.latencies, 99).toFixed(1)} ms   (baseline)`,
+      `  signed webhook over HTTP            ${rate(webhook).toFixed(0).padStart(6)} /s   p50 ${percentile(webhook.latencies, 50).toFixed(1)} ms   p99 ${percentile(webhook.latencies, 99).toFixed(1)} ms   ${((100 * rate(webhook)) / rate(bare)).toFixed(0)}% of baseline`,
+      `  top-up credits written: ${credited}; wallets whose balance differs from their ledger: ${drift}`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    expect(credited).toBe(EVENTS);
+    expect(drift).toBe(0);
+  });
+});
