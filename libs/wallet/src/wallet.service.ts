@@ -133,18 +133,25 @@ export class WalletService {
     if (!allowed.includes(input.type))
       throw new ValidationError(`${input.type} is not a ${sign > 0 ? 'credit' : 'debit'} type`);
 
+    const mayGoNegative = MAY_GO_NEGATIVE.includes(input.type);
+    const apply = (em: EntityManager) =>
+      sign > 0
+        ? this.wallets.addToBalance(em, input.userId, amount)
+        : mayGoNegative
+          ? this.wallets.addToBalance(em, input.userId, -amount)
+          : this.wallets.subtractIfCovered(em, input.userId, amount);
+
     const run = async (em: EntityManager) => {
-      await this.users.getById(input.userId, em);
-      await this.wallets.ensureWallet(em, input.userId, this.config.walletCurrency);
-      const updated =
-        sign > 0
-          ? await this.wallets.addToBalance(em, input.userId, amount)
-          : MAY_GO_NEGATIVE.includes(input.type)
-            ? await this.wallets.addToBalance(em, input.userId, -amount)
-            : await this.wallets.subtractIfCovered(em, input.userId, amount);
+      // The common case is one UPDATE; only when it changes nothing do we ask why.
+      let updated = await apply(em);
       if (!updated) {
         const wallet = await this.wallets.findByUserId(input.userId, em);
-        throw new InsufficientFundsError(wallet?.balanceCents ?? 0, amount);
+        if (wallet) throw new InsufficientFundsError(wallet.balanceCents, amount);
+        await this.users.getById(input.userId, em);
+        if (sign < 0 && !mayGoNegative) throw new InsufficientFundsError(0, amount);
+        await this.wallets.ensureWallet(em, input.userId, this.config.walletCurrency);
+        updated = await apply(em);
+        if (!updated) throw new InsufficientFundsError(0, amount);
       }
       if (updated.currency !== this.config.walletCurrency) {
         throw new CurrencyMismatchError(updated.currency, this.config.walletCurrency);
