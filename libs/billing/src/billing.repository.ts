@@ -44,6 +44,72 @@ export class BillingRepository {
       .getOne();
   }
 
+  /**
+   * The webhook's hot path in one statement: the session's top-up, row-locked, and the user who
+   * is this Stripe customer.
+   */
+  async lockTopupForSession(
+    em: EntityManager,
+    sessionId: string,
+    customerId: string | null,
+  ): Promise<{ topup: Topup | null; customerUserId: number | null }> {
+    const rows: Record<string, unknown>[] = await em.query(
+      `SELECT t.id, t.user_id, t.amount_cents, t.currency, t.status, t.stripe_checkout_session_id, t.stripe_payment_intent_id,
+              (SELECT u.id FROM users u WHERE u.stripe_customer_id = $2) AS customer_user_id
+         FROM topups t
+        WHERE t.stripe_checkout_session_id = $1
+          FOR UPDATE OF t`,
+      [sessionId, customerId],
+    );
+    // No top-up for this session: the caller's slower fallbacks take over.
+    const r = rows[0];
+    if (!r) return { topup: null, customerUserId: null };
+    const customerUserId = r.customer_user_id === null ? null : Number(r.customer_user_id);
+    const topup = em.getRepository(Topup).create({
+      id: Number(r.id),
+      userId: Number(r.user_id),
+      amountCents: Number(r.amount_cents),
+      currency: r.currency as string,
+      status: r.status as TopupStatus,
+      stripeCheckoutSessionId: r.stripe_checkout_session_id as string | null,
+      stripePaymentIntentId: r.stripe_payment_intent_id as string | null,
+    });
+    return { topup, customerUserId };
+  }
+
+  /** Marks the top-up credited and records the event, in one round trip. */
+  async markCreditedAndRecord(
+    em: EntityManager,
+    topupId: number,
+    sessionId: string,
+    paymentIntentId: string | null,
+    e: EventRecordInput,
+  ): Promise<void> {
+    await em.query(
+      `WITH credited AS (
+         UPDATE topups SET status = 'credited', stripe_checkout_session_id = $2, stripe_payment_intent_id = $3, updated_at = now()
+          WHERE id = $1
+       )
+       INSERT INTO stripe_events (event_id, type, livemode, outcome, stripe_customer_id, stripe_checkout_session_id, user_id, amount_cents, currency, reason)
+       VALUES ($4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        topupId,
+        sessionId,
+        paymentIntentId,
+        e.eventId,
+        e.type,
+        e.livemode,
+        e.outcome,
+        e.stripeCustomerId ?? null,
+        e.stripeCheckoutSessionId ?? null,
+        e.userId ?? null,
+        e.amountCents ?? null,
+        e.currency ?? null,
+        e.reason ?? null,
+      ],
+    );
+  }
+
   lockTopupById(em: EntityManager, id: number): Promise<Topup | null> {
     return em
       .getRepository(Topup)

@@ -19,7 +19,7 @@ type Session = Stripe.Checkout.Session;
 
 interface Decision {
   outcome: EventOutcome;
-  user?: User | null;
+  user?: Pick<User, 'id'> | null;
   reason?: string;
 }
 
@@ -120,8 +120,13 @@ export class StripeWebhookService {
       return this.finish(event, { outcome: 'ignored', reason: 'not a wallet top-up' });
     try {
       return await this.billing.transaction(async (em) => {
-        const user = await this.resolveUser(session, em);
-        const topup = await this.lockTopup(em, session);
+        // The hot path: the top-up (locked) and the customer's user in one round trip.
+        const customer = idOf(session.customer);
+        const found = await this.billing.lockTopupForSession(em, session.id, customer);
+        const user = found.customerUserId
+          ? { id: found.customerUserId }
+          : await this.resolveUser(session, em);
+        const topup = found.topup ?? (await this.lockTopup(em, session));
         const problem = this.check(session, user, topup);
         if (problem) return this.finish(event, problem, em);
         if (topup!.status === 'credited')
@@ -143,12 +148,10 @@ export class StripeWebhookService {
           },
           em,
         );
-        await this.billing.updateTopup(
-          topup!.id,
-          { status: 'credited', stripeCheckoutSessionId: session.id, stripePaymentIntentId: paymentIntent },
-          em,
-        );
-        return this.finish(event, { outcome: 'credited', user }, em);
+        const decision: Decision = { outcome: 'credited', user };
+        const record = this.recordOf(event, decision);
+        await this.billing.markCreditedAndRecord(em, topup!.id, session.id, paymentIntent, record);
+        return { ...decision, record };
       });
     } catch (err) {
       // A concurrent copy committed first: the unique keys on the ledger turned this one away.
@@ -305,7 +308,7 @@ export class StripeWebhookService {
       : null;
   }
 
-  private check(session: Session, user: User | null, topup: Topup | null): Decision | null {
+  private check(session: Session, user: Pick<User, 'id'> | null, topup: Topup | null): Decision | null {
     if (!user) return { outcome: 'unmatched', reason: 'no panel user for this customer or metadata' };
     if (!topup) return { outcome: 'unmatched', user, reason: 'no top-up for this session' };
     if (topup.userId !== user.id)
@@ -332,7 +335,13 @@ export class StripeWebhookService {
     decision: Decision,
     em?: EntityManager,
   ): Promise<Decision & { record: EventRecordInput }> {
-    const record: EventRecordInput = {
+    const record = this.recordOf(event, decision);
+    await this.record(record, em);
+    return { ...decision, record };
+  }
+
+  private recordOf(event: Stripe.Event, decision: Decision): EventRecordInput {
+    return {
       eventId: event.id,
       type: event.type,
       livemode: event.livemode,
@@ -341,8 +350,6 @@ export class StripeWebhookService {
       reason: decision.reason ?? null,
       ...sessionFields(event),
     };
-    await this.record(record, em);
-    return { ...decision, record };
   }
 
   private record(row: EventRecordInput, em?: EntityManager): Promise<void> {
@@ -353,7 +360,7 @@ export class StripeWebhookService {
   private logLine(
     event: Stripe.Event,
     outcome: EventOutcome,
-    user: User | null,
+    user: Pick<User, 'id'> | null,
     reason?: string | null,
   ): void {
     const f = sessionFields(event);
