@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
-import { findFreePort } from '@ozvps/core';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 import { anAdminBrowser, PASSWORD } from './helpers/accounts';
 import { browser, Browser } from './helpers/http';
-import { ozvpsctl, RunningApi, startApi } from './helpers/processes';
+import { ozvpsctl, RunningApi, startPanel } from './helpers/processes';
 
 async function counts(ds: DataSource) {
   const [row] = await ds.query(`SELECT
@@ -14,24 +13,8 @@ async function counts(ds: DataSource) {
   return row as { users: number; sessions: number; live_sessions: number; ledger_rows: number };
 }
 
-async function panel(
-  db: TestDatabase,
-  extraEnv: NodeJS.ProcessEnv = {},
-): Promise<{ api: RunningApi; origin: string }> {
-  const port = await findFreePort();
-  const origin = `http://localhost:${port}`;
-  const api = await startApi({
-    port,
-    env: {
-      DATABASE_URL: db.url,
-      OZVPS_ENV_FILE: '/dev/null',
-      PORT: String(port),
-      APP_URL: origin,
-      ...extraEnv,
-    },
-  });
-  return { api, origin };
-}
+const panel = (db: TestDatabase, extraEnv: NodeJS.ProcessEnv = {}) =>
+  startPanel(db.url, extraEnv, 'localhost');
 
 describe('accounts and access (the built API over HTTP, real PostgreSQL)', () => {
   let db: TestDatabase;

@@ -1,10 +1,9 @@
 import { DataSource } from 'typeorm';
-import { findFreePort } from '@ozvps/core';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 import { aCustomerBrowser, anAdminBrowser } from './helpers/accounts';
 import { browser, Browser } from './helpers/http';
-import { ozvpsctl, RunResult, RunningApi, startApi } from './helpers/processes';
+import { ozvpsctl, RunResult, RunningApi, startPanel } from './helpers/processes';
 
 describe('plans through the API and ozvpsctl (built binaries, VirtFusion faked at the network boundary)', () => {
   let db: TestDatabase;
@@ -27,19 +26,8 @@ describe('plans through the API and ozvpsctl (built binaries, VirtFusion faked a
     ];
     const env = { VIRTFUSION_URL: vf.url, VIRTFUSION_API_TOKEN: vf.token, VIRTFUSION_TIMEOUT_MS: '1000' };
     cli = (...args) => ozvpsctl(db.url, args, env);
-    const port = await findFreePort();
-    const origin = `http://127.0.0.1:${port}`;
-    api = await startApi({
-      port,
-      env: {
-        DATABASE_URL: db.url,
-        OZVPS_ENV_FILE: '/dev/null',
-        PORT: String(port),
-        APP_URL: origin,
-        PLAN_SYNC_CRON: 'off',
-        ...env,
-      },
-    });
+    let origin: string;
+    ({ api, origin } = await startPanel(db.url, { PLAN_SYNC_CRON: 'off', ...env }));
     // The start-up sync runs in the background; readiness did not wait for it.
     for (let i = 0; i < 100; i++) {
       const [{ n }] = await ds.query(

@@ -1,11 +1,10 @@
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
-import { findFreePort } from '@ozvps/core';
 import { deliver, FakeStripe, testStripeKeys } from './fakes/stripe';
 import { aCustomerBrowser, anAdminBrowser } from './helpers/accounts';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 import { Browser } from './helpers/http';
-import { ozvpsctl, RunningApi, startApi } from './helpers/processes';
+import { ozvpsctl, RunningApi, startPanel } from './helpers/processes';
 
 describe('Stripe top-ups end to end (built API, real SDK against a fake Stripe, signed webhooks)', () => {
   let db: TestDatabase;
@@ -20,21 +19,12 @@ describe('Stripe top-ups end to end (built API, real SDK against a fake Stripe, 
     db = await createTestDatabase();
     ds = await openDataSource(db.url);
     stripe = await new FakeStripe().start();
-    const port = await findFreePort();
-    origin = `http://127.0.0.1:${port}`;
-    api = await startApi({
-      port,
-      env: {
-        DATABASE_URL: db.url,
-        OZVPS_ENV_FILE: '/dev/null',
-        PORT: String(port),
-        APP_URL: origin,
-        STRIPE_SECRET_KEY: keys.secretKey,
-        STRIPE_PUBLISHABLE_KEY: keys.publishableKey,
-        STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
-        STRIPE_API_BASE: stripe.url,
-      },
-    });
+    ({ api, origin } = await startPanel(db.url, {
+      STRIPE_SECRET_KEY: keys.secretKey,
+      STRIPE_PUBLISHABLE_KEY: keys.publishableKey,
+      STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
+      STRIPE_API_BASE: stripe.url,
+    }));
   });
 
   afterAll(async () => {

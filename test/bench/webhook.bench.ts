@@ -1,9 +1,8 @@
 import { Client } from 'pg';
 import Stripe from 'stripe';
-import { findFreePort } from '@ozvps/core';
 import { deliver, testStripeKeys } from '../fakes/stripe';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { RunningApi, startApi } from '../helpers/processes';
+import { RunningApi, startPanel } from '../helpers/processes';
 
 const USERS = 100;
 const EVENTS = 800;
@@ -45,19 +44,12 @@ describe(`bench: ${EVENTS} signed paid-checkout webhooks from ${SENDERS} senders
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const port = await findFreePort();
-    api = await startApi({
-      port,
-      env: {
-        DATABASE_URL: db.url,
-        OZVPS_ENV_FILE: '/dev/null',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        STRIPE_SECRET_KEY: keys.secretKey,
-        STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
-        STRIPE_API_BASE: 'http://127.0.0.1:9', // never called by the webhook path
-      },
-    });
+    ({ api } = await startPanel(db.url, {
+      LOG_LEVEL: 'warn',
+      STRIPE_SECRET_KEY: keys.secretKey,
+      STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
+      STRIPE_API_BASE: 'http://127.0.0.1:9', // never called by the webhook path
+    }));
   });
 
   afterAll(async () => {

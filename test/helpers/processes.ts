@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { findFreePort } from '@ozvps/core';
 
 const ROOT = join(__dirname, '..', '..');
 export const CLI_MAIN = join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');
@@ -99,4 +100,28 @@ export async function startApi(options: {
   }
   child.kill('SIGKILL');
   throw new Error(`the API did not become healthy:\n${output}`);
+}
+
+/**
+ * The built API on a test database, with no .env and nothing else configured but `extraEnv`.
+ * `origin` is APP_URL (what browsers send as Origin); `api.baseUrl` is where to send requests.
+ */
+export async function startPanel(
+  databaseUrl: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+  host: 'localhost' | '127.0.0.1' = '127.0.0.1',
+): Promise<{ api: RunningApi; origin: string }> {
+  const port = await findFreePort();
+  const origin = `http://${host}:${port}`;
+  const api = await startApi({
+    port,
+    env: {
+      DATABASE_URL: databaseUrl,
+      OZVPS_ENV_FILE: '/dev/null',
+      PORT: String(port),
+      APP_URL: origin,
+      ...extraEnv,
+    },
+  });
+  return { api, origin };
 }
