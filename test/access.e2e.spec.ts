@@ -259,6 +259,10 @@ describe('accounts and access (the built API over HTTP, real PostgreSQL)', () =>
       ['GET', '/api/auth/oidc/login', undefined, 302, 302, 302],
       ['GET', '/api/auth/oidc/callback?code=x&state=y', undefined, 302, 302, 302],
       ['GET', '/api/admin/users', undefined, 401, 403, 200],
+      ['GET', '/api/admin/users?limit=abc', undefined, 401, 403, 400],
+      ['GET', '/api/wallet', undefined, 401, 200, 200],
+      ['GET', '/api/wallet/transactions?limit=2', undefined, 401, 200, 200],
+      ['GET', '/api/wallet/transactions?before=x', undefined, 401, 400, 400],
       ['GET', '/api/admin/users/ALICE', undefined, 401, 403, 200],
       ['GET', '/api/admin/users/999999', undefined, 401, 403, 404],
       // A path no controller serves is a plain 404 for everyone: routing precedes the guard.

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
-import { EntityManager, QueryFailedError } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '@ozvps/core';
+import { EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig, isUniqueViolation } from '@ozvps/core';
 import { User, UsersService } from '@ozvps/users';
 import { DuplicateLedgerKeyError, DuplicateStripeEventError, WalletService } from '@ozvps/wallet';
 import { EventOutcome, Topup } from './billing.entity';
@@ -392,10 +392,4 @@ function sessionFields(event: Stripe.Event): Partial<EventRecordInput> {
     amountCents: object.amount_total ?? null,
     currency: object.currency ?? null,
   };
-}
-
-function isUniqueViolation(err: unknown, constraint: string): boolean {
-  const driver = (err as QueryFailedError & { driverError?: { code?: string; constraint?: string } })
-    .driverError;
-  return err instanceof QueryFailedError && driver?.code === '23505' && driver.constraint === constraint;
 }

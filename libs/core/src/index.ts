@@ -9,3 +9,4 @@ export * from './database/embedded-postgres';
 export * from './database/migrate';
 export * from './logging';
 export * from './build-info';
+export * from './database/unique-violation';

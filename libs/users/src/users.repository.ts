@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { isUniqueViolation } from '@ozvps/core';
 import { EmailTakenError } from './errors';
 import { User, UserRole } from './user.entity';
 
@@ -51,10 +52,7 @@ export class UsersRepository {
     try {
       return await this.using(em).save(this.using(em).create(user));
     } catch (err) {
-      if (
-        err instanceof QueryFailedError &&
-        (err.driverError as { constraint?: string }).constraint === 'users_email_lower_key'
-      ) {
+      if (isUniqueViolation(err, 'users_email_lower_key')) {
         throw new EmailTakenError(user.email);
       }
       throw err;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Wallet, WalletTransaction, TransactionType } from './wallet.entity';
 
 export interface LedgerRowInput {
@@ -166,12 +166,4 @@ export class WalletRepository {
       );
     return { checked: rows.length, drifted };
   }
-}
-
-export function isUniqueViolation(err: unknown, constraint: string): boolean {
-  return (
-    err instanceof QueryFailedError &&
-    (err.driverError as { code?: string; constraint?: string }).code === '23505' &&
-    (err.driverError as { constraint?: string }).constraint === constraint
-  );
 }

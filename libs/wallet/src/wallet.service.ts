@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { ABSOLUTE_MAX_CENTS, APP_CONFIG, AppConfig, assertPositiveCents, ValidationError } from '@ozvps/core';
+import {
+  ABSOLUTE_MAX_CENTS,
+  APP_CONFIG,
+  AppConfig,
+  assertPositiveCents,
+  ValidationError,
+  isUniqueViolation,
+} from '@ozvps/core';
 import { UsersService } from '@ozvps/users';
 import {
   CurrencyMismatchError,
@@ -9,7 +16,7 @@ import {
   InsufficientFundsError,
 } from './errors';
 import { TransactionType, WalletTransaction } from './wallet.entity';
-import { isUniqueViolation, WalletDrift, WalletRepository } from './wallet.repository';
+import { WalletDrift, WalletRepository } from './wallet.repository';
 
 export const CREDIT_TYPES = [
   'topup',

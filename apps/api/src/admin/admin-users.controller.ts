@@ -1,5 +1,6 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { toUserView, UsersService } from '@ozvps/users';
+import { queryInt } from '../query-params';
 import { WalletService } from '@ozvps/wallet';
 
 /** Admin-only by the path alone (see SessionGuard). */
@@ -12,8 +13,8 @@ export class AdminUsersController {
 
   @Get()
   async list(@Query('limit') limit?: string, @Query('after') after?: string) {
-    const n = limit === undefined ? 100 : Math.min(Math.max(Number.parseInt(limit, 10) || 100, 1), 500);
-    const afterId = after === undefined ? undefined : Number.parseInt(after, 10) || undefined;
+    const n = queryInt(limit, 'limit', 1, 500, 100)!;
+    const afterId = queryInt(after, 'after', 1, Number.MAX_SAFE_INTEGER);
     return { users: (await this.users.list(n, afterId)).map(toUserView) };
   }
 

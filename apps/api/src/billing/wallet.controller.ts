@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { IsInt } from 'class-validator';
 import { StartedTopup, TopupsService } from '@ozvps/billing';
-import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
+import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { User } from '@ozvps/users';
 import { WalletService } from '@ozvps/wallet';
 import { CurrentUser } from '../auth/auth.decorators';
+import { queryInt } from '../query-params';
 
 class StartTopupDto {
   @IsInt({ message: 'amountCents must be a whole number of cents' })
@@ -37,14 +38,9 @@ export class WalletController {
     @Query('limit') limit?: string,
     @Query('before') before?: string,
   ) {
-    const parse = (v: string | undefined, name: string) => {
-      if (v === undefined) return undefined;
-      if (!/^[1-9][0-9]{0,15}$/.test(v)) throw new ValidationError(`${name} must be a positive whole number`);
-      return Number(v);
-    };
     const rows = await this.wallet.history(user.id, {
-      limit: parse(limit, 'limit') ?? 25,
-      beforeId: parse(before, 'before'),
+      limit: queryInt(limit, 'limit', 1, 500, 25),
+      beforeId: queryInt(before, 'before', 1, Number.MAX_SAFE_INTEGER),
     });
     return {
       transactions: rows.map((t) => ({
