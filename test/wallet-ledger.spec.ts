@@ -2,7 +2,12 @@ import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ValidationError } from '@ozvps/core';
 import { UserNotFoundError } from '@ozvps/users';
-import { DuplicateStripeEventError, InsufficientFundsError, WalletService } from '@ozvps/wallet';
+import {
+  CurrencyMismatchError,
+  DuplicateStripeEventError,
+  InsufficientFundsError,
+  WalletService,
+} from '@ozvps/wallet';
 import { aUser, aUserWithBalance } from './helpers/builders';
 import { createTestDatabase, TestDatabase } from './helpers/database';
 import { bootLibs } from './helpers/panel';
@@ -69,6 +74,28 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
     ]);
     expect(await storedBalance(user.id)).toBe(700);
     expect(await wallet.balance(user.id)).toEqual({ userId: user.id, balanceCents: 700, currency: 'aud' });
+  });
+
+  it('refuses to change a wallet held in another currency, writing nothing', async () => {
+    const user = await aUserWithBalance(app, 500);
+    // A wallet left in another currency (WALLET_CURRENCY changed under existing data).
+    await ds.query(`UPDATE wallets SET currency = 'usd' WHERE user_id = $1`, [user.id]);
+    for (const change of [
+      () =>
+        wallet.credit({
+          userId: user.id,
+          amountCents: 100,
+          type: 'admin_credit',
+          actor: 'test',
+          reason: 'x',
+        }),
+      () =>
+        wallet.debit({ userId: user.id, amountCents: 100, type: 'admin_debit', actor: 'test', reason: 'x' }),
+    ]) {
+      await expect(change()).rejects.toBeInstanceOf(CurrencyMismatchError);
+    }
+    expect(await storedBalance(user.id)).toBe(500);
+    expect(await ledger(user.id)).toEqual([{ type: 'admin_credit', amount: 500, after: 500 }]);
   });
 
   it('refuses a debit beyond the balance with InsufficientFundsError and writes nothing', async () => {

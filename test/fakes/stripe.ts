@@ -243,12 +243,12 @@ export class FakeStripe {
 }
 
 /** Delivers an event to the panel's webhook as Stripe does: the raw JSON, signed with the real SDK. */
-export async function deliver(
-  apiBaseUrl: string,
+/** The body and headers of one webhook delivery, signed the way Stripe signs it. */
+export function signedDelivery(
   event: Stripe.Event | string,
   secret: string,
   options: { timestamp?: number; signature?: string } = {},
-): Promise<{ status: number; body: unknown }> {
+): { payload: string; headers: Record<string, string> } {
   const payload = typeof event === 'string' ? event : JSON.stringify(event);
   const signature =
     options.signature ??
@@ -257,15 +257,24 @@ export async function deliver(
       secret,
       timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
     });
-  const res = await fetch(`${apiBaseUrl}/api/stripe/webhook`, {
-    method: 'POST',
+  return {
+    payload,
     headers: {
       'content-type': 'application/json',
       'stripe-signature': signature,
       'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
     },
-    body: payload,
-  });
+  };
+}
+
+export async function deliver(
+  apiBaseUrl: string,
+  event: Stripe.Event | string,
+  secret: string,
+  options: { timestamp?: number; signature?: string } = {},
+): Promise<{ status: number; body: unknown }> {
+  const { payload, headers } = signedDelivery(event, secret, options);
+  const res = await fetch(`${apiBaseUrl}/api/stripe/webhook`, { method: 'POST', headers, body: payload });
   const text = await res.text();
   let body: unknown = text;
   try {

@@ -44,68 +44,55 @@ export class WalletRepository {
     return em.getRepository(Wallet).findOneBy({ userId });
   }
 
-  /** Adds to the balance (taking the row lock until the transaction ends); null when there is no wallet. */
-  async addToBalance(
-    em: EntityManager,
-    userId: number,
-    amountCents: number,
-  ): Promise<{ id: number; balanceCents: number; currency: string } | null> {
-    // TypeORM answers an UPDATE with [rows, rowCount].
-    const [rows]: [{ id: string; balance_cents: string; currency: string }[], number] = await em.query(
-      `UPDATE wallets SET balance_cents = balance_cents + $2, updated_at = now()
-        WHERE user_id = $1 RETURNING id, balance_cents, currency`,
-      [userId, amountCents],
-    );
-    const row = rows[0];
-    return row ? { id: toInt(row.id), balanceCents: toInt(row.balance_cents), currency: row.currency } : null;
-  }
-
   /**
-   * Subtracts only when the balance covers it (one conditional UPDATE, so two debits cannot both
-   * pass the check). Returns null when it does not.
+   * Changes the balance and appends the ledger row in one statement (one round trip): the UPDATE
+   * takes the wallet's row lock until the transaction ends, and the INSERT records the balance it
+   * produced. It changes nothing and returns null when the wallet is missing, holds another
+   * currency, or (with `onlyIfCovered`) the balance does not cover a debit; the caller asks why.
    */
-  async subtractIfCovered(
+  async applyChange(
     em: EntityManager,
-    userId: number,
-    amountCents: number,
-  ): Promise<{ id: number; balanceCents: number; currency: string } | null> {
-    const result: [{ id: string; balance_cents: string; currency: string }[], number] = await em.query(
-      `UPDATE wallets SET balance_cents = balance_cents - $2, updated_at = now()
-        WHERE user_id = $1 AND balance_cents >= $2 RETURNING id, balance_cents, currency`,
-      [userId, amountCents],
-    );
-    const row = result[0][0];
-    return row ? { id: toInt(row.id), balanceCents: toInt(row.balance_cents), currency: row.currency } : null;
-  }
-
-  async insertLedgerRow(em: EntityManager, row: LedgerRowInput): Promise<WalletTransaction> {
-    // Plain SQL: this runs inside every money transaction, and the ORM's save() costs more than the INSERT.
-    const [inserted]: { id: string; created_at: Date }[] = await em.query(
-      `INSERT INTO wallet_transactions
-         (wallet_id, type, amount_cents, balance_after_cents, actor, reason,
-          stripe_event_id, stripe_checkout_session_id, stripe_payment_intent_id, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at`,
-      [
-        row.walletId,
-        row.type,
-        row.amountCents,
-        row.balanceAfterCents,
-        row.actor,
-        row.reason,
-        row.stripeEventId ?? null,
-        row.stripeCheckoutSessionId ?? null,
-        row.stripePaymentIntentId ?? null,
-        row.idempotencyKey ?? null,
-      ],
-    );
+    change: { userId: number; currency: string; onlyIfCovered: boolean },
+    row: Omit<LedgerRowInput, 'walletId' | 'balanceAfterCents'>,
+  ): Promise<WalletTransaction | null> {
+    const inserted: { id: string; wallet_id: string; balance_after_cents: string; created_at: Date }[] =
+      await em.query(
+        `WITH changed AS (
+           UPDATE wallets SET balance_cents = balance_cents + $3, updated_at = now()
+            WHERE user_id = $1 AND currency = $2 AND ($4::boolean IS FALSE OR balance_cents + $3 >= 0)
+            RETURNING id, balance_cents
+         )
+         INSERT INTO wallet_transactions
+           (wallet_id, type, amount_cents, balance_after_cents, actor, reason,
+            stripe_event_id, stripe_checkout_session_id, stripe_payment_intent_id, idempotency_key)
+         SELECT id, $5, $3, balance_cents, $6, $7, $8, $9, $10, $11 FROM changed
+         RETURNING id, wallet_id, balance_after_cents, created_at`,
+        [
+          change.userId,
+          change.currency,
+          row.amountCents,
+          change.onlyIfCovered,
+          row.type,
+          row.actor,
+          row.reason,
+          row.stripeEventId ?? null,
+          row.stripeCheckoutSessionId ?? null,
+          row.stripePaymentIntentId ?? null,
+          row.idempotencyKey ?? null,
+        ],
+      );
+    const r = inserted[0];
+    if (!r) return null;
     return em.getRepository(WalletTransaction).create({
       ...row,
       stripeEventId: row.stripeEventId ?? null,
       stripeCheckoutSessionId: row.stripeCheckoutSessionId ?? null,
       stripePaymentIntentId: row.stripePaymentIntentId ?? null,
       idempotencyKey: row.idempotencyKey ?? null,
-      id: toInt(inserted!.id),
-      createdAt: inserted!.created_at,
+      id: toInt(r.id),
+      walletId: toInt(r.wallet_id),
+      balanceAfterCents: toInt(r.balance_after_cents),
+      createdAt: r.created_at,
     });
   }
 

@@ -141,40 +141,37 @@ export class WalletService {
       throw new ValidationError(`${input.type} is not a ${sign > 0 ? 'credit' : 'debit'} type`);
 
     const mayGoNegative = MAY_GO_NEGATIVE.includes(input.type);
+    const currency = this.config.walletCurrency;
+    const row = {
+      type: input.type,
+      amountCents: sign * amount,
+      actor: input.actor.trim(),
+      reason,
+      stripeEventId: input.stripeEventId ?? null,
+      stripeCheckoutSessionId: input.stripeCheckoutSessionId ?? null,
+      stripePaymentIntentId: input.stripePaymentIntentId ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+    };
     const apply = (em: EntityManager) =>
-      sign > 0
-        ? this.wallets.addToBalance(em, input.userId, amount)
-        : mayGoNegative
-          ? this.wallets.addToBalance(em, input.userId, -amount)
-          : this.wallets.subtractIfCovered(em, input.userId, amount);
+      this.wallets.applyChange(
+        em,
+        { userId: input.userId, currency, onlyIfCovered: sign < 0 && !mayGoNegative },
+        row,
+      );
 
     const run = async (em: EntityManager) => {
-      // The common case is one UPDATE; only when it changes nothing do we ask why.
-      let updated = await apply(em);
-      if (!updated) {
-        const wallet = await this.wallets.findByUserId(input.userId, em);
-        if (wallet) throw new InsufficientFundsError(wallet.balanceCents, amount);
-        await this.users.getById(input.userId, em);
-        if (sign < 0 && !mayGoNegative) throw new InsufficientFundsError(0, amount);
-        await this.wallets.ensureWallet(em, input.userId, this.config.walletCurrency);
-        updated = await apply(em);
-        if (!updated) throw new InsufficientFundsError(0, amount);
-      }
-      if (updated.currency !== this.config.walletCurrency) {
-        throw new CurrencyMismatchError(updated.currency, this.config.walletCurrency);
-      }
-      return this.wallets.insertLedgerRow(em, {
-        walletId: updated.id,
-        type: input.type,
-        amountCents: sign * amount,
-        balanceAfterCents: updated.balanceCents,
-        actor: input.actor.trim(),
-        reason,
-        stripeEventId: input.stripeEventId ?? null,
-        stripeCheckoutSessionId: input.stripeCheckoutSessionId ?? null,
-        stripePaymentIntentId: input.stripePaymentIntentId ?? null,
-        idempotencyKey: input.idempotencyKey ?? null,
-      });
+      // The common case is one statement; only when it changes nothing do we ask why.
+      const written = await apply(em);
+      if (written) return written;
+      const wallet = await this.wallets.findByUserId(input.userId, em);
+      if (wallet && wallet.currency !== currency) throw new CurrencyMismatchError(wallet.currency, currency);
+      if (wallet) throw new InsufficientFundsError(wallet.balanceCents, amount);
+      await this.users.getById(input.userId, em);
+      if (sign < 0 && !mayGoNegative) throw new InsufficientFundsError(0, amount);
+      await this.wallets.ensureWallet(em, input.userId, currency);
+      const created = await apply(em);
+      if (!created) throw new InsufficientFundsError(0, amount);
+      return created;
     };
 
     try {
