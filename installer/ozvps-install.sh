@@ -1,0 +1,823 @@
+#!/usr/bin/env bash
+# OzVPS panel: install and upgrade in one command.
+#
+#   sudo installer/ozvps-install.sh [--dir /opt/ozvps-panel] [--source GIT_URL|PATH|TARBALL] [--ref REF]
+#
+# Safe to run again and again. It never drops a database, never resets a balance, never changes an
+# existing database password, never prints a secret, and exits non-zero after any failed step. A
+# release that does not come up healthy is replaced by the one that served before.
+#
+# Layout under --dir:
+#   .env                 shared configuration (mode 600), kept line for line across runs
+#   releases/<version>-<commit>/   one fresh build per commit, never reused by another commit
+#   current -> releases/...        the release being served, switched atomically
+#   data/                the service's writable directory
+#   backups/             pg_dump files taken before each migration, named by time
+#   logs/                installer logs (and the panel's log where systemd does not run)
+# Functions reached only through traps or `quiet` look unreachable to shellcheck.
+# shellcheck disable=SC2317
+set -Eeuo pipefail
+umask 022
+
+readonly PROGRAM=ozvps-install
+readonly NODE_MIN="20.19"
+readonly NODE_MAJOR_TO_INSTALL=22
+readonly SERVICE=ozvps-panel
+readonly SERVICE_USER=ozvps
+readonly DB_NAME=ozvps_panel
+readonly DB_ROLE=ozvps_panel_user
+readonly KEEP_RELEASES=3
+readonly UNIT_PATH="/etc/systemd/system/${SERVICE}.service"
+HEALTH_TIMEOUT="${OZVPS_HEALTH_TIMEOUT:-90}"
+
+DIR=/opt/ozvps-panel
+SOURCE=""
+REF=""
+
+usage() {
+  cat <<'EOF'
+Usage: ozvps-install.sh [options]
+
+Installs or upgrades the OzVPS panel: Node.js and PostgreSQL when missing, the database and its
+role when missing, a fresh build of the requested commit, pending migrations (after a pg_dump
+backup), a plan sync from VirtFusion, the ozvps-panel service, and a health check with automatic
+rollback. Running it again on the deployed commit changes nothing.
+
+Options:
+  --dir DIR       where the panel lives (default /opt/ozvps-panel)
+  --source SRC    a git URL, a local path (git checkout or plain directory) or a .tar/.tar.gz/.tgz
+                  (default: the checkout this script belongs to)
+  --ref REF       branch, tag or commit to deploy from a git source (default: its HEAD)
+  -h, --help      this text
+
+Environment:
+  OZVPS_HEALTH_TIMEOUT   seconds to wait for the new release to answer healthy (default 90)
+
+Exit status: 0 when the requested commit is serving and healthy; non-zero otherwise.
+EOF
+}
+
+# ---------------------------------------------------------------------------------------------
+# Output: a numbered line per step; command output goes to the log, shown only on failure.
+
+STEP_NO=0
+STEP_NAME="start"
+LOG=/dev/null
+DEPLOY_STATE="none" # none | switched (rollback needed on failure) | done
+PREV_TARGET=""
+NEW_RELEASE=""
+TMP=""
+
+say() { printf '%s\n' "$*"; }
+step() {
+  STEP_NO=$1
+  STEP_NAME=$2
+  printf '\n[%s/10] %s\n' "$1" "$2"
+  printf '\n==== [%s/10] %s (%s)\n' "$1" "$2" "$(date -u +%FT%TZ)" >>"$LOG"
+}
+ok() { printf '      %s\n' "$*"; }
+die() {
+  printf '%s: error: %s\n' "$PROGRAM" "$*" >&2
+  exit 1
+}
+# Runs a command with its output in the log only.
+quiet() { "$@" >>"$LOG" 2>&1; }
+# Runs a command that leaves a daemon behind with no descriptor of ours but 0-2 open: a daemon that
+# kept the lock, a pipe of the caller (`ssh host installer | tee`) or the saved fds would hold them.
+detached() {
+  (
+    for fd in "/proc/$BASHPID/fd/"*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+    done
+    exec "$@"
+  )
+}
+
+# fds 7 and 8: the caller's stdout and stderr, for the exit trap even when it fires inside `quiet`.
+exec 7>&1 8>&2
+on_exit() {
+  local rc=$?
+  set +e
+  exec 1>&7 2>&8
+  if [ "$rc" -ne 0 ]; then
+    [ "$STEP_NO" -eq 0 ] || printf '%s: step %s (%s) failed, exit %s\n' "$PROGRAM" "$STEP_NO" "$STEP_NAME" "$rc" >&2
+    if [ "$LOG" != /dev/null ] && [ -s "$LOG" ]; then
+      printf -- '--- last lines of %s ---\n' "$LOG" >&2
+      tail -n 25 "$LOG" | grep -v '^npm warn Unknown' >&2
+      printf -- '---\n' >&2
+    fi
+    if [ "$DEPLOY_STATE" = switched ]; then rollback; fi
+    [ "$rc" -eq 0 ] && rc=1
+  fi
+  [ -z "${BUILD:-}" ] || rm -rf "$BUILD"
+  [ -z "$TMP" ] || rm -rf "$TMP"
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------
+# Options
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dir) [ $# -ge 2 ] || die "--dir needs a value"; DIR=$2; shift 2 ;;
+    --dir=*) DIR=${1#*=}; shift ;;
+    --source) [ $# -ge 2 ] || die "--source needs a value"; SOURCE=$2; shift 2 ;;
+    --source=*) SOURCE=${1#*=}; shift ;;
+    --ref) [ $# -ge 2 ] || die "--ref needs a value"; REF=$2; shift 2 ;;
+    --ref=*) REF=${1#*=}; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) printf '%s: unknown option: %s (see --help)\n' "$PROGRAM" "$1" >&2; exit 2 ;;
+  esac
+done
+
+case "$DIR" in
+  /*) ;;
+  *) die "--dir must be an absolute path (got: $DIR)" ;;
+esac
+DIR=${DIR%/}
+if [ -z "$DIR" ]; then die "--dir must not be /"; fi
+case "$HEALTH_TIMEOUT" in
+  '' | *[!0-9]*) die "OZVPS_HEALTH_TIMEOUT must be a whole number of seconds" ;;
+esac
+[ "$(id -u)" -eq 0 ] || die "run as root (it installs packages and a system service)"
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ENV_FILE="$DIR/.env"
+PID_FILE="$DIR/run/${SERVICE}.pid"
+SERVICE_LOG="$DIR/logs/${SERVICE}.log"
+
+git_() { git -c safe.directory='*' "$@"; }
+has() { command -v "$1" >/dev/null 2>&1; }
+systemd_running() { [ -d /run/systemd/system ]; }
+
+# ---------------------------------------------------------------------------------------------
+# .env: read values the way the panel does (dotenv), append only missing keys.
+
+env_has() { [ -f "$ENV_FILE" ] && grep -Eq "^[[:space:]]*(export[[:space:]]+)?$1[[:space:]]*=" "$ENV_FILE"; }
+
+env_get() {
+  [ -f "$ENV_FILE" ] || return 0
+  local line value
+  line=$(grep -E "^[[:space:]]*(export[[:space:]]+)?$1[[:space:]]*=" "$ENV_FILE" | tail -n 1) || return 0
+  value=${line#*=}
+  value=${value#"${value%%[![:space:]]*}"}
+  case "$value" in
+    \"*) value=${value#\"}; value=${value%%\"*} ;;
+    \'*) value=${value#\'}; value=${value%%\'*} ;;
+    *) value=${value%%[[:space:]]#*}; value=${value%"${value##*[![:space:]]}"} ;;
+  esac
+  printf '%s' "$value"
+}
+
+ENV_HEADER_WRITTEN=0
+# env_add KEY VALUE [secret]: appends KEY=VALUE unless KEY is already there (set or blank).
+env_add() {
+  local key=$1 value=$2 secret=${3:-}
+  if env_has "$key"; then return 0; fi
+  local tmp="$ENV_FILE.tmp.$$"
+  {
+    if [ -s "$ENV_FILE" ]; then
+      cat "$ENV_FILE"
+      [ -z "$(tail -c 1 "$ENV_FILE")" ] || printf '\n'
+    fi
+    if [ "$ENV_HEADER_WRITTEN" -eq 0 ]; then
+      printf '# added by %s on %s\n' "$PROGRAM" "$(date -u +%F)"
+    fi
+    printf '%s=%s\n' "$key" "$value"
+  } >"$tmp"
+  chmod 600 "$tmp"
+  chown "$SERVICE_USER:$SERVICE_USER" "$tmp"
+  mv -f "$tmp" "$ENV_FILE"
+  ENV_HEADER_WRITTEN=1
+  if [ -n "$secret" ]; then ok "+ $key (secret, not shown)"; else ok "+ $key=$value"; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Database helpers. DATABASE_URL is split by Node's URL parser; the password travels in
+# PGPASSWORD, never on a command line.
+
+DB_HOST="" DB_PORT="" DB_USER="" DB_PASS="" DB_DB="" DB_LOCAL=1
+parse_database_url() {
+  local fields
+  fields=$(DATABASE_URL="$1" node -e '
+    const u = new URL(process.env.DATABASE_URL);
+    if (!/^postgres(ql)?:$/.test(u.protocol)) process.exit(2);
+    const d = decodeURIComponent;
+    const q = u.searchParams;
+    const host = q.get("host") || d(u.hostname) || "127.0.0.1";
+    console.log([host, u.port || q.get("port") || "5432", d(u.username), d(u.pathname.slice(1)), d(u.password)].join("\n"));
+  ') || die "DATABASE_URL in $ENV_FILE is not a postgres:// URL"
+  {
+    read -r DB_HOST
+    read -r DB_PORT
+    read -r DB_USER
+    read -r DB_DB
+    read -r DB_PASS || true
+  } <<<"$fields"
+  case "$DB_HOST" in
+    localhost | 127.0.0.1 | ::1 | '[::1]' | /*) DB_LOCAL=1 ;;
+    *) DB_LOCAL=0 ;;
+  esac
+}
+
+pg_env() { env PGHOST="$DB_HOST" PGPORT="$DB_PORT" PGUSER="$DB_USER" PGPASSWORD="$DB_PASS" PGDATABASE="$DB_DB" "$@"; }
+psql_admin() { (cd / && runuser -u postgres -- psql -X -q -t -A -v ON_ERROR_STOP=1 -p "${DB_PORT:-5432}" "$@"); }
+
+# ---------------------------------------------------------------------------------------------
+# The service: systemd where it runs; otherwise start-stop-daemon (or setpriv) with a pid file.
+
+NODE_BIN=""
+
+unit_text() {
+  cat <<EOF
+# Installed by ozvps-install.sh; rewritten on every run. Local changes belong in a drop-in:
+#   systemctl edit ${SERVICE}
+[Unit]
+Description=OzVPS panel (API and web)
+After=network-online.target postgresql.service
+Wants=network-online.target
+
+[Service]
+Type=simple
+User=${SERVICE_USER}
+Group=${SERVICE_USER}
+WorkingDirectory=${DIR}/data
+Environment=NODE_ENV=production
+Environment=OZVPS_ENV_FILE=${DIR}/.env
+ExecStart=${NODE_BIN} ${DIR}/current/dist/apps/api/src/main.js
+Restart=on-failure
+RestartSec=5
+TimeoutStopSec=30
+NoNewPrivileges=yes
+PrivateTmp=yes
+PrivateDevices=yes
+ProtectSystem=strict
+ProtectHome=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectControlGroups=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+ReadWritePaths=${DIR}/data
+
+[Install]
+WantedBy=multi-user.target
+EOF
+}
+
+service_pid() {
+  local pid
+  [ -f "$PID_FILE" ] || return 1
+  pid=$(cat "$PID_FILE" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && printf '%s' "$pid"
+}
+
+service_running() {
+  if systemd_running; then systemctl is-active --quiet "$SERVICE"; else service_pid >/dev/null; fi
+}
+
+service_stop() {
+  if systemd_running; then
+    systemctl stop "$SERVICE"
+    return
+  fi
+  local pid
+  pid=$(service_pid) || { rm -f "$PID_FILE"; return 0; }
+  if has start-stop-daemon; then
+    start-stop-daemon --stop --quiet --pidfile "$PID_FILE" --retry TERM/30/KILL/5 --oknodo
+  else
+    kill -TERM "$pid"
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$PID_FILE"
+}
+
+service_start() {
+  if systemd_running; then
+    detached systemctl start "$SERVICE"
+    return
+  fi
+  mkdir -p "$DIR/run"
+  touch "$SERVICE_LOG"
+  chown "$SERVICE_USER:$SERVICE_USER" "$SERVICE_LOG"
+  local main="$DIR/current/dist/apps/api/src/main.js"
+  if has start-stop-daemon; then
+    (cd "$DIR/data" && detached env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME="$DIR/data" LANG=C.UTF-8 \
+      NODE_ENV=production OZVPS_ENV_FILE="$ENV_FILE" \
+      start-stop-daemon --start --quiet --background --make-pidfile --pidfile "$PID_FILE" \
+      --chuid "$SERVICE_USER:$SERVICE_USER" --chdir "$DIR/data" --output "$SERVICE_LOG" \
+      --exec "$NODE_BIN" -- "$main")
+  else
+    (cd "$DIR/data" && detached env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME="$DIR/data" LANG=C.UTF-8 \
+      NODE_ENV=production OZVPS_ENV_FILE="$ENV_FILE" \
+      setsid setpriv --reuid "$SERVICE_USER" --regid "$SERVICE_USER" --init-groups \
+      "$NODE_BIN" "$main" </dev/null >>"$SERVICE_LOG" 2>&1 &
+      echo $! >"$PID_FILE")
+  fi
+}
+
+service_restart() {
+  if systemd_running; then detached systemctl restart "$SERVICE"; else service_stop && service_start; fi
+}
+
+service_log_tail() {
+  if systemd_running; then
+    journalctl -u "$SERVICE" -n 20 --no-pager 2>/dev/null || true
+  elif [ -f "$SERVICE_LOG" ]; then
+    tail -n 20 "$SERVICE_LOG"
+  fi
+}
+
+# health COMMIT: /api/health answers 200 and /api/version reports COMMIT, within HEALTH_TIMEOUT.
+health() {
+  local want=$1 host port deadline version
+  host=$(env_get HOST)
+  port=$(env_get PORT)
+  case "$host" in '' | 0.0.0.0 | '::') host=127.0.0.1 ;; esac
+  case "$host" in *:*) host="[$host]" ;; esac
+  port=${port:-3000}
+  deadline=$((SECONDS + HEALTH_TIMEOUT))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    if curl -fsS --max-time 5 -o /dev/null "http://$host:$port/api/health" 2>/dev/null; then
+      version=$(curl -fsS --max-time 5 "http://$host:$port/api/version" 2>/dev/null) || version=""
+      if [ -n "$version" ] && [ "$(json_field commit <<<"$version")" = "$want" ]; then
+        HEALTH_URL="http://$host:$port"
+        return 0
+      fi
+    fi
+    if ! service_running; then
+      sleep 2
+      service_running || { say "      the service is not running" >&2; return 1; }
+    fi
+    sleep 1
+  done
+  say "      no healthy answer with commit $want from http://$host:$port within ${HEALTH_TIMEOUT}s" >&2
+  return 1
+}
+
+json_field() { node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{try{const v=JSON.parse(s)[process.argv[1]];process.stdout.write(v===undefined?"":typeof v==="string"?v:JSON.stringify(v))}catch{process.exit(1)}})' "$1"; }
+
+# ozvpsctl from a release, as the service user, with the shared .env.
+ctl() {
+  local release=$1
+  shift
+  (cd "$DIR/data" && env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME="$DIR/data" LANG=C.UTF-8 \
+    NODE_ENV=production OZVPS_ENV_FILE="$ENV_FILE" \
+    setpriv --reuid "$SERVICE_USER" --regid "$SERVICE_USER" --init-groups \
+    "$NODE_BIN" "$release/dist/apps/cli/src/main.js" "$@")
+}
+
+release_commit() { [ -f "$1/.ozvps-release" ] && sed -n 's/^commit=//p' "$1/.ozvps-release"; }
+
+rollback() {
+  set +e
+  say "" >&2
+  if [ -n "$PREV_TARGET" ] && [ -d "$DIR/$PREV_TARGET" ]; then
+    say "rolling back: current -> $PREV_TARGET" >&2
+    ln -sfn "$PREV_TARGET" "$DIR/.current.tmp" && mv -Tf "$DIR/.current.tmp" "$DIR/current"
+    service_restart >>"$LOG" 2>&1
+    local prev_commit
+    prev_commit=$(release_commit "$DIR/$PREV_TARGET")
+    if HEALTH_TIMEOUT=60 health "$prev_commit"; then
+      say "rolled back: $PREV_TARGET is serving and healthy" >&2
+    else
+      say "rolled back to $PREV_TARGET, but it does not answer healthy either: look at the service log" >&2
+    fi
+  else
+    say "no earlier release to go back to: stopping $SERVICE" >&2
+    rm -f "$DIR/current"
+    service_stop >>"$LOG" 2>&1
+  fi
+  if [ -n "$NEW_RELEASE" ] && [ "$DIR/$PREV_TARGET" != "$NEW_RELEASE" ]; then
+    rm -rf "$NEW_RELEASE"
+    say "removed the failed release $(basename "$NEW_RELEASE")" >&2
+  fi
+}
+
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]; }
+node_ok() { has node && version_ge "$(node -p 'process.versions.node' 2>/dev/null || echo 0)" "$NODE_MIN" && has npm; }
+
+# =============================================================================================
+step 1 "lock and operating system"
+
+mkdir -p "$DIR"
+exec 9>"$DIR/.install.lock"
+flock -n 9 || die "another $PROGRAM run holds $DIR/.install.lock; wait for it to finish"
+mkdir -p "$DIR/logs"
+chmod 755 "$DIR/logs"
+LOG="$DIR/logs/install-$(date -u +%Y%m%dT%H%M%SZ).log"
+: >"$LOG"
+chmod 600 "$LOG"
+ok "lock: $DIR/.install.lock; log: $LOG"
+
+[ -r /etc/os-release ] || die "cannot identify the OS: /etc/os-release is missing"
+# shellcheck source=/dev/null
+OS_ID=$(. /etc/os-release && printf '%s' "${ID:-}")
+# shellcheck source=/dev/null
+OS_LIKE=$(. /etc/os-release && printf '%s' "${ID_LIKE:-}")
+# shellcheck source=/dev/null
+OS_NAME=$(. /etc/os-release && printf '%s' "${PRETTY_NAME:-$OS_ID}")
+case " $OS_ID $OS_LIKE " in
+  *" debian "* | *" ubuntu "*) PKG=apt ;;
+  *" rhel "* | *" almalinux "* | *" rocky "* | *" fedora "* | *" centos "*) PKG=dnf ;;
+  *) die "unsupported OS: $OS_NAME. Supported: Debian, Ubuntu (apt); AlmaLinux, RHEL, Rocky (dnf)" ;;
+esac
+has "$([ "$PKG" = apt ] && echo apt-get || echo dnf)" || die "$OS_NAME without its package manager"
+ok "$OS_NAME ($PKG); systemd $(systemd_running && echo running || echo 'not running: pid-file service')"
+
+# =============================================================================================
+step 2 "Node.js, PostgreSQL and tools"
+
+APT_UPDATED=0
+pkg_install() {
+  if [ "$PKG" = apt ]; then
+    if [ "$APT_UPDATED" -eq 0 ]; then quiet apt-get update; APT_UPDATED=1; fi
+    quiet env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
+  else
+    quiet dnf install -y "$@"
+  fi
+}
+
+missing=()
+for tool in curl git tar gzip flock setpriv runuser; do
+  has "$tool" || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  pkgs=(curl git tar gzip ca-certificates util-linux)
+  ok "installing ${pkgs[*]} (missing: ${missing[*]})"
+  pkg_install "${pkgs[@]}"
+fi
+
+if node_ok; then
+  ok "Node.js $(node --version) already installed (needs >= $NODE_MIN)"
+else
+  ok "Node.js missing or older than $NODE_MIN: installing Node.js $NODE_MAJOR_TO_INSTALL"
+  if [ "$PKG" = apt ]; then
+    candidate=$(apt-cache policy nodejs 2>/dev/null | sed -n 's/^ *Candidate: *//p' | sed 's/^[0-9]*://; s/[-+~].*//')
+    if [ -n "$candidate" ] && [ "$candidate" != "(none)" ] && version_ge "$candidate" "$NODE_MIN"; then
+      pkg_install nodejs npm
+    else
+      pkg_install ca-certificates curl gnupg
+      install -d -m 755 /etc/apt/keyrings
+      curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key |
+        gpg --dearmor --yes -o /etc/apt/keyrings/nodesource.gpg
+      printf 'deb [signed-by=/etc/apt/keyrings/nodesource.gpg] https://deb.nodesource.com/node_%s.x nodistro main\n' \
+        "$NODE_MAJOR_TO_INSTALL" >/etc/apt/sources.list.d/nodesource.list
+      APT_UPDATED=0
+      pkg_install nodejs
+    fi
+  else
+    quiet dnf module reset -y nodejs || true
+    quiet dnf module enable -y "nodejs:$NODE_MAJOR_TO_INSTALL" || true
+    pkg_install nodejs npm
+  fi
+  hash -r
+  node_ok || die "Node.js >= $NODE_MIN with npm could not be installed (have: $(node --version 2>/dev/null || echo none))"
+  ok "Node.js $(node --version) installed"
+fi
+NODE_BIN=$(command -v node)
+
+# Where the database lives decides whether PostgreSQL belongs on this machine.
+DATABASE_URL_NOW=$(env_get DATABASE_URL)
+if [ -n "$DATABASE_URL_NOW" ]; then parse_database_url "$DATABASE_URL_NOW"; fi
+
+pg_server_installed() {
+  if [ "$PKG" = apt ]; then compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; else has postgres || [ -x /usr/bin/postgres ]; fi
+}
+if [ "$DB_LOCAL" -eq 0 ]; then
+  ok "DATABASE_URL points at $DB_HOST: no local PostgreSQL server needed"
+  has pg_dump || pkg_install "$([ "$PKG" = apt ] && echo postgresql-client || echo postgresql)"
+elif pg_server_installed; then
+  ok "PostgreSQL already installed"
+else
+  ok "PostgreSQL missing: installing it from the distribution's packages"
+  if [ "$PKG" = apt ]; then
+    pkg_install postgresql
+  else
+    pkg_install postgresql-server postgresql-contrib
+    [ -f /var/lib/pgsql/data/PG_VERSION ] || quiet postgresql-setup --initdb
+  fi
+  pg_server_installed || die "PostgreSQL did not install"
+  ok "PostgreSQL installed"
+fi
+
+if [ "$DB_LOCAL" -eq 1 ]; then
+  if systemd_running; then
+    quiet detached systemctl enable --now postgresql
+  elif [ "$PKG" = apt ]; then
+    # No systemd (a container): the cluster tools start each cluster that is down.
+    while read -r ver name port status _; do
+      [ "$status" = online ] && continue
+      quiet detached pg_ctlcluster "$ver" "$name" start
+      ok "started cluster $ver/$name on port $port"
+    done < <(pg_lsclusters --no-header 2>/dev/null)
+  else
+    runuser -u postgres -- pg_ctl -D /var/lib/pgsql/data status >/dev/null 2>&1 ||
+      quiet detached runuser -u postgres -- pg_ctl -D /var/lib/pgsql/data -l /var/lib/pgsql/logfile -w start
+  fi
+  for _ in $(seq 1 30); do
+    pg_isready -q -p "${DB_PORT:-5432}" && break
+    sleep 1
+  done
+  pg_isready -q -p "${DB_PORT:-5432}" || die "PostgreSQL is not accepting connections on port ${DB_PORT:-5432}"
+  ok "PostgreSQL is running"
+fi
+
+if ! id -u "$SERVICE_USER" >/dev/null 2>&1; then
+  quiet useradd --system --user-group --home-dir "$DIR/data" --no-create-home \
+    --shell "$(command -v nologin || echo /bin/false)" "$SERVICE_USER"
+  ok "created system user $SERVICE_USER"
+fi
+install -d -m 755 "$DIR" "$DIR/releases" "$DIR/run"
+install -d -m 750 -o "$SERVICE_USER" -g "$SERVICE_USER" "$DIR/data"
+install -d -m 700 "$DIR/backups"
+
+# =============================================================================================
+step 3 "database $DB_NAME and role $DB_ROLE"
+
+if [ -z "$DATABASE_URL_NOW" ]; then
+  if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE'")" = 1 ]; then
+    die "role $DB_ROLE exists but $ENV_FILE has no DATABASE_URL. The installer never changes an existing password: add DATABASE_URL=postgresql://$DB_ROLE:<password>@127.0.0.1:5432/$DB_NAME to $ENV_FILE and run again"
+  fi
+  # Written to .env before the role exists, so a crash in between never loses the password.
+  password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  if [ ! -e "$ENV_FILE" ]; then
+    install -m 600 -o "$SERVICE_USER" -g "$SERVICE_USER" /dev/null "$ENV_FILE"
+  fi
+  env_add DATABASE_URL "postgresql://$DB_ROLE:$password@127.0.0.1:5432/$DB_NAME" secret
+  unset password
+  DATABASE_URL_NOW=$(env_get DATABASE_URL)
+  parse_database_url "$DATABASE_URL_NOW"
+fi
+
+if [ "$DB_LOCAL" -eq 1 ]; then
+  case "$DB_USER$DB_DB" in *[!A-Za-z0-9_]*) die "DATABASE_URL names a role or database with unusual characters; create them by hand" ;; esac
+  if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'")" = 1 ]; then
+    ok "role $DB_USER exists: unchanged"
+  else
+    [ -n "$DB_PASS" ] || die "DATABASE_URL has no password for the role $DB_USER, which does not exist yet"
+    # The password goes through stdin, never a command line.
+    printf "CREATE ROLE \"%s\" LOGIN PASSWORD '%s';\n" "$DB_USER" "${DB_PASS//\'/\'\'}" | psql_admin -d postgres
+    ok "role $DB_USER created"
+  fi
+  if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB_DB'")" = 1 ]; then
+    ok "database $DB_DB exists: unchanged"
+  else
+    psql_admin -d postgres -c "CREATE DATABASE \"$DB_DB\" OWNER \"$DB_USER\""
+    ok "database $DB_DB created"
+  fi
+  # Distributions that trust only `ident` on loopback (RHEL family) need a password line for us.
+  hba=$(psql_admin -d postgres -c 'SHOW hba_file')
+  if [ -f "$hba" ] && ! grep -Eq "^host[[:space:]]+${DB_DB}[[:space:]]+${DB_USER}[[:space:]]" "$hba" &&
+    grep -Eq '^host[[:space:]]+all[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+ident' "$hba"; then
+    sed -i "0,/^host/s//host    $DB_DB    $DB_USER    127.0.0.1\/32    scram-sha-256\nhost/" "$hba"
+    psql_admin -d postgres -c 'SELECT pg_reload_conf()' >/dev/null
+    ok "pg_hba.conf: password sign-in for $DB_USER on 127.0.0.1"
+  fi
+fi
+pg_env psql -X -q -t -A -v ON_ERROR_STOP=1 -c 'SELECT 1' >/dev/null 2>>"$LOG" ||
+  die "cannot sign in to $DB_DB as $DB_USER with DATABASE_URL from $ENV_FILE (not changed by the installer; fix it by hand)"
+ok "signed in to $DB_DB as $DB_USER"
+
+# =============================================================================================
+step 4 ".env ($ENV_FILE)"
+
+if [ ! -e "$ENV_FILE" ]; then install -m 600 -o "$SERVICE_USER" -g "$SERVICE_USER" /dev/null "$ENV_FILE"; fi
+fqdn=$(hostname -f 2>/dev/null || hostname)
+env_add NODE_ENV production
+env_add HOST 0.0.0.0
+env_add PORT 3000
+env_add APP_URL "http://${fqdn:-localhost}:$(env_get PORT)"
+env_add OZVPS_DATA_DIR "$DIR/data"
+env_add LOG_LEVEL log
+env_add VIRTFUSION_URL ""
+env_add VIRTFUSION_API_TOKEN "" secret
+env_add STRIPE_SECRET_KEY "" secret
+env_add STRIPE_PUBLISHABLE_KEY ""
+env_add STRIPE_WEBHOOK_SECRET "" secret
+# Mode and owner only; content is never rewritten.
+[ "$(stat -c %a "$ENV_FILE")" = 600 ] || chmod 600 "$ENV_FILE"
+[ "$(stat -c %U "$ENV_FILE")" = "$SERVICE_USER" ] || chown "$SERVICE_USER:$SERVICE_USER" "$ENV_FILE"
+[ "$ENV_HEADER_WRITTEN" -eq 1 ] || ok "every key present: unchanged"
+ok "mode 600, owner $SERVICE_USER"
+
+# =============================================================================================
+step 5 "fetch and build"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ozvps-install.XXXXXX")
+SRC_TREE="$TMP/tree"
+mkdir -p "$SRC_TREE"
+[ -n "$SOURCE" ] || SOURCE=$(cd "$SCRIPT_DIR/.." && pwd)
+
+COMMIT=""
+if [ -d "$SOURCE" ] && git_ -C "$SOURCE" rev-parse --git-dir >/dev/null 2>&1; then
+  COMMIT=$(git_ -C "$SOURCE" rev-parse --verify --quiet "${REF:-HEAD}^{commit}") ||
+    die "--ref ${REF:-HEAD} is not a commit, branch or tag in $SOURCE"
+  git_ -C "$SOURCE" archive --format=tar "$COMMIT" | tar -x -C "$SRC_TREE"
+  if [ -z "$REF" ] && [ -n "$(git_ -C "$SOURCE" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+    ok "note: $SOURCE has uncommitted changes; deploying its last commit only"
+  fi
+elif [ -d "$SOURCE" ]; then
+  [ -z "$REF" ] || die "--ref needs a git source; $SOURCE is a plain directory"
+  tar -C "$SOURCE" --exclude=./node_modules --exclude=./dist --exclude=./.data --exclude=./.env -cf - . | tar -x -C "$SRC_TREE"
+  COMMIT="dir-$(cd "$SRC_TREE" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
+elif [ -f "$SOURCE" ]; then
+  [ -z "$REF" ] || die "--ref needs a git source; $SOURCE is a tarball"
+  case "$SOURCE" in
+    *.tar.gz | *.tgz) unpack=(gzip -dc) ;;
+    *.tar) unpack=(cat) ;;
+    *) die "--source $SOURCE: not a directory, a git URL or a .tar/.tar.gz/.tgz file" ;;
+  esac
+  "${unpack[@]}" "$SOURCE" | tar -x -C "$SRC_TREE" || die "--source $SOURCE: cannot unpack"
+  # A single top-level folder (GitHub's archives) is the project itself.
+  if [ ! -f "$SRC_TREE/package.json" ] && [ "$(find "$SRC_TREE" -mindepth 1 -maxdepth 1 | wc -l)" -eq 1 ]; then
+    inner=$(find "$SRC_TREE" -mindepth 1 -maxdepth 1)
+    mv "$SRC_TREE" "$TMP/outer" && mv "$TMP/outer/$(basename "$inner")" "$SRC_TREE"
+  fi
+  # `git archive` records its commit in the tar header.
+  # (It stops reading after the header, so the decompressor's broken pipe is not a failure.)
+  COMMIT=$({ "${unpack[@]}" "$SOURCE" 2>/dev/null || true; } | git_ get-tar-commit-id 2>/dev/null) ||
+    COMMIT="tar-$(sha256sum "$SOURCE" | cut -c1-12)"
+else
+  case "$SOURCE" in
+    *://* | *@*:*) ;;
+    *) die "--source $SOURCE does not exist (expected a git URL, a local path or a tarball)" ;;
+  esac
+  quiet git_ clone --quiet --bare "$SOURCE" "$TMP/src.git" || die "cannot clone $SOURCE"
+  COMMIT=$(git_ -C "$TMP/src.git" rev-parse --verify --quiet "${REF:-HEAD}^{commit}") ||
+    die "--ref ${REF:-HEAD} is not a commit, branch or tag in $SOURCE"
+  git_ -C "$TMP/src.git" archive --format=tar "$COMMIT" | tar -x -C "$SRC_TREE"
+fi
+if [ ! -f "$SRC_TREE/package.json" ] || [ ! -f "$SRC_TREE/package-lock.json" ]; then
+  die "$SOURCE${REF:+ at $REF} is not the OzVPS panel (no package.json and package-lock.json)"
+fi
+VERSION=$(node -p 'require(process.argv[1]).version' "$SRC_TREE/package.json")
+case "$VERSION" in '' | *[!A-Za-z0-9.+-]*) die "package.json has an unusable version: $VERSION" ;; esac
+NAME="$VERSION-${COMMIT:0:12}"
+RELEASE="$DIR/releases/$NAME"
+ok "source: $SOURCE${REF:+ @ $REF}; commit $COMMIT; version $VERSION"
+
+CURRENT_TARGET=$(readlink "$DIR/current" 2>/dev/null || true)
+RUNNING_COMMIT=""
+[ -n "$CURRENT_TARGET" ] && RUNNING_COMMIT=$(release_commit "$DIR/$CURRENT_TARGET" || true)
+
+if [ "$RUNNING_COMMIT" = "$COMMIT" ]; then
+  SAME_COMMIT=1
+  ok "commit $COMMIT is already deployed ($CURRENT_TARGET): no rebuild"
+else
+  SAME_COMMIT=0
+  # Leftovers of an interrupted run (we hold the lock, so nobody else is building).
+  find "$DIR/releases" -mindepth 1 -maxdepth 1 -name '.build-*' -exec rm -rf {} +
+  if [ -d "$RELEASE" ] && [ "$(release_commit "$RELEASE")" = "$COMMIT" ]; then
+    ok "release $NAME was built before and is complete: reusing it"
+  else
+    rm -rf "$RELEASE"
+    BUILD="$DIR/releases/.build-$NAME"
+    mv "$SRC_TREE" "$BUILD"
+    cp "$BUILD/package-lock.json" "$TMP/package-lock.before"
+    ok "npm install (locked versions) in a fresh directory"
+    # npm ci refuses lock files made on mirrors without other platforms' optional binaries;
+    # npm install with the lock installs the same versions, and a changed lock fails the build.
+    (cd "$BUILD" && quiet env -u NODE_ENV npm install --no-audit --no-fund --prefer-offline) ||
+      die "npm install failed"
+    cmp -s "$TMP/package-lock.before" "$BUILD/package-lock.json" ||
+      die "package-lock.json does not match package.json at $COMMIT; refusing to build unlocked versions"
+    ok "npm run build (API, CLI, web; stamped $VERSION $COMMIT)"
+    (cd "$BUILD" && quiet env -u NODE_ENV OZVPS_BUILD_COMMIT="$COMMIT" npm run build) || die "the build failed"
+    [ "$(json_field commit <"$BUILD/dist/build-info.json")" = "$COMMIT" ] || die "the build is not stamped with $COMMIT"
+    [ -f "$BUILD/dist/web/index.html" ] || die "the build has no web app (dist/web/index.html)"
+    (cd "$BUILD" && quiet env -u NODE_ENV npm prune --omit=dev --no-audit --no-fund) || die "npm prune failed"
+    printf 'commit=%s\nversion=%s\nsource=%s\nbuilt_at=%s\n' "$COMMIT" "$VERSION" "$SOURCE" "$(date -u +%FT%TZ)" \
+      >"$BUILD/.ozvps-release"
+    chown -R root:root "$BUILD"
+    chmod -R go-w "$BUILD"
+    mv -T "$BUILD" "$RELEASE"
+    BUILD=""
+    ok "built $RELEASE"
+  fi
+  NEW_RELEASE=$RELEASE
+fi
+TARGET_RELEASE=$([ "$SAME_COMMIT" -eq 1 ] && echo "$DIR/$CURRENT_TARGET" || echo "$RELEASE")
+
+# =============================================================================================
+step 6 "database migrations"
+
+status_json=$(ctl "$TARGET_RELEASE" db status --json 2>>"$LOG") || die "cannot read the migration status"
+pending=$(json_field pending <<<"$status_json")
+if [ "$pending" = "[]" ]; then
+  ok "no pending migrations"
+else
+  ok "pending: $pending"
+  backup="$DIR/backups/$DB_DB-$(date -u +%Y%m%dT%H%M%SZ)-before-$NAME.dump"
+  pg_env pg_dump --format=custom --no-owner --file="$backup" 2>>"$LOG" ||
+    { rm -f "$backup"; die "pg_dump failed: not migrating without a backup"; }
+  chmod 600 "$backup"
+  ok "backup: $backup ($(du -h "$backup" | cut -f1))"
+  ctl "$TARGET_RELEASE" db migrate >>"$LOG" 2>&1 || die "the migration failed (backup kept: $backup)"
+  ok "migrated"
+fi
+
+# =============================================================================================
+step 7 "plan sync from VirtFusion"
+
+if [ "$SAME_COMMIT" -eq 1 ]; then
+  ok "same commit: skipped (the running panel syncs on its schedule)"
+elif [ -z "$(env_get VIRTFUSION_URL)" ] || [ -z "$(env_get VIRTFUSION_API_TOKEN)" ]; then
+  ok "skipped: VirtFusion is not configured yet (set VIRTFUSION_URL and VIRTFUSION_API_TOKEN in $ENV_FILE)"
+else
+  sync_out=$(ctl "$TARGET_RELEASE" plans sync 2>&1) || {
+    printf '%s\n' "$sync_out" >>"$LOG"
+    die "plan sync from VirtFusion failed: $(printf '%s' "$sync_out" | tail -n 1)"
+  }
+  printf '%s\n' "$sync_out" >>"$LOG"
+  ok "$(printf '%s' "$sync_out" | tail -n 1)"
+fi
+
+# =============================================================================================
+step 8 "switch release and (re)start $SERVICE"
+
+unit_changed=0
+if [ -d /etc/systemd/system ] || systemd_running; then
+  unit_text >"$TMP/$SERVICE.service"
+  if has systemd-analyze; then
+    # verify resolves ExecStart: check it against the release about to serve.
+    mkdir -p "$TMP/verify"
+    sed "s#$DIR/current/#$TARGET_RELEASE/#" "$TMP/$SERVICE.service" >"$TMP/verify/$SERVICE.service"
+    quiet systemd-analyze verify "$TMP/verify/$SERVICE.service" || die "systemd-analyze verify rejects the unit file"
+  fi
+  if ! cmp -s "$TMP/$SERVICE.service" "$UNIT_PATH"; then
+    install -m 644 "$TMP/$SERVICE.service" "$UNIT_PATH"
+    unit_changed=1
+    ok "unit $UNIT_PATH written"
+  fi
+fi
+cat >"$TMP/ozvpsctl" <<EOF
+#!/bin/sh
+# Installed by ozvps-install.sh: ozvpsctl of the release being served, as $SERVICE_USER.
+[ "\$(id -u)" -eq 0 ] || { echo "ozvpsctl: run it as root (sudo ozvpsctl ...): it reads $ENV_FILE" >&2; exit 1; }
+cd "$DIR/data" || exit 1
+exec env NODE_ENV=production OZVPS_ENV_FILE="$ENV_FILE" setpriv --reuid $SERVICE_USER --regid $SERVICE_USER --init-groups "$NODE_BIN" "$DIR/current/dist/apps/cli/src/main.js" "\$@"
+EOF
+cmp -s "$TMP/ozvpsctl" /usr/local/bin/ozvpsctl || install -m 755 "$TMP/ozvpsctl" /usr/local/bin/ozvpsctl
+
+if systemd_running; then
+  [ "$unit_changed" -eq 0 ] || quiet systemctl daemon-reload
+  systemctl is-enabled --quiet "$SERVICE" || quiet systemctl enable "$SERVICE"
+fi
+
+if [ "$SAME_COMMIT" -eq 1 ]; then
+  if ! service_running; then
+    quiet service_start
+    ok "$SERVICE was not running: started"
+  elif [ "$unit_changed" -eq 1 ]; then
+    quiet service_restart
+    ok "unit changed: restarted"
+  else
+    ok "already serving $CURRENT_TARGET: no restart"
+  fi
+else
+  PREV_TARGET=$CURRENT_TARGET
+  DEPLOY_STATE=switched
+  ln -sfn "releases/$NAME" "$DIR/.current.tmp"
+  mv -Tf "$DIR/.current.tmp" "$DIR/current"
+  ok "current -> releases/$NAME${PREV_TARGET:+ (was $PREV_TARGET)}"
+  quiet service_restart
+  ok "$SERVICE restarted"
+fi
+
+# =============================================================================================
+step 9 "health check"
+
+HEALTH_URL=""
+if ! health "$COMMIT"; then
+  service_log_tail | sed 's/^/      | /' >&2
+  die "the panel did not come up healthy on commit $COMMIT"
+fi
+if [ -f "$TARGET_RELEASE/dist/web/index.html" ]; then
+  curl -fsS --max-time 5 "$HEALTH_URL/" | grep -q "content=\"$VERSION $COMMIT\"" ||
+    die "the web app served at $HEALTH_URL/ is not the one built for $COMMIT"
+fi
+DEPLOY_STATE="done"
+ok "$HEALTH_URL/api/health ok; /api/version and the web app report $COMMIT"
+
+# =============================================================================================
+step 10 "finish"
+
+if [ "$SAME_COMMIT" -eq 0 ]; then
+  # Keep the newest few releases for rollback; never the one serving.
+  mapfile -t old < <(find "$DIR/releases" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%T@ %p\n' |
+    sort -rn | cut -d' ' -f2- | tail -n +$((KEEP_RELEASES + 1)))
+  for r in "${old[@]}"; do
+    [ "$r" = "$RELEASE" ] && continue
+    rm -rf "$r"
+    ok "removed old release $(basename "$r")"
+  done
+fi
+ok "OzVPS panel $VERSION ($COMMIT) is serving at $HEALTH_URL"
+ok "admin CLI: ozvpsctl --help; configuration: $ENV_FILE"
+exit 0
