@@ -14,6 +14,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/libs', '<rootDir>/apps/api', '<rootDir>/apps/cli'],
   testMatch: ['**/*.spec.ts'],
+  // The installer suite changes the machine; it runs only through `npm run test:installer`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/installer/'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@ozvps/migrations$': '<rootDir>/migrations/index.ts',

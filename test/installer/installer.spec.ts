@@ -1,0 +1,451 @@
+/**
+ * The installer run for real on this machine: it installs Debian packages, starts PostgreSQL and
+ * the panel, and writes under /opt and /etc. Run only through `npm run test:installer`, which
+ * refuses unless the user is root and CI=true (or OZVPS_INSTALLER_TESTS=1).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { get as httpGet, IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const INSTALLER = join(ROOT, 'installer', 'ozvps-install.sh');
+const DIR = '/opt/ozvps-panel-ci';
+const ENV_FILE = join(DIR, '.env');
+const UNIT = '/etc/systemd/system/ozvps-panel.service';
+const BASE_URL = 'http://127.0.0.1:3000';
+const TIMINGS = join(ROOT, '.tmp', 'installer-timings.json');
+
+if (process.getuid?.() !== 0 || (process.env.CI !== 'true' && process.env.OZVPS_INSTALLER_TESTS !== '1')) {
+  throw new Error(
+    'the installer tests change this machine: run them with `npm run test:installer` as root in CI',
+  );
+}
+
+function sh(script: string, input?: string): string {
+  return execFileSync('bash', ['-c', script], { encoding: 'utf8', input, cwd: '/' });
+}
+
+function psql(sql: string, database = 'ozvps_panel'): string {
+  return execFileSync(
+    'runuser',
+    [
+      '-u',
+      'postgres',
+      '--',
+      'psql',
+      '-X',
+      '-q',
+      '-t',
+      '-A',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-d',
+      database,
+      '-c',
+      sql,
+    ],
+    { encoding: 'utf8', cwd: '/' },
+  ).trim();
+}
+
+const rolePassword = () =>
+  psql("SELECT rolpassword FROM pg_authid WHERE rolname = 'ozvps_panel_user'", 'postgres');
+
+/** The whole database as SQL, without the random restrict key newer pg_dump puts in each dump. */
+function dump(): string {
+  return sh('runuser -u postgres -- pg_dump --no-owner ozvps_panel').replace(/^\\(un)?restrict \S+$/gm, '');
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+function install(...args: string[]): Run {
+  const started = process.hrtime.bigint();
+  const result = spawnSync('bash', [INSTALLER, '--dir', DIR, ...args], {
+    encoding: 'utf8',
+    cwd: '/',
+    env: { ...process.env, OZVPS_HEALTH_TIMEOUT: '60' },
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, seconds };
+}
+
+function expectOk(run: Run): void {
+  if (run.status !== 0) throw new Error(`installer exited ${run.status}\n${run.stdout}\n${run.stderr}`);
+}
+
+/** Reads one key from .env, as the installer wrote it. */
+function envValue(key: string): string {
+  const line = readFileSync(ENV_FILE, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${key}=`));
+  if (!line) throw new Error(`${key} not in ${ENV_FILE}`);
+  return line.slice(key.length + 1);
+}
+
+function git(src: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.com', ...args], {
+    cwd: src,
+    encoding: 'utf8',
+  }).trim();
+}
+
+/** A branch off `base` with one commit applying `edits` (path → new content from old). */
+function commitBranch(
+  src: string,
+  branch: string,
+  base: string,
+  edits: Record<string, (old: string) => string>,
+): string {
+  git(src, 'checkout', '-q', '-B', branch, base);
+  for (const [path, edit] of Object.entries(edits)) {
+    const file = join(src, path);
+    writeFileSync(file, edit(existsSync(file) ? readFileSync(file, 'utf8') : ''));
+  }
+  git(src, 'add', '-A');
+  git(src, 'commit', '-q', '-m', branch);
+  return git(src, 'rev-parse', 'HEAD');
+}
+
+function migration(className: string, sql: string): string {
+  return `import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class ${className} implements MigrationInterface {
+  name = '${className}';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(\`${sql}\`);
+  }
+
+  async down(): Promise<void> {}
+}
+`;
+}
+
+function addMigration(file: string, className: string): (old: string) => string {
+  return (old) =>
+    old
+      .replace(/(\nexport const MIGRATIONS = \[)/, `\nimport { ${className} } from './${file}';$1`)
+      .replace(/(\nexport const MIGRATIONS = \[[^\]]*)\];/, `$1  ${className},\n];`);
+}
+
+/** A fresh connection per request: the panel restarts between requests here. */
+function get(path: string): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    httpGet(`${BASE_URL}${path}`, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    }).on('error', reject);
+  });
+}
+
+async function servedCommit(): Promise<string> {
+  const health = await get('/api/health');
+  expect(health.status).toBe(200);
+  return (JSON.parse((await get('/api/version')).body) as { commit: string }).commit;
+}
+
+function currentRelease(): string {
+  return readlinkSync(join(DIR, 'current'));
+}
+
+function releases(): string[] {
+  return readdirSync(join(DIR, 'releases')).sort();
+}
+
+function backups(): string[] {
+  return readdirSync(join(DIR, 'backups')).sort();
+}
+
+function servicePid(): string {
+  return readFileSync(join(DIR, 'run', 'ozvps-panel.pid'), 'utf8').trim();
+}
+
+function balances(): string {
+  return psql('SELECT user_id, balance_cents, currency FROM wallets ORDER BY user_id');
+}
+
+function stopPanel(): void {
+  sh(`
+    pid_file=${DIR}/run/ozvps-panel.pid
+    if [ -f "$pid_file" ]; then start-stop-daemon --stop --quiet --pidfile "$pid_file" --retry TERM/30/KILL/5 --oknodo || true; fi
+  `);
+}
+
+const timings: Record<string, number> = {};
+let src = '';
+let c1 = '';
+let c2 = '';
+
+beforeAll(() => {
+  // Start from a machine without PostgreSQL and without an earlier test install.
+  stopPanel();
+  sh(`
+    set -e
+    rm -rf ${DIR} ${UNIT} /usr/local/bin/ozvpsctl
+    if command -v pg_lsclusters >/dev/null; then
+      pg_lsclusters --no-header | while read -r ver name _; do pg_ctlcluster "$ver" "$name" stop --force || true; done
+    fi
+    pkgs=$(dpkg-query -W -f='\${db:Status-Abbrev} \${Package}\\n' 'postgresql*' 2>/dev/null | awk '$1 ~ /^.i/ {print $2}')
+    if [ -n "$pkgs" ]; then DEBIAN_FRONTEND=noninteractive apt-get purge -y -q $pkgs >/dev/null; fi
+    rm -rf /var/lib/postgresql /etc/postgresql /etc/postgresql-common /var/log/postgresql
+    if id -u ozvps >/dev/null 2>&1; then userdel ozvps; fi
+    if ! command -v systemd-analyze >/dev/null; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends systemd >/dev/null
+    fi
+  `);
+  if (sh('ss -ltnH "sport = :3000"').trim())
+    throw new Error('port 3000 is taken: the test install serves there');
+
+  // The source: this working tree as one commit (what CI checked out, or what a developer has).
+  src = mkdtempSync(join(tmpdir(), 'ozvps-installer-src-'));
+  sh(`cd ${ROOT} && git ls-files -z -co --exclude-standard | tar --null -T - -cf - | tar -x -C ${src}`);
+  git(src, 'init', '-q', '-b', 'main');
+  git(src, 'add', '-A');
+  git(src, 'commit', '-q', '-m', 'base');
+  c1 = git(src, 'rev-parse', 'HEAD');
+  c2 = commitBranch(src, 'upgrade', c1, {
+    'migrations/1799000000000-installer-probe.ts': () =>
+      migration(
+        'InstallerProbe1799000000000',
+        'CREATE TABLE IF NOT EXISTS installer_probe (id int PRIMARY KEY)',
+      ),
+    'migrations/index.ts': addMigration('1799000000000-installer-probe', 'InstallerProbe1799000000000'),
+  });
+  git(src, 'checkout', '-q', 'main');
+});
+
+afterAll(() => {
+  stopPanel();
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  writeFileSync(TIMINGS, JSON.stringify(timings, null, 2) + '\n');
+  process.stdout.write(`installer wall times (s): ${JSON.stringify(timings)}\n`);
+  if (src) rmSync(src, { recursive: true, force: true });
+});
+
+describe('ozvps-install.sh on this machine', () => {
+  it('is shellcheck-clean', () => {
+    if (!existsSync('/usr/bin/shellcheck'))
+      sh(
+        'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends shellcheck >/dev/null',
+      );
+    expect(spawnSync('shellcheck', [INSTALLER], { encoding: 'utf8' }).stdout).toBe('');
+  });
+
+  it('first run: installs PostgreSQL, creates the database and role, builds, migrates, starts; prints no secret', async () => {
+    expect(sh(`dpkg-query -W -f='\${db:Status-Abbrev}' postgresql 2>/dev/null || true`)).not.toMatch(/^.i/);
+
+    const run = install('--source', src);
+    timings.firstRun = Math.round(run.seconds);
+    expectOk(run);
+
+    expect(sh(`dpkg-query -W -f='\${db:Status-Abbrev}' postgresql`)).toMatch(/^ii/);
+    expect(rolePassword()).toMatch(/^SCRAM-SHA-256\$/);
+    expect(statSync(ENV_FILE).mode & 0o777).toBe(0o600);
+    const url = new URL(envValue('DATABASE_URL'));
+    expect(url.username).toBe('ozvps_panel_user');
+    expect(url.pathname).toBe('/ozvps_panel');
+    expect(url.password).toMatch(/^[0-9a-f]{64}$/);
+    for (const text of [run.stdout, run.stderr]) {
+      expect(text).not.toContain(url.password);
+      expect(text).not.toContain(url.password.slice(0, 12));
+    }
+
+    expect(currentRelease()).toBe(`releases/0.1.0-${c1.slice(0, 12)}`);
+    expect(lstatSync(join(DIR, 'current')).isSymbolicLink()).toBe(true);
+    expect(await servedCommit()).toBe(c1);
+    const index = await get('/');
+    expect(index.body).toContain(`content="0.1.0 ${c1}"`);
+    expect(index.headers['cache-control']).toContain('no-cache');
+    expect(psql('SELECT count(*) FROM schema_migrations')).not.toBe('0');
+
+    // systemd is not PID 1 here: the unit is checked by systemd itself, against the release it runs.
+    const unit = readFileSync(UNIT, 'utf8');
+    expect(unit).toMatch(
+      new RegExp(`^ExecStart=/\\S+/node ${DIR}/current/dist/apps/api/src/main\\.js$`, 'm'),
+    );
+    const check = spawnSync('systemd-analyze', ['verify', UNIT], { encoding: 'utf8' });
+    expect(`${check.status} ${check.stderr}`).toBe('0 ');
+
+    // Data for the runs that follow to keep.
+    sh(
+      'ozvpsctl users create alice@example.com --password-stdin >/dev/null',
+      'correct horse battery staple\n',
+    );
+    sh('ozvpsctl wallet add alice@example.com 2500 --reason "installer test" >/dev/null');
+    expect(balances()).toMatch(/\|2500\|aud$/);
+  });
+
+  it('second run on the same commit: no rebuild, no restart, .env, data and password unchanged', async () => {
+    const before = {
+      dump: dump(),
+      env: readFileSync(ENV_FILE),
+      password: rolePassword(),
+      releases: releases(),
+      built: statSync(join(DIR, currentRelease(), '.ozvps-release')).mtimeMs,
+      pid: servicePid(),
+      unit: readFileSync(UNIT, 'utf8'),
+    };
+
+    const run = install('--source', src);
+    timings.sameCommitRun = Math.round(run.seconds * 10) / 10;
+    expectOk(run);
+
+    expect(run.stdout).toContain('is already deployed');
+    expect(run.stdout).toContain('no restart');
+    expect(dump()).toBe(before.dump);
+    expect(readFileSync(ENV_FILE).equals(before.env)).toBe(true);
+    expect(rolePassword()).toBe(before.password);
+    expect(releases()).toEqual(before.releases);
+    expect(statSync(join(DIR, currentRelease(), '.ozvps-release')).mtimeMs).toBe(before.built);
+    expect(servicePid()).toBe(before.pid);
+    expect(readFileSync(UNIT, 'utf8')).toBe(before.unit);
+    expect(await servedCommit()).toBe(c1);
+  });
+
+  it('a tarball made by git archive is known by its commit: same commit, nothing to do', async () => {
+    const tarball = join(src, '..', `ozvps-${c1.slice(0, 12)}.tar.gz`);
+    git(src, 'archive', '--format=tar.gz', `--prefix=ozvps-panel/`, '-o', tarball, c1);
+    const before = dump();
+    const run = install('--source', tarball);
+    rmSync(tarball);
+    expectOk(run);
+    expect(run.stdout).toContain('is already deployed');
+    expect(dump()).toBe(before);
+    expect(await servedCommit()).toBe(c1);
+  });
+
+  it('upgrade: new release, backup, migration applied, balances and the custom .env kept', async () => {
+    // An operator's own lines and comments, and a default key they removed.
+    const edited =
+      readFileSync(ENV_FILE, 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith('LOG_LEVEL='))
+        .join('\n') + "# operator's note: keep me\nCUSTOM_FLAG='yes' # inline comment\n\n";
+    writeFileSync(ENV_FILE, edited);
+    const balancesBefore = balances();
+    const ledgerBefore = psql('SELECT count(*) FROM wallet_transactions');
+    const backupsBefore = backups();
+
+    const run = install('--source', src, '--ref', 'upgrade');
+    timings.upgradeRun = Math.round(run.seconds);
+    expectOk(run);
+
+    const env = readFileSync(ENV_FILE, 'utf8');
+    expect(env.startsWith(edited)).toBe(true);
+    expect(env.slice(edited.length)).toMatch(
+      /^# added by ozvps-install on \d{4}-\d{2}-\d{2}\nLOG_LEVEL=log\n$/,
+    );
+    expect(statSync(ENV_FILE).mode & 0o777).toBe(0o600);
+
+    expect(currentRelease()).toBe(`releases/0.1.0-${c2.slice(0, 12)}`);
+    expect(releases()).toEqual([`0.1.0-${c1.slice(0, 12)}`, `0.1.0-${c2.slice(0, 12)}`].sort());
+    const newBackups = backups().filter((b) => !backupsBefore.includes(b));
+    expect(newBackups).toEqual([
+      expect.stringMatching(
+        new RegExp(`^ozvps_panel-\\d{8}T\\d{6}Z-before-0\\.1\\.0-${c2.slice(0, 12)}\\.dump$`),
+      ),
+    ]);
+    expect(statSync(join(DIR, 'backups', newBackups[0])).size).toBeGreaterThan(1000);
+    expect(psql("SELECT count(*) FROM schema_migrations WHERE name = 'InstallerProbe1799000000000'")).toBe(
+      '1',
+    );
+    expect(psql("SELECT to_regclass('installer_probe') IS NOT NULL")).toBe('t');
+    expect(balances()).toBe(balancesBefore);
+    expect(psql('SELECT count(*) FROM wallet_transactions')).toBe(ledgerBefore);
+    expect(await servedCommit()).toBe(c2);
+    expect((await get('/')).body).toContain(`content="0.1.0 ${c2}"`);
+  });
+
+  describe('a failure at any step: non-zero exit, the previous release still serving, data intact', () => {
+    let before: { dump: string; env: Buffer; current: string; releases: string[] };
+
+    beforeEach(() => {
+      before = { dump: dump(), env: readFileSync(ENV_FILE), current: currentRelease(), releases: releases() };
+    });
+
+    afterEach(async () => {
+      expect(currentRelease()).toBe(before.current);
+      expect(await servedCommit()).toBe(c2);
+      expect(dump()).toBe(before.dump);
+      expect(readFileSync(ENV_FILE).equals(before.env)).toBe(true);
+      expect(readdirSync(join(DIR, 'releases')).filter((r) => r.startsWith('.'))).toEqual([]);
+    });
+
+    it('a source that does not exist', () => {
+      const run = install('--source', '/nonexistent/ozvps-panel');
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('--source /nonexistent/ozvps-panel does not exist');
+      expect(releases()).toEqual(before.releases);
+    });
+
+    it('a ref that does not exist', () => {
+      const run = install('--source', src, '--ref', 'no-such-branch');
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('--ref no-such-branch is not a commit, branch or tag');
+    });
+
+    it('a build that fails', () => {
+      commitBranch(src, 'broken-build', c2, {
+        'apps/api/src/main.ts': (old) => `${old}\nexport const broken: number = 'not a number';\n`,
+      });
+      const run = install('--source', src, '--ref', 'broken-build');
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('the build failed');
+      expect(releases()).toEqual(before.releases);
+    });
+
+    it('a migration that fails (after its backup)', () => {
+      const backupsBefore = backups();
+      const broken = commitBranch(src, 'broken-migration', c2, {
+        'migrations/1799000000001-installer-broken.ts': () =>
+          migration('InstallerBroken1799000000001', 'INSERT INTO no_such_table_anywhere VALUES (1)'),
+        'migrations/index.ts': addMigration('1799000000001-installer-broken', 'InstallerBroken1799000000001'),
+      });
+      const run = install('--source', src, '--ref', 'broken-migration');
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('the migration failed (backup kept:');
+      expect(backups().filter((b) => !backupsBefore.includes(b))).toEqual([
+        expect.stringContaining(`before-0.1.0-${broken.slice(0, 12)}`),
+      ]);
+      expect(psql("SELECT count(*) FROM schema_migrations WHERE name = 'InstallerBroken1799000000001'")).toBe(
+        '0',
+      );
+    });
+
+    it('a release that never answers healthy is rolled back and removed', () => {
+      const broken = commitBranch(src, 'broken-health', c2, {
+        'apps/api/src/main.ts': (old) => `${old}\nprocess.exit(3);\n`,
+      });
+      const run = install('--source', src, '--ref', 'broken-health');
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(`did not come up healthy on commit ${broken}`);
+      expect(run.stderr).toContain(`rolled back: ${before.current} is serving and healthy`);
+      expect(releases()).toEqual(before.releases);
+    });
+  });
+
+  it('the ledger still balances after everything', () => {
+    expect(sh('ozvpsctl wallet verify')).toMatch(/^ok: 1 wallet\(s\), every balance equals its ledger/);
+    expect(balances()).toMatch(/\|2500\|aud$/);
+  });
+});
