@@ -29,14 +29,28 @@ export class FakeStripe {
   private readonly idempotent = new Map<string, { status: number; body: Json }>();
   private failures: { match: RegExp; status: number; remaining: number }[] = [];
   private server?: Server;
+  private webhook?: { url: string; secret: string };
+  private readonly portalReturnUrls = new Map<string, string>();
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
-  async start(): Promise<this> {
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
+    return this;
+  }
+
+  /**
+   * Where the checkout page's Pay button sends the signed checkout.session.completed event, as
+   * Stripe's webhook endpoint setting does (the sandbox and the browser tests use it).
+   */
+  deliverWebhooksTo(url: string, secret: string): this {
+    this.webhook = { url, secret };
     return this;
   }
 
@@ -123,6 +137,7 @@ export class FakeStripe {
     const url = new URL(req.url ?? '/', 'http://fake');
     let raw = '';
     for await (const chunk of req) raw += chunk;
+    if (/^\/(checkout|portal)\//.test(url.pathname)) return this.browserPage(req.method!, url.pathname, res);
     const body = (req.method === 'GET' ? parseForm(url.search.slice(1)) : parseForm(raw)) as Json;
     const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
     this.requests.push({ method: req.method!, path: url.pathname, body, idempotencyKey });
@@ -151,6 +166,68 @@ export class FakeStripe {
     const [status, payload] = this.route(req.method!, url.pathname, body);
     if (replayKey && status < 500) this.idempotent.set(replayKey, { status, body: payload });
     send(status, payload);
+  }
+
+  /**
+   * The pages a customer's browser sees: a plain checkout page with Pay and Cancel, and a
+   * stand-in for the customer portal. Pay completes the session, delivers the signed event to the
+   * panel's webhook (retrying as Stripe does, briefly) and redirects to the success URL.
+   */
+  private async browserPage(method: string, path: string, res: ServerResponse): Promise<void> {
+    const page = (status: number, title: string, body: string): void =>
+      void res
+        .writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>` +
+            `<style>body{font-family:system-ui,sans-serif;max-width:420px;margin:3rem auto;padding:0 1rem}button{font:inherit;padding:.6rem 1.2rem;margin-right:.5rem}</style></head>` +
+            `<body><p><strong>Fake Stripe</strong> (sandbox: no real payment)</p>${body}</body></html>`,
+        );
+    const redirect = (location: string): void => void res.writeHead(303, { location }).end();
+    const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+    const portal = path.match(/^\/portal\/([^/]+)$/);
+    if (portal && method === 'GET') {
+      const back = this.portalReturnUrls.get(portal[1]!);
+      return page(
+        200,
+        'Billing portal',
+        `<h1>Billing portal</h1><p>Payment methods and receipts for ${escape(portal[1]!)} would be here.</p>` +
+          (back ? `<p><a href="${escape(back)}">Return to the panel</a></p>` : ''),
+      );
+    }
+    const match = path.match(/^\/checkout\/([^/]+)(?:\/(pay|cancel))?$/);
+    const session = match ? this.sessions.get(match[1]!) : undefined;
+    if (!match || !session) return page(404, 'Not found', '<h1>No such checkout session</h1>');
+    const action = match[2];
+    if (!action && method === 'GET') {
+      const amount = new Intl.NumberFormat('en', {
+        style: 'currency',
+        currency: String(session.currency).toUpperCase(),
+      }).format((session.amount_total as number) / 100);
+      if (session.status !== 'open') return page(410, 'Checkout closed', '<h1>This checkout is closed</h1>');
+      return page(
+        200,
+        'Checkout',
+        `<h1>Pay ${amount}</h1><p>Wallet top-up</p>` +
+          `<form method="post" action="/checkout/${escape(session.id as string)}/pay" style="display:inline"><button type="submit">Pay ${amount}</button></form>` +
+          `<form method="post" action="/checkout/${escape(session.id as string)}/cancel" style="display:inline"><button type="submit">Cancel</button></form>`,
+      );
+    }
+    if (action === 'cancel' && method === 'POST') return redirect(String(session.cancel_url));
+    if (action === 'pay' && method === 'POST') {
+      if (session.status !== 'open') return page(410, 'Checkout closed', '<h1>This checkout is closed</h1>');
+      const event = this.complete(session.id as string);
+      if (this.webhook) {
+        const base = this.webhook.url.replace(/\/api\/stripe\/webhook$/, '');
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const delivered = await deliver(base, event, this.webhook.secret).catch(() => ({ status: 0 }));
+          if (delivered.status >= 200 && delivered.status < 300) break;
+          await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+        }
+      }
+      return redirect(String(session.success_url).replace('{CHECKOUT_SESSION_ID}', session.id as string));
+    }
+    return page(405, 'Not allowed', '<h1>Not allowed</h1>');
   }
 
   private route(method: string, path: string, body: Json): [number, Json] {
@@ -217,6 +294,7 @@ export class FakeStripe {
     }
     if (method === 'POST' && path === '/v1/billing_portal/sessions') {
       if (!body.customer || !this.customers.has(body.customer as string)) return notFound;
+      if (body.return_url) this.portalReturnUrls.set(body.customer as string, body.return_url as string);
       return [
         200,
         {

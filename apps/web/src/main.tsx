@@ -1,43 +1,197 @@
-import { StrictMode, useEffect, useState } from 'react';
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { StrictMode, ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { api, ApiError } from './api';
+import { AdminPlans, AdminStripe, AdminUser, AdminUsers } from './pages/Admin';
+import { SignIn, SignUp } from './pages/Auth';
+import { Billing } from './pages/Billing';
+import { Deploy, Pricing } from './pages/Plans';
+import { TopupReturn } from './pages/TopupReturn';
+import { Wallet } from './pages/Wallet';
+import { useAppInfo, useMe, useVersion } from './session';
+import { ErrorMessage, Loading, PageTitle } from './ui';
+import './styles.css';
 
-interface Version {
-  version: string;
-  commit: string;
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A 4xx will not change by asking again; network blips and 5xx get two more tries.
+      retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+      refetchOnWindowFocus: true,
+    },
+  },
+});
+
+function RequireUser({ admin = false, children }: { admin?: boolean; children: ReactNode }) {
+  const me = useMe();
+  const [location] = useLocation();
+  if (me.isPending) return <Loading what="your account" />;
+  if (me.error) return <ErrorMessage error={me.error} />;
+  if (!me.data)
+    return <Redirect to={`/signin?next=${encodeURIComponent(location + window.location.search)}`} />;
+  if (admin && me.data.user.role !== 'admin') {
+    return (
+      <section className="narrow">
+        <PageTitle>Not available</PageTitle>
+        <p>
+          This page is for administrators. <Link href="/wallet">Go to your wallet</Link>.
+        </p>
+      </section>
+    );
+  }
+  return <>{children}</>;
 }
 
-// A placeholder until the panel's pages land: it shows only what the server reports.
-function App() {
-  const [health, setHealth] = useState<'checking' | 'ok' | 'unavailable'>('checking');
-  const [version, setVersion] = useState<Version | null>(null);
-
-  useEffect(() => {
-    fetch('/api/health')
-      .then((r) => setHealth(r.ok ? 'ok' : 'unavailable'))
-      .catch(() => setHealth('unavailable'));
-    fetch('/api/version')
-      .then((r) => (r.ok ? (r.json() as Promise<Version>) : null))
-      .then(setVersion)
-      .catch(() => setVersion(null));
-  }, []);
-
+function Header() {
+  const me = useMe();
+  const client = useQueryClient();
+  const [, navigate] = useLocation();
+  const user = me.data?.user;
+  async function signOut() {
+    await api.post('/api/auth/logout').catch(() => undefined);
+    client.clear();
+    client.setQueryData(['me'], null);
+    navigate('/signin');
+  }
   return (
-    <main
-      style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '3rem auto', padding: '0 1rem' }}
-    >
-      <h1>OzVPS panel</h1>
-      <p>
-        Server status: <strong>{health}</strong>
-      </p>
-      <footer style={{ color: '#666', fontSize: '0.85rem' }}>
-        {version ? `v${version.version} · ${version.commit.slice(0, 12)}` : ''}
-      </footer>
-    </main>
+    <header className="top">
+      <Link href="/" className="brand">
+        OzVPS
+      </Link>
+      <nav aria-label="Main">
+        <Link href="/pricing">Pricing</Link>
+        {user && (
+          <>
+            <Link href="/wallet">Wallet</Link>
+            <Link href="/deploy">Deploy</Link>
+            <Link href="/billing">Billing</Link>
+            {user.role === 'admin' && <Link href="/admin/users">Admin</Link>}
+          </>
+        )}
+      </nav>
+      <div className="account">
+        {user ? (
+          <>
+            <span className="muted small">{user.email}</span>{' '}
+            <button type="button" className="link" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </>
+        ) : (
+          !me.isPending && (
+            <>
+              <Link href="/signin">Sign in</Link> <Link href="/signup">Sign up</Link>
+            </>
+          )
+        )}
+      </div>
+    </header>
+  );
+}
+
+function Footer() {
+  const version = useVersion();
+  return (
+    <footer className="bottom muted small">
+      OzVPS panel{version.data ? ` v${version.data.version} · ${version.data.commit.slice(0, 12)}` : ''}
+    </footer>
+  );
+}
+
+function SandboxBanner() {
+  const app = useAppInfo();
+  if (!app.data?.sandbox) return null;
+  return (
+    <div className="sandbox" role="note">
+      Sandbox: payments and servers here are simulated by local fakes of Stripe and VirtFusion. No real money
+      moves.
+    </div>
+  );
+}
+
+function Home() {
+  const me = useMe();
+  if (me.isPending) return <Loading what="the panel" />;
+  return <Redirect to={me.data ? '/wallet' : '/pricing'} />;
+}
+
+function App() {
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <SandboxBanner />
+      <Header />
+      <main id="main">
+        <Switch>
+          <Route path="/" component={Home} />
+          <Route path="/signin" component={SignIn} />
+          <Route path="/signup" component={SignUp} />
+          <Route path="/pricing" component={Pricing} />
+          <Route path="/wallet/topup/return">
+            <RequireUser>
+              <TopupReturn sessionId={new URLSearchParams(window.location.search).get('session_id')} />
+            </RequireUser>
+          </Route>
+          <Route path="/wallet">
+            <RequireUser>
+              <Wallet />
+            </RequireUser>
+          </Route>
+          <Route path="/deploy">
+            <RequireUser>
+              <Deploy />
+            </RequireUser>
+          </Route>
+          <Route path="/billing">
+            <RequireUser>
+              <Billing />
+            </RequireUser>
+          </Route>
+          <Route path="/admin">
+            <Redirect to="/admin/users" />
+          </Route>
+          <Route path="/admin/users">
+            <RequireUser admin>
+              <AdminUsers />
+            </RequireUser>
+          </Route>
+          <Route path="/admin/users/:id">
+            {(params: { id: string }) => (
+              <RequireUser admin>
+                <AdminUser id={params.id} />
+              </RequireUser>
+            )}
+          </Route>
+          <Route path="/admin/plans">
+            <RequireUser admin>
+              <AdminPlans />
+            </RequireUser>
+          </Route>
+          <Route path="/admin/stripe">
+            <RequireUser admin>
+              <AdminStripe />
+            </RequireUser>
+          </Route>
+          <Route>
+            <section className="narrow">
+              <PageTitle>Page not found</PageTitle>
+              <Link href="/">Go to the start page</Link>
+            </section>
+          </Route>
+        </Switch>
+      </main>
+      <Footer />
+    </>
   );
 }
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
   </StrictMode>,
 );

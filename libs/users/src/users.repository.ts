@@ -67,9 +67,14 @@ export class UsersRepository {
     await this.using(em).update({ id }, changes);
   }
 
-  list(limit: number, afterId?: number): Promise<User[]> {
-    const qb = this.repo.createQueryBuilder('u').orderBy('u.id', 'ASC').limit(limit);
-    if (afterId !== undefined) qb.where('u.id > :afterId', { afterId });
+  /** Users by id, `limit` per page after `afterId`; `query` narrows to emails or names containing it. */
+  list(limit: number, afterId?: number, query?: string): Promise<User[]> {
+    const qb = this.repo.createQueryBuilder('u').orderBy('u.id', 'ASC').limit(limit).where('TRUE');
+    if (afterId !== undefined) qb.andWhere('u.id > :afterId', { afterId });
+    if (query) {
+      const like = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(`(lower(u.email) LIKE :like OR lower(COALESCE(u.name, '')) LIKE :like)`, { like });
+    }
     return qb.getMany();
   }
 

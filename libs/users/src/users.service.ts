@@ -90,8 +90,8 @@ export class UsersService {
   }
 
   /** Users in id order, keyset-paginated. */
-  list(limit = 100, afterId?: number): Promise<User[]> {
-    return this.users.list(limit, afterId);
+  list(limit = 100, afterId?: number, query?: string): Promise<User[]> {
+    return this.users.list(limit, afterId, query?.trim() || undefined);
   }
 }
 

@@ -7,3 +7,4 @@ export type { WalletDrift } from './wallet.repository';
 
 import { Wallet, WalletTransaction } from './wallet.entity';
 export const WALLET_ENTITIES = [Wallet, WalletTransaction];
+export { toTransactionView } from './transaction.view';

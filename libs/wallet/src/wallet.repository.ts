@@ -118,6 +118,17 @@ export class WalletRepository {
   }
 
   /** Newest first; `beforeId` continues from the last row of the previous page. */
+  /** Money in by top-up and net money spent on servers, over a wallet's whole ledger. */
+  async totals(walletId: number): Promise<{ toppedUpCents: number; spentCents: number }> {
+    const [row]: { topped_up: string; spent: string }[] = await this.dataSource.query(
+      `SELECT COALESCE(sum(amount_cents) FILTER (WHERE type = 'topup'), 0) AS topped_up,
+              COALESCE(-sum(amount_cents) FILTER (WHERE type IN ('server_charge', 'server_refund')), 0) AS spent
+         FROM wallet_transactions WHERE wallet_id = $1`,
+      [walletId],
+    );
+    return { toppedUpCents: Number(row!.topped_up), spentCents: Number(row!.spent) };
+  }
+
   history(walletId: number, limit: number, beforeId?: number): Promise<WalletTransaction[]> {
     const qb = this.dataSource
       .getRepository(WalletTransaction)

@@ -95,6 +95,13 @@ export class WalletService {
     };
   }
 
+  /** What the wallet page's cards show: money topped up and money spent on servers, all time. */
+  async totals(userId: number): Promise<{ toppedUpCents: number; spentCents: number }> {
+    await this.users.getById(userId);
+    const wallet = await this.wallets.findByUserId(userId);
+    return wallet ? this.wallets.totals(wallet.id) : { toppedUpCents: 0, spentCents: 0 };
+  }
+
   /** Ledger rows newest first, `limit` per page; pass the last id seen as `beforeId` for the next page. */
   async history(
     userId: number,

@@ -1,7 +1,28 @@
-import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
-import { toUserView, UsersService } from '@ozvps/users';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Equals, IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { User, toUserView, UsersService } from '@ozvps/users';
+import { ValidationError } from '@ozvps/core';
+import { toTransactionView, WalletService } from '@ozvps/wallet';
+import { CurrentUser } from '../auth/auth.decorators';
 import { queryInt } from '../query-params';
-import { WalletService } from '@ozvps/wallet';
+
+class AdjustWalletDto {
+  @IsIn(['credit', 'debit'], { message: 'direction must be credit or debit' })
+  direction!: 'credit' | 'debit';
+
+  @IsInt({ message: 'amountCents must be a whole number of cents' })
+  @Min(1, { message: 'amountCents must be at least 1' })
+  amountCents!: number;
+
+  @IsString()
+  @Matches(/\S{3,}/, { message: 'reason is required (what the change is for)' })
+  reason!: string;
+
+  /** A debit takes money from a customer: the admin confirms it, as `ozvpsctl wallet deduct --yes`. */
+  @IsOptional()
+  @Equals(true, { message: 'confirm must be true' })
+  confirm?: true;
+}
 
 /** Admin-only by the path alone (see SessionGuard). */
 @Controller('api/admin/users')
@@ -12,10 +33,10 @@ export class AdminUsersController {
   ) {}
 
   @Get()
-  async list(@Query('limit') limit?: string, @Query('after') after?: string) {
+  async list(@Query('limit') limit?: string, @Query('after') after?: string, @Query('q') q?: string) {
     const n = queryInt(limit, 'limit', 1, 500, 100)!;
     const afterId = queryInt(after, 'after', 1, Number.MAX_SAFE_INTEGER);
-    return { users: (await this.users.list(n, afterId)).map(toUserView) };
+    return { users: (await this.users.list(n, afterId, q?.slice(0, 200))).map(toUserView) };
   }
 
   @Get(':id')
@@ -23,5 +44,46 @@ export class AdminUsersController {
     const user = await this.users.getById(id);
     const { balanceCents, currency } = await this.wallet.balance(user.id);
     return { user: toUserView(user), wallet: { balanceCents, currency } };
+  }
+
+  @Get(':id/transactions')
+  async transactions(
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
+  ) {
+    const rows = await this.wallet.history(id, {
+      limit: queryInt(limit, 'limit', 1, 500, 25),
+      beforeId: queryInt(before, 'before', 1, Number.MAX_SAFE_INTEGER),
+    });
+    return {
+      transactions: rows.map(toTransactionView),
+      nextBefore: rows.length > 0 ? rows[rows.length - 1]!.id : null,
+    };
+  }
+
+  /** An admin credit or debit: one ledger row with the reason and the admin who made it. */
+  @Post(':id/wallet/adjustments')
+  @HttpCode(201)
+  async adjust(
+    @CurrentUser() admin: User,
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+    @Body() body: AdjustWalletDto,
+  ) {
+    const user = await this.users.getById(id);
+    const change = {
+      userId: user.id,
+      amountCents: body.amountCents,
+      actor: `admin:${admin.id}`,
+      reason: body.reason.trim(),
+    };
+    if (body.direction === 'debit' && body.confirm !== true) {
+      throw new ValidationError('a debit takes money from the customer: confirm it with "confirm": true');
+    }
+    const t =
+      body.direction === 'credit'
+        ? await this.wallet.credit({ ...change, type: 'admin_credit' })
+        : await this.wallet.debit({ ...change, type: 'admin_debit' });
+    return { transaction: toTransactionView(t) };
   }
 }

@@ -3,7 +3,7 @@ import { IsInt } from 'class-validator';
 import { StartedTopup, TopupsService } from '@ozvps/billing';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { User } from '@ozvps/users';
-import { WalletService } from '@ozvps/wallet';
+import { toTransactionView, WalletService } from '@ozvps/wallet';
 import { CurrentUser } from '../auth/auth.decorators';
 import { queryInt } from '../query-params';
 
@@ -23,11 +23,16 @@ export class WalletController {
 
   @Get('wallet')
   async show(@CurrentUser() user: User) {
-    const { balanceCents, currency } = await this.wallet.balance(user.id);
+    const [{ balanceCents, currency }, totals] = await Promise.all([
+      this.wallet.balance(user.id),
+      this.wallet.totals(user.id),
+    ]);
     const { minCents, maxCents, presetsCents } = this.config.topups;
     return {
       balanceCents,
       currency,
+      // Servers arrive with the deploy feature; until then nobody has one.
+      summary: { ...totals, activeServers: 0 },
       topup: { minCents, maxCents, presetsCents, enabled: this.config.stripe !== undefined },
     };
   }
@@ -43,14 +48,7 @@ export class WalletController {
       beforeId: queryInt(before, 'before', 1, Number.MAX_SAFE_INTEGER),
     });
     return {
-      transactions: rows.map((t) => ({
-        id: t.id,
-        type: t.type,
-        amountCents: t.amountCents,
-        balanceAfterCents: t.balanceAfterCents,
-        reason: t.reason,
-        createdAt: t.createdAt.toISOString(),
-      })),
+      transactions: rows.map(toTransactionView),
       nextBefore: rows.length > 0 ? rows[rows.length - 1]!.id : null,
     };
   }

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       stripe: undefined,
       topups: { minCents: 500, maxCents: 100000, presetsCents: [1000, 2500, 5000, 10000] },
       planSyncCron: '*/10 * * * *',
+      sandbox: false,
     });
   });
 

@@ -181,6 +181,11 @@ export class EnvironmentVariables {
   })
   PLAN_SYNC_CRON: string = '*/10 * * * *';
 
+  /** Set by `npm run sandbox`: Stripe and VirtFusion are the local fakes; the UI shows a banner. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(['0', '1', 'true', 'false'], { message: 'must be 1 or 0' })
+  OZVPS_SANDBOX: string = '0';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -214,6 +219,8 @@ export interface AppConfig {
   };
   /** OpenID Connect sign-in (Auth0 or any provider), when all three OIDC_* values are set. */
   readonly oidc: OidcConfig | undefined;
+  /** The panel talks to the local fakes of Stripe and VirtFusion (`npm run sandbox`). */
+  readonly sandbox: boolean;
 }
 
 export interface StripeConfig {
@@ -327,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
           })
         : undefined,
     planSyncCron: vars.PLAN_SYNC_CRON === 'off' ? null : vars.PLAN_SYNC_CRON,
+    sandbox: vars.OZVPS_SANDBOX === '1' || vars.OZVPS_SANDBOX === 'true',
     oidc:
       vars.OIDC_ISSUER_URL && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET
         ? Object.freeze({

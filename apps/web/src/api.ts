@@ -1,0 +1,123 @@
+/** The panel's API from the browser: same origin, the session cookie, JSON in and out. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { 'content-type': 'application/json', accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The panel cannot be reached. Check your connection and try again.');
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: reported below
+  }
+  if (!res.ok) {
+    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(
+      res.status,
+      error?.code ?? 'http_' + res.status,
+      error?.message ?? `The server answered ${res.status}.`,
+    );
+  }
+  if (json === undefined)
+    throw new ApiError(res.status, 'bad_response', 'The server sent an answer the panel cannot read.');
+  return json as T;
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+};
+
+export interface Me {
+  user: { id: number; email: string; name: string | null; role: 'user' | 'admin'; createdAt: string };
+}
+export interface AppInfo {
+  currency: string;
+  sandbox: boolean;
+  topupsEnabled: boolean;
+}
+export interface Version {
+  version: string;
+  commit: string;
+}
+export interface WalletView {
+  balanceCents: number;
+  currency: string;
+  summary: { toppedUpCents: number; spentCents: number; activeServers: number };
+  topup: { minCents: number; maxCents: number; presetsCents: number[]; enabled: boolean };
+}
+export interface Transaction {
+  id: number;
+  type: string;
+  amountCents: number;
+  balanceAfterCents: number;
+  reason: string | null;
+  createdAt: string;
+}
+export interface TransactionPage {
+  transactions: Transaction[];
+  nextBefore: number | null;
+}
+export interface TopupStatus {
+  status: 'pending' | 'credited' | 'failed' | 'expired';
+  amountCents: number;
+  currency: string;
+}
+export interface PublicPlan {
+  id: number;
+  name: string;
+  description: string | null;
+  vcpu: number;
+  memoryMb: number;
+  storageGb: number;
+  trafficGb: number | null;
+  networkSpeedInMbps: number | null;
+  networkSpeedOutMbps: number | null;
+  priceMonthlyCents: number;
+}
+export interface AdminPlan {
+  id: number;
+  virtfusionPackageId: number;
+  name: string;
+  vcpu: number;
+  memoryMb: number;
+  storageGb: number;
+  trafficGb: number | null;
+  priceMonthlyCents: number | null;
+  enabled: boolean;
+  active: boolean;
+  present: boolean;
+  lastSyncedAt: string;
+}
+export interface UserView {
+  id: number;
+  email: string;
+  name: string | null;
+  role: 'user' | 'admin';
+  stripeCustomerId: string | null;
+  createdAt: string;
+}

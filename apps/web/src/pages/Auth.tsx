@@ -1,0 +1,116 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { FormEvent, useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { api, Me } from '../api';
+import { ErrorMessage, PageTitle } from '../ui';
+
+interface Providers {
+  local: true;
+  oidc: { name: string; loginUrl: string } | null;
+}
+
+function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
+  const queryClient = useQueryClient();
+  const [, navigate] = useLocation();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const providers = useQuery({
+    queryKey: ['providers'],
+    queryFn: () => api.get<Providers>('/api/auth/providers'),
+  });
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const me =
+        mode === 'signup'
+          ? await api.post<Me>('/api/auth/signup', {
+              email,
+              password,
+              ...(name.trim() ? { name: name.trim() } : {}),
+            })
+          : await api.post<Me>('/api/auth/login', { email, password });
+      queryClient.clear();
+      queryClient.setQueryData(['me'], me);
+      const next = new URLSearchParams(window.location.search).get('next');
+      navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/wallet');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="narrow">
+      <PageTitle>{mode === 'signup' ? 'Create your account' : 'Sign in'}</PageTitle>
+      <form onSubmit={submit} className="stack">
+        {mode === 'signup' && (
+          <label>
+            Name <span className="muted">(optional)</span>
+            <input name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+        )}
+        <label>
+          Email
+          <input
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+            required
+            minLength={mode === 'signup' ? 10 : undefined}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-describedby={mode === 'signup' ? 'password-help' : undefined}
+          />
+        </label>
+        {mode === 'signup' && (
+          <p id="password-help" className="muted small">
+            At least 10 characters; not a common password and not your email.
+          </p>
+        )}
+        <ErrorMessage error={error} />
+        <button type="submit" disabled={busy}>
+          {mode === 'signup' ? 'Create account' : 'Sign in'}
+        </button>
+      </form>
+      {providers.data?.oidc && (
+        <p>
+          <a className="button secondary" href={providers.data.oidc.loginUrl}>
+            Sign in with {providers.data.oidc.name}
+          </a>
+        </p>
+      )}
+      <p>
+        {mode === 'signup' ? (
+          <>
+            Already have an account? <Link href="/signin">Sign in</Link>
+          </>
+        ) : (
+          <>
+            New here? <Link href="/signup">Create an account</Link>
+          </>
+        )}
+      </p>
+    </section>
+  );
+}
+
+export const SignIn = () => <AuthForm mode="signin" />;
+export const SignUp = () => <AuthForm mode="signup" />;

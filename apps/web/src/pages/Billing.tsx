@@ -1,0 +1,32 @@
+import { useState } from 'react';
+import { api } from '../api';
+import { ErrorMessage, PageTitle } from '../ui';
+
+export function Billing() {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  async function open() {
+    setBusy(true);
+    setError(null);
+    try {
+      const { url } = await api.post<{ url: string }>('/api/billing/portal');
+      window.location.assign(url);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+  return (
+    <section className="narrow">
+      <PageTitle>Billing</PageTitle>
+      <p>
+        Your saved cards and the receipts for every top-up are kept by Stripe, our payment processor. Stripe
+        also emails a receipt for each payment.
+      </p>
+      <button type="button" onClick={() => void open()} disabled={busy}>
+        Manage payment methods and receipts
+      </button>
+      <ErrorMessage error={error} />
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'wouter';
+import { api, ApiError, TopupStatus, WalletView } from '../api';
+import { formatMoney } from '../money';
+import { ErrorMessage, PageTitle } from '../ui';
+
+/**
+ * Where Stripe sends the customer back. It never credits and never claims success on its own: it
+ * asks the server until the server reports the top-up credited (by the verified webhook), failed
+ * or expired.
+ */
+export function TopupReturn({ sessionId, pollMs = 1500 }: { sessionId: string | null; pollMs?: number }) {
+  const topup = useQuery({
+    queryKey: ['topup', sessionId],
+    queryFn: () => api.get<TopupStatus>(`/api/wallet/topups/${encodeURIComponent(sessionId!)}`),
+    enabled: !!sessionId,
+    refetchInterval: (q) => (q.state.data?.status === 'pending' || q.state.error ? pollMs : false),
+    retry: (count, err) => !(err instanceof ApiError && err.status === 404) && count < 3,
+  });
+  const credited = topup.data?.status === 'credited';
+  const wallet = useQuery({
+    queryKey: ['wallet'],
+    queryFn: () => api.get<WalletView>('/api/wallet'),
+    enabled: credited,
+  });
+
+  if (!sessionId) {
+    return (
+      <section className="narrow">
+        <PageTitle>Top-up</PageTitle>
+        <p>This link has no payment session. Your wallet shows every top-up that has arrived.</p>
+        <Link href="/wallet">Back to your wallet</Link>
+      </section>
+    );
+  }
+  const status = topup.data?.status;
+  return (
+    <section className="narrow">
+      <PageTitle>Top-up</PageTitle>
+      <div
+        aria-live="polite"
+        data-testid="topup-state"
+        data-status={status ?? (topup.error ? 'error' : 'loading')}
+      >
+        {topup.error instanceof ApiError && topup.error.status === 404 ? (
+          <p className="notice error" role="alert">
+            We cannot find this top-up for your account.
+          </p>
+        ) : topup.error ? (
+          <ErrorMessage error={topup.error} />
+        ) : !topup.data ? (
+          <p role="status">Checking your payment…</p>
+        ) : status === 'pending' ? (
+          <p role="status" className="notice">
+            Payment received — adding credit… This page updates by itself.
+          </p>
+        ) : status === 'credited' ? (
+          <div className="notice success">
+            <p>
+              <strong>{formatMoney(topup.data.amountCents, topup.data.currency)}</strong> has been added to
+              your wallet.
+            </p>
+            {wallet.data && (
+              <p>
+                New balance:{' '}
+                <strong data-testid="new-balance">
+                  {formatMoney(wallet.data.balanceCents, wallet.data.currency)}
+                </strong>
+              </p>
+            )}
+          </div>
+        ) : status === 'failed' ? (
+          <p className="notice error" role="alert">
+            The payment of {formatMoney(topup.data.amountCents, topup.data.currency)} failed. Nothing was
+            added to your wallet and you were not charged.
+          </p>
+        ) : (
+          <p className="notice" role="alert">
+            This checkout expired before it was paid. Nothing was added to your wallet.
+          </p>
+        )}
+      </div>
+      <p>
+        <Link href="/wallet">Back to your wallet</Link>
+      </p>
+    </section>
+  );
+}

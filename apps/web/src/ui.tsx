@@ -1,0 +1,35 @@
+import { ReactNode, useEffect, useRef } from 'react';
+import { ApiError } from './api';
+
+/** An error from the server, said in its own words, announced to screen readers. */
+export function ErrorMessage({ error }: { error: unknown }) {
+  if (!error) return null;
+  const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+  return (
+    <p className="notice error" role="alert">
+      {message}
+    </p>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** A page title that takes focus on navigation, so keyboard and screen-reader users land on it. */
+export function PageTitle({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+    document.title = `${typeof children === 'string' ? children : 'OzVPS'} · OzVPS panel`;
+  }, [children]);
+  return (
+    <h1 ref={ref} tabIndex={-1}>
+      {children}
+    </h1>
+  );
+}
