@@ -16,6 +16,7 @@ export function TopupReturn({ sessionId, pollMs = 1500 }: { sessionId: string | 
     enabled: !!sessionId,
     refetchInterval: (q) => (q.state.data?.status === 'pending' || q.state.error ? pollMs : false),
     retry: (count, err) => !(err instanceof ApiError && err.status === 404) && count < 3,
+    retryDelay: pollMs,
   });
   const credited = topup.data?.status === 'credited';
   const wallet = useQuery({
