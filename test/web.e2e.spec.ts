@@ -1,0 +1,226 @@
+/**
+ * The panel in a real browser: Debian's Chromium driven by playwright-core, against the built API
+ * (serving the built web app) on a real PostgreSQL, with the fakes of Stripe and VirtFusion at the
+ * network boundary. The fake Stripe's checkout page sends the signed webhook when Pay is clicked.
+ * Screenshots of each page land in .tmp/screenshots (git-ignored).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { PASSWORD } from './helpers/accounts';
+import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
+import { ozvpsctl, RunningApi, startPanel } from './helpers/processes';
+import { FakeStripe, testStripeKeys } from './fakes/stripe';
+import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
+
+const SHOTS = join(__dirname, '..', '.tmp', 'screenshots');
+
+/** Debian's Chromium (CHROMIUM_PATH elsewhere); installed from Debian's packages when missing and allowed. */
+function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+    (p): p is string => !!p,
+  );
+  const found = candidates.find((p) => existsSync(p));
+  if (found) return found;
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], {
+      stdio: 'ignore',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  }
+  throw new Error('The browser tests need Chromium: `apt-get install chromium`, or set CHROMIUM_PATH');
+}
+
+describe('the panel in a real browser', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let api: RunningApi;
+  let origin: string;
+  let stripe: FakeStripe;
+  let virtfusion: FakeVirtFusion;
+  let browser: Browser;
+  const shots: string[] = [];
+
+  async function shot(page: Page, name: string): Promise<void> {
+    const file = join(SHOTS, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    shots.push(file);
+  }
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ baseURL: origin, viewport: { width: 1100, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    return page;
+  }
+
+  async function signIn(page: Page, email: string): Promise<void> {
+    await page.goto('/signin');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  }
+
+  beforeAll(async () => {
+    rmSync(SHOTS, { recursive: true, force: true });
+    mkdirSync(SHOTS, { recursive: true });
+    const executablePath = chromiumPath();
+    db = await createTestDatabase();
+    ds = await openDataSource(db.url);
+    const keys = testStripeKeys();
+    stripe = await new FakeStripe().start();
+    virtfusion = await new FakeVirtFusion().start();
+    virtfusion.packages = [aPackage(1, { name: 'Starter' }), aPackage(2, { name: 'Standard' })];
+    ({ api, origin } = await startPanel(db.url, {
+      STRIPE_SECRET_KEY: keys.secretKey,
+      STRIPE_PUBLISHABLE_KEY: keys.publishableKey,
+      STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
+      STRIPE_API_BASE: stripe.url,
+      VIRTFUSION_URL: virtfusion.url,
+      VIRTFUSION_API_TOKEN: virtfusion.token,
+      PLAN_SYNC_CRON: 'off',
+      OZVPS_SANDBOX: '1',
+    }));
+    stripe.deliverWebhooksTo(`${api.baseUrl}/api/stripe/webhook`, keys.webhookSecret);
+    // Running as root (CI) needs --no-sandbox; the browser only ever sees this test's pages.
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.stop();
+    await stripe?.stop();
+    await virtfusion?.stop();
+    await ds?.destroy();
+    await db?.drop();
+    process.stdout.write(`screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}\n`);
+  });
+
+  it('sign up, top up A$25 on the checkout page, and the return page and history show it', async () => {
+    const page = await newPage();
+    await page.goto('/signup');
+    await page.getByRole('note').filter({ hasText: 'Sandbox' }).waitFor();
+    await shot(page, 'signup');
+    await page.getByLabel('Email').fill('dana@example.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+    expect(await page.getByTestId('balance').textContent()).toBe('A$0.00');
+    const cards = await page.locator('.card strong').allTextContents();
+    expect(cards).toEqual(['A$0.00', 'A$0.00', 'A$0.00', '0']);
+    await shot(page, 'wallet-empty');
+
+    await page.getByRole('button', { name: 'Add A$25.00' }).click();
+    await page.waitForURL(`${stripe.url}/checkout/**`);
+    await shot(page, 'fake-stripe-checkout');
+    await page.getByRole('button', { name: 'Pay A$25.00' }).click();
+
+    await page.waitForURL(/\/wallet\/topup\/return\?session_id=cs_test_/);
+    await page.getByText('A$25.00 has been added to your wallet.').waitFor();
+    expect(await page.getByTestId('new-balance').textContent()).toBe('A$25.00');
+    await shot(page, 'topup-return-credited');
+
+    await page.getByRole('link', { name: 'Back to your wallet' }).click();
+    await page.getByTestId('history').waitFor();
+    const row = page.getByTestId('history').locator('tbody tr').first();
+    expect(await row.locator('td').nth(1).textContent()).toBe('Top-up');
+    expect(await row.locator('td.positive').textContent()).toBe('+A$25.00');
+    expect(await page.getByTestId('balance').textContent()).toBe('A$25.00');
+    expect((await page.locator('.card strong').allTextContents())[1]).toBe('A$25.00');
+    await shot(page, 'wallet-after-topup');
+    // Readable on a phone: nothing wider than the screen but the history table's own scroller.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, 'wallet-phone');
+    await page.setViewportSize({ width: 1100, height: 800 });
+
+    const ledger = await ds.query(
+      `SELECT t.type, t.amount_cents::int AS amount FROM wallet_transactions t
+         JOIN wallets w ON w.id = t.wallet_id JOIN users u ON u.id = w.user_id WHERE u.email = 'dana@example.test'`,
+    );
+    expect(ledger).toEqual([{ type: 'topup', amount: 2500 }]);
+    const events = await ds.query(`SELECT type, outcome FROM stripe_events`);
+    expect(events).toEqual([{ type: 'checkout.session.completed', outcome: 'credited' }]);
+
+    // Cancel on the checkout page: back to the wallet with a neutral word, nothing charged.
+    await page.getByLabel('Other amount (AUD)').fill('12.50');
+    await page.getByRole('button', { name: 'Top up', exact: true }).click();
+    await page.waitForURL(`${stripe.url}/checkout/**`);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('Top-up cancelled. Nothing was charged.').waitFor();
+    expect(await page.getByTestId('balance').textContent()).toBe('A$25.00');
+    await shot(page, 'wallet-topup-cancelled');
+
+    // A non-admin cannot open admin pages.
+    await page.goto('/admin/users');
+    await page.getByRole('heading', { name: 'Not available' }).waitFor();
+    expect(await page.locator('table').count()).toBe(0);
+    await shot(page, 'admin-refused');
+    await page.context().close();
+  });
+
+  it('an admin syncs plans from VirtFusion and sets a price; the public pricing page shows it', async () => {
+    const created = await ozvpsctl(
+      db.url,
+      ['users', 'create', 'root@example.test', '--admin', '--password-stdin'],
+      {},
+      `${PASSWORD}\n`,
+    );
+    expect(created.code).toBe(0);
+    const page = await newPage();
+    await signIn(page, 'root@example.test');
+
+    await page.goto('/admin/plans');
+    // The API synced on start; VirtFusion has since gained a package.
+    virtfusion.packages.push(aPackage(3, { name: 'Performance' }));
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    expect(await page.getByTestId('sync-report').textContent()).toBe(
+      'Synced: 1 new, 0 updated, 0 taken off sale, 0 back on sale, 2 unchanged.',
+    );
+    await page.getByTestId('admin-plan-3').waitFor();
+    const starter = page.getByTestId('admin-plan-1');
+    expect(await starter.locator('td').nth(3).textContent()).toBe('No price');
+    await starter.getByLabel(/Monthly price for Starter/).fill('12.50');
+    await starter.getByRole('button', { name: 'Set price' }).click();
+    await starter.getByText('On sale').waitFor();
+    await shot(page, 'admin-plans');
+
+    const anonymous = await newPage();
+    await anonymous.goto('/pricing');
+    const card = anonymous.getByTestId(/^plan-/);
+    await card.first().waitFor();
+    expect(await card.count()).toBe(1);
+    expect(await card.locator('h2').textContent()).toBe('Starter');
+    expect(await card.locator('.price strong').textContent()).toBe('A$12.50');
+    await shot(anonymous, 'pricing');
+    await anonymous.context().close();
+
+    // The admin's other pages: users with a wallet adjustment, and the Stripe status.
+    await page.goto('/admin/users');
+    await page.getByRole('link', { name: 'dana@example.test' }).click();
+    await page.getByTestId('admin-balance').waitFor();
+    await page.getByLabel('Deduct').check();
+    await page.getByLabel('Amount (AUD)').fill('5');
+    await page.getByLabel(/^Reason/).fill('test deduction');
+    await page.getByRole('button', { name: 'Deduct…' }).click();
+    await page.getByRole('button', { name: 'Confirm deduction' }).click();
+    await page.getByText('Deducted A$5.00.').waitFor();
+    await page.getByTestId('admin-balance').getByText('A$20.00').waitFor();
+    await shot(page, 'admin-user');
+    await page.goto('/admin/stripe');
+    await page.getByText('checkout.session.completed').first().waitFor();
+    await shot(page, 'admin-stripe');
+    await page.context().close();
+
+    const [row] = await ds.query(
+      `SELECT w.balance_cents::int AS balance FROM wallets w JOIN users u ON u.id = w.user_id WHERE u.email = 'dana@example.test'`,
+    );
+    expect(row).toEqual({ balance: 2000 });
+    expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
+  });
+});
