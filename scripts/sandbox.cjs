@@ -18,6 +18,7 @@ require.extensions['.ts'] = (module, filename) => {
 };
 const { FakeStripe, testStripeKeys } = require('../test/fakes/stripe.ts');
 const { FakeVirtFusion, aPackage } = require('../test/fakes/virtfusion.ts');
+const { fakeServicesEnv } = require('../test/fakes/env.ts');
 
 const ROOT = join(__dirname, '..');
 const PORT = Number(process.env.PORT || 3000);
@@ -48,12 +49,7 @@ async function main() {
     OZVPS_EMBEDDED_PG_PORT: process.env.OZVPS_EMBEDDED_PG_PORT || '54330',
     PORT: String(PORT),
     APP_URL,
-    STRIPE_SECRET_KEY: keys.secretKey,
-    STRIPE_PUBLISHABLE_KEY: keys.publishableKey,
-    STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
-    STRIPE_API_BASE: stripe.url,
-    VIRTFUSION_URL: virtfusion.url,
-    VIRTFUSION_API_TOKEN: virtfusion.token,
+    ...fakeServicesEnv(keys, stripe, virtfusion),
   };
   const api = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], { env, stdio: 'inherit' });
   const stopAll = (code) => {

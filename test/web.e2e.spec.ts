@@ -12,6 +12,7 @@ import { DataSource } from 'typeorm';
 import { PASSWORD } from './helpers/accounts';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 import { ozvpsctl, RunningApi, startPanel } from './helpers/processes';
+import { fakeServicesEnv } from './fakes/env';
 import { FakeStripe, testStripeKeys } from './fakes/stripe';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
 
@@ -76,12 +77,7 @@ describe('the panel in a real browser', () => {
     virtfusion = await new FakeVirtFusion().start();
     virtfusion.packages = [aPackage(1, { name: 'Starter' }), aPackage(2, { name: 'Standard' })];
     ({ api, origin } = await startPanel(db.url, {
-      STRIPE_SECRET_KEY: keys.secretKey,
-      STRIPE_PUBLISHABLE_KEY: keys.publishableKey,
-      STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
-      STRIPE_API_BASE: stripe.url,
-      VIRTFUSION_URL: virtfusion.url,
-      VIRTFUSION_API_TOKEN: virtfusion.token,
+      ...fakeServicesEnv(keys, stripe, virtfusion),
       PLAN_SYNC_CRON: 'off',
       OZVPS_SANDBOX: '1',
     }));
@@ -135,7 +131,7 @@ describe('the panel in a real browser', () => {
     await shot(page, 'wallet-after-topup');
     // Readable on a phone: nothing wider than the screen but the history table's own scroller.
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shot(page, 'wallet-phone');
     await page.setViewportSize({ width: 1100, height: 800 });
 

@@ -14,3 +14,11 @@ export function queryInt(
   }
   return Number(value);
 }
+
+/** `?limit=&before=` of a ledger page (keyset: the last id seen), shared by every history route. */
+export function historyPageQuery(limit?: string, before?: string): { limit?: number; beforeId?: number } {
+  return {
+    limit: queryInt(limit, 'limit', 1, 500, 25),
+    beforeId: queryInt(before, 'before', 1, Number.MAX_SAFE_INTEGER),
+  };
+}

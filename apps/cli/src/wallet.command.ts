@@ -2,23 +2,15 @@ import { Inject } from '@nestjs/common';
 import { Command, Option, SubCommand } from 'nest-commander';
 import { APP_CONFIG, AppConfig, formatCents, parseCents } from '@ozvps/core';
 import { UsersService } from '@ozvps/users';
-import { WalletService, WalletTransaction } from '@ozvps/wallet';
+import { toTransactionView, WalletService, WalletTransaction } from '@ozvps/wallet';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { CheckFailedError, UsageError } from './cli-errors';
 import { auditActor, printAudit, printFields, printJson, printTable } from './output';
 
 /** The `--json` shape of a ledger row: a contract for scripts. */
 export function transactionJson(t: WalletTransaction) {
-  return {
-    id: t.id,
-    type: t.type,
-    amountCents: t.amountCents,
-    balanceAfterCents: t.balanceAfterCents,
-    reason: t.reason,
-    actor: t.actor,
-    stripeEventId: t.stripeEventId,
-    createdAt: t.createdAt.toISOString(),
-  };
+  const { createdAt, ...view } = toTransactionView(t);
+  return { ...view, actor: t.actor, stripeEventId: t.stripeEventId, createdAt };
 }
 
 @SubCommand({ name: 'show', arguments: '<user>', description: "show a user's balance (user = email or id)" })

@@ -7,4 +7,4 @@ export type { WalletDrift } from './wallet.repository';
 
 import { Wallet, WalletTransaction } from './wallet.entity';
 export const WALLET_ENTITIES = [Wallet, WalletTransaction];
-export { toTransactionView } from './transaction.view';
+export { toTransactionPage, toTransactionView } from './transaction.view';

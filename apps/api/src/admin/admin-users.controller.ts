@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } fro
 import { Equals, IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { User, toUserView, UsersService } from '@ozvps/users';
 import { ValidationError } from '@ozvps/core';
-import { toTransactionView, WalletService } from '@ozvps/wallet';
+import { toTransactionPage, toTransactionView, WalletService } from '@ozvps/wallet';
 import { CurrentUser } from '../auth/auth.decorators';
-import { queryInt } from '../query-params';
+import { historyPageQuery, queryInt } from '../query-params';
 
 class AdjustWalletDto {
   @IsIn(['credit', 'debit'], { message: 'direction must be credit or debit' })
@@ -52,14 +52,7 @@ export class AdminUsersController {
     @Query('limit') limit?: string,
     @Query('before') before?: string,
   ) {
-    const rows = await this.wallet.history(id, {
-      limit: queryInt(limit, 'limit', 1, 500, 25),
-      beforeId: queryInt(before, 'before', 1, Number.MAX_SAFE_INTEGER),
-    });
-    return {
-      transactions: rows.map(toTransactionView),
-      nextBefore: rows.length > 0 ? rows[rows.length - 1]!.id : null,
-    };
+    return toTransactionPage(await this.wallet.history(id, historyPageQuery(limit, before)));
   }
 
   /** An admin credit or debit: one ledger row with the reason and the admin who made it. */

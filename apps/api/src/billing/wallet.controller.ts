@@ -3,9 +3,9 @@ import { IsInt } from 'class-validator';
 import { StartedTopup, TopupsService } from '@ozvps/billing';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { User } from '@ozvps/users';
-import { toTransactionView, WalletService } from '@ozvps/wallet';
+import { toTransactionPage, WalletService } from '@ozvps/wallet';
 import { CurrentUser } from '../auth/auth.decorators';
-import { queryInt } from '../query-params';
+import { historyPageQuery } from '../query-params';
 
 class StartTopupDto {
   @IsInt({ message: 'amountCents must be a whole number of cents' })
@@ -43,14 +43,7 @@ export class WalletController {
     @Query('limit') limit?: string,
     @Query('before') before?: string,
   ) {
-    const rows = await this.wallet.history(user.id, {
-      limit: queryInt(limit, 'limit', 1, 500, 25),
-      beforeId: queryInt(before, 'before', 1, Number.MAX_SAFE_INTEGER),
-    });
-    return {
-      transactions: rows.map(toTransactionView),
-      nextBefore: rows.length > 0 ? rows[rows.length - 1]!.id : null,
-    };
+    return toTransactionPage(await this.wallet.history(user.id, historyPageQuery(limit, before)));
   }
 
   @Post('wallet/topups')

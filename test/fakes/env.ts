@@ -1,0 +1,18 @@
+import type { FakeStripe, testStripeKeys } from './stripe';
+import type { FakeVirtFusion } from './virtfusion';
+
+/** The panel's environment for talking to the fakes instead of Stripe and VirtFusion. */
+export function fakeServicesEnv(
+  keys: ReturnType<typeof testStripeKeys>,
+  stripe: FakeStripe,
+  virtfusion: FakeVirtFusion,
+): Record<string, string> {
+  return {
+    STRIPE_SECRET_KEY: keys.secretKey,
+    STRIPE_PUBLISHABLE_KEY: keys.publishableKey,
+    STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
+    STRIPE_API_BASE: stripe.url,
+    VIRTFUSION_URL: virtfusion.url,
+    VIRTFUSION_API_TOKEN: virtfusion.token,
+  };
+}
