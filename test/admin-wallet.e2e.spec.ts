@@ -81,6 +81,8 @@ describe('admin wallet adjustments and the wallet summary (built API, real Postg
       [{ direction: 'credit', amountCents: '100', reason: 'string' }, 400],
       [{ direction: 'refund', amountCents: 100, reason: 'what' }, 400],
       [{ direction: 'credit', amountCents: 100, reason: 'extra', userId: 1 }, 400],
+      [{ direction: 'credit', amountCents: 100, reason: 'short key', requestKey: 'abc' }, 400],
+      [{ direction: 'credit', amountCents: 100, reason: 'bad key', requestKey: 'has spaces in it' }, 400],
     ];
     for (const [body, status] of cases) expect([body, (await adjust(body)).status]).toEqual([body, status]);
     expect(
@@ -106,6 +108,52 @@ describe('admin wallet adjustments and the wallet summary (built API, real Postg
     expect((await ledger(carol.id)).filter((r) => r.type === 'admin_debit')).toHaveLength(2);
     const verify = await ozvpsctl(db.url, ['wallet', 'verify']);
     expect(verify.code).toBe(0);
+  });
+
+  it('applies a keyed adjustment once however often it is sent, one after another or at once', async () => {
+    const before = await balance(carol.id);
+    const rowsBefore = (await ledger(carol.id)).length;
+    const credit = {
+      direction: 'credit',
+      amountCents: 700,
+      reason: 'double click',
+      requestKey: 'key-credit-0001',
+    };
+    const first = await adjust(credit);
+    const again = await adjust(credit);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(first.body).toMatchObject({ duplicate: false });
+    expect(again.body).toEqual({ ...(first.body as object), duplicate: true });
+
+    const debit = {
+      direction: 'debit',
+      amountCents: 1000,
+      reason: 'retried fee',
+      confirm: true,
+      requestKey: 'key-debit-0001',
+    };
+    const copies = await Promise.all(Array.from({ length: 8 }, () => adjust(debit)));
+    expect(copies.map((r) => r.status)).toEqual(Array(8).fill(201));
+    const ids = new Set(copies.map((r) => (r.body as { transaction: { id: number } }).transaction.id));
+    expect(ids.size).toBe(1);
+    expect(copies.filter((r) => (r.body as { duplicate: boolean }).duplicate === false)).toHaveLength(1);
+
+    expect(await balance(carol.id)).toBe(before + 700 - 1000);
+    expect((await ledger(carol.id)).length).toBe(rowsBefore + 2);
+    expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
+  });
+
+  it('refuses a request key reused for a different change, writing nothing', async () => {
+    const rows = await ledger(carol.id);
+    const reused = await adjust({
+      direction: 'credit',
+      amountCents: 900,
+      reason: 'other',
+      requestKey: 'key-credit-0001',
+    });
+    expect(reused.status).toBe(409);
+    expect(reused.body).toMatchObject({ error: { code: 'request_key_reused' } });
+    expect(await ledger(carol.id)).toEqual(rows);
   });
 
   it('finds users by part of their email or name', async () => {

@@ -98,10 +98,10 @@ abstract class AdjustCommand extends OzvpsCommand<AdjustOptions> {
 export class WalletAddCommand extends AdjustCommand {
   protected async execute(params: string[], options: AdjustOptions): Promise<void> {
     const { user, amountCents, reason } = await this.prepare(params, options);
-    const t = await this.wallet.credit({
+    const { transaction: t } = await this.wallet.adjustByAdmin({
       userId: user.id,
+      direction: 'credit',
       amountCents,
-      type: 'admin_credit',
       actor: auditActor(),
       reason,
     });
@@ -123,10 +123,10 @@ export class WalletDeductCommand extends AdjustCommand {
           `ozvpsctl wallet deduct ${user.id} ${amountCents} --reason ${JSON.stringify(reason)} --yes`,
       );
     }
-    const t = await this.wallet.debit({
+    const { transaction: t } = await this.wallet.adjustByAdmin({
       userId: user.id,
+      direction: 'debit',
       amountCents,
-      type: 'admin_debit',
       actor: auditActor(),
       reason,
     });

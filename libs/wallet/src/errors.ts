@@ -38,3 +38,12 @@ export class DuplicateLedgerKeyError extends ConflictError {
     super(`A ledger row with key ${idempotencyKey} already exists`);
   }
 }
+
+/** A request key already used for a different change (another amount, direction or user). */
+export class RequestKeyReusedError extends ConflictError {
+  override readonly code = 'request_key_reused';
+
+  constructor() {
+    super('This request key was already used for a different change; send a new key for a new change');
+  }
+}

@@ -2,7 +2,7 @@ export * from './errors';
 export * from './wallet.entity';
 export * from './wallet.module';
 export { WalletService, CREDIT_TYPES, DEBIT_TYPES } from './wallet.service';
-export type { CreditInput, DebitInput, WalletBalance, VerifyReport } from './wallet.service';
+export type { AdminAdjustment, CreditInput, DebitInput, WalletBalance, VerifyReport } from './wallet.service';
 export type { WalletDrift } from './wallet.repository';
 
 import { Wallet, WalletTransaction } from './wallet.entity';

@@ -117,7 +117,11 @@ export class WalletRepository {
     return rows.length > 0;
   }
 
-  /** Newest first; `beforeId` continues from the last row of the previous page. */
+  /** The ledger row carrying an idempotency key, if one does. */
+  findByKey(key: string): Promise<WalletTransaction | null> {
+    return this.dataSource.getRepository(WalletTransaction).findOneBy({ idempotencyKey: key });
+  }
+
   /** Money in by top-up and net money spent on servers, over a wallet's whole ledger. */
   async totals(walletId: number): Promise<{ toppedUpCents: number; spentCents: number }> {
     const [row]: { topped_up: string; spent: string }[] = await this.dataSource.query(
@@ -129,6 +133,7 @@ export class WalletRepository {
     return { toppedUpCents: Number(row!.topped_up), spentCents: Number(row!.spent) };
   }
 
+  /** Newest first; `beforeId` continues from the last row of the previous page. */
   history(walletId: number, limit: number, beforeId?: number): Promise<WalletTransaction[]> {
     const qb = this.dataSource
       .getRepository(WalletTransaction)

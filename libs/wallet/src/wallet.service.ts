@@ -14,6 +14,7 @@ import {
   DuplicateLedgerKeyError,
   DuplicateStripeEventError,
   InsufficientFundsError,
+  RequestKeyReusedError,
 } from './errors';
 import { TransactionType, WalletTransaction } from './wallet.entity';
 import { WalletDrift, WalletRepository } from './wallet.repository';
@@ -47,6 +48,17 @@ export interface CreditInput extends BalanceChange {
 
 export interface DebitInput extends BalanceChange {
   type: (typeof DEBIT_TYPES)[number];
+}
+
+/** A credit or deduction an admin makes by hand (web panel or ozvpsctl). */
+export interface AdminAdjustment {
+  userId: number;
+  direction: 'credit' | 'debit';
+  amountCents: number;
+  reason: string;
+  actor: string;
+  /** The caller's key for this one change: a repeat (double click, retry) changes nothing. */
+  requestKey?: string;
 }
 
 export interface WalletBalance {
@@ -124,6 +136,31 @@ export class WalletService {
   /** Whether the change keyed `key` has been made, inside the caller's transaction. */
   hasLedgerKey(em: EntityManager, key: string): Promise<boolean> {
     return this.wallets.hasKey(em, key);
+  }
+
+  /**
+   * An admin's credit or debit (a debit never below zero). With `requestKey`, the same request
+   * sent again, one after the other or at once, writes one row and answers it each time.
+   */
+  async adjustByAdmin(
+    input: AdminAdjustment,
+  ): Promise<{ transaction: WalletTransaction; duplicate: boolean }> {
+    const idempotencyKey = input.requestKey ? `admin-adjust:${input.userId}:${input.requestKey}` : undefined;
+    const change = { ...input, idempotencyKey };
+    try {
+      const transaction =
+        input.direction === 'credit'
+          ? await this.credit({ ...change, type: 'admin_credit' })
+          : await this.debit({ ...change, type: 'admin_debit' });
+      return { transaction, duplicate: false };
+    } catch (err) {
+      // A repeat loses to the first at the unique key, or (a debit) at the balance the first one spent.
+      const first = idempotencyKey && (await this.wallets.findByKey(idempotencyKey));
+      if (!first) throw err;
+      const signed = input.direction === 'credit' ? input.amountCents : -input.amountCents;
+      if (first.amountCents !== signed) throw new RequestKeyReusedError();
+      return { transaction: first, duplicate: true };
+    }
   }
 
   /** Checks, for every wallet, that balance = sum of its rows = its newest row's balance_after. */

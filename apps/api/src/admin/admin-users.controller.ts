@@ -22,6 +22,11 @@ class AdjustWalletDto {
   @IsOptional()
   @Equals(true, { message: 'confirm must be true' })
   confirm?: true;
+
+  /** One key per intended change: the same request again (double click, retry) changes nothing. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{8,100}$/, { message: 'requestKey must be 8 to 100 letters, digits, - or _' })
+  requestKey?: string;
 }
 
 /** Admin-only by the path alone (see SessionGuard). */
@@ -63,20 +68,17 @@ export class AdminUsersController {
     @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
     @Body() body: AdjustWalletDto,
   ) {
-    const user = await this.users.getById(id);
-    const change = {
-      userId: user.id,
-      amountCents: body.amountCents,
-      actor: `admin:${admin.id}`,
-      reason: body.reason.trim(),
-    };
     if (body.direction === 'debit' && body.confirm !== true) {
       throw new ValidationError('a debit takes money from the customer: confirm it with "confirm": true');
     }
-    const t =
-      body.direction === 'credit'
-        ? await this.wallet.credit({ ...change, type: 'admin_credit' })
-        : await this.wallet.debit({ ...change, type: 'admin_debit' });
-    return { transaction: toTransactionView(t) };
+    const { transaction, duplicate } = await this.wallet.adjustByAdmin({
+      userId: id,
+      direction: body.direction,
+      amountCents: body.amountCents,
+      reason: body.reason,
+      actor: `admin:${admin.id}`,
+      requestKey: body.requestKey,
+    });
+    return { transaction: toTransactionView(transaction), duplicate };
   }
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { FormEvent, useState } from 'react';
+import { FormEvent, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { AdminPlan, api, UserView } from '../api';
 import { formatDate, formatMoney, parseDollars } from '../money';
@@ -84,6 +84,13 @@ interface AdminUserDetail {
   wallet: { balanceCents: number; currency: string };
 }
 
+/** 32 hex characters from the browser's CSPRNG (randomUUID needs https; this does not). */
+function newRequestKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
+}
+
 function AdjustWallet({ userId, email, currency }: { userId: number; email: string; currency: string }) {
   const queryClient = useQueryClient();
   const [direction, setDirection] = useState<'credit' | 'debit'>('credit');
@@ -92,15 +99,26 @@ function AdjustWallet({ userId, email, currency }: { userId: number; email: stri
   const [confirming, setConfirming] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
+  // One key per intended change: a double click or a retry of the same change is applied once by
+  // the server; editing the form makes it a new change.
+  const requestKey = useRef<string | null>(null);
+  const edit =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      requestKey.current = null;
+      set(value);
+    };
   const adjust = useMutation({
     mutationFn: (amountCents: number) =>
       api.post(`/api/admin/users/${userId}/wallet/adjustments`, {
         direction,
         amountCents,
         reason: reason.trim(),
+        requestKey: (requestKey.current ??= newRequestKey()),
         ...(direction === 'debit' ? { confirm: true } : {}),
       }),
     onSuccess: async (_, amountCents) => {
+      requestKey.current = null;
       setDone(`${direction === 'credit' ? 'Credited' : 'Deducted'} ${formatMoney(amountCents, currency)}.`);
       setAmount('');
       setReason('');
@@ -131,24 +149,17 @@ function AdjustWallet({ userId, email, currency }: { userId: number; email: stri
     <form onSubmit={submit} className="stack" aria-label="Adjust wallet">
       <fieldset className="inline">
         <legend>Adjust balance</legend>
-        <label>
-          <input
-            type="radio"
-            name="direction"
-            checked={direction === 'credit'}
-            onChange={() => setDirection('credit')}
-          />{' '}
-          Credit
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="direction"
-            checked={direction === 'debit'}
-            onChange={() => setDirection('debit')}
-          />{' '}
-          Deduct
-        </label>
+        {(['credit', 'debit'] as const).map((d) => (
+          <label key={d}>
+            <input
+              type="radio"
+              name="direction"
+              checked={direction === d}
+              onChange={() => edit(setDirection)(d)}
+            />{' '}
+            {d === 'credit' ? 'Credit' : 'Deduct'}
+          </label>
+        ))}
       </fieldset>
       <label>
         Amount ({currency.toUpperCase()})
@@ -157,7 +168,7 @@ function AdjustWallet({ userId, email, currency }: { userId: number; email: stri
           inputMode="decimal"
           required
           value={amount}
-          onChange={(e) => setAmount(e.target.value)}
+          onChange={(e) => edit(setAmount)(e.target.value)}
         />
       </label>
       <label>
@@ -167,7 +178,7 @@ function AdjustWallet({ userId, email, currency }: { userId: number; email: stri
           required
           minLength={3}
           value={reason}
-          onChange={(e) => setReason(e.target.value)}
+          onChange={(e) => edit(setReason)(e.target.value)}
         />
       </label>
       {confirming !== null ? (

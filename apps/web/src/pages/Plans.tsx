@@ -72,6 +72,8 @@ export function Deploy() {
   const plan = plans.data.plans.find((p) => p.id === planId) ?? null;
   const { balanceCents, currency, topup } = wallet.data;
   const shortCents = plan ? Math.max(0, plan.priceMonthlyCents - balanceCents) : 0;
+  // The shortfall, but at least the smallest top-up and at most the largest.
+  const topupCents = Math.min(topup.maxCents, Math.max(shortCents, topup.minCents));
   return (
     <section>
       <PageTitle>Deploy a server</PageTitle>
@@ -103,14 +105,9 @@ export function Deploy() {
               <button
                 type="button"
                 disabled={!topup.enabled}
-                onClick={() =>
-                  void startTopup(Math.min(topup.maxCents, Math.max(shortCents, topup.minCents))).catch(
-                    setError,
-                  )
-                }
+                onClick={() => void startTopup(topupCents).catch(setError)}
               >
-                Top up {formatMoney(Math.min(topup.maxCents, Math.max(shortCents, topup.minCents)), currency)}{' '}
-                & deploy
+                Top up {formatMoney(topupCents, currency)} & deploy
               </button>
             </>
           ) : (
