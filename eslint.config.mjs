@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-const libs = ['core', 'users', 'wallet', 'accounts', 'plans', 'billing'];
+const libs = ['core', 'users', 'wallet', 'accounts', 'plans', 'billing', 'servers'];
 
 // A lib is used through its index only: `@ozvps/wallet`, never `@ozvps/wallet/src/...` nor a
 // relative path into another lib; and nothing imports an app.

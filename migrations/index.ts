@@ -1,5 +1,6 @@
 import { BILLING_ENTITIES } from '@ozvps/billing';
 import { PLANS_ENTITIES } from '@ozvps/plans';
+import { SERVERS_ENTITIES } from '@ozvps/servers';
 import { USERS_ENTITIES } from '@ozvps/users';
 import { WALLET_ENTITIES } from '@ozvps/wallet';
 import { CreateUsers1763800000000 } from './1763800000000-create-users';
@@ -7,6 +8,7 @@ import { CreateWalletLedger1763800000001 } from './1763800000001-create-wallet-l
 import { CreateSessions1763800000002 } from './1763800000002-create-sessions';
 import { CreatePlans1763800000003 } from './1763800000003-create-plans';
 import { CreateBilling1763800000004 } from './1763800000004-create-billing';
+import { CreateServers1763800000005 } from './1763800000005-create-servers';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -15,10 +17,17 @@ export const MIGRATIONS = [
   CreateSessions1763800000002,
   CreatePlans1763800000003,
   CreateBilling1763800000004,
+  CreateServers1763800000005,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */
-export const ENTITIES = [...USERS_ENTITIES, ...WALLET_ENTITIES, ...PLANS_ENTITIES, ...BILLING_ENTITIES];
+export const ENTITIES = [
+  ...USERS_ENTITIES,
+  ...WALLET_ENTITIES,
+  ...PLANS_ENTITIES,
+  ...BILLING_ENTITIES,
+  ...SERVERS_ENTITIES,
+];
 
 /** What DatabaseModule.forRoot and the test harness need to open the panel's database. */
 export const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS };

@@ -1,8 +1,9 @@
 import { Test } from '@nestjs/testing';
 import { INestApplicationContext } from '@nestjs/common';
-import { AppConfig, CoreConfigModule, DatabaseModule, loadConfig } from '@ozvps/core';
+import { AppConfig, Clock, CLOCK, CoreConfigModule, DatabaseModule, loadConfig } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
 import { PlansModule } from '@ozvps/plans';
+import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 
@@ -16,19 +17,41 @@ export function testConfig(databaseUrl: string, overrides: NodeJS.ProcessEnv = {
   });
 }
 
-/** The real lib modules on a real database, as the API and CLI compose them. */
+/** A clock the test moves by hand: time is injected, never waited for. */
+export class TestClock implements Clock {
+  constructor(private at = new Date('2026-01-31T09:00:00Z')) {}
+
+  now(): Date {
+    return new Date(this.at.getTime());
+  }
+
+  set(at: Date): void {
+    this.at = new Date(at.getTime());
+  }
+
+  advance(ms: number): void {
+    this.at = new Date(this.at.getTime() + ms);
+  }
+}
+
+/**
+ * The real lib modules on a real database, as the API and CLI compose them. With `servers`, the
+ * servers lib too (and billing, which it uses), on `clock` if one is given.
+ */
 export async function bootLibs(
   databaseUrl: string,
-  options: { env?: NodeJS.ProcessEnv } = {},
+  options: { env?: NodeJS.ProcessEnv; servers?: boolean; clock?: Clock } = {},
 ): Promise<INestApplicationContext> {
-  const moduleRef = await Test.createTestingModule({
+  let builder = Test.createTestingModule({
     imports: [
       CoreConfigModule.forRoot(testConfig(databaseUrl, options.env)),
       DatabaseModule.forRoot(SCHEMA),
       UsersModule,
       WalletModule,
       PlansModule,
+      ...(options.servers ? [ServersModule] : []),
     ],
-  }).compile();
-  return moduleRef.init();
+  });
+  if (options.clock) builder = builder.overrideProvider(CLOCK).useValue(options.clock);
+  return (await builder.compile()).init();
 }

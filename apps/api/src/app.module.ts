@@ -7,6 +7,7 @@ import { BillingModule } from '@ozvps/billing';
 import { AppConfig, BUILD_INFO, BuildInfo, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
 import { PlansModule } from '@ozvps/plans';
+import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { AdminUsersController } from './admin/admin-users.controller';
@@ -20,6 +21,8 @@ import { PlansController } from './plans/plans.controller';
 import { StripeAdminController } from './billing/stripe-admin.controller';
 import { StripeWebhookController } from './billing/stripe-webhook.controller';
 import { WalletController } from './billing/wallet.controller';
+import { ServersController } from './servers/servers.controller';
+import { ServersScheduler } from './servers/servers.scheduler';
 import { SystemController } from './system.controller';
 
 @Module({})
@@ -36,6 +39,7 @@ export class AppModule implements NestModule {
         AccountsModule,
         PlansModule,
         BillingModule,
+        ServersModule,
         ScheduleModule.forRoot(),
       ],
       controllers: [
@@ -47,10 +51,12 @@ export class AppModule implements NestModule {
         WalletController,
         StripeWebhookController,
         StripeAdminController,
+        ServersController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
         PlanSyncScheduler,
+        ServersScheduler,
         // Order matters: rate limits count refused requests too, then the session gate.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: SessionGuard },

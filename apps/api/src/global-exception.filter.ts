@@ -9,6 +9,7 @@ import {
 } from '@ozvps/core';
 import { StripeNotConfiguredError, StripeUnavailableError } from '@ozvps/billing';
 import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/plans';
+import { DeploysNotConfiguredError } from '@ozvps/servers';
 import { InsufficientFundsError } from '@ozvps/wallet';
 
 interface ErrorBody {
@@ -58,7 +59,11 @@ function statusOf(error: DomainError): number {
   if (error instanceof UnauthenticatedError) return HttpStatus.UNAUTHORIZED;
   if (error instanceof InsufficientFundsError) return HttpStatus.PAYMENT_REQUIRED;
   if (error instanceof ConflictError) return HttpStatus.CONFLICT;
-  if (error instanceof VirtFusionNotConfiguredError || error instanceof StripeNotConfiguredError) {
+  if (
+    error instanceof VirtFusionNotConfiguredError ||
+    error instanceof StripeNotConfiguredError ||
+    error instanceof DeploysNotConfiguredError
+  ) {
     return HttpStatus.SERVICE_UNAVAILABLE;
   }
   if (error instanceof StripeUnavailableError) return HttpStatus.BAD_GATEWAY;

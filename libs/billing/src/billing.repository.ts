@@ -128,6 +128,10 @@ export class BillingRepository {
       .getOne();
   }
 
+  findTopupBySession(sessionId: string): Promise<Topup | null> {
+    return this.dataSource.getRepository(Topup).findOneBy({ stripeCheckoutSessionId: sessionId });
+  }
+
   findTopupForUser(userId: number, sessionId: string): Promise<Topup | null> {
     return this.dataSource.getRepository(Topup).findOneBy({ userId, stripeCheckoutSessionId: sessionId });
   }

@@ -125,6 +125,11 @@ export class TopupsService {
     return { status: topup.status, amountCents: topup.amountCents, currency: topup.currency };
   }
 
+  /** A top-up's status by its checkout session (null: no such top-up). */
+  async sessionStatus(sessionId: string): Promise<Topup['status'] | null> {
+    return (await this.billing.findTopupBySession(sessionId))?.status ?? null;
+  }
+
   /** A Stripe customer-portal page for payment methods and receipts. */
   async portalUrl(user: User): Promise<string> {
     const stripe = this.requireStripe();

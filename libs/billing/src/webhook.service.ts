@@ -31,6 +31,7 @@ interface Decision {
 @Injectable()
 export class StripeWebhookService {
   private readonly logger = new Logger('StripeWebhook');
+  private readonly creditedListeners: ((userId: number) => Promise<unknown>)[] = [];
 
   constructor(
     @Inject(STRIPE) private readonly stripe: Stripe | null,
@@ -54,6 +55,25 @@ export class StripeWebhookService {
     throw new WebhookSignatureError(
       'Invalid Stripe signature (wrong STRIPE_WEBHOOK_SECRET, or a payload older than 5 minutes)',
     );
+  }
+
+  /**
+   * Calls `listener` with the user's id after each committed top-up credit (deploys waiting for
+   * money, overdue renewals). It runs after the webhook has answered: its failures are logged and
+   * never make Stripe retry a credit that is already done.
+   */
+  onCredited(listener: (userId: number) => Promise<unknown>): void {
+    this.creditedListeners.push(listener);
+  }
+
+  private notifyCredited(userId: number): void {
+    for (const listener of this.creditedListeners) {
+      setImmediate(() => {
+        listener(userId).catch((err: unknown) =>
+          this.logger.error(`after crediting user ${userId}: ${(err as Error).message}`),
+        );
+      });
+    }
   }
 
   /** Verifies and handles one delivery. */
@@ -82,6 +102,7 @@ export class StripeWebhookService {
       throw err;
     }
     this.logLine(event, decision.outcome, decision.user ?? null, decision.reason);
+    if (decision.outcome === 'credited' && decision.user) this.notifyCredited(decision.user.id);
     return { eventId: event.id, type: event.type, outcome: decision.outcome };
   }
 

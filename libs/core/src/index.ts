@@ -10,3 +10,4 @@ export * from './database/migrate';
 export * from './logging';
 export * from './build-info';
 export * from './database/unique-violation';
+export * from './clock';

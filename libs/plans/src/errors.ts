@@ -21,6 +21,14 @@ export class VirtFusionNotFoundError extends VirtFusionError {
 
 export class VirtFusionRejectedError extends VirtFusionError {
   readonly code = 'virtfusion_rejected';
+
+  /** VirtFusion's own reason, when it gave one. */
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(detail ? `${message} (${detail})` : message);
+  }
 }
 
 export class VirtFusionRateLimitedError extends VirtFusionError {

@@ -28,6 +28,46 @@ export interface VirtFusionPackage {
   networkSpeedOutMbps: number;
 }
 
+/** A VirtFusion user (the panel links its users by `extRelationId` = the panel's user id). */
+export interface VirtFusionUser {
+  id: number;
+  email: string;
+  extRelationId: number | null;
+}
+
+/** An OS template a package can be built with. */
+export interface VirtFusionTemplate {
+  id: number;
+  name: string;
+  version: string | null;
+  variant: string | null;
+  /** The family VirtFusion lists it under (Debian, Ubuntu, …). */
+  group: string;
+  eol: boolean;
+}
+
+/** A VirtFusion server as the panel uses it. */
+export interface VirtFusionServer {
+  id: number;
+  ownerId: number;
+  /** VirtFusion's own word (allocated, queued, complete, failed, …); null when not given. */
+  state: string | null;
+  commissionStatus: number | null;
+  suspended: boolean;
+  buildFailed: boolean;
+  built: string | null;
+  /** The first enabled IPv4 address, once VirtFusion has assigned one. */
+  ipv4: string | null;
+}
+
+/**
+ * Whether an error leaves it unknown if VirtFusion acted (timeout, lost connection, 5xx, an answer
+ * the panel cannot read). A caller must find out from VirtFusion before deciding anything.
+ */
+export function isAmbiguous(error: unknown): boolean {
+  return error instanceof VirtFusionUnavailableError || error instanceof VirtFusionBadResponseError;
+}
+
 const GET_ATTEMPTS = 3;
 const BACKOFF_MS = [250, 1000];
 
@@ -51,7 +91,7 @@ export class VirtFusionClient {
 
   /** GET /packages: every package, validated. */
   async listPackages(): Promise<VirtFusionPackage[]> {
-    const body = await this.get('/packages');
+    const body = await this.request('GET', '/packages');
     const data = (body as { data?: unknown } | null)?.data;
     if (!Array.isArray(data)) {
       throw new VirtFusionBadResponseError(
@@ -68,13 +108,126 @@ export class VirtFusionClient {
     });
   }
 
-  private async get(path: string): Promise<unknown> {
+  /** GET /users/{extRelationId}/byExtRelation: the VirtFusion user linked to a panel user, or null (404). */
+  async findUserByExtRelation(extRelationId: number): Promise<VirtFusionUser | null> {
+    const path = `/users/${extRelationId}/byExtRelation`;
+    const body = await this.request('GET', path, { notFoundIsNull: true });
+    return body === null ? null : parseUser(dataOf(body, 'GET', path), 'GET', path);
+  }
+
+  /** POST /users: a VirtFusion user linked to the panel user by extRelationId. Never retried. */
+  async createUser(input: { name: string; email: string; extRelationId: number }): Promise<VirtFusionUser> {
+    const body = await this.request('POST', '/users', { body: { ...input, sendMail: false } });
+    return parseUser(dataOf(body, 'POST', '/users'), 'POST', '/users');
+  }
+
+  /** GET /media/templates/fromServerPackageSpec/{id}: the OS templates a package can be built with. */
+  async listTemplates(packageId: number): Promise<VirtFusionTemplate[]> {
+    const path = `/media/templates/fromServerPackageSpec/${packageId}`;
+    const groups = dataOf(await this.request('GET', path), 'GET', path);
+    if (!Array.isArray(groups))
+      throw new VirtFusionBadResponseError(`VirtFusion GET ${path} did not list groups`);
+    const out: VirtFusionTemplate[] = [];
+    for (const g of groups as Record<string, unknown>[]) {
+      const templates = g?.templates;
+      if (!Array.isArray(templates))
+        throw new VirtFusionBadResponseError(`VirtFusion GET ${path}: a group has no templates list`);
+      for (const t of templates as Record<string, unknown>[]) {
+        if (!isId(t?.id) || typeof t.name !== 'string')
+          throw new VirtFusionBadResponseError(`VirtFusion GET ${path}: a template has no id or name`);
+        const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+        out.push({
+          id: t.id,
+          name: t.name,
+          version: text(t.version),
+          variant: text(t.variant),
+          group: text(g.name) ?? t.name,
+          eol: t.eol === true,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** POST /servers. Never retried: a timeout may have created the server (the caller finds out). */
+  async createServer(input: {
+    packageId: number;
+    userId: number;
+    hypervisorId: number;
+  }): Promise<VirtFusionServer> {
+    const body = await this.request('POST', '/servers', { body: { ...input, ipv4: 1 } });
+    return parseServer(dataOf(body, 'POST', '/servers'), 'POST', '/servers');
+  }
+
+  /** POST /servers/{id}/build: installs the OS. Never retried. */
+  async buildServer(
+    serverId: number,
+    input: { operatingSystemId: number; hostname: string },
+  ): Promise<VirtFusionServer> {
+    const path = `/servers/${serverId}/build`;
+    const body = await this.request('POST', path, {
+      body: {
+        operatingSystemId: input.operatingSystemId,
+        name: input.hostname,
+        hostname: input.hostname,
+        email: true,
+      },
+    });
+    return parseServer(dataOf(body, 'POST', path), 'POST', path);
+  }
+
+  /** GET /servers/{id}, or null when VirtFusion has no such server. */
+  async getServer(serverId: number): Promise<VirtFusionServer | null> {
+    const path = `/servers/${serverId}`;
+    const body = await this.request('GET', path, { notFoundIsNull: true });
+    return body === null ? null : parseServer(dataOf(body, 'GET', path), 'GET', path);
+  }
+
+  /** GET /servers/user/{userId}: every server a VirtFusion user owns. */
+  async listUserServers(userId: number): Promise<VirtFusionServer[]> {
+    const path = `/servers/user/${userId}`;
+    const data = dataOf(await this.request('GET', path), 'GET', path);
+    if (!Array.isArray(data))
+      throw new VirtFusionBadResponseError(`VirtFusion GET ${path} did not list servers`);
+    return data.map((raw) => parseServer(raw, 'GET', path));
+  }
+
+  suspendServer(serverId: number): Promise<void> {
+    return this.request('POST', `/servers/${serverId}/suspend`).then(() => undefined);
+  }
+
+  unsuspendServer(serverId: number): Promise<void> {
+    return this.request('POST', `/servers/${serverId}/unsuspend`).then(() => undefined);
+  }
+
+  /** DELETE /servers/{id}?delay=0: removes the server now. A server already gone counts as deleted. */
+  async deleteServer(serverId: number): Promise<void> {
+    await this.request('DELETE', `/servers/${serverId}?delay=0`, { notFoundIsNull: true });
+  }
+
+  /**
+   * One call. GETs are retried with backoff on network errors, timeouts, 429 and 5xx; anything else
+   * is sent once, because a lost answer does not mean nothing happened.
+   */
+  private async request(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options: { body?: unknown; notFoundIsNull?: boolean } = {},
+  ): Promise<unknown> {
     const vf = this.requireConfig();
+    const attempts = method === 'GET' ? GET_ATTEMPTS : 1;
     for (let attempt = 1; ; attempt++) {
       try {
         const response = await firstValueFrom(
-          this.http.get<unknown>(`${vf.apiBaseUrl}${path}`, {
-            headers: { Authorization: `Bearer ${vf.apiToken}`, Accept: 'application/json' },
+          this.http.request<unknown>({
+            method,
+            url: `${vf.apiBaseUrl}${path}`,
+            data: options.body,
+            headers: {
+              Authorization: `Bearer ${vf.apiToken}`,
+              Accept: 'application/json',
+              ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            },
             timeout: vf.timeoutMs,
             responseType: 'json',
             // Statuses are judged below, not by axios.
@@ -82,14 +235,15 @@ export class VirtFusionClient {
             maxRedirects: 0,
           }),
         );
-        this.check(response, 'GET', path);
+        if (response.status === 404 && options.notFoundIsNull) return null;
+        this.check(response, method, path);
         return response.data;
       } catch (err) {
-        const error = this.toError(err, 'GET', path);
+        const error = this.toError(err, method, path);
         const retriable =
           error instanceof VirtFusionUnavailableError || error instanceof VirtFusionRateLimitedError;
-        if (!retriable || attempt >= GET_ATTEMPTS) throw error;
-        this.logger.warn(`${error.message}; retrying (${attempt}/${GET_ATTEMPTS - 1})`);
+        if (!retriable || attempt >= attempts) throw error;
+        this.logger.warn(`${error.message}; retrying (${attempt}/${attempts - 1})`);
         await new Promise((r) => setTimeout(r, BACKOFF_MS[attempt - 1]));
       }
     }
@@ -98,6 +252,7 @@ export class VirtFusionClient {
   private check(response: AxiosResponse<unknown>, method: string, path: string): void {
     const status = response.status;
     const what = `VirtFusion ${method} ${path} answered ${status}`;
+    if (status === 204) return;
     if (status >= 200 && status < 300) {
       if (typeof response.data !== 'object' || response.data === null) {
         throw new VirtFusionBadResponseError(`VirtFusion ${method} ${path} did not answer JSON`);
@@ -111,7 +266,11 @@ export class VirtFusionClient {
       throw new VirtFusionNotFoundError(
         `${what}: check VIRTFUSION_URL (the panel's address, without /api/v1)`,
       );
-    if (status === 422) throw new VirtFusionRejectedError(`${what}: the request was refused as invalid`);
+    if (status === 422 || status === 400)
+      throw new VirtFusionRejectedError(
+        `${what}: the request was refused as invalid`,
+        messageOf(response.data),
+      );
     if (status === 429) throw new VirtFusionRateLimitedError(`${what}: rate limited`);
     if (status >= 500) throw new VirtFusionUnavailableError(`${what}: VirtFusion is failing`);
     throw new VirtFusionBadResponseError(`${what}, which the panel does not expect`);
@@ -169,4 +328,71 @@ function parsePackage(raw: unknown, index: number): VirtFusionPackage {
     networkSpeedInMbps: int('primaryNetworkSpeedIn', { optional: true }),
     networkSpeedOutMbps: int('primaryNetworkSpeedOut', { optional: true }),
   };
+}
+
+function dataOf(body: unknown, method: string, path: string): unknown {
+  const data = (body as { data?: unknown } | null)?.data;
+  if (data === undefined || data === null)
+    throw new VirtFusionBadResponseError(`VirtFusion ${method} ${path} did not answer {"data": …}`);
+  return data;
+}
+
+const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+
+function parseUser(raw: unknown, method: string, path: string): VirtFusionUser {
+  const u = raw as Record<string, unknown> | null;
+  if (!u || !isId(u.id) || typeof u.email !== 'string')
+    throw new VirtFusionBadResponseError(
+      `VirtFusion ${method} ${path} did not answer a user with an id and email`,
+    );
+  const ext = Number(u.extRelationId);
+  return { id: u.id, email: u.email, extRelationId: Number.isSafeInteger(ext) && ext > 0 ? ext : null };
+}
+
+function parseServer(raw: unknown, method: string, path: string): VirtFusionServer {
+  const s = raw as Record<string, unknown> | null;
+  if (!s || !isId(s.id) || !isId(s.ownerId))
+    throw new VirtFusionBadResponseError(
+      `VirtFusion ${method} ${path} did not answer a server with an id and owner`,
+    );
+  const interfaces = (s.network as { interfaces?: unknown } | undefined)?.interfaces;
+  let ipv4: string | null = null;
+  if (Array.isArray(interfaces)) {
+    for (const i of interfaces as { ipv4?: unknown }[]) {
+      const found = Array.isArray(i?.ipv4)
+        ? (i.ipv4 as { address?: unknown; enabled?: unknown }[]).find(
+            (a) => typeof a?.address === 'string' && a.enabled !== false,
+          )
+        : undefined;
+      if (found) {
+        ipv4 = found.address as string;
+        break;
+      }
+    }
+  }
+  return {
+    id: s.id,
+    ownerId: s.ownerId,
+    state: typeof s.state === 'string' ? s.state : null,
+    commissionStatus: typeof s.commissionStatus === 'number' ? s.commissionStatus : null,
+    suspended: s.suspended === true,
+    buildFailed: s.buildFailed === true,
+    built: typeof s.built === 'string' ? s.built : null,
+    ipv4,
+  };
+}
+
+/** VirtFusion's own explanation of a refusal, short and on one line (it never holds secrets of ours). */
+function messageOf(body: unknown): string | undefined {
+  const b = body as { message?: unknown; errors?: unknown } | null;
+  const parts: string[] = [];
+  if (typeof b?.message === 'string') parts.push(b.message);
+  if (b?.errors && typeof b.errors === 'object') {
+    for (const v of Object.values(b.errors as Record<string, unknown>)) {
+      if (Array.isArray(v)) parts.push(...v.filter((x): x is string => typeof x === 'string'));
+      else if (typeof v === 'string') parts.push(v);
+    }
+  }
+  const text = parts.join('; ').replace(/\s+/g, ' ').trim();
+  return text ? text.slice(0, 300) : undefined;
 }

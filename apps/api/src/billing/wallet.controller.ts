@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/commo
 import { IsInt } from 'class-validator';
 import { StartedTopup, TopupsService } from '@ozvps/billing';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
+import { ServersService } from '@ozvps/servers';
 import { User } from '@ozvps/users';
 import { toTransactionPage, WalletService } from '@ozvps/wallet';
 import { CurrentUser } from '../auth/auth.decorators';
@@ -18,6 +19,7 @@ export class WalletController {
   constructor(
     private readonly wallet: WalletService,
     private readonly topups: TopupsService,
+    private readonly servers: ServersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -31,8 +33,7 @@ export class WalletController {
     return {
       balanceCents,
       currency,
-      // Servers arrive with the deploy feature; until then nobody has one.
-      summary: { ...totals, activeServers: 0 },
+      summary: { ...totals, activeServers: await this.servers.countActive(user.id) },
       topup: { minCents, maxCents, presetsCents, enabled: this.config.stripe !== undefined },
     };
   }

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       topups: { minCents: 500, maxCents: 100000, presetsCents: [1000, 2500, 5000, 10000] },
       planSyncCron: '*/10 * * * *',
       sandbox: false,
+      renewals: { graceHours: 24, terminateAfterDays: 14 },
     });
   });
 

@@ -126,6 +126,27 @@ export class EnvironmentVariables {
   @Max(120_000)
   VIRTFUSION_TIMEOUT_MS: number = 10_000;
 
+  /** The hypervisor group new servers are placed in (VirtFusion's `hypervisorId` on POST /servers). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number (the id of a hypervisor group in VirtFusion)' })
+  @Min(1)
+  VIRTFUSION_HYPERVISOR_GROUP_ID?: number = undefined;
+
+  /** Hours an unpaid renewal waits before the server is suspended. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(0)
+  @Max(24 * 60)
+  GRACE_HOURS: number = 24;
+
+  /** Days a server stays suspended for non-payment before it is deleted in VirtFusion. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(365)
+  TERMINATE_AFTER_DAYS: number = 14;
+
   @IsOptional()
   @Transform(emptyToUndefined)
   @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/, {
@@ -221,6 +242,8 @@ export interface AppConfig {
   readonly oidc: OidcConfig | undefined;
   /** The panel talks to the local fakes of Stripe and VirtFusion (`npm run sandbox`). */
   readonly sandbox: boolean;
+  /** What happens to a server whose renewal the wallet cannot pay. */
+  readonly renewals: { readonly graceHours: number; readonly terminateAfterDays: number };
 }
 
 export interface StripeConfig {
@@ -236,6 +259,8 @@ export interface VirtFusionConfig {
   readonly apiBaseUrl: string;
   readonly apiToken: string;
   readonly timeoutMs: number;
+  /** Where new servers go; undefined: deploys are refused with a message naming the variable. */
+  readonly hypervisorGroupId: number | undefined;
 }
 
 export interface OidcConfig {
@@ -331,10 +356,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
             apiBaseUrl: `${vars.VIRTFUSION_URL.replace(/\/+$/, '').replace(/\/api\/v1$/, '')}/api/v1`,
             apiToken: vars.VIRTFUSION_API_TOKEN,
             timeoutMs: vars.VIRTFUSION_TIMEOUT_MS,
+            hypervisorGroupId: vars.VIRTFUSION_HYPERVISOR_GROUP_ID,
           })
         : undefined,
     planSyncCron: vars.PLAN_SYNC_CRON === 'off' ? null : vars.PLAN_SYNC_CRON,
     sandbox: vars.OZVPS_SANDBOX === '1' || vars.OZVPS_SANDBOX === 'true',
+    renewals: Object.freeze({ graceHours: vars.GRACE_HOURS, terminateAfterDays: vars.TERMINATE_AFTER_DAYS }),
     oidc:
       vars.OIDC_ISSUER_URL && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET
         ? Object.freeze({

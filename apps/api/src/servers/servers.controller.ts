@@ -1,0 +1,83 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Allow } from 'class-validator';
+import { PlansService } from '@ozvps/plans';
+import { ServersService, TemplatesService, toServerEventView, toServerView } from '@ozvps/servers';
+import { User } from '@ozvps/users';
+import { CurrentUser } from '../auth/auth.decorators';
+
+/** Shapes and limits are checked by ServersService (one place for the API, the CLI and tests). */
+class DeployDto {
+  @Allow()
+  planId!: unknown;
+
+  @Allow()
+  osTemplateId!: unknown;
+
+  @Allow()
+  hostname!: unknown;
+
+  @Allow()
+  idempotencyKey!: unknown;
+
+  /** "Top up & deploy": when the wallet is short, wait for a top-up of the shortfall instead of 402. */
+  @Allow()
+  topUpIfShort?: unknown;
+}
+
+const notFound = new ParseIntPipe({ errorHttpStatusCode: 404 });
+
+/** The signed-in user's servers: every lookup is scoped to the session's user. */
+@Controller('api')
+export class ServersController {
+  constructor(
+    private readonly servers: ServersService,
+    private readonly templates: TemplatesService,
+    private readonly plans: PlansService,
+  ) {}
+
+  /** OS templates VirtFusion offers for the plan's package (cached for a few minutes). */
+  @Get('plans/:id/templates')
+  async templatesFor(@Param('id', notFound) id: number) {
+    const plan = await this.plans.assertDeployable(id);
+    return { templates: await this.templates.forPlan(plan) };
+  }
+
+  /**
+   * 201: a new server (status active, or failed with the reason and the charge refunded, or
+   * provisioning while VirtFusion is asked what happened). 200: this idempotencyKey's server
+   * already. 202: waiting for the returned top-up. 402: the wallet is short (nothing written).
+   */
+  @Post('servers')
+  async deploy(
+    @CurrentUser() user: User,
+    @Body() body: DeployDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.servers.deploy(user, body);
+    res.status(!result.created ? 200 : result.server.status === 'awaiting_funds' ? 202 : 201);
+    return {
+      server: toServerView(result.server),
+      ...(result.topup
+        ? {
+            topup: {
+              sessionId: result.topup.sessionId,
+              checkoutUrl: result.topup.checkoutUrl,
+              ...(result.topup.amountCents ? { amountCents: result.topup.amountCents } : {}),
+            },
+          }
+        : {}),
+    };
+  }
+
+  @Get('servers')
+  async list(@CurrentUser() user: User) {
+    return { servers: (await this.servers.listForUser(user.id)).map(toServerView) };
+  }
+
+  @Get('servers/:id')
+  async show(@CurrentUser() user: User, @Param('id', notFound) id: number) {
+    const server = await this.servers.get(id, user.id);
+    return { server: toServerView(server), events: (await this.servers.events(id)).map(toServerEventView) };
+  }
+}

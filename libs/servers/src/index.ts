@@ -1,0 +1,12 @@
+export * from './errors';
+export * from './server.entity';
+export * from './server.view';
+export * from './servers.module';
+export { ServersService } from './servers.service';
+export type { DeployInput, DeployResult } from './servers.service';
+export { RenewalsService } from './renewals.service';
+export type { RenewalReport } from './renewals.service';
+export { TemplatesService } from './templates.service';
+
+import { Server, ServerEvent, VirtFusionAccount } from './server.entity';
+export const SERVERS_ENTITIES = [VirtFusionAccount, Server, ServerEvent];

@@ -1,0 +1,209 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { addMonths, APP_CONFIG, AppConfig, Clock, CLOCK, formatCents } from '@ozvps/core';
+import { PlansService, VirtFusionClient } from '@ozvps/plans';
+import { InsufficientFundsError, WalletService } from '@ozvps/wallet';
+import { Server } from './server.entity';
+import { ServersRepository } from './servers.repository';
+
+export interface RenewalReport {
+  charged: number;
+  unpaid: number;
+  suspended: number;
+  unsuspended: number;
+  terminated: number;
+  errors: number;
+}
+
+type Outcome = 'charged' | 'unpaid' | 'not_due';
+
+/** At most this many missed months are charged for one server in one pass (a panel that was off). */
+const MAX_CATCH_UP = 24;
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Monthly renewals on each server's anniversary: one ledger row per server per period (the
+ * period is in the row's idempotency key, so a sweep run twice, or two at once, charge once).
+ * Unpaid: suspended after GRACE_HOURS, unsuspended when the money arrives, deleted in VirtFusion
+ * after TERMINATE_AFTER_DAYS suspended.
+ */
+@Injectable()
+export class RenewalsService {
+  private readonly logger = new Logger('Renewals');
+
+  constructor(
+    private readonly repo: ServersRepository,
+    private readonly plans: PlansService,
+    private readonly wallet: WalletService,
+    private readonly virtfusion: VirtFusionClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** The hourly sweep (or, with `userId`, one user's servers right after their top-up). */
+  async run(userId?: number): Promise<RenewalReport> {
+    const report: RenewalReport = {
+      charged: 0,
+      unpaid: 0,
+      suspended: 0,
+      unsuspended: 0,
+      terminated: 0,
+      errors: 0,
+    };
+    const now = this.clock.now();
+    for (const id of await this.repo.due(now, userId)) {
+      try {
+        await this.renew(id, now, report);
+      } catch (err) {
+        report.errors++;
+        this.logger.error(`server #${id}: renewal step failed: ${(err as Error).message}`);
+      }
+    }
+    // Paid since it was suspended, but the unsuspend did not go through yet.
+    for (const id of await this.repo.paidButSuspended()) {
+      const s = await this.repo.findById(id);
+      if (!s || (userId !== undefined && s.userId !== userId)) continue;
+      try {
+        if (await this.unsuspend(s)) report.unsuspended++;
+      } catch (err) {
+        report.errors++;
+        this.logger.error(`server #${id}: unsuspend failed: ${(err as Error).message}`);
+      }
+    }
+    if (
+      report.charged +
+        report.unpaid +
+        report.suspended +
+        report.unsuspended +
+        report.terminated +
+        report.errors >
+      0
+    ) {
+      this.logger.log(`renewals: ${JSON.stringify(report)}`);
+    }
+    return report;
+  }
+
+  private async renew(id: number, now: Date, report: RenewalReport): Promise<void> {
+    let outcome: Outcome = 'not_due';
+    for (let i = 0; i < MAX_CATCH_UP; i++) {
+      outcome = await this.chargeNextPeriod(id, now);
+      if (outcome !== 'charged') break;
+      report.charged++;
+    }
+    const s = (await this.repo.findById(id))!;
+    if (outcome === 'unpaid') {
+      report.unpaid++;
+      const graceOver =
+        s.overdueSince!.getTime() + this.config.renewals.graceHours * HOUR_MS <= now.getTime();
+      if (s.status === 'active' && graceOver) {
+        await this.suspend(s);
+        report.suspended++;
+      } else if (
+        s.status === 'suspended' &&
+        s.suspendReason === 'overdue' &&
+        s.suspendedAt!.getTime() + this.config.renewals.terminateAfterDays * DAY_MS <= now.getTime()
+      ) {
+        await this.terminate(s);
+        report.terminated++;
+      }
+    } else if (s.status === 'suspended' && s.suspendReason === 'overdue' && s.overdueSince === null) {
+      if (await this.unsuspend(s)) report.unsuspended++;
+    }
+  }
+
+  /** Charges the period that is due, if one is and the wallet covers it; one transaction. */
+  private chargeNextPeriod(id: number, now: Date): Promise<Outcome> {
+    return this.repo.transaction(async (em) => {
+      const s = await this.repo.lock(em, id);
+      if (!s || !['active', 'suspended'].includes(s.status) || !s.paidUntil || s.paidUntil > now)
+        return 'not_due';
+      const plan = await this.plans.get({ planId: s.planId });
+      // The plan's price now (an admin may have changed it); a plan taken off sale keeps its last price.
+      const price = plan.priceMonthlyCents ?? s.priceMonthlyCents;
+      const period = s.periodsPaid + 1;
+      const periodEnd = addMonths(s.anchorAt!, period);
+      try {
+        await this.wallet.debit(
+          {
+            userId: s.userId,
+            amountCents: price,
+            type: 'server_charge',
+            actor: 'system',
+            reason: `${plan.name}: renewal of server #${s.id} (${s.hostname}) to ${periodEnd.toISOString().slice(0, 10)}`,
+            idempotencyKey: `server-charge:${s.id}:${period}`,
+          },
+          em,
+        );
+      } catch (err) {
+        if (!(err instanceof InsufficientFundsError)) throw err;
+        if (s.overdueSince === null) {
+          await this.repo.update(s.id, { overdueSince: s.paidUntil }, em);
+          await this.repo.event(
+            s.id,
+            'renewal_unpaid',
+            'system',
+            `renewal of ${formatCents(price, s.currency)} due; the wallet holds ${formatCents(err.balanceCents, s.currency)}`,
+            em,
+          );
+        }
+        return 'unpaid';
+      }
+      await this.repo.update(s.id, { periodsPaid: period, paidUntil: periodEnd, overdueSince: null }, em);
+      await this.repo.event(
+        s.id,
+        'renewal_charged',
+        'system',
+        `${formatCents(price, s.currency)} to ${periodEnd.toISOString()}`,
+        em,
+      );
+      return 'charged';
+    });
+  }
+
+  private async suspend(s: Server): Promise<void> {
+    await this.virtfusion.suspendServer(s.virtfusionServerId!);
+    await this.repo.transaction(async (em) => {
+      await this.repo.update(
+        s.id,
+        { status: 'suspended', suspendReason: 'overdue', suspendedAt: this.clock.now() },
+        em,
+      );
+      await this.repo.event(
+        s.id,
+        'suspended',
+        'system',
+        `renewal unpaid for ${this.config.renewals.graceHours} h (GRACE_HOURS); unsuspended as soon as a top-up covers it`,
+        em,
+      );
+    });
+    this.logger.warn(`server #${s.id} suspended: renewal unpaid since ${s.overdueSince!.toISOString()}`);
+  }
+
+  private async unsuspend(s: Server): Promise<boolean> {
+    if (s.status !== 'suspended' || s.suspendReason !== 'overdue' || s.overdueSince !== null) return false;
+    await this.virtfusion.unsuspendServer(s.virtfusionServerId!);
+    await this.repo.transaction(async (em) => {
+      await this.repo.update(s.id, { status: 'active', suspendReason: null, suspendedAt: null }, em);
+      await this.repo.event(s.id, 'unsuspended', 'system', 'the renewal was paid', em);
+    });
+    this.logger.log(`server #${s.id} unsuspended: renewal paid`);
+    return true;
+  }
+
+  private async terminate(s: Server): Promise<void> {
+    await this.virtfusion.deleteServer(s.virtfusionServerId!);
+    await this.repo.transaction(async (em) => {
+      await this.repo.update(s.id, { status: 'terminated', terminatedAt: this.clock.now() }, em);
+      await this.repo.event(
+        s.id,
+        'terminated',
+        'system',
+        `suspended for ${this.config.renewals.terminateAfterDays} days (TERMINATE_AFTER_DAYS) with the renewal unpaid; deleted in VirtFusion`,
+        em,
+      );
+    });
+    this.logger.warn(`server #${s.id} terminated: unpaid since ${s.overdueSince!.toISOString()}`);
+  }
+}

@@ -1,0 +1,40 @@
+import { Server, ServerEvent } from './server.entity';
+
+/** A server as its owner sees it (the API and the web panel). */
+export function toServerView(s: Server) {
+  return {
+    id: s.id,
+    planId: s.planId,
+    status: s.status,
+    hostname: s.hostname,
+    osTemplateId: s.osTemplateId,
+    ipAddress: s.ipAddress,
+    priceMonthlyCents: s.priceMonthlyCents,
+    currency: s.currency,
+    paidUntil: s.paidUntil?.toISOString() ?? null,
+    overdueSince: s.overdueSince?.toISOString() ?? null,
+    suspendedAt: s.suspendedAt?.toISOString() ?? null,
+    suspendReason: s.suspendReason,
+    terminatedAt: s.terminatedAt?.toISOString() ?? null,
+    failureReason: s.failureReason,
+    createdAt: s.createdAt.toISOString(),
+  };
+}
+
+/** What an admin sees as well: VirtFusion's ids and where provisioning stands. */
+export function toAdminServerView(s: Server) {
+  return {
+    ...toServerView(s),
+    userId: s.userId,
+    step: s.step,
+    virtfusionUserId: s.virtfusionUserId,
+    virtfusionServerId: s.virtfusionServerId,
+    periodsPaid: s.periodsPaid,
+    attempts: s.attempts,
+    leaseUntil: s.leaseUntil?.toISOString() ?? null,
+  };
+}
+
+export function toServerEventView(e: ServerEvent) {
+  return { type: e.type, actor: e.actor, detail: e.detail, at: e.createdAt.toISOString() };
+}

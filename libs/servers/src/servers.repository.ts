@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In, LessThanOrEqual } from 'typeorm';
+import { Server, ServerEvent, ServerStatus, VirtFusionAccount } from './server.entity';
+
+export type NewServer = Pick<
+  Server,
+  | 'userId'
+  | 'planId'
+  | 'status'
+  | 'hostname'
+  | 'osTemplateId'
+  | 'idempotencyKey'
+  | 'priceMonthlyCents'
+  | 'currency'
+  | 'periodsPaid'
+  | 'leaseUntil'
+>;
+
+export type ServerChanges = Partial<
+  Omit<Server, 'id' | 'userId' | 'createdAt' | 'updatedAt' | 'user' | 'plan'>
+>;
+
+/** Advisory-lock namespace for "one provisioning conversation with VirtFusion per user at a time". */
+const USER_PROVISIONING_LOCK = 0x0f5e7e75;
+
+/** The only code that speaks SQL for `servers`, `server_events` and `virtfusion_accounts`. */
+@Injectable()
+export class ServersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(fn);
+  }
+
+  async insert(em: EntityManager, row: NewServer): Promise<Server> {
+    const repo = em.getRepository(Server);
+    return repo.save(repo.create(row));
+  }
+
+  findById(id: number, em: EntityManager = this.dataSource.manager): Promise<Server | null> {
+    return em.getRepository(Server).findOneBy({ id });
+  }
+
+  /** The row, locked until the transaction ends. */
+  lock(em: EntityManager, id: number): Promise<Server | null> {
+    return em
+      .getRepository(Server)
+      .createQueryBuilder('s')
+      .setLock('pessimistic_write')
+      .where('s.id = :id', { id })
+      .getOne();
+  }
+
+  findByKey(userId: number, idempotencyKey: string): Promise<Server | null> {
+    return this.dataSource.getRepository(Server).findOneBy({ userId, idempotencyKey });
+  }
+
+  /** Newest first; `userId` undefined: everyone's. */
+  list(filter: { userId?: number; statuses?: ServerStatus[] } = {}): Promise<Server[]> {
+    return this.dataSource.getRepository(Server).find({
+      where: {
+        ...(filter.userId === undefined ? {} : { userId: filter.userId }),
+        ...(filter.statuses ? { status: In(filter.statuses) } : {}),
+      },
+      order: { id: 'DESC' },
+    });
+  }
+
+  async update(
+    id: number,
+    changes: ServerChanges,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await em.getRepository(Server).update({ id }, changes);
+  }
+
+  /**
+   * Takes the provisioning lease if nobody holds it (or a crashed holder's ran out). Returns
+   * whether this caller now owns the row until `until`.
+   */
+  async claimLease(id: number, now: Date, until: Date): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE servers SET lease_until = $2, attempts = attempts + 1, updated_at = now()
+        WHERE id = $1 AND status = 'provisioning' AND (lease_until IS NULL OR lease_until <= $3)
+        RETURNING id`,
+      [id, until, now],
+    );
+    return rows.length > 0;
+  }
+
+  /** Provisioning rows whose lease ran out (a crash, or a wait for VirtFusion that is over). */
+  async stalledProvisioning(now: Date): Promise<number[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM servers WHERE status = 'provisioning' AND (lease_until IS NULL OR lease_until <= $1) ORDER BY id`,
+      [now],
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Active or suspended servers whose paid period has ended. */
+  async due(now: Date, userId?: number): Promise<number[]> {
+    const rows = await this.dataSource.getRepository(Server).find({
+      select: { id: true },
+      where: {
+        status: In(['active', 'suspended']),
+        paidUntil: LessThanOrEqual(now),
+        ...(userId ? { userId } : {}),
+      },
+      order: { paidUntil: 'ASC' },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** Servers suspended for non-payment whose renewal has since been paid (the unsuspend still to do). */
+  async paidButSuspended(): Promise<number[]> {
+    const rows = await this.dataSource
+      .getRepository(Server)
+      .createQueryBuilder('s')
+      .select('s.id', 'id')
+      .where(`s.status = 'suspended' AND s.suspend_reason = 'overdue' AND s.overdue_since IS NULL`)
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Users with deploys waiting for money. */
+  async usersAwaitingFunds(): Promise<number[]> {
+    const rows: { user_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT user_id FROM servers WHERE status = 'awaiting_funds'`,
+    );
+    return rows.map((r) => Number(r.user_id));
+  }
+
+  /** Servers (any status) holding these VirtFusion ids. */
+  async claimedVirtFusionIds(ids: number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.dataSource
+      .getRepository(Server)
+      .find({ select: { virtfusionServerId: true }, where: { virtfusionServerId: In(ids) } });
+    return new Set(rows.map((r) => r.virtfusionServerId!));
+  }
+
+  async event(
+    serverId: number,
+    type: string,
+    actor: string,
+    detail: string | null = null,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await em
+      .getRepository(ServerEvent)
+      .insert({ serverId, type, actor, detail: detail?.slice(0, 1000) ?? null });
+  }
+
+  events(serverId: number): Promise<ServerEvent[]> {
+    return this.dataSource.getRepository(ServerEvent).find({ where: { serverId }, order: { id: 'ASC' } });
+  }
+
+  async virtFusionUserId(userId: number): Promise<number | null> {
+    const row = await this.dataSource.getRepository(VirtFusionAccount).findOneBy({ userId });
+    return row?.virtfusionUserId ?? null;
+  }
+
+  /** Records the link; a concurrent first deploy that linked the same user first wins, same answer. */
+  async linkVirtFusionUser(userId: number, virtfusionUserId: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO virtfusion_accounts (user_id, virtfusion_user_id) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING`,
+      [userId, virtfusionUserId],
+    );
+  }
+
+  /**
+   * Runs `fn` while holding a per-user advisory lock (on its own connection), so that one user's
+   * "list servers, create, find out what a lost answer did" conversations never interleave, in
+   * this process or another.
+   */
+  async withUserLock<T>(userId: number, fn: () => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1, $2)', [USER_PROVISIONING_LOCK, userId]);
+      try {
+        return await fn();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1, $2)', [USER_PROVISIONING_LOCK, userId]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,682 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { StartedTopup, TopupsService } from '@ozvps/billing';
+import {
+  addMonths,
+  APP_CONFIG,
+  AppConfig,
+  Clock,
+  CLOCK,
+  formatCents,
+  isUniqueViolation,
+  ValidationError,
+} from '@ozvps/core';
+import { isAmbiguous, Plan, PlansService, VirtFusionClient, VirtFusionServer } from '@ozvps/plans';
+import { User, UsersService } from '@ozvps/users';
+import { InsufficientFundsError, WalletService } from '@ozvps/wallet';
+import {
+  DeployKeyReusedError,
+  DeploysNotConfiguredError,
+  ServerNotFoundError,
+  ServerStateError,
+  VirtFusionEmailTakenError,
+} from './errors';
+import { Server, ServerEvent } from './server.entity';
+import { ServersRepository } from './servers.repository';
+import { TemplatesService } from './templates.service';
+import { VirtFusionAccountsService } from './virtfusion-accounts.service';
+
+export interface DeployInput {
+  planId: unknown;
+  osTemplateId: unknown;
+  hostname: unknown;
+  idempotencyKey: unknown;
+  /** When the wallet is short: record the deploy as waiting and open a top-up for the shortfall. */
+  topUpIfShort?: unknown;
+}
+
+export interface DeployResult {
+  server: Server;
+  /** False when this idempotencyKey had already made the server (a double click, a retry). */
+  created: boolean;
+  /** "Top up & deploy": the checkout that pays for the waiting deploy. */
+  topup?: StartedTopup & { amountCents: number };
+}
+
+/** How long one worker owns a provisioning row before another may take over. */
+const LEASE_MS = 3 * 60_000;
+/** Waits between attempts when VirtFusion cannot tell what happened (capped at the last). */
+const RETRY_BACKOFF_MS = [60_000, 2 * 60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000];
+/** A deploy waiting for its top-up is cancelled after this long (nothing was charged). */
+const AWAITING_FUNDS_MAX_MS = 24 * 3_600_000;
+
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
+
+const chargeKey = (serverId: number, period: number) => `server-charge:${serverId}:${period}`;
+const refundKey = (serverId: number) => `server-refund:${serverId}:1`;
+
+/** VirtFusion shows the build was accepted (queued, running or done). */
+function buildStarted(s: VirtFusionServer): boolean {
+  return s.built !== null || (s.commissionStatus ?? 0) >= 1 || (s.state !== null && s.state !== 'allocated');
+}
+
+/**
+ * Servers from deploy to termination: reserve (charge + row, one transaction) → provision in
+ * VirtFusion (create, build) → active; a definite failure refunds, an ambiguous one is settled by
+ * asking VirtFusion, a crash is resumed by the sweep. Every money change is a ledger row.
+ */
+@Injectable()
+export class ServersService {
+  private readonly logger = new Logger('Servers');
+
+  constructor(
+    private readonly repo: ServersRepository,
+    private readonly plans: PlansService,
+    private readonly wallet: WalletService,
+    private readonly users: UsersService,
+    private readonly topups: TopupsService,
+    private readonly virtfusion: VirtFusionClient,
+    private readonly accounts: VirtFusionAccountsService,
+    private readonly templates: TemplatesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Deploys a server paid from the wallet (see DeployInput); the same key twice is one server. */
+  async deploy(user: User, input: DeployInput): Promise<DeployResult> {
+    const req = validateDeploy(input);
+    const existing = await this.repo.findByKey(user.id, req.idempotencyKey);
+    if (existing) return this.repeat(existing, req);
+
+    const plan = await this.plans.assertDeployable(req.planId);
+    if (this.config.virtfusion?.hypervisorGroupId === undefined) throw new DeploysNotConfiguredError();
+    await this.templates.assertOffered(plan, req.osTemplateId);
+    // Before any money moves: a VirtFusion account problem (email taken) is the customer's to fix.
+    await this.accounts.ensure(user);
+
+    let server: Server;
+    try {
+      server = await this.reserve(user, plan, req);
+    } catch (err) {
+      if (isUniqueViolation(err, 'servers_user_id_idempotency_key_key')) {
+        // The other copy of a double click committed first.
+        return this.repeat((await this.repo.findByKey(user.id, req.idempotencyKey))!, req);
+      }
+      if (err instanceof InsufficientFundsError && req.topUpIfShort)
+        return this.awaitFunds(user, plan, req, err);
+      throw err;
+    }
+    return { server: await this.provision(server.id), created: true };
+  }
+
+  /** One user's servers, newest first. */
+  listForUser(userId: number): Promise<Server[]> {
+    return this.repo.list({ userId });
+  }
+
+  listAll(filter: { userId?: number } = {}): Promise<Server[]> {
+    return this.repo.list(filter);
+  }
+
+  /** A server; with `ownerId`, only if it is theirs (someone else's is "not found", never "forbidden"). */
+  async get(id: number, ownerId?: number): Promise<Server> {
+    const server = Number.isSafeInteger(id) && id > 0 ? await this.repo.findById(id) : null;
+    if (!server || (ownerId !== undefined && server.userId !== ownerId)) throw new ServerNotFoundError(id);
+    return server;
+  }
+
+  events(serverId: number): Promise<ServerEvent[]> {
+    return this.repo.events(serverId);
+  }
+
+  async countActive(userId: number): Promise<number> {
+    return (await this.repo.list({ userId, statuses: ['active', 'suspended'] })).length;
+  }
+
+  /**
+   * Deploys waiting for money whose wallet now covers them are charged and provisioned (called
+   * when a top-up is credited, and by the sweep). A deploy that then fails leaves the money in
+   * the wallet.
+   */
+  async resumeWaiting(userId: number): Promise<Server[]> {
+    const waiting = (await this.repo.list({ userId, statuses: ['awaiting_funds'] })).reverse();
+    const started: Server[] = [];
+    for (const w of waiting) {
+      const reserved = await this.repo
+        .transaction(async (em) => {
+          const s = await this.repo.lock(em, w.id);
+          if (s?.status !== 'awaiting_funds') return null;
+          const plan = await this.plans.get({ planId: s.planId });
+          await this.wallet.debit(
+            {
+              userId: s.userId,
+              amountCents: s.priceMonthlyCents,
+              type: 'server_charge',
+              actor: `user:${s.userId}`,
+              reason: `${plan.name}: first month (server #${s.id}, ${s.hostname})`,
+              idempotencyKey: chargeKey(s.id, 1),
+            },
+            em,
+          );
+          await this.repo.update(
+            s.id,
+            {
+              status: 'provisioning',
+              periodsPaid: 1,
+              leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS),
+            },
+            em,
+          );
+          await this.repo.event(
+            s.id,
+            'charged',
+            'system',
+            `first month ${formatCents(s.priceMonthlyCents, s.currency)} (paid by the top-up)`,
+            em,
+          );
+          return s;
+        })
+        .catch((err: unknown) => {
+          if (err instanceof InsufficientFundsError) return null; // still short: keep waiting
+          throw err;
+        });
+      if (reserved) started.push(await this.provision(reserved.id));
+    }
+    return started;
+  }
+
+  /**
+   * The recovery sweep (on start and every minute): provisioning rows nobody is working on are
+   * resumed; waiting deploys are started when the wallet covers them, or cancelled when their
+   * top-up failed, expired or was never paid.
+   */
+  async sweep(): Promise<{ resumed: number; started: number; cancelled: number }> {
+    const now = this.clock.now();
+    let resumed = 0;
+    for (const id of await this.repo.stalledProvisioning(now)) {
+      try {
+        if (!(await this.repo.claimLease(id, now, new Date(now.getTime() + LEASE_MS)))) continue;
+        await this.repo.event(id, 'resumed', 'system', 'provisioning resumed by the sweep');
+        await this.provision(id);
+        resumed++;
+      } catch (err) {
+        this.logger.error(`server #${id}: resuming provisioning failed: ${(err as Error).message}`);
+      }
+    }
+    let started = 0;
+    let cancelled = 0;
+    for (const userId of await this.repo.usersAwaitingFunds()) {
+      try {
+        started += (await this.resumeWaiting(userId)).length;
+        for (const s of await this.repo.list({ userId, statuses: ['awaiting_funds'] })) {
+          const topupStatus = s.topupSessionId ? await this.topups.sessionStatus(s.topupSessionId) : null;
+          const tooOld = now.getTime() - s.createdAt.getTime() > AWAITING_FUNDS_MAX_MS;
+          if (topupStatus === 'failed' || topupStatus === 'expired' || tooOld) {
+            await this.cancelWaiting(
+              s.id,
+              tooOld ? 'the top-up was not paid within 24 hours' : `the top-up ${topupStatus}`,
+            );
+            cancelled++;
+          }
+        }
+      } catch (err) {
+        this.logger.error(`user ${userId}: waiting deploys: ${(err as Error).message}`);
+      }
+    }
+    return { resumed, started, cancelled };
+  }
+
+  /** An admin suspends an active server in VirtFusion (it stays suspended until an admin unsuspends it). */
+  async suspendByAdmin(id: number, actor: string): Promise<Server> {
+    const s = await this.get(id);
+    if (s.status === 'suspended') return s;
+    if (s.status !== 'active' || s.virtfusionServerId === null)
+      throw new ServerStateError(`Server ${id} is ${s.status}; only an active server can be suspended`);
+    await this.virtfusion.suspendServer(s.virtfusionServerId);
+    await this.repo.transaction(async (em) => {
+      await this.repo.update(
+        id,
+        { status: 'suspended', suspendedAt: this.clock.now(), suspendReason: 'admin' },
+        em,
+      );
+      await this.repo.event(id, 'suspended', actor, 'suspended by an admin', em);
+    });
+    return this.get(id);
+  }
+
+  /** An admin unsuspends a suspended server (overdue or not: the admin decides). */
+  async unsuspendByAdmin(id: number, actor: string): Promise<Server> {
+    const s = await this.get(id);
+    if (s.status === 'active') return s;
+    if (s.status !== 'suspended' || s.virtfusionServerId === null)
+      throw new ServerStateError(`Server ${id} is ${s.status}; only a suspended server can be unsuspended`);
+    await this.virtfusion.unsuspendServer(s.virtfusionServerId);
+    await this.repo.transaction(async (em) => {
+      await this.repo.update(id, { status: 'active', suspendedAt: null, suspendReason: null }, em);
+      await this.repo.event(
+        id,
+        'unsuspended',
+        actor,
+        s.overdueSince ? 'unsuspended by an admin while a renewal is unpaid' : 'unsuspended by an admin',
+        em,
+      );
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Drives a provisioning row as far as it can go. The caller holds the lease. Each step is
+   * recorded before the call it stands for, so a crash leaves a row that says what to check.
+   */
+  async provision(id: number): Promise<Server> {
+    let s = await this.get(id);
+    try {
+      while (s.status === 'provisioning') {
+        if (s.step === 'reserved' || s.step === 'creating') await this.create(s);
+        else if (s.step === 'created' || s.step === 'building') await this.build(s);
+        else await this.activate(s, null);
+        s = await this.get(id);
+      }
+    } catch (err) {
+      if (!(err instanceof StepFailed)) throw err;
+      if (err.definite) await this.fail(s, err.message);
+      else await this.retryLater(s, err.message);
+      s = await this.get(id);
+    }
+    return s;
+  }
+
+  // ----- provisioning steps -----
+
+  private async create(s: Server): Promise<void> {
+    const user = await this.users.getById(s.userId);
+    const vfUserId = await this.step(() => this.accounts.ensure(user), 'linking the VirtFusion user');
+    const plan = await this.plans.get({ planId: s.planId });
+    await this.repo.withUserLock(s.userId, async () => {
+      if (s.step === 'creating') {
+        // A previous attempt sent POST /servers and never heard back: VirtFusion says what happened.
+        if (await this.adoptIfCreated(s, vfUserId)) return;
+      } else {
+        const before = await this.step(() => this.virtfusion.listUserServers(vfUserId), 'listing servers');
+        await this.repo.update(s.id, {
+          step: 'creating',
+          virtfusionUserId: vfUserId,
+          vfServersBefore: before.map((b) => b.id),
+        });
+        s.vfServersBefore = before.map((b) => b.id);
+      }
+      await this.repo.event(s.id, 'create_requested', 'system', `package ${plan.virtfusionPackageId}`);
+      try {
+        const created = await this.virtfusion.createServer({
+          packageId: plan.virtfusionPackageId,
+          userId: vfUserId,
+          hypervisorId: this.config.virtfusion!.hypervisorGroupId!,
+        });
+        await this.recordCreated(s.id, created.id, 'created');
+      } catch (err) {
+        if (!isAmbiguous(err))
+          throw new StepFailed(`VirtFusion refused to create the server: ${(err as Error).message}`, true);
+        this.logger.warn(
+          `server #${s.id}: create answer lost (${(err as Error).message}); asking VirtFusion`,
+        );
+        if (await this.adoptIfCreated(s, vfUserId)) return;
+        throw new StepFailed(`VirtFusion did not create the server: ${(err as Error).message}`, true);
+      }
+    });
+  }
+
+  /**
+   * After a lost POST /servers answer: the user's servers now, minus those before the call and
+   * those other panel rows hold, is what the call created. One: it is ours. None: nothing was
+   * created. More than one: the panel cannot tell and does not guess.
+   */
+  private async adoptIfCreated(s: Server, vfUserId: number): Promise<boolean> {
+    const now = await this.step(
+      () => this.virtfusion.listUserServers(vfUserId),
+      'checking what the create did',
+    );
+    const before = new Set(s.vfServersBefore ?? []);
+    const fresh = now.map((v) => v.id).filter((id) => !before.has(id));
+    const claimed = await this.repo.claimedVirtFusionIds(fresh);
+    const candidates = fresh.filter((id) => !claimed.has(id));
+    if (candidates.length === 1) {
+      await this.recordCreated(s.id, candidates[0]!, 'adopted');
+      return true;
+    }
+    if (candidates.length > 1) {
+      throw new StepFailed(
+        `VirtFusion shows ${candidates.length} new servers (${candidates.join(', ')}) for this user; an admin must decide which is server #${s.id}`,
+        false,
+      );
+    }
+    return false;
+  }
+
+  private async recordCreated(id: number, vfServerId: number, how: 'created' | 'adopted'): Promise<void> {
+    await this.repo.transaction(async (em) => {
+      await this.repo.update(id, { step: 'created', virtfusionServerId: vfServerId }, em);
+      await this.repo.event(
+        id,
+        how,
+        'system',
+        how === 'created'
+          ? `VirtFusion server ${vfServerId}`
+          : `VirtFusion server ${vfServerId} (the create's answer was lost; found by asking VirtFusion)`,
+        em,
+      );
+    });
+  }
+
+  private async build(s: Server): Promise<void> {
+    const vfId = s.virtfusionServerId!;
+    if (s.step === 'building') {
+      // A previous attempt sent the build and never heard back.
+      const current = await this.step(() => this.virtfusion.getServer(vfId), 'checking the build');
+      if (!current) throw new StepFailed(`VirtFusion server ${vfId} no longer exists`, true);
+      if (buildStarted(current)) return this.activate(s, current);
+    } else {
+      await this.repo.update(s.id, { step: 'building' });
+    }
+    await this.repo.event(s.id, 'build_requested', 'system', `OS template ${s.osTemplateId}`);
+    let built: VirtFusionServer;
+    try {
+      built = await this.virtfusion.buildServer(vfId, {
+        operatingSystemId: s.osTemplateId,
+        hostname: s.hostname,
+      });
+    } catch (err) {
+      if (!isAmbiguous(err))
+        throw new StepFailed(`VirtFusion refused to build the server: ${(err as Error).message}`, true);
+      const current = await this.step(() => this.virtfusion.getServer(vfId), 'checking the build');
+      if (current && buildStarted(current)) return this.activate(s, current);
+      throw new StepFailed(`VirtFusion did not start the build: ${(err as Error).message}`, true);
+    }
+    return this.activate(s, built);
+  }
+
+  private async activate(s: Server, vf: VirtFusionServer | null): Promise<void> {
+    let ip = vf?.ipv4 ?? null;
+    if (!ip && s.virtfusionServerId !== null) {
+      // The address is a nicety; a server without one shown is still a working server.
+      ip = await this.virtfusion.getServer(s.virtfusionServerId).then(
+        (v) => v?.ipv4 ?? null,
+        () => null,
+      );
+    }
+    const now = this.clock.now();
+    await this.repo.transaction(async (em) => {
+      await this.repo.update(
+        s.id,
+        {
+          status: 'active',
+          step: 'done',
+          ipAddress: ip,
+          anchorAt: now,
+          paidUntil: addMonths(now, s.periodsPaid),
+          failureReason: null,
+          leaseUntil: null,
+        },
+        em,
+      );
+      await this.repo.event(s.id, 'active', 'system', ip ? `IPv4 ${ip}` : null, em);
+    });
+    this.logger.log(
+      `server #${s.id} (${s.hostname}) is active: VirtFusion ${s.virtfusionServerId}, ${ip ?? 'no IP yet'}`,
+    );
+  }
+
+  /** A definite failure: the charge goes back to the wallet, the server is failed with the reason. */
+  private async fail(s: Server, reason: string): Promise<void> {
+    const refunded = await this.repo.transaction(async (em) => {
+      const locked = await this.repo.lock(em, s.id);
+      if (locked?.status !== 'provisioning') return false;
+      if (locked.periodsPaid > 0) {
+        await this.wallet.credit(
+          {
+            userId: locked.userId,
+            amountCents: locked.priceMonthlyCents,
+            type: 'server_refund',
+            actor: 'system',
+            reason: `Refund: server #${locked.id} (${locked.hostname}) could not be provisioned`,
+            idempotencyKey: refundKey(locked.id),
+          },
+          em,
+        );
+      }
+      await this.repo.update(
+        s.id,
+        { status: 'failed', failureReason: reason.slice(0, 500), leaseUntil: null },
+        em,
+      );
+      await this.repo.event(s.id, 'failed', 'system', reason, em);
+      if (locked.periodsPaid > 0)
+        await this.repo.event(
+          s.id,
+          'refunded',
+          'system',
+          `${formatCents(locked.priceMonthlyCents, locked.currency)} back to the wallet`,
+          em,
+        );
+      return true;
+    });
+    this.logger.error(`server #${s.id} failed: ${reason}${refunded ? ' (refunded)' : ''}`);
+    const latest = await this.get(s.id);
+    if (refunded && latest.virtfusionServerId !== null) {
+      // Whatever VirtFusion half-made is removed; if that fails an admin sees it in the events.
+      await this.virtfusion.deleteServer(latest.virtfusionServerId).then(
+        () =>
+          this.repo.event(
+            s.id,
+            'deleted',
+            'system',
+            `VirtFusion server ${latest.virtfusionServerId} removed`,
+          ),
+        (err: Error) =>
+          this.repo.event(
+            s.id,
+            'delete_failed',
+            'system',
+            `VirtFusion server ${latest.virtfusionServerId}: ${err.message}`,
+          ),
+      );
+    }
+  }
+
+  /** VirtFusion could not say what happened: keep the money where it is and ask again later. */
+  private async retryLater(s: Server, reason: string): Promise<void> {
+    const latest = await this.get(s.id);
+    const wait = RETRY_BACKOFF_MS[Math.min(Math.max(latest.attempts - 1, 0), RETRY_BACKOFF_MS.length - 1)]!;
+    await this.repo.update(s.id, {
+      failureReason: `waiting for VirtFusion: ${reason}`.slice(0, 500),
+      leaseUntil: new Date(this.clock.now().getTime() + wait),
+    });
+    await this.repo.event(
+      s.id,
+      'retry_scheduled',
+      'system',
+      `${reason}; next attempt in ${Math.round(wait / 60_000)} min`,
+    );
+    this.logger.warn(`server #${s.id}: ${reason}; will ask again in ${Math.round(wait / 60_000)} min`);
+  }
+
+  /** Runs a VirtFusion call whose failure means "try later" (ambiguous) or "give up" (definite). */
+  private async step<T>(call: () => Promise<T>, what: string): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof StepFailed) throw err;
+      const message = `${what}: ${(err as Error).message}`;
+      // An email VirtFusion already holds for someone else will not fix itself: refund.
+      if (err instanceof VirtFusionEmailTakenError) throw new StepFailed(message, true);
+      // Everything else (VirtFusion down, token or URL wrong) is for VirtFusion or the operator to
+      // fix: the money stays where it is and the panel asks again later.
+      throw new StepFailed(message, false);
+    }
+  }
+
+  // ----- deploy helpers -----
+
+  private async reserve(user: User, plan: Plan, req: ValidDeploy): Promise<Server> {
+    return this.repo.transaction(async (em: EntityManager) => {
+      const server = await this.repo.insert(em, {
+        userId: user.id,
+        planId: plan.id,
+        status: 'provisioning',
+        hostname: req.hostname,
+        osTemplateId: req.osTemplateId,
+        idempotencyKey: req.idempotencyKey,
+        priceMonthlyCents: plan.priceMonthlyCents!,
+        currency: this.config.walletCurrency,
+        periodsPaid: 1,
+        leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS),
+      });
+      await this.wallet.debit(
+        {
+          userId: user.id,
+          amountCents: plan.priceMonthlyCents!,
+          type: 'server_charge',
+          actor: `user:${user.id}`,
+          reason: `${plan.name}: first month (server #${server.id}, ${req.hostname})`,
+          idempotencyKey: chargeKey(server.id, 1),
+        },
+        em,
+      );
+      await this.repo.event(
+        server.id,
+        'charged',
+        `user:${user.id}`,
+        `first month ${formatCents(plan.priceMonthlyCents!, this.config.walletCurrency)}`,
+        em,
+      );
+      return server;
+    });
+  }
+
+  private async awaitFunds(
+    user: User,
+    plan: Plan,
+    req: ValidDeploy,
+    short: InsufficientFundsError,
+  ): Promise<DeployResult> {
+    const { minCents, maxCents } = this.config.topups;
+    const amountCents = Math.max(short.requestedCents - Math.max(short.balanceCents, 0), minCents);
+    if (amountCents > maxCents) throw short;
+    let server: Server;
+    try {
+      server = await this.repo.transaction(async (em) => {
+        const s = await this.repo.insert(em, {
+          userId: user.id,
+          planId: plan.id,
+          status: 'awaiting_funds',
+          hostname: req.hostname,
+          osTemplateId: req.osTemplateId,
+          idempotencyKey: req.idempotencyKey,
+          priceMonthlyCents: plan.priceMonthlyCents!,
+          currency: this.config.walletCurrency,
+          periodsPaid: 0,
+          leaseUntil: null,
+        });
+        await this.repo.event(
+          s.id,
+          'awaiting_funds',
+          `user:${user.id}`,
+          `top-up of ${formatCents(amountCents, this.config.walletCurrency)} opened`,
+          em,
+        );
+        return s;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'servers_user_id_idempotency_key_key'))
+        return this.repeat((await this.repo.findByKey(user.id, req.idempotencyKey))!, req);
+      throw err;
+    }
+    let topup: StartedTopup;
+    try {
+      topup = await this.topups.start(user, amountCents);
+    } catch (err) {
+      await this.cancelWaiting(server.id, `the top-up could not be opened: ${(err as Error).message}`);
+      throw err;
+    }
+    await this.repo.update(server.id, {
+      topupSessionId: topup.sessionId,
+      topupCheckoutUrl: topup.checkoutUrl,
+    });
+    return { server: await this.get(server.id), created: true, topup: { ...topup, amountCents } };
+  }
+
+  private async cancelWaiting(id: number, reason: string): Promise<void> {
+    await this.repo.transaction(async (em) => {
+      const s = await this.repo.lock(em, id);
+      if (s?.status !== 'awaiting_funds') return;
+      await this.repo.update(id, { status: 'cancelled', failureReason: reason.slice(0, 500) }, em);
+      await this.repo.event(id, 'cancelled', 'system', `${reason}; nothing was charged`, em);
+    });
+  }
+
+  private repeat(existing: Server, req: ValidDeploy): DeployResult {
+    if (
+      existing.planId !== req.planId ||
+      existing.osTemplateId !== req.osTemplateId ||
+      existing.hostname !== req.hostname
+    ) {
+      throw new DeployKeyReusedError();
+    }
+    const topup =
+      existing.status === 'awaiting_funds' && existing.topupSessionId && existing.topupCheckoutUrl
+        ? {
+            sessionId: existing.topupSessionId,
+            checkoutUrl: existing.topupCheckoutUrl,
+            amountCents: 0,
+          }
+        : undefined;
+    return { server: existing, created: false, ...(topup ? { topup } : {}) };
+  }
+}
+
+/** A provisioning step that did not complete; `definite`: VirtFusion certainly did not do it. */
+class StepFailed extends Error {
+  constructor(
+    message: string,
+    readonly definite: boolean,
+  ) {
+    super(message);
+  }
+}
+
+interface ValidDeploy {
+  planId: number;
+  osTemplateId: number;
+  hostname: string;
+  idempotencyKey: string;
+  topUpIfShort: boolean;
+}
+
+function validateDeploy(input: DeployInput): ValidDeploy {
+  const problems: string[] = [];
+  const id = (v: unknown, name: string) => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+      problems.push(`${name} must be a positive whole number`);
+    return v as number;
+  };
+  const planId = id(input.planId, 'planId');
+  const osTemplateId = id(input.osTemplateId, 'osTemplateId');
+  const hostname = typeof input.hostname === 'string' ? input.hostname.trim().toLowerCase() : '';
+  if (!HOSTNAME.test(hostname))
+    problems.push(
+      'hostname must be a valid host name (letters, digits and hyphens, dot-separated, up to 253 characters)',
+    );
+  const key = input.idempotencyKey;
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))
+    problems.push('idempotencyKey must be 8 to 100 characters of letters, digits, _ . : -');
+  if (input.topUpIfShort !== undefined && typeof input.topUpIfShort !== 'boolean')
+    problems.push('topUpIfShort must be true or false');
+  if (problems.length) throw new ValidationError(problems.join('; '));
+  return {
+    planId,
+    osTemplateId,
+    hostname,
+    idempotencyKey: key as string,
+    topUpIfShort: input.topUpIfShort === true,
+  };
+}
