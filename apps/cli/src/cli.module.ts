@@ -3,8 +3,16 @@ import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
 import { PlansModule } from '@ozvps/plans';
+import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
+import {
+  ServersCommand,
+  ServersListCommand,
+  ServersShowCommand,
+  ServersSuspendCommand,
+  ServersUnsuspendCommand,
+} from './servers.command';
 import { DbCommand, DbMigrateCommand, DbStatusCommand } from './db.command';
 import {
   StripeCommand,
@@ -44,6 +52,7 @@ export class CliModule {
         WalletModule,
         PlansModule,
         BillingModule,
+        ServersModule,
       ],
       providers: [
         UsersCommand,
@@ -67,6 +76,11 @@ export class CliModule {
         StripeShowCommand,
         StripeEventsCommand,
         StripeReconcileCommand,
+        ServersCommand,
+        ServersListCommand,
+        ServersShowCommand,
+        ServersSuspendCommand,
+        ServersUnsuspendCommand,
         DbCommand,
         DbMigrateCommand,
         DbStatusCommand,

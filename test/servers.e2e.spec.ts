@@ -1,0 +1,339 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { findFreePort } from '@ozvps/core';
+import { ServersService } from '@ozvps/servers';
+import { deliver, FakeStripe, testStripeKeys } from './fakes/stripe';
+import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
+import { aCustomerBrowser } from './helpers/accounts';
+import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
+import { Browser } from './helpers/http';
+import { bootLibs, TestClock } from './helpers/panel';
+import { ozvpsctl, RunningApi, startApi, startPanel } from './helpers/processes';
+
+const PRICE = 1200;
+
+/** Polls `check` until it returns a value (not undefined), for up to `ms`. */
+async function eventually<T>(check: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stripe, signed webhooks)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let vf: FakeVirtFusion;
+  let stripe: FakeStripe;
+  let api: RunningApi;
+  let origin: string;
+  let planId: number;
+  const keys = testStripeKeys();
+  let n = 0;
+
+  const vfEnv = () => ({
+    VIRTFUSION_URL: vf.url,
+    VIRTFUSION_API_TOKEN: vf.token,
+    VIRTFUSION_HYPERVISOR_GROUP_ID: '3',
+  });
+  const stripeEnv = () => ({
+    STRIPE_SECRET_KEY: keys.secretKey,
+    STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
+    STRIPE_API_BASE: stripe.url,
+  });
+  const cli = (...args: string[]) => ozvpsctl(db.url, args, vfEnv());
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openDataSource(db.url);
+    vf = await new FakeVirtFusion().start();
+    vf.packages = [aPackage(1, { name: 'Starter' })];
+    stripe = await new FakeStripe().start();
+    ({ api, origin } = await startPanel(db.url, {
+      ...vfEnv(),
+      ...stripeEnv(),
+      VIRTFUSION_TIMEOUT_MS: '2000',
+    }));
+    await eventually(async () =>
+      (await ds.query(`SELECT 1 FROM plans WHERE virtfusion_package_id = 1`)).length ? true : undefined,
+    );
+    expect((await cli('plans', 'set-price', '--package', '1', String(PRICE))).code).toBe(0);
+    planId = Number((await ds.query(`SELECT id FROM plans WHERE virtfusion_package_id = 1`))[0].id);
+  });
+
+  afterAll(async () => {
+    await api.stop();
+    await stripe.stop();
+    await vf.stop();
+    await ds.destroy();
+    await db.drop();
+  });
+
+  async function aCustomer(balanceCents = 0): Promise<{ browser: Browser; id: number }> {
+    const c = await aCustomerBrowser(api, origin, `servers${++n}@example.test`);
+    if (balanceCents > 0) {
+      const r = await cli('wallet', 'add', String(c.id), String(balanceCents), '--reason', 'opening balance');
+      expect(r.code).toBe(0);
+    }
+    return c;
+  }
+  const deployBody = (overrides: Record<string, unknown> = {}) => ({
+    planId,
+    osTemplateId: 8,
+    hostname: `vps${++n}.example.test`,
+    idempotencyKey: `e2e-key-${n}-${Date.now()}`,
+    ...overrides,
+  });
+  const ledger = async (userId: number) =>
+    (
+      await ds.query(
+        `SELECT t.type, t.amount_cents::int AS amount FROM wallet_transactions t JOIN wallets w ON w.id = t.wallet_id
+          WHERE w.user_id = $1 ORDER BY t.id`,
+        [userId],
+      )
+    ).map((r: { type: string; amount: number }) => `${r.type} ${r.amount}`);
+  const balance = async (userId: number) =>
+    Number(
+      (await ds.query(`SELECT balance_cents FROM wallets WHERE user_id = $1`, [userId]))[0]?.balance_cents ??
+        0,
+    );
+  const serverCount = async (userId: number) =>
+    Number((await ds.query(`SELECT count(*) AS n FROM servers WHERE user_id = $1`, [userId]))[0].n);
+
+  it('lists the templates VirtFusion offers for a plan, to signed-in users only', async () => {
+    const { browser } = await aCustomer();
+    const r = await browser.request('GET', `/api/plans/${planId}/templates`);
+    expect(r.status).toBe(200);
+    expect((r.body as { templates: { id: number }[] }).templates.map((t) => t.id)).toEqual([8, 44]);
+    const anonymous = await fetch(`${api.baseUrl}/api/plans/${planId}/templates`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('deploys (201, active with an IP), answers a repeat with the same server (200), shows it to its owner only', async () => {
+    const { browser, id } = await aCustomer(5000);
+    const body = deployBody();
+    const first = await browser.request('POST', '/api/servers', { body });
+    expect(first.status).toBe(201);
+    const server = (
+      first.body as { server: { id: number; status: string; ipAddress: string; paidUntil: string } }
+    ).server;
+    expect(server.status).toBe('active');
+    expect(server.ipAddress).toMatch(/^203\.0\.113\./);
+    const again = await browser.request('POST', '/api/servers', { body });
+    expect(again.status).toBe(200);
+    expect((again.body as { server: { id: number } }).server.id).toBe(server.id);
+    expect(await ledger(id)).toEqual(['admin_credit 5000', `server_charge -${PRICE}`]);
+
+    const list = await browser.request('GET', '/api/servers');
+    expect((list.body as { servers: { id: number }[] }).servers.map((s) => s.id)).toEqual([server.id]);
+    const one = await browser.request('GET', `/api/servers/${server.id}`);
+    expect(one.status).toBe(200);
+    expect((one.body as { events: { type: string }[] }).events.map((e) => e.type)).toContain('active');
+    const wallet = await browser.request('GET', '/api/wallet');
+    expect((wallet.body as { summary: { activeServers: number; spentCents: number } }).summary).toMatchObject(
+      {
+        activeServers: 1,
+        spentCents: PRICE,
+      },
+    );
+
+    const other = await aCustomer();
+    expect((await other.browser.request('GET', `/api/servers/${server.id}`)).status).toBe(404);
+    expect((await other.browser.request('GET', '/api/servers/abc')).status).toBe(404);
+    expect((await other.browser.request('GET', '/api/servers')).body).toEqual({ servers: [] });
+  });
+
+  it('refuses a short wallet with 402 and bad input with 400; nothing is written', async () => {
+    const { browser, id } = await aCustomer(PRICE - 1);
+    const short = await browser.request('POST', '/api/servers', { body: deployBody() });
+    expect(short.status).toBe(402);
+    expect((short.body as { error: { code: string } }).error.code).toBe('insufficient_funds');
+    for (const bad of [
+      { hostname: 'bad host' },
+      { planId: 'x' },
+      { idempotencyKey: 'short' },
+      { extra: 1 },
+    ]) {
+      const r = await browser.request('POST', '/api/servers', { body: deployBody(bad) });
+      expect(r.status).toBe(400);
+    }
+    expect(
+      (await browser.request('POST', '/api/servers', { body: deployBody({ osTemplateId: 999 }) })).status,
+    ).toBe(400);
+    expect(await serverCount(id)).toBe(0);
+    expect(await ledger(id)).toEqual([`admin_credit ${PRICE - 1}`]);
+  });
+
+  it('Top up & deploy: a waiting deploy and a checkout for the shortfall; the signed webhook credits, the server follows', async () => {
+    const { browser, id } = await aCustomer(300);
+    const r = await browser.request('POST', '/api/servers', { body: deployBody({ topUpIfShort: true }) });
+    expect(r.status).toBe(202);
+    const { server, topup } = r.body as {
+      server: { id: number; status: string };
+      topup: { sessionId: string; checkoutUrl: string; amountCents: number };
+    };
+    expect(server.status).toBe('awaiting_funds');
+    expect(topup.amountCents).toBe(PRICE - 300 < 500 ? 500 : PRICE - 300);
+    expect(stripe.sessions.get(topup.sessionId)!.amount_total).toBe(topup.amountCents);
+    expect(await ledger(id)).toEqual(['admin_credit 300']);
+
+    const paid = await deliver(api.baseUrl, stripe.complete(topup.sessionId), keys.webhookSecret);
+    expect(paid.status).toBe(200);
+    const active = await eventually(async () => {
+      const s = await browser.request('GET', `/api/servers/${server.id}`);
+      const status = (s.body as { server: { status: string } }).server.status;
+      return status === 'active' ? s : undefined;
+    });
+    expect((active.body as { server: { ipAddress: string } }).server.ipAddress).toBeTruthy();
+    expect(await ledger(id)).toEqual([
+      'admin_credit 300',
+      `topup ${topup.amountCents}`,
+      `server_charge -${PRICE}`,
+    ]);
+    expect(await balance(id)).toBe(300 + topup.amountCents - PRICE);
+  });
+
+  it('Top up & deploy where VirtFusion then refuses: the server fails and the money stays in the wallet', async () => {
+    const { browser, id } = await aCustomer();
+    const r = await browser.request('POST', '/api/servers', { body: deployBody({ topUpIfShort: true }) });
+    const { server, topup } = r.body as {
+      server: { id: number };
+      topup: { sessionId: string; amountCents: number };
+    };
+    expect(topup.amountCents).toBe(PRICE);
+    vf.failCall('POST /servers', '422');
+    expect((await deliver(api.baseUrl, stripe.complete(topup.sessionId), keys.webhookSecret)).status).toBe(
+      200,
+    );
+    await eventually(async () => {
+      const s = await browser.request('GET', `/api/servers/${server.id}`);
+      return (s.body as { server: { status: string } }).server.status === 'failed' ? true : undefined;
+    });
+    expect(await ledger(id)).toEqual([`topup ${PRICE}`, `server_charge -${PRICE}`, `server_refund ${PRICE}`]);
+    expect(await balance(id)).toBe(PRICE);
+  });
+
+  it('ozvpsctl servers list, show, suspend and unsuspend (--yes required)', async () => {
+    const { browser, id } = await aCustomer(PRICE);
+    const deployed = await browser.request('POST', '/api/servers', { body: deployBody() });
+    const server = (deployed.body as { server: { id: number } }).server;
+
+    const list = await cli('servers', 'list', '--user', String(id), '--json');
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ id: server.id, status: 'active', userId: id }),
+    ]);
+    const show = await cli('servers', 'show', String(server.id));
+    expect(show.stdout).toMatch(/status:\s+active/);
+    expect(show.stdout).toMatch(/events:\n.*charged/);
+
+    const vfId = vf.servers.find((s) => s.ownerId === vf.users.find((u) => u.extRelationId === id)!.id)!.id;
+    const unconfirmed = await cli('servers', 'suspend', String(server.id));
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/--yes/);
+    expect(vf.servers.find((s) => s.id === vfId)!.suspended).toBe(false);
+
+    const suspended = await cli('servers', 'suspend', String(server.id), '--yes');
+    expect(suspended.code).toBe(0);
+    expect(suspended.stdout).toMatch(/action=servers\.suspend/);
+    expect(vf.servers.find((s) => s.id === vfId)!.suspended).toBe(true);
+    expect((await browser.request('GET', `/api/servers/${server.id}`)).body).toMatchObject({
+      server: { status: 'suspended', suspendReason: 'admin' },
+    });
+    expect((await cli('servers', 'unsuspend', String(server.id), '--yes')).code).toBe(0);
+    expect(vf.servers.find((s) => s.id === vfId)!.suspended).toBe(false);
+
+    expect((await cli('servers', 'show', '999999')).code).toBe(1);
+    expect((await cli('servers', 'show', 'x1')).code).toBe(2);
+  });
+
+  describe('a panel process killed mid-deploy is recovered by the sweep (charged once, one server)', () => {
+    let recovery: INestApplicationContext;
+    let clock: TestClock;
+
+    beforeAll(async () => {
+      clock = new TestClock(new Date());
+      recovery = await bootLibs(db.url, { env: { ...vfEnv(), ...stripeEnv() }, servers: true, clock });
+    });
+    afterAll(() => recovery.close());
+
+    /** A second API process whose deploy hangs at `call`; it is SIGKILLed once `crashedWhen` holds. */
+    async function crashDuringDeploy(
+      call: 'GET /servers/user' | 'POST /servers',
+      browserBody: unknown,
+      token: string,
+      crashedWhen: () => Promise<boolean>,
+    ) {
+      const port = await findFreePort();
+      const doomed = await startApi({
+        port,
+        env: {
+          DATABASE_URL: db.url,
+          OZVPS_ENV_FILE: '/dev/null',
+          PORT: String(port),
+          APP_URL: origin,
+          PLAN_SYNC_CRON: 'off',
+          VIRTFUSION_TIMEOUT_MS: '60000',
+          ...vfEnv(),
+        },
+      });
+      vf.failCall(call, call === 'POST /servers' ? 'timeout-after' : 'timeout');
+      if (call === 'POST /servers') vf.failCall('GET /servers/user', 'pass');
+      const pending = fetch(`${doomed.baseUrl}/api/servers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin, cookie: `ozvps_session=${token}` },
+        body: JSON.stringify(browserBody),
+      }).catch(() => null);
+      await eventually(async () => ((await crashedWhen()) ? true : undefined));
+      doomed.child.kill('SIGKILL');
+      await doomed.stop();
+      await pending;
+    }
+
+    it('killed after the charge, before POST /servers: resumed, created, active', async () => {
+      const { browser, id } = await aCustomer(5000);
+      await crashDuringDeploy('GET /servers/user', deployBody(), browser.token!, async () =>
+        (await ledger(id)).includes(`server_charge -${PRICE}`),
+      );
+      const [row] = await ds.query(`SELECT id, status, step FROM servers WHERE user_id = $1`, [id]);
+      expect(row).toMatchObject({ status: 'provisioning', step: 'reserved' });
+      const vfUser = vf.users.find((u) => u.extRelationId === id)!;
+      expect(vf.servers.filter((s) => s.ownerId === vfUser.id)).toHaveLength(0);
+
+      clock.set(new Date(Date.now() + 4 * 60_000)); // the dead process's lease has run out
+      const swept = await recovery.get(ServersService).sweep();
+      expect(swept.resumed).toBeGreaterThanOrEqual(1);
+      const after = await recovery.get(ServersService).get(Number(row.id));
+      expect(after.status).toBe('active');
+      expect(vf.servers.filter((s) => s.ownerId === vfUser.id)).toHaveLength(1);
+      expect(await ledger(id)).toEqual(['admin_credit 5000', `server_charge -${PRICE}`]);
+    });
+
+    it('killed while POST /servers was in flight (VirtFusion created it): adopted, not created twice', async () => {
+      const { browser, id } = await aCustomer(5000);
+      await crashDuringDeploy('POST /servers', deployBody(), browser.token!, async () => {
+        const vfUser = vf.users.find((u) => u.extRelationId === id);
+        return !!vfUser && vf.servers.some((s) => s.ownerId === vfUser.id);
+      });
+      const [row] = await ds.query(`SELECT id, status, step FROM servers WHERE user_id = $1`, [id]);
+      expect(row).toMatchObject({ status: 'provisioning', step: 'creating' });
+
+      clock.set(new Date(Date.now() + 4 * 60_000));
+      await recovery.get(ServersService).sweep();
+      const after = await recovery.get(ServersService).get(Number(row.id));
+      expect(after.status).toBe('active');
+      const vfUser = vf.users.find((u) => u.extRelationId === id)!;
+      expect(vf.servers.filter((s) => s.ownerId === vfUser.id)).toHaveLength(1);
+      expect(after.virtfusionServerId).toBe(vf.servers.find((s) => s.ownerId === vfUser.id)!.id);
+      expect(await ledger(id)).toEqual(['admin_credit 5000', `server_charge -${PRICE}`]);
+    });
+  });
+
+  it('the ledger invariant holds after the whole suite (ozvpsctl wallet verify)', async () => {
+    const r = await cli('wallet', 'verify');
+    expect(r.code).toBe(0);
+  });
+});
