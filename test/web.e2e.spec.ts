@@ -219,4 +219,53 @@ describe('the panel in a real browser', () => {
     expect(row).toEqual({ balance: 2000 });
     expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
   });
+
+  it('a customer deploys from the wallet, then tops up the shortfall and deploys again; both servers run', async () => {
+    const page = await newPage();
+    await signIn(page, 'dana@example.test'); // A$20.00 after the admin's deduction
+    await page.goto('/deploy');
+    await page.getByLabel(/Starter/).check();
+    await page.getByLabel('Operating system').selectOption({ label: 'Debian 12 (Bookworm) Minimal' });
+    await page.getByLabel('Hostname').fill('web1.example.test');
+    await shot(page, 'deploy');
+    await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await page.getByRole('heading', { name: 'web1.example.test' }).waitFor();
+    await page.getByTestId('server-status').getByText('Running').waitFor();
+    await page.getByText(/^203\.0\.113\./).waitFor();
+    await shot(page, 'server');
+
+    // A$7.50 left; Starter costs A$12.50: the page offers the shortfall (A$5.00, the minimum top-up).
+    await page.goto(
+      '/deploy?plan=' + (await ds.query(`SELECT id FROM plans WHERE virtfusion_package_id = 1`))[0].id,
+    );
+    await page.getByLabel('Operating system').selectOption({ label: 'Debian 12 (Bookworm) Minimal' });
+    await page.getByLabel('Hostname').fill('web2.example.test');
+    await page.getByRole('button', { name: 'Top up A$5.00 & deploy' }).click();
+    await page.getByRole('button', { name: 'Pay A$5.00' }).click();
+    await page.getByText('A$5.00 has been added').waitFor();
+    await page.goto('/servers');
+    await page
+      .getByTestId(/^server-/)
+      .nth(1)
+      .waitFor();
+    await page.getByRole('row', { name: /web2\.example\.test.*Running/ }).waitFor({ timeout: 20_000 });
+    await page.getByRole('row', { name: /web1\.example\.test.*Running/ }).waitFor();
+    await shot(page, 'servers');
+    await page.context().close();
+
+    const ledger = await ds.query(
+      `SELECT t.type, t.amount_cents::int AS amount FROM wallet_transactions t JOIN wallets w ON w.id = t.wallet_id
+         JOIN users u ON u.id = w.user_id WHERE u.email = 'dana@example.test' ORDER BY t.id`,
+    );
+    expect(ledger.slice(-3)).toEqual([
+      { type: 'server_charge', amount: -1250 },
+      { type: 'topup', amount: 500 },
+      { type: 'server_charge', amount: -1250 },
+    ]);
+    expect(await ds.query(`SELECT status FROM servers ORDER BY id`)).toEqual([
+      { status: 'active' },
+      { status: 'active' },
+    ]);
+    expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
+  });
 });

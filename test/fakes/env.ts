@@ -14,5 +14,6 @@ export function fakeServicesEnv(
     STRIPE_API_BASE: stripe.url,
     VIRTFUSION_URL: virtfusion.url,
     VIRTFUSION_API_TOKEN: virtfusion.token,
+    VIRTFUSION_HYPERVISOR_GROUP_ID: '1',
   };
 }

@@ -121,3 +121,40 @@ export interface UserView {
   stripeCustomerId: string | null;
   createdAt: string;
 }
+export type ServerStatus =
+  'awaiting_funds' | 'provisioning' | 'active' | 'suspended' | 'failed' | 'terminated' | 'cancelled';
+export interface ServerView {
+  id: number;
+  planId: number;
+  status: ServerStatus;
+  hostname: string;
+  osTemplateId: number;
+  ipAddress: string | null;
+  priceMonthlyCents: number;
+  currency: string;
+  paidUntil: string | null;
+  overdueSince: string | null;
+  suspendedAt: string | null;
+  suspendReason: 'overdue' | 'admin' | null;
+  terminatedAt: string | null;
+  failureReason: string | null;
+  createdAt: string;
+}
+export interface ServerEventView {
+  type: string;
+  actor: string;
+  detail: string | null;
+  at: string;
+}
+export interface OsTemplate {
+  id: number;
+  name: string;
+  version: string | null;
+  variant: string | null;
+  group: string;
+  eol: boolean;
+}
+export interface DeployAnswer {
+  server: ServerView;
+  topup?: { sessionId: string; checkoutUrl: string; amountCents?: number };
+}

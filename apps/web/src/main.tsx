@@ -9,6 +9,7 @@ import { Billing } from './pages/Billing';
 import { Deploy, Pricing } from './pages/Plans';
 import { TopupReturn } from './pages/TopupReturn';
 import { Wallet } from './pages/Wallet';
+import { ServerDetail, Servers } from './pages/Servers';
 import { useAppInfo, useMe, useVersion } from './session';
 import { ErrorMessage, Loading, PageTitle } from './ui';
 import './styles.css';
@@ -64,6 +65,7 @@ function Header() {
         {user && (
           <>
             <Link href="/wallet">Wallet</Link>
+            <Link href="/servers">Servers</Link>
             <Link href="/deploy">Deploy</Link>
             <Link href="/billing">Billing</Link>
             {user.role === 'admin' && <Link href="/admin/users">Admin</Link>}
@@ -144,6 +146,18 @@ function App() {
             <RequireUser>
               <Deploy />
             </RequireUser>
+          </Route>
+          <Route path="/servers">
+            <RequireUser>
+              <Servers />
+            </RequireUser>
+          </Route>
+          <Route path="/servers/:id">
+            {(params) => (
+              <RequireUser>
+                <ServerDetail id={params.id} />
+              </RequireUser>
+            )}
           </Route>
           <Route path="/billing">
             <RequireUser>

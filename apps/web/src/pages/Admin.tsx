@@ -4,7 +4,7 @@ import { Link } from 'wouter';
 import { AdminPlan, api, UserView } from '../api';
 import { formatDate, formatMoney, parseDollars } from '../money';
 import { useAppInfo } from '../session';
-import { ErrorMessage, Loading, PageTitle } from '../ui';
+import { ErrorMessage, Loading, newRequestKey, PageTitle } from '../ui';
 import { History } from './Wallet';
 
 export function AdminNav() {
@@ -82,13 +82,6 @@ export function AdminUsers() {
 interface AdminUserDetail {
   user: UserView;
   wallet: { balanceCents: number; currency: string };
-}
-
-/** 32 hex characters from the browser's CSPRNG (randomUUID needs https; this does not). */
-function newRequestKey(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
-    '',
-  );
 }
 
 function AdjustWallet({ userId, email, currency }: { userId: number; email: string; currency: string }) {

@@ -1,0 +1,148 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'wouter';
+import { api, ServerEventView, ServerStatus, ServerView } from '../api';
+import { formatDate, formatMoney } from '../money';
+import { ErrorMessage, Loading, PageTitle } from '../ui';
+
+/** Statuses that change on their own: the page asks again every few seconds while one is shown. */
+const MOVING: ServerStatus[] = ['awaiting_funds', 'provisioning'];
+
+export const STATUS_LABELS: Record<ServerStatus, string> = {
+  awaiting_funds: 'Waiting for your top-up',
+  provisioning: 'Being set up',
+  active: 'Running',
+  suspended: 'Suspended',
+  failed: 'Could not be set up',
+  terminated: 'Deleted',
+  cancelled: 'Cancelled',
+};
+
+function StatusNote({ server }: { server: ServerView }) {
+  switch (server.status) {
+    case 'failed':
+      return (
+        <p className="notice error">
+          {server.failureReason ?? 'Setting up this server failed.'} The first month was refunded to your
+          wallet.
+        </p>
+      );
+    case 'suspended':
+      return server.suspendReason === 'overdue' ? (
+        <p className="notice error">
+          The renewal is unpaid. <Link href="/wallet">Top up your wallet</Link> and the server is unsuspended
+          automatically.
+        </p>
+      ) : (
+        <p className="notice error">Suspended by our team. Please contact support.</p>
+      );
+    case 'cancelled':
+      return <p className="notice">{server.failureReason ?? 'Cancelled.'} Nothing was charged.</p>;
+    case 'awaiting_funds':
+      return <p className="notice">Deploys as soon as your top-up arrives.</p>;
+    case 'provisioning':
+      return <p className="notice">Setting up… this page updates by itself.</p>;
+    case 'active':
+      return server.overdueSince ? (
+        <p className="notice error">
+          The renewal due {formatDate(server.overdueSince)} is unpaid: <Link href="/wallet">top up</Link> to
+          keep the server running.
+        </p>
+      ) : null;
+    case 'terminated':
+      return null;
+  }
+}
+
+export function Servers() {
+  const servers = useQuery({
+    queryKey: ['servers'],
+    queryFn: () => api.get<{ servers: ServerView[] }>('/api/servers'),
+    refetchInterval: (q) => (q.state.data?.servers.some((s) => MOVING.includes(s.status)) ? 3000 : false),
+  });
+  return (
+    <section>
+      <PageTitle>Servers</PageTitle>
+      {servers.isPending ? (
+        <Loading what="servers" />
+      ) : servers.error ? (
+        <ErrorMessage error={servers.error} />
+      ) : servers.data.servers.length === 0 ? (
+        <p>
+          You have no servers yet. <Link href="/deploy">Deploy one</Link>.
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">Your servers</caption>
+            <thead>
+              <tr>
+                <th scope="col">Hostname</th>
+                <th scope="col">Status</th>
+                <th scope="col">IP address</th>
+                <th scope="col">Paid until</th>
+                <th scope="col" className="num">
+                  Monthly
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {servers.data.servers.map((s) => (
+                <tr key={s.id} data-testid={`server-${s.id}`}>
+                  <td>
+                    <Link href={`/servers/${s.id}`}>{s.hostname}</Link>
+                  </td>
+                  <td>{STATUS_LABELS[s.status]}</td>
+                  <td>{s.ipAddress ?? '—'}</td>
+                  <td>{s.paidUntil ? formatDate(s.paidUntil) : '—'}</td>
+                  <td className="num">{formatMoney(s.priceMonthlyCents, s.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function ServerDetail({ id }: { id: string }) {
+  const server = useQuery({
+    queryKey: ['server', id],
+    queryFn: () => api.get<{ server: ServerView; events: ServerEventView[] }>(`/api/servers/${id}`),
+    refetchInterval: (q) => (q.state.data && MOVING.includes(q.state.data.server.status) ? 2000 : false),
+  });
+  if (server.isPending) return <Loading what="the server" />;
+  if (server.error) return <ErrorMessage error={server.error} />;
+  const s = server.data.server;
+  return (
+    <section>
+      <PageTitle>{s.hostname}</PageTitle>
+      <p role="status" data-testid="server-status">
+        {STATUS_LABELS[s.status]}
+      </p>
+      <StatusNote server={s} />
+      <dl className="details">
+        <dt>IP address</dt>
+        <dd>{s.ipAddress ?? '—'}</dd>
+        <dt>Monthly price</dt>
+        <dd>{formatMoney(s.priceMonthlyCents, s.currency)}</dd>
+        <dt>Paid until</dt>
+        <dd>{s.paidUntil ? formatDate(s.paidUntil) : '—'}</dd>
+        <dt>Ordered</dt>
+        <dd>{formatDate(s.createdAt)}</dd>
+      </dl>
+      <h2>History</h2>
+      <ul>
+        {server.data.events.map((e, i) => (
+          <li key={i}>
+            <time dateTime={e.at}>{formatDate(e.at)}</time> {e.type.replace(/_/g, ' ')}
+            {e.detail ? ` — ${e.detail}` : ''}
+          </li>
+        ))}
+      </ul>
+      <p>
+        <Link href="/servers">All servers</Link>
+      </p>
+    </section>
+  );
+}
