@@ -196,6 +196,37 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
     expect(await balance(id)).toBe(300 + topup.amountCents - PRICE);
   });
 
+  it('Top up & deploy under duplicates: a repeated POST, the webhook 3 times at once and a second process resuming at once start one server and one charge', async () => {
+    const { browser, id } = await aCustomer();
+    const body = deployBody({ topUpIfShort: true });
+    const first = await browser.request('POST', '/api/servers', { body });
+    expect(first.status).toBe(202);
+    const again = await browser.request('POST', '/api/servers', { body });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body); // same server, same checkout, same amount
+    const { server, topup } = first.body as { server: { id: number }; topup: { sessionId: string } };
+
+    const other = await bootLibs(db.url, { env: { ...vfEnv(), ...stripeEnv() }, servers: true });
+    try {
+      const event = stripe.complete(topup.sessionId);
+      const deliveries = Promise.all([1, 2, 3].map(() => deliver(api.baseUrl, event, keys.webhookSecret)));
+      const resumed = Promise.all([1, 2, 3].map(() => other.get(ServersService).resumeWaiting(id)));
+      expect((await deliveries).map((d) => d.status)).toEqual([200, 200, 200]);
+      await resumed;
+      await eventually(async () => {
+        const s = await browser.request('GET', `/api/servers/${server.id}`);
+        return (s.body as { server: { status: string } }).server.status === 'active' ? true : undefined;
+      });
+    } finally {
+      await other.close();
+    }
+    expect(await ledger(id)).toEqual([`topup ${PRICE}`, `server_charge -${PRICE}`]);
+    expect(await balance(id)).toBe(0);
+    expect(await serverCount(id)).toBe(1);
+    const vfUser = vf.users.find((u) => u.extRelationId === id)!;
+    expect(vf.servers.filter((s) => s.ownerId === vfUser.id)).toHaveLength(1);
+  });
+
   it('Top up & deploy where VirtFusion then refuses: the server fails and the money stays in the wallet', async () => {
     const { browser, id } = await aCustomer();
     const r = await browser.request('POST', '/api/servers', { body: deployBody({ topUpIfShort: true }) });

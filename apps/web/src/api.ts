@@ -156,5 +156,5 @@ export interface OsTemplate {
 }
 export interface DeployAnswer {
   server: ServerView;
-  topup?: { sessionId: string; checkoutUrl: string; amountCents?: number };
+  topup?: { sessionId: string; checkoutUrl: string; amountCents: number };
 }

@@ -125,9 +125,9 @@ export class TopupsService {
     return { status: topup.status, amountCents: topup.amountCents, currency: topup.currency };
   }
 
-  /** A top-up's status by its checkout session (null: no such top-up). */
-  async sessionStatus(sessionId: string): Promise<Topup['status'] | null> {
-    return (await this.billing.findTopupBySession(sessionId))?.status ?? null;
+  /** A top-up by its checkout session (null: no such top-up). */
+  async findBySession(sessionId: string): Promise<Pick<Topup, 'status' | 'amountCents'> | null> {
+    return this.billing.findTopupBySession(sessionId);
   }
 
   /** A Stripe customer-portal page for payment methods and receipts. */

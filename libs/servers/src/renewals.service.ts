@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { addMonths, APP_CONFIG, AppConfig, Clock, CLOCK, formatCents } from '@ozvps/core';
 import { PlansService, VirtFusionClient } from '@ozvps/plans';
-import { InsufficientFundsError, WalletService } from '@ozvps/wallet';
+import { InsufficientFundsError } from '@ozvps/wallet';
 import { Server } from './server.entity';
+import { ServerLedger } from './server-ledger';
 import { ServersRepository } from './servers.repository';
 
 export interface RenewalReport {
@@ -35,7 +36,7 @@ export class RenewalsService {
   constructor(
     private readonly repo: ServersRepository,
     private readonly plans: PlansService,
-    private readonly wallet: WalletService,
+    private readonly ledger: ServerLedger,
     private readonly virtfusion: VirtFusionClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -61,9 +62,8 @@ export class RenewalsService {
       }
     }
     // Paid since it was suspended, but the unsuspend did not go through yet.
-    for (const id of await this.repo.paidButSuspended()) {
-      const s = await this.repo.findById(id);
-      if (!s || (userId !== undefined && s.userId !== userId)) continue;
+    for (const id of await this.repo.paidButSuspended(userId)) {
+      const s = (await this.repo.findById(id))!;
       try {
         if (await this.unsuspend(s)) report.unsuspended++;
       } catch (err) {
@@ -125,16 +125,13 @@ export class RenewalsService {
       const period = s.periodsPaid + 1;
       const periodEnd = addMonths(s.anchorAt!, period);
       try {
-        await this.wallet.debit(
-          {
-            userId: s.userId,
-            amountCents: price,
-            type: 'server_charge',
-            actor: 'system',
-            reason: `${plan.name}: renewal of server #${s.id} (${s.hostname}) to ${periodEnd.toISOString().slice(0, 10)}`,
-            idempotencyKey: `server-charge:${s.id}:${period}`,
-          },
+        await this.ledger.chargePeriod(
           em,
+          s,
+          period,
+          price,
+          'system',
+          `${plan.name}: renewal of server #${s.id} (${s.hostname}) to ${periodEnd.toISOString().slice(0, 10)}`,
         );
       } catch (err) {
         if (!(err instanceof InsufficientFundsError)) throw err;

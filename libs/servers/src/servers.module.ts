@@ -5,6 +5,7 @@ import { PlansModule } from '@ozvps/plans';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { RenewalsService } from './renewals.service';
+import { ServerLedger } from './server-ledger';
 import { ServersRepository } from './servers.repository';
 import { ServersService } from './servers.service';
 import { TemplatesService } from './templates.service';
@@ -15,6 +16,7 @@ import { VirtFusionAccountsService } from './virtfusion-accounts.service';
   providers: [
     { provide: CLOCK, useValue: systemClock },
     ServersRepository,
+    ServerLedger,
     ServersService,
     RenewalsService,
     TemplatesService,

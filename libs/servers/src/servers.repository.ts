@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In, LessThanOrEqual } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { Server, ServerEvent, ServerStatus, VirtFusionAccount } from './server.entity';
 
 export type NewServer = Pick<
@@ -19,6 +19,18 @@ export type NewServer = Pick<
 export type ServerChanges = Partial<
   Omit<Server, 'id' | 'userId' | 'createdAt' | 'updatedAt' | 'user' | 'plan'>
 >;
+
+export interface ServerFilter {
+  userId?: number;
+  statuses?: ServerStatus[];
+}
+
+function whereOf(filter: ServerFilter): FindOptionsWhere<Server> {
+  return {
+    ...(filter.userId === undefined ? {} : { userId: filter.userId }),
+    ...(filter.statuses ? { status: In(filter.statuses) } : {}),
+  };
+}
 
 /** Advisory-lock namespace for "one provisioning conversation with VirtFusion per user at a time". */
 const USER_PROVISIONING_LOCK = 0x0f5e7e75;
@@ -56,14 +68,12 @@ export class ServersRepository {
   }
 
   /** Newest first; `userId` undefined: everyone's. */
-  list(filter: { userId?: number; statuses?: ServerStatus[] } = {}): Promise<Server[]> {
-    return this.dataSource.getRepository(Server).find({
-      where: {
-        ...(filter.userId === undefined ? {} : { userId: filter.userId }),
-        ...(filter.statuses ? { status: In(filter.statuses) } : {}),
-      },
-      order: { id: 'DESC' },
-    });
+  list(filter: ServerFilter = {}): Promise<Server[]> {
+    return this.dataSource.getRepository(Server).find({ where: whereOf(filter), order: { id: 'DESC' } });
+  }
+
+  count(filter: ServerFilter = {}): Promise<number> {
+    return this.dataSource.getRepository(Server).count({ where: whereOf(filter) });
   }
 
   async update(
@@ -112,14 +122,17 @@ export class ServersRepository {
   }
 
   /** Servers suspended for non-payment whose renewal has since been paid (the unsuspend still to do). */
-  async paidButSuspended(): Promise<number[]> {
-    const rows = await this.dataSource
-      .getRepository(Server)
-      .createQueryBuilder('s')
-      .select('s.id', 'id')
-      .where(`s.status = 'suspended' AND s.suspend_reason = 'overdue' AND s.overdue_since IS NULL`)
-      .getRawMany<{ id: string }>();
-    return rows.map((r) => Number(r.id));
+  async paidButSuspended(userId?: number): Promise<number[]> {
+    const rows = await this.dataSource.getRepository(Server).find({
+      select: { id: true },
+      where: {
+        status: 'suspended',
+        suspendReason: 'overdue',
+        overdueSince: IsNull(),
+        ...(userId ? { userId } : {}),
+      },
+    });
+    return rows.map((r) => r.id);
   }
 
   /** Users with deploys waiting for money. */

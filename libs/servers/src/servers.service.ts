@@ -13,7 +13,7 @@ import {
 } from '@ozvps/core';
 import { isAmbiguous, Plan, PlansService, VirtFusionClient, VirtFusionServer } from '@ozvps/plans';
 import { User, UsersService } from '@ozvps/users';
-import { InsufficientFundsError, WalletService } from '@ozvps/wallet';
+import { InsufficientFundsError } from '@ozvps/wallet';
 import {
   DeployKeyReusedError,
   DeploysNotConfiguredError,
@@ -22,7 +22,8 @@ import {
   VirtFusionEmailTakenError,
 } from './errors';
 import { Server, ServerEvent } from './server.entity';
-import { ServersRepository } from './servers.repository';
+import { ServerLedger } from './server-ledger';
+import { NewServer, ServersRepository } from './servers.repository';
 import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
@@ -53,9 +54,6 @@ const AWAITING_FUNDS_MAX_MS = 24 * 3_600_000;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
 
-const chargeKey = (serverId: number, period: number) => `server-charge:${serverId}:${period}`;
-const refundKey = (serverId: number) => `server-refund:${serverId}:1`;
-
 /** VirtFusion shows the build was accepted (queued, running or done). */
 function buildStarted(s: VirtFusionServer): boolean {
   return s.built !== null || (s.commissionStatus ?? 0) >= 1 || (s.state !== null && s.state !== 'allocated');
@@ -73,7 +71,7 @@ export class ServersService {
   constructor(
     private readonly repo: ServersRepository,
     private readonly plans: PlansService,
-    private readonly wallet: WalletService,
+    private readonly ledger: ServerLedger,
     private readonly users: UsersService,
     private readonly topups: TopupsService,
     private readonly virtfusion: VirtFusionClient,
@@ -130,8 +128,9 @@ export class ServersService {
     return this.repo.events(serverId);
   }
 
-  async countActive(userId: number): Promise<number> {
-    return (await this.repo.list({ userId, statuses: ['active', 'suspended'] })).length;
+  /** Servers the user has running or suspended (what the wallet page counts). */
+  countActive(userId: number): Promise<number> {
+    return this.repo.count({ userId, statuses: ['active', 'suspended'] });
   }
 
   /**
@@ -148,17 +147,7 @@ export class ServersService {
           const s = await this.repo.lock(em, w.id);
           if (s?.status !== 'awaiting_funds') return null;
           const plan = await this.plans.get({ planId: s.planId });
-          await this.wallet.debit(
-            {
-              userId: s.userId,
-              amountCents: s.priceMonthlyCents,
-              type: 'server_charge',
-              actor: `user:${s.userId}`,
-              reason: `${plan.name}: first month (server #${s.id}, ${s.hostname})`,
-              idempotencyKey: chargeKey(s.id, 1),
-            },
-            em,
-          );
+          await this.ledger.chargeFirstMonth(em, s, plan.name, `user:${s.userId}`);
           await this.repo.update(
             s.id,
             {
@@ -166,13 +155,6 @@ export class ServersService {
               periodsPaid: 1,
               leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS),
             },
-            em,
-          );
-          await this.repo.event(
-            s.id,
-            'charged',
-            'system',
-            `first month ${formatCents(s.priceMonthlyCents, s.currency)} (paid by the top-up)`,
             em,
           );
           return s;
@@ -210,7 +192,9 @@ export class ServersService {
       try {
         started += (await this.resumeWaiting(userId)).length;
         for (const s of await this.repo.list({ userId, statuses: ['awaiting_funds'] })) {
-          const topupStatus = s.topupSessionId ? await this.topups.sessionStatus(s.topupSessionId) : null;
+          const topupStatus = s.topupSessionId
+            ? (await this.topups.findBySession(s.topupSessionId))?.status
+            : null;
           const tooOld = now.getTime() - s.createdAt.getTime() > AWAITING_FUNDS_MAX_MS;
           if (topupStatus === 'failed' || topupStatus === 'expired' || tooOld) {
             await this.cancelWaiting(
@@ -431,33 +415,13 @@ export class ServersService {
     const refunded = await this.repo.transaction(async (em) => {
       const locked = await this.repo.lock(em, s.id);
       if (locked?.status !== 'provisioning') return false;
-      if (locked.periodsPaid > 0) {
-        await this.wallet.credit(
-          {
-            userId: locked.userId,
-            amountCents: locked.priceMonthlyCents,
-            type: 'server_refund',
-            actor: 'system',
-            reason: `Refund: server #${locked.id} (${locked.hostname}) could not be provisioned`,
-            idempotencyKey: refundKey(locked.id),
-          },
-          em,
-        );
-      }
       await this.repo.update(
         s.id,
         { status: 'failed', failureReason: reason.slice(0, 500), leaseUntil: null },
         em,
       );
       await this.repo.event(s.id, 'failed', 'system', reason, em);
-      if (locked.periodsPaid > 0)
-        await this.repo.event(
-          s.id,
-          'refunded',
-          'system',
-          `${formatCents(locked.priceMonthlyCents, locked.currency)} back to the wallet`,
-          em,
-        );
+      if (locked.periodsPaid > 0) await this.ledger.refundFirstMonth(em, locked);
       return true;
     });
     this.logger.error(`server #${s.id} failed: ${reason}${refunded ? ' (refunded)' : ''}`);
@@ -517,38 +481,33 @@ export class ServersService {
 
   // ----- deploy helpers -----
 
+  /** The row of a new deploy: charged and provisioning, or waiting for its top-up. */
+  private newRow(
+    user: User,
+    plan: Plan,
+    req: ValidDeploy,
+    status: 'provisioning' | 'awaiting_funds',
+  ): NewServer {
+    const provisioning = status === 'provisioning';
+    return {
+      userId: user.id,
+      planId: plan.id,
+      status,
+      hostname: req.hostname,
+      osTemplateId: req.osTemplateId,
+      idempotencyKey: req.idempotencyKey,
+      priceMonthlyCents: plan.priceMonthlyCents!,
+      currency: this.config.walletCurrency,
+      periodsPaid: provisioning ? 1 : 0,
+      leaseUntil: provisioning ? new Date(this.clock.now().getTime() + LEASE_MS) : null,
+    };
+  }
+
+  /** The server row and its first month's charge, in one transaction (a short wallet: nothing written). */
   private async reserve(user: User, plan: Plan, req: ValidDeploy): Promise<Server> {
     return this.repo.transaction(async (em: EntityManager) => {
-      const server = await this.repo.insert(em, {
-        userId: user.id,
-        planId: plan.id,
-        status: 'provisioning',
-        hostname: req.hostname,
-        osTemplateId: req.osTemplateId,
-        idempotencyKey: req.idempotencyKey,
-        priceMonthlyCents: plan.priceMonthlyCents!,
-        currency: this.config.walletCurrency,
-        periodsPaid: 1,
-        leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS),
-      });
-      await this.wallet.debit(
-        {
-          userId: user.id,
-          amountCents: plan.priceMonthlyCents!,
-          type: 'server_charge',
-          actor: `user:${user.id}`,
-          reason: `${plan.name}: first month (server #${server.id}, ${req.hostname})`,
-          idempotencyKey: chargeKey(server.id, 1),
-        },
-        em,
-      );
-      await this.repo.event(
-        server.id,
-        'charged',
-        `user:${user.id}`,
-        `first month ${formatCents(plan.priceMonthlyCents!, this.config.walletCurrency)}`,
-        em,
-      );
+      const server = await this.repo.insert(em, this.newRow(user, plan, req, 'provisioning'));
+      await this.ledger.chargeFirstMonth(em, server, plan.name, `user:${user.id}`);
       return server;
     });
   }
@@ -565,18 +524,7 @@ export class ServersService {
     let server: Server;
     try {
       server = await this.repo.transaction(async (em) => {
-        const s = await this.repo.insert(em, {
-          userId: user.id,
-          planId: plan.id,
-          status: 'awaiting_funds',
-          hostname: req.hostname,
-          osTemplateId: req.osTemplateId,
-          idempotencyKey: req.idempotencyKey,
-          priceMonthlyCents: plan.priceMonthlyCents!,
-          currency: this.config.walletCurrency,
-          periodsPaid: 0,
-          leaseUntil: null,
-        });
+        const s = await this.repo.insert(em, this.newRow(user, plan, req, 'awaiting_funds'));
         await this.repo.event(
           s.id,
           'awaiting_funds',
@@ -614,7 +562,8 @@ export class ServersService {
     });
   }
 
-  private repeat(existing: Server, req: ValidDeploy): DeployResult {
+  /** The answer to a key already used: its server (and, while it waits, the checkout that pays for it). */
+  private async repeat(existing: Server, req: ValidDeploy): Promise<DeployResult> {
     if (
       existing.planId !== req.planId ||
       existing.osTemplateId !== req.osTemplateId ||
@@ -624,13 +573,21 @@ export class ServersService {
     }
     const topup =
       existing.status === 'awaiting_funds' && existing.topupSessionId && existing.topupCheckoutUrl
+        ? await this.topups.findBySession(existing.topupSessionId)
+        : null;
+    return {
+      server: existing,
+      created: false,
+      ...(topup
         ? {
-            sessionId: existing.topupSessionId,
-            checkoutUrl: existing.topupCheckoutUrl,
-            amountCents: 0,
+            topup: {
+              sessionId: existing.topupSessionId!,
+              checkoutUrl: existing.topupCheckoutUrl!,
+              amountCents: topup.amountCents,
+            },
           }
-        : undefined;
-    return { server: existing, created: false, ...(topup ? { topup } : {}) };
+        : {}),
+    };
   }
 }
 

@@ -58,15 +58,7 @@ export class ServersController {
     res.status(!result.created ? 200 : result.server.status === 'awaiting_funds' ? 202 : 201);
     return {
       server: toServerView(result.server),
-      ...(result.topup
-        ? {
-            topup: {
-              sessionId: result.topup.sessionId,
-              checkoutUrl: result.topup.checkoutUrl,
-              ...(result.topup.amountCents ? { amountCents: result.topup.amountCents } : {}),
-            },
-          }
-        : {}),
+      ...(result.topup ? { topup: result.topup } : {}),
     };
   }
 
