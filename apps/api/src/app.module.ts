@@ -17,7 +17,7 @@ import { JsonOriginMiddleware } from './auth/json-origin.middleware';
 import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
 import { PlanSyncScheduler } from './plans/plan-sync.scheduler';
-import { PlansController } from './plans/plans.controller';
+import { AdminPlansController, PlansController } from './plans/plans.controller';
 import { StripeAdminController } from './billing/stripe-admin.controller';
 import { StripeWebhookController } from './billing/stripe-webhook.controller';
 import { WalletController } from './billing/wallet.controller';
@@ -48,6 +48,7 @@ export class AppModule implements NestModule {
         OidcController,
         AdminUsersController,
         PlansController,
+        AdminPlansController,
         WalletController,
         StripeWebhookController,
         StripeAdminController,

@@ -11,6 +11,8 @@ import { StripeNotConfiguredError, StripeUnavailableError } from '@ozvps/billing
 import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/plans';
 import { DeploysNotConfiguredError } from '@ozvps/servers';
 import { InsufficientFundsError } from '@ozvps/wallet';
+import { databaseUnavailableCause } from './database-errors';
+import { LogThrottle } from './log-throttle';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -20,14 +22,40 @@ interface ErrorBody {
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+  private readonly throttle = new LogThrottle();
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    const dbCause = databaseUnavailableCause(exception);
+    if (dbCause) {
+      // One line per cause every few seconds, never a stack per request: the cause is the news.
+      const line = this.throttle.line(`db:${dbCause}`, `Database unavailable: ${dbCause}`);
+      if (line) this.logger.error(line);
+      res
+        .status(HttpStatus.SERVICE_UNAVAILABLE)
+        .json(
+          errorBody(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            'The database is not answering; try again shortly',
+            'database_unavailable',
+          ),
+        );
+      return;
+    }
     const [status, body] = this.describe(exception);
     if (status >= 500) {
-      // A domain error already says what went wrong (VirtFusion down, …); anything else needs its stack.
-      const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-      this.logger.error(exception instanceof DomainError ? exception.message : detail);
+      // A domain error already says what went wrong (VirtFusion down, …); anything else needs its stack,
+      // once per cause per few seconds.
+      const cause =
+        exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+      const detail =
+        exception instanceof DomainError
+          ? exception.message
+          : exception instanceof Error
+            ? (exception.stack ?? exception.message)
+            : String(exception);
+      const line = this.throttle.line(cause, detail);
+      if (line) this.logger.error(line);
     }
     res.status(status).json(body);
   }
@@ -46,11 +74,26 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       const message = Array.isArray(detail) ? detail.join('; ') : detail;
       return [status, { error: { code: codeOf(status), message } }];
     }
+    // http-errors from Express middleware (a body over the limit, …): the client's mistake, said plainly.
+    const status = (exception as { status?: unknown } | null)?.status;
+    if (
+      typeof status === 'number' &&
+      status >= 400 &&
+      status < 500 &&
+      (exception as { expose?: unknown }).expose === true
+    ) {
+      return [status, errorBody(status, (exception as Error).message)];
+    }
     return [
       HttpStatus.INTERNAL_SERVER_ERROR,
       { error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' } },
     ];
   }
+}
+
+/** The one error shape every response uses. */
+export function errorBody(status: number, message: string, code = codeOf(status)): ErrorBody {
+  return { error: { code, message } };
 }
 
 function statusOf(error: DomainError): number {

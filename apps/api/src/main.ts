@@ -1,13 +1,10 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
-import { Logger, ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError, loadConfig, logLevels, PanelLogger, readBuildInfo, runMigrations } from '@ozvps/core';
 import { AppModule } from './app.module';
-
-import { GlobalExceptionFilter } from './global-exception.filter';
+import { createPanelApp } from './http-app';
 import { serveWebApp } from './web-app';
 
 // Compiled layout: dist/apps/api/src/main.js, with dist/build-info.json and dist/web beside `apps`.
@@ -16,19 +13,10 @@ const DIST = join(__dirname, '..', '..', '..');
 async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = new Logger('Panel');
-  const app = await NestFactory.create<NestExpressApplication>(
+  const app = await createPanelApp(
     AppModule.forRoot(config, readBuildInfo(join(DIST, 'build-info.json'))),
-    {
-      rawBody: true,
-      logger: new PanelLogger('Panel', { logLevels: logLevels(config) }),
-      abortOnError: false,
-    },
-  );
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.useGlobalFilters(new GlobalExceptionFilter());
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
+    config,
+    new PanelLogger('Panel', { logLevels: logLevels(config) }),
   );
   app.enableShutdownHooks();
 

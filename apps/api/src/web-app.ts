@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -21,14 +21,24 @@ export function serveWebApp(app: NestExpressApplication, webDir: string): boolea
     setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (
-      (req.method !== 'GET' && req.method !== 'HEAD') ||
-      req.path === '/api' ||
-      req.path.startsWith('/api/')
-    )
-      return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || apiLike(req.path)) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
   return true;
+}
+
+/**
+ * Any spelling of an API path (`//api/…`, `/API/…`, `/x/../api/…`, `/%61pi/…`) is left to the
+ * router, which knows only the exact spelling: such a request gets a JSON 404, never the SPA.
+ */
+function apiLike(path: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  const p = posix.normalize(decoded.replace(/\\/g, '/')).toLowerCase();
+  return p === '/api' || p === '/api/' || p.startsWith('/api/');
 }

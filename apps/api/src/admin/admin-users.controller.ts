@@ -3,7 +3,7 @@ import { Equals, IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-v
 import { User, toUserView, UsersService } from '@ozvps/users';
 import { ValidationError } from '@ozvps/core';
 import { toTransactionPage, toTransactionView, WalletService } from '@ozvps/wallet';
-import { CurrentUser } from '../auth/auth.decorators';
+import { Admin, CurrentUser } from '../auth/auth.decorators';
 import { historyPageQuery, queryInt } from '../query-params';
 
 class AdjustWalletDto {
@@ -29,7 +29,7 @@ class AdjustWalletDto {
   requestKey?: string;
 }
 
-/** Admin-only by the path alone (see SessionGuard). */
+@Admin()
 @Controller('api/admin/users')
 export class AdminUsersController {
   constructor(

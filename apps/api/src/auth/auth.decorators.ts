@@ -3,15 +3,17 @@ import type { User } from '@ozvps/users';
 import type { PanelRequest } from './session.guard';
 
 export const PUBLIC_ROUTE = 'ozvps:public';
+export const ADMIN_ROUTE = 'ozvps:admin';
 export const AUTH_RATE_LIMITED = 'ozvps:auth-rate-limited';
 
-/** Reachable without a session. Has no effect under /api/admin, which is always admin-only. */
+/** Reachable without a session. Never wins over @Admin() or a route declared under api/admin. */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-export const ADMIN_ONLY = 'ozvps:admin-only';
-
-/** Admin-only outside /api/admin (where every route already is). */
-export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
+/**
+ * Needs the admin role. Put it on the controller class: an admin controller holds admin routes
+ * only, so a route added to it later cannot be left open by forgetting a decorator.
+ */
+export const Admin = () => SetMetadata(ADMIN_ROUTE, true);
 
 /** Counts toward the per-IP and per-account limits on sign-in and sign-up attempts. */
 export const AuthRateLimited = () => SetMetadata(AUTH_RATE_LIMITED, true);

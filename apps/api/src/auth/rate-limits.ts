@@ -11,6 +11,9 @@ const isAuthAttempt = (ctx: ExecutionContext): boolean =>
 const isWebhook = (ctx: ExecutionContext): boolean =>
   ctx.switchToHttp().getRequest<{ path?: string }>().path === STRIPE_WEBHOOK_PATH;
 
+const skipUnlessAccountAttempt = (ctx: ExecutionContext): boolean =>
+  !isAuthAttempt(ctx) || !accountOf(ctx.switchToHttp().getRequest());
+
 function accountOf(req: { body?: unknown }): string | undefined {
   const email = (req.body as { email?: unknown } | undefined)?.email;
   return typeof email === 'string' && email.trim() ? email.trim().toLowerCase().slice(0, 254) : undefined;
@@ -18,8 +21,10 @@ function accountOf(req: { body?: unknown }): string | undefined {
 
 /**
  * Rate limits, counted per API process in memory (documented in the README): a generous limit on
- * every route per IP (the Stripe webhook has its own, larger one), and on sign-in and sign-up attempts 10 per account and 30 per IP in 15
- * minutes, so the 11th guess at one account's password is refused whoever sends it.
+ * every route per IP (the Stripe webhook has its own, larger one). Sign-in and sign-up attempts:
+ * 30 per IP, 10 per account from one source (IP), and 100 per account from all sources together
+ * in 15 minutes. Counting per account and source means someone guessing at an account from one
+ * address cannot lock its owner out; the ceiling across sources still stops a spread-out attack.
  */
 export const RATE_LIMITS: ThrottlerModuleOptions = {
   throttlers: [
@@ -28,10 +33,17 @@ export const RATE_LIMITS: ThrottlerModuleOptions = {
     { name: 'webhook', ttl: MINUTE, limit: 3000, skipIf: (ctx) => !isWebhook(ctx) },
     { name: 'auth-ip', ttl: 15 * MINUTE, limit: 30, skipIf: (ctx) => !isAuthAttempt(ctx) },
     {
-      name: 'auth-account',
+      name: 'auth-account-source',
       ttl: 15 * MINUTE,
       limit: 10,
-      skipIf: (ctx) => !isAuthAttempt(ctx) || !accountOf(ctx.switchToHttp().getRequest()),
+      skipIf: skipUnlessAccountAttempt,
+      getTracker: (req: { ip?: string; body?: unknown }) => `account:${accountOf(req)}|ip:${req.ip}`,
+    },
+    {
+      name: 'auth-account',
+      ttl: 15 * MINUTE,
+      limit: 100,
+      skipIf: skipUnlessAccountAttempt,
       getTracker: (req) => `account:${accountOf(req)}`,
     },
   ],

@@ -1,5 +1,4 @@
 import { Controller, Get, INestApplication, INestApplicationContext, Module } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { AuthService, UsersService } from '@ozvps/users';
 import { createTestDatabase, TestDatabase } from '../../../../test/helpers/database';
@@ -41,7 +40,7 @@ describe('SessionGuard', () => {
     class ProbeModule {}
     const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
     app = moduleRef.createNestApplication();
-    app.useGlobalGuards(new SessionGuard(new Reflector(), libs.get(AuthService)));
+    app.useGlobalGuards(new SessionGuard(libs.get(AuthService)));
     await app.listen(0, '127.0.0.1');
     baseUrl = await app.getUrl();
     const users = libs.get(UsersService);

@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { StripeAdminService, StripeStatus } from '@ozvps/billing';
-import { AdminOnly } from '../auth/auth.decorators';
+import { Admin } from '../auth/auth.decorators';
 import { queryInt } from '../query-params';
 
-@AdminOnly()
+@Admin()
 @Controller('api')
 export class StripeAdminController {
   constructor(private readonly stripeAdmin: StripeAdminService) {}

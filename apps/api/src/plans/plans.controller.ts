@@ -8,7 +8,7 @@ import {
   toPlanView,
   toPublicPlanView,
 } from '@ozvps/plans';
-import { Public } from '../auth/auth.decorators';
+import { Admin, Public } from '../auth/auth.decorators';
 
 class SyncPlansDto {
   @IsOptional()
@@ -25,10 +25,7 @@ class SetPriceDto {
 
 @Controller('api')
 export class PlansController {
-  constructor(
-    private readonly plans: PlansService,
-    private readonly planSync: PlanSyncService,
-  ) {}
+  constructor(private readonly plans: PlansService) {}
 
   /** Plans on sale, cheapest first, from the database (never a live VirtFusion call). */
   @Public()
@@ -36,8 +33,18 @@ export class PlansController {
   async list() {
     return { plans: (await this.plans.listActive()).map(toPublicPlanView) };
   }
+}
 
-  @Get('admin/plans')
+/** Everything an admin does with plans; the class-level marker covers any route added here later. */
+@Admin()
+@Controller('api/admin/plans')
+export class AdminPlansController {
+  constructor(
+    private readonly plans: PlansService,
+    private readonly planSync: PlanSyncService,
+  ) {}
+
+  @Get()
   async listAll() {
     const [plans, lastSyncRun] = await Promise.all([this.plans.listAll(), this.plans.lastSyncRun()]);
     return {
@@ -50,13 +57,13 @@ export class PlansController {
     };
   }
 
-  @Post('admin/plans/sync')
+  @Post('sync')
   @HttpCode(200)
   sync(@Body() body: SyncPlansDto): Promise<SyncReport> {
     return this.planSync.sync('admin', { force: body.force === true });
   }
 
-  @Put('admin/plans/:id/price')
+  @Put(':id/price')
   async setPrice(
     @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
     @Body() body: SetPriceDto,

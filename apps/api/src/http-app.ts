@@ -1,0 +1,110 @@
+import type { DynamicModule, LoggerService } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import compression from 'compression';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { AppConfig } from '@ozvps/core';
+import { errorBody, GlobalExceptionFilter } from './global-exception.filter';
+import { STRIPE_WEBHOOK_PATH } from './routes';
+
+/** Request bodies: Stripe's events can be large; nothing a person sends needs more than this. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * The panel's HTTP application, as main.ts serves it and the route walk test inspects it.
+ * Routing is case-sensitive and strict: `/api/Admin/users` and `/api/admin/users/` are not routes.
+ * Express reads both settings once, when its router is first created, so they are set on an
+ * Express instance of our own before Nest registers anything on it.
+ */
+export async function createPanelApp(
+  module: DynamicModule,
+  config: AppConfig,
+  logger: LoggerService | false,
+): Promise<NestExpressApplication> {
+  const server = express();
+  server.set('case sensitive routing', true);
+  server.set('strict routing', true);
+  const app = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(server), {
+    // Our own parsers below: one limit for the webhook, a small one for everything else.
+    bodyParser: false,
+    logger,
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(config));
+  app.use(compression());
+  app.use(bodyParsers());
+  app.useGlobalFilters(new GlobalExceptionFilter());
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
+  );
+  return app;
+}
+
+function securityHeaders(config: AppConfig) {
+  return helmet({
+    // The SPA loads only its own bundle and stylesheet; no inline script or style, no framing.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    // HSTS only means something over https; on plain http it would pin nothing.
+    strictTransportSecurity: config.appUrl.startsWith('https://') ? { maxAge: 31_536_000 } : false,
+  });
+}
+
+type Middleware = (req: Request, res: Response, next: NextFunction) => void;
+
+/** Sets `req.rawBody`: the webhook's signature is checked over the exact bytes Stripe sent. */
+const keepRaw = (req: Request, _res: Response, buf: Buffer) => {
+  (req as Request & { rawBody?: Buffer }).rawBody = buf;
+};
+
+function bodyParsers(): Array<Middleware | ErrorRequestHandler> {
+  const parsers = (limit: number): Middleware[] => [
+    express.json({ limit, verify: keepRaw }),
+    express.urlencoded({ limit, extended: true, verify: keepRaw }),
+  ];
+  const webhook = parsers(WEBHOOK_BODY_LIMIT_BYTES);
+  const others = parsers(BODY_LIMIT_BYTES);
+  const choose =
+    (i: number): Middleware =>
+    (req, res, next) =>
+      (req.path === STRIPE_WEBHOOK_PATH ? webhook : others)[i]!(req, res, next);
+  return [choose(0), choose(1), bodyErrors];
+}
+
+/**
+ * A body the parsers refuse (too large, not JSON, unknown charset) is the client's mistake: the
+ * usual error JSON with the parser's 4xx status, and nothing in the log. This sits right after
+ * the parsers because their errors never reach Nest's exception filters.
+ */
+function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  const status = (err as { status?: unknown } | null)?.status;
+  const expose = (err as { expose?: unknown } | null)?.expose;
+  if (typeof status !== 'number' || status < 400 || status >= 500 || expose !== true) return next(err);
+  const message =
+    status === 413
+      ? 'The request body is too large'
+      : status === 400
+        ? 'The request body is not valid JSON'
+        : 'The request body could not be read';
+  res.status(status).json(errorBody(status, message));
+}
