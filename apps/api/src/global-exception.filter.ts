@@ -44,12 +44,12 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     }
     const [status, body] = this.describe(exception);
     if (status >= 500) {
-      // A domain error already says what went wrong (VirtFusion down, …); anything else needs its stack,
-      // once per cause per few seconds.
+      // A domain or HTTP error already says what went wrong (VirtFusion down, …); anything else
+      // needs its stack. Either way once per cause per few seconds.
       const cause =
         exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
       const detail =
-        exception instanceof DomainError
+        exception instanceof DomainError || exception instanceof HttpException
           ? exception.message
           : exception instanceof Error
             ? (exception.stack ?? exception.message)
