@@ -305,7 +305,7 @@ describe('accounts and access (the built API over HTTP, real PostgreSQL)', () =>
 });
 
 describe('brute force', () => {
-  it('throttles the 11th sign-in attempt on one account within the window, even with the right password', async () => {
+  it('throttles the 11th sign-in attempt on one account from one source within the window, even with the right password', async () => {
     const db = await createTestDatabase();
     const { api, origin } = await panel(db);
     try {
