@@ -1,7 +1,11 @@
 import { Server, ServerEvent } from './server.entity';
+import type { ServerTopup } from './servers.service';
 
-/** A server as its owner sees it (the API and the web panel). */
-export function toServerView(s: Server) {
+/**
+ * A server as its owner sees it (the API and the web panel). `topup`: the payment a "Top up &
+ * deploy" waits for or waited for (its checkout URL only while the deploy still waits).
+ */
+export function toServerView(s: Server, topup: ServerTopup | null = null) {
   return {
     id: s.id,
     planId: s.planId,
@@ -18,6 +22,7 @@ export function toServerView(s: Server) {
     terminatedAt: s.terminatedAt?.toISOString() ?? null,
     failureReason: s.failureReason,
     createdAt: s.createdAt.toISOString(),
+    topup,
   };
 }
 
