@@ -18,6 +18,10 @@ export const STATUS_LABELS: Record<ServerStatus, string> = {
   cancelled: 'Cancelled',
 };
 
+/** "the top-up expired" → "The top-up expired." */
+const sentence = (text: string) =>
+  `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+
 function StatusNote({ server }: { server: ServerView }) {
   switch (server.status) {
     case 'failed':
@@ -44,7 +48,7 @@ function StatusNote({ server }: { server: ServerView }) {
           <Link href="/wallet">wallet</Link>. Nothing was charged for the server.
         </p>
       ) : (
-        <p className="notice">{server.failureReason ?? 'Cancelled.'} Nothing was charged.</p>
+        <p className="notice">{sentence(server.failureReason ?? 'cancelled')} Nothing was charged.</p>
       );
     case 'awaiting_funds':
       return server.topup ? (
@@ -151,12 +155,13 @@ export function ServerDetail({ id }: { id: string }) {
       <p role="status" data-testid="server-status">
         {STATUS_LABELS[s.status]}
       </p>
-      {fromCheckout.current && s.status === 'cancelled' && s.topup?.status !== 'credited' && (
+      {fromCheckout.current && s.status === 'cancelled' && s.topup?.status !== 'credited' ? (
         <p className="notice" data-testid="checkout-cancelled">
           You cancelled the payment, so this deploy is cancelled. Nothing was charged.
         </p>
+      ) : (
+        <StatusNote server={s} />
       )}
-      <StatusNote server={s} />
       {s.status === 'awaiting_funds' && (
         <p>
           {s.topup?.checkoutUrl && (
