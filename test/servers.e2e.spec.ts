@@ -408,6 +408,33 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       expect((await show(browser, a.server.id)).server.topup).toMatchObject({ status: 'pending' });
     });
 
+    it('a credited top-up still pays an overdue renewal and lifts its suspension (the same event handler)', async () => {
+      const { browser, id } = await aCustomer(PRICE);
+      const deployed = await browser.request('POST', '/api/servers', { body: deployBody() });
+      const serverId = (deployed.body as { server: { id: number } }).server.id;
+      // A month later: the renewal went unpaid and the server was suspended for it.
+      await ds.query(
+        `UPDATE servers SET anchor_at = now() - interval '1 month 1 hour', paid_until = now() - interval '1 hour',
+            overdue_since = now() - interval '1 hour', status = 'suspended', suspend_reason = 'overdue', suspended_at = now()
+          WHERE id = $1`,
+        [serverId],
+      );
+      const vfServer = vfServersOf(id)[0]!;
+      vfServer.suspended = true;
+
+      const plain = await browser.request('POST', '/api/wallet/topups', { body: { amountCents: PRICE } });
+      const session = (plain.body as { sessionId: string }).sessionId;
+      expect((await deliver(api.baseUrl, stripe.complete(session), keys.webhookSecret)).status).toBe(200);
+      await whenActive(browser, serverId);
+      expect(vfServer.suspended).toBe(false);
+      expect(await ledger(id)).toEqual([
+        `admin_credit ${PRICE}`,
+        `server_charge -${PRICE}`,
+        `topup ${PRICE}`,
+        `server_charge -${PRICE}`,
+      ]);
+    });
+
     it('a credit made by ozvpsctl stripe reconcile --yes provisions nothing in the CLI; the sweep then starts that deploy (and no other), once', async () => {
       const { browser, id } = await aCustomer();
       const a = await topUpAndDeploy(browser);
