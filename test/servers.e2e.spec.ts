@@ -302,7 +302,7 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       expect(cancelled.status).toBe(200);
       expect((cancelled.body as ServerJson).server).toMatchObject({
         status: 'cancelled',
-        topup: { checkoutUrl: null },
+        topup: { status: 'expired', checkoutUrl: null },
       });
       expect(await statusOf(a.server.id)).toBe('cancelled');
       // Its checkout was expired at Stripe: it can no longer be paid.
@@ -312,6 +312,23 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       );
 
       const b = await topUpAndDeploy(browser);
+      const list = await browser.request('GET', '/api/servers');
+      expect((list.body as { servers: { id: number; status: string; topup: unknown }[] }).servers).toEqual([
+        expect.objectContaining({
+          id: b.server.id,
+          status: 'awaiting_funds',
+          topup: {
+            amountCents: PRICE,
+            status: 'pending',
+            checkoutUrl: stripe.sessions.get(b.topup.sessionId)!.url,
+          },
+        }),
+        expect.objectContaining({
+          id: a.server.id,
+          status: 'cancelled',
+          topup: expect.objectContaining({ status: 'expired' }),
+        }),
+      ]);
       const paid = await deliver(api.baseUrl, stripe.complete(b.topup.sessionId), keys.webhookSecret);
       expect(paid.status).toBe(200);
       await whenActive(browser, b.server.id);

@@ -138,9 +138,17 @@ export class TopupsService {
     return this.billing.findTopupBySession(sessionId);
   }
 
+  /** Top-ups by their checkout sessions (sessions without one are absent from the map). */
+  async findBySessions(sessionIds: string[]): Promise<Map<string, Pick<Topup, 'status' | 'amountCents'>>> {
+    const rows = await this.billing.findTopupsBySessions(sessionIds);
+    return new Map(
+      rows.map((t) => [t.stripeCheckoutSessionId!, { status: t.status, amountCents: t.amountCents }]),
+    );
+  }
+
   /**
-   * Closes an open Checkout Session at Stripe so it can no longer be paid. Never throws: a
-   * session already complete (paid in another tab) or expired is `already_closed` (its webhook
+   * Closes an open Checkout Session at Stripe so it can no longer be paid, and its pending top-up
+   * with it. Stripe's answer never throws: a session already complete (paid in another tab) or expired is `already_closed` (its webhook
    * decides what the wallet gets), anything else is logged as `failed` (the session then stays
    * payable until Stripe expires it after 24 h; if it is paid, the money lands in the wallet).
    */
@@ -148,12 +156,18 @@ export class TopupsService {
     if (!this.stripe) return 'failed';
     try {
       await this.stripe.checkout.sessions.expire(sessionId);
-      return 'expired';
     } catch (err) {
       if (err instanceof Stripe.errors.StripeInvalidRequestError) return 'already_closed';
       this.logger.warn(`could not expire checkout ${sessionId}: ${(err as Error).message}`);
       return 'failed';
     }
+    // Stripe will say so too (checkout.session.expired); until then the top-up should not look payable.
+    const topup = await this.billing.findTopupBySession(sessionId);
+    if (topup)
+      await this.billing.transaction((em) =>
+        this.billing.closeTopup(em, topup.id, 'expired', 'checkout expired by the panel'),
+      );
+    return 'expired';
   }
 
   /** A Stripe customer-portal page for payment methods and receipts. */

@@ -250,14 +250,24 @@ export class ServersService {
 
   /** The top-up a deploy was opened with, as its owner may see it (null: it had none). */
   async topupOf(server: Server): Promise<ServerTopup | null> {
-    if (!server.topupSessionId) return null;
-    const topup = await this.topups.findBySession(server.topupSessionId);
-    if (!topup) return null;
-    return {
-      amountCents: topup.amountCents,
-      status: topup.status,
-      checkoutUrl: server.status === 'awaiting_funds' ? server.topupCheckoutUrl : null,
-    };
+    return (await this.topupsOf([server])).get(server.id) ?? null;
+  }
+
+  /** The same for a list of servers, in one query. */
+  async topupsOf(servers: Server[]): Promise<Map<number, ServerTopup>> {
+    const sessions = servers.map((s) => s.topupSessionId).filter((id): id is string => id !== null);
+    const topups = await this.topups.findBySessions(sessions);
+    const result = new Map<number, ServerTopup>();
+    for (const s of servers) {
+      const topup = s.topupSessionId ? topups.get(s.topupSessionId) : undefined;
+      if (!topup) continue;
+      result.set(s.id, {
+        amountCents: topup.amountCents,
+        status: topup.status,
+        checkoutUrl: s.status === 'awaiting_funds' ? s.topupCheckoutUrl : null,
+      });
+    }
+    return result;
   }
 
   /** The deploy a user's top-up checkout was opened for, if any. */

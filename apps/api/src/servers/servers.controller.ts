@@ -65,7 +65,8 @@ export class ServersController {
   @Get('servers')
   async list(@CurrentUser() user: User) {
     const servers = await this.servers.listForUser(user.id);
-    return { servers: await Promise.all(servers.map((s) => this.view(s))) };
+    const topups = await this.servers.topupsOf(servers);
+    return { servers: servers.map((s) => toServerView(s, topups.get(s.id) ?? null)) };
   }
 
   @Get('servers/:id')
