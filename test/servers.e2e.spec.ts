@@ -210,7 +210,9 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
     try {
       const event = stripe.complete(topup.sessionId);
       const deliveries = Promise.all([1, 2, 3].map(() => deliver(api.baseUrl, event, keys.webhookSecret)));
-      const resumed = Promise.all([1, 2, 3].map(() => other.get(ServersService).resumeWaiting(id)));
+      const resumed = Promise.all(
+        [1, 2, 3].map(() => other.get(ServersService).startForTopup(topup.sessionId)),
+      );
       expect((await deliveries).map((d) => d.status)).toEqual([200, 200, 200]);
       await resumed;
       await eventually(async () => {
@@ -245,6 +247,253 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
     });
     expect(await ledger(id)).toEqual([`topup ${PRICE}`, `server_charge -${PRICE}`, `server_refund ${PRICE}`]);
     expect(await balance(id)).toBe(PRICE);
+  });
+
+  describe('Top up & deploy: a top-up pays only the deploy it was opened for', () => {
+    type Waiting = {
+      server: { id: number; status: string };
+      topup: { sessionId: string; amountCents: number };
+    };
+    type ServerJson = {
+      server: {
+        status: string;
+        topup: { amountCents: number; status: string; checkoutUrl: string | null } | null;
+      };
+      events: { type: string; actor: string }[];
+    };
+    let sweeper: INestApplicationContext;
+
+    // A second panel process's servers lib: the same sweep the API runs every minute, run on demand.
+    beforeAll(async () => {
+      sweeper = await bootLibs(db.url, { env: { ...vfEnv(), ...stripeEnv() }, servers: true });
+    });
+    afterAll(() => sweeper.close());
+
+    async function topUpAndDeploy(browser: Browser): Promise<Waiting> {
+      const r = await browser.request('POST', '/api/servers', { body: deployBody({ topUpIfShort: true }) });
+      expect(r.status).toBe(202);
+      return r.body as Waiting;
+    }
+    const show = async (browser: Browser, serverId: number) =>
+      (await browser.request('GET', `/api/servers/${serverId}`)).body as ServerJson;
+    const statusOf = async (serverId: number) =>
+      String((await ds.query(`SELECT status FROM servers WHERE id = $1`, [serverId]))[0].status);
+    const vfServersOf = (userId: number) => {
+      const vfUser = vf.users.find((u) => u.extRelationId === userId);
+      return vfUser ? vf.servers.filter((s) => s.ownerId === vfUser.id) : [];
+    };
+    const whenActive = (browser: Browser, serverId: number) =>
+      eventually(async () => ((await show(browser, serverId)).server.status === 'active' ? true : undefined));
+
+    it("cancel A (Stripe's Cancel), pay B: B is deployed, A stays cancelled and uncharged, a later top-up stays in the wallet", async () => {
+      const { browser, id } = await aCustomer();
+      const a = await topUpAndDeploy(browser);
+      // Stripe's Cancel leads to A's page, which cancels A at once.
+      expect(stripe.sessions.get(a.topup.sessionId)!.cancel_url).toBe(
+        `${origin}/servers/${a.server.id}?checkout=cancelled`,
+      );
+      const waitingA = await show(browser, a.server.id);
+      expect(waitingA.server.topup).toEqual({
+        amountCents: PRICE,
+        status: 'pending',
+        checkoutUrl: stripe.sessions.get(a.topup.sessionId)!.url,
+      });
+      const cancelled = await browser.request('POST', `/api/servers/${a.server.id}/cancel`, { body: {} });
+      expect(cancelled.status).toBe(200);
+      expect((cancelled.body as ServerJson).server).toMatchObject({
+        status: 'cancelled',
+        topup: { status: 'expired', checkoutUrl: null },
+      });
+      expect(await statusOf(a.server.id)).toBe('cancelled');
+      // Its checkout was expired at Stripe: it can no longer be paid.
+      expect(stripe.sessions.get(a.topup.sessionId)!.status).toBe('expired');
+      expect((await show(browser, a.server.id)).events).toContainEqual(
+        expect.objectContaining({ type: 'cancelled', actor: `user:${id}` }),
+      );
+
+      const b = await topUpAndDeploy(browser);
+      const list = await browser.request('GET', '/api/servers');
+      expect((list.body as { servers: { id: number; status: string; topup: unknown }[] }).servers).toEqual([
+        expect.objectContaining({
+          id: b.server.id,
+          status: 'awaiting_funds',
+          topup: {
+            amountCents: PRICE,
+            status: 'pending',
+            checkoutUrl: stripe.sessions.get(b.topup.sessionId)!.url,
+          },
+        }),
+        expect.objectContaining({
+          id: a.server.id,
+          status: 'cancelled',
+          topup: expect.objectContaining({ status: 'expired' }),
+        }),
+      ]);
+      const paid = await deliver(api.baseUrl, stripe.complete(b.topup.sessionId), keys.webhookSecret);
+      expect(paid.status).toBe(200);
+      await whenActive(browser, b.server.id);
+      const returnPage = await browser.request('GET', `/api/wallet/topups/${b.topup.sessionId}`);
+      expect(returnPage.body).toMatchObject({ status: 'credited', serverId: b.server.id });
+
+      // An ordinary top-up afterwards stays in the wallet, even after a sweep.
+      const plain = await browser.request('POST', '/api/wallet/topups', { body: { amountCents: 2500 } });
+      const plainSession = (plain.body as { sessionId: string }).sessionId;
+      expect((await deliver(api.baseUrl, stripe.complete(plainSession), keys.webhookSecret)).status).toBe(
+        200,
+      );
+      expect((await browser.request('GET', `/api/wallet/topups/${plainSession}`)).body).toMatchObject({
+        status: 'credited',
+        serverId: null,
+      });
+      await sweeper.get(ServersService).sweep();
+      expect(await statusOf(a.server.id)).toBe('cancelled');
+      expect(await ledger(id)).toEqual([`topup ${PRICE}`, `server_charge -${PRICE}`, 'topup 2500']);
+      expect(await balance(id)).toBe(2500);
+      expect(vfServersOf(id)).toHaveLength(1);
+    });
+
+    it('cancel is for the owner (404 otherwise), repeatable (200), and refused once the deploy has started (409)', async () => {
+      const { browser } = await aCustomer();
+      const a = await topUpAndDeploy(browser);
+      const stranger = await aCustomer();
+      expect(
+        (await stranger.browser.request('POST', `/api/servers/${a.server.id}/cancel`, { body: {} })).status,
+      ).toBe(404);
+      expect(await statusOf(a.server.id)).toBe('awaiting_funds');
+      const anonymous = await fetch(`${api.baseUrl}/api/servers/${a.server.id}/cancel`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: '{}',
+      });
+      expect(anonymous.status).toBe(401);
+
+      const twice = await Promise.all(
+        [1, 2].map(() => browser.request('POST', `/api/servers/${a.server.id}/cancel`, { body: {} })),
+      );
+      expect(twice.map((r) => r.status)).toEqual([200, 200]);
+      expect((await show(browser, a.server.id)).events.filter((e) => e.type === 'cancelled')).toHaveLength(1);
+
+      const rich = await aCustomer(PRICE);
+      const running = await rich.browser.request('POST', '/api/servers', { body: deployBody() });
+      const runningId = (running.body as { server: { id: number } }).server.id;
+      const refused = await rich.browser.request('POST', `/api/servers/${runningId}/cancel`, { body: {} });
+      expect(refused.status).toBe(409);
+      expect((refused.body as { error: { code: string } }).error.code).toBe('server_state');
+      expect(await statusOf(runningId)).toBe('active');
+    });
+
+    it('paid in another tab before the cancel reached Stripe: the webhook credits the wallet, the deploy stays cancelled', async () => {
+      const { browser, id } = await aCustomer();
+      const a = await topUpAndDeploy(browser);
+      const paidElsewhere = stripe.complete(a.topup.sessionId); // complete at Stripe, webhook not yet sent
+      const cancelled = await browser.request('POST', `/api/servers/${a.server.id}/cancel`, { body: {} });
+      expect(cancelled.status).toBe(200);
+      // The expire was tried and refused by Stripe (the session is complete): nothing more to do.
+      expect(
+        stripe.requests.filter((r) => r.path === `/v1/checkout/sessions/${a.topup.sessionId}/expire`),
+      ).toHaveLength(1);
+
+      expect((await deliver(api.baseUrl, paidElsewhere, keys.webhookSecret)).status).toBe(200);
+      await sweeper.get(ServersService).sweep();
+      expect(await statusOf(a.server.id)).toBe('cancelled');
+      expect(await ledger(id)).toEqual([`topup ${PRICE}`]);
+      expect(await balance(id)).toBe(PRICE);
+      expect(vfServersOf(id)).toHaveLength(0);
+      // The page can say where the money went.
+      expect((await show(browser, a.server.id)).server).toMatchObject({
+        status: 'cancelled',
+        topup: { status: 'credited', amountCents: PRICE, checkoutUrl: null },
+      });
+      expect((await browser.request('GET', `/api/wallet/topups/${a.topup.sessionId}`)).body).toMatchObject({
+        status: 'credited',
+        serverId: a.server.id,
+        serverStatus: 'cancelled',
+      });
+    });
+
+    it('an admin credit while a deploy waits starts nothing, not even in the sweep', async () => {
+      const { browser, id } = await aCustomer();
+      const a = await topUpAndDeploy(browser);
+      expect((await cli('wallet', 'add', String(id), String(PRICE * 2), '--reason', 'goodwill')).code).toBe(
+        0,
+      );
+      await sweeper.get(ServersService).sweep();
+      await new Promise((r) => setTimeout(r, 300)); // anything the credit set going has had its chance
+      expect(await statusOf(a.server.id)).toBe('awaiting_funds');
+      expect(await ledger(id)).toEqual([`admin_credit ${PRICE * 2}`]);
+      expect(vfServersOf(id)).toHaveLength(0);
+      expect((await show(browser, a.server.id)).server.topup).toMatchObject({ status: 'pending' });
+    });
+
+    it('a credited top-up still pays an overdue renewal and lifts its suspension (the same event handler)', async () => {
+      const { browser, id } = await aCustomer(PRICE);
+      const deployed = await browser.request('POST', '/api/servers', { body: deployBody() });
+      const serverId = (deployed.body as { server: { id: number } }).server.id;
+      // A month later: the renewal went unpaid and the server was suspended for it.
+      await ds.query(
+        `UPDATE servers SET anchor_at = now() - interval '1 month 1 hour', paid_until = now() - interval '1 hour',
+            overdue_since = now() - interval '1 hour', status = 'suspended', suspend_reason = 'overdue', suspended_at = now()
+          WHERE id = $1`,
+        [serverId],
+      );
+      const vfServer = vfServersOf(id)[0]!;
+      vfServer.suspended = true;
+
+      const plain = await browser.request('POST', '/api/wallet/topups', { body: { amountCents: PRICE } });
+      const session = (plain.body as { sessionId: string }).sessionId;
+      expect((await deliver(api.baseUrl, stripe.complete(session), keys.webhookSecret)).status).toBe(200);
+      await whenActive(browser, serverId);
+      expect(vfServer.suspended).toBe(false);
+      expect(await ledger(id)).toEqual([
+        `admin_credit ${PRICE}`,
+        `server_charge -${PRICE}`,
+        `topup ${PRICE}`,
+        `server_charge -${PRICE}`,
+      ]);
+    });
+
+    it('a credit made by ozvpsctl stripe reconcile --yes provisions nothing in the CLI; the sweep then starts that deploy (and no other), once', async () => {
+      const { browser, id } = await aCustomer();
+      const a = await topUpAndDeploy(browser);
+      const b = await topUpAndDeploy(browser);
+      // The wallet could pay B as well: only A's own top-up may start anything.
+      expect((await cli('wallet', 'add', String(id), String(PRICE), '--reason', 'goodwill')).code).toBe(0);
+      stripe.complete(a.topup.sessionId); // paid; the webhook never arrived (an outage)
+
+      // The CLI talks to its own VirtFusion fake: any call it made would land there.
+      const cliVirtFusion = await new FakeVirtFusion(vf.token).start();
+      try {
+        const reconciled = await ozvpsctl(db.url, ['stripe', 'reconcile', '--since', '1h', '--yes'], {
+          ...stripeEnv(),
+          VIRTFUSION_URL: cliVirtFusion.url,
+          VIRTFUSION_API_TOKEN: vf.token,
+          VIRTFUSION_HYPERVISOR_GROUP_ID: '3',
+        });
+        expect(reconciled.code).toBe(0);
+        expect(cliVirtFusion.requests).toBe(0);
+      } finally {
+        await cliVirtFusion.stop();
+      }
+      expect(
+        (
+          await ds.query(`SELECT status FROM topups WHERE stripe_checkout_session_id = $1`, [
+            a.topup.sessionId,
+          ])
+        )[0].status,
+      ).toBe('credited');
+
+      // The crash-recovery sweep: run twice at once, it starts A once and leaves B waiting.
+      await Promise.all([1, 2].map(() => sweeper.get(ServersService).sweep()));
+      await whenActive(browser, a.server.id);
+      await sweeper.get(ServersService).sweep();
+      expect(await statusOf(b.server.id)).toBe('awaiting_funds');
+      expect(await ledger(id)).toEqual([
+        `admin_credit ${PRICE}`,
+        `topup ${PRICE}`,
+        `server_charge -${PRICE}`,
+      ]);
+      expect(vfServersOf(id)).toHaveLength(1);
+    });
   });
 
   it('ozvpsctl servers list, show, suspend and unsuspend (--yes required)', async () => {

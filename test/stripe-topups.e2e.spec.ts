@@ -91,6 +91,9 @@ describe('Stripe top-ups end to end (built API, real SDK against a fake Stripe, 
       status: 'pending',
       amountCents: 2500,
       currency: 'aud',
+      // A plain top-up pays for no deploy (a "Top up & deploy" names its server here).
+      serverId: null,
+      serverStatus: null,
     });
     expect(await ledger(userId)).toEqual([]);
   });

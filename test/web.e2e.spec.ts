@@ -268,4 +268,76 @@ describe('the panel in a real browser', () => {
     ]);
     expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
   });
+
+  it("Top up & deploy A, Cancel on Stripe's page: A is cancelled; Top up & deploy B, Pay now from its page: B runs, A stays cancelled", async () => {
+    const page = await newPage();
+    await signIn(page, 'dana@example.test'); // A$0.00 after the two deploys
+    const starter = (await ds.query(`SELECT id FROM plans WHERE virtfusion_package_id = 1`))[0].id;
+    const topUpAndDeploy = async (hostname: string) => {
+      await page.goto(`/deploy?plan=${starter}`);
+      await page.getByLabel('Operating system').selectOption({ label: 'Debian 12 (Bookworm) Minimal' });
+      await page.getByLabel('Hostname').fill(hostname);
+      await page.getByRole('button', { name: 'Top up A$12.50 & deploy' }).click();
+      await page.waitForURL(`${stripe.url}/checkout/**`);
+    };
+
+    // A: Cancel on the checkout page leads back to A's page, which cancels it at once.
+    await topUpAndDeploy('web3.example.test');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForURL(/\/servers\/\d+\?checkout=cancelled$/);
+    const a = Number(new URL(page.url()).pathname.split('/').pop());
+    await page.getByRole('heading', { name: 'web3.example.test' }).waitFor();
+    await page.getByTestId('server-status').getByText('Cancelled').waitFor();
+    await page
+      .getByText('You cancelled the payment, so this deploy is cancelled. Nothing was charged.')
+      .waitFor();
+    await shot(page, 'server-checkout-cancelled');
+    expect(await ds.query(`SELECT status FROM servers WHERE id = $1`, [a])).toEqual([
+      { status: 'cancelled' },
+    ]);
+    const sessionA = (await ds.query(`SELECT topup_session_id FROM servers WHERE id = $1`, [a]))[0]
+      .topup_session_id as string;
+    expect(stripe.sessions.get(sessionA)!.status).toBe('expired');
+
+    // B: leave the checkout, find B waiting on its page, pay from there.
+    await topUpAndDeploy('web4.example.test');
+    await page.goto('/servers');
+    await page.getByRole('row', { name: /web4\.example\.test.*Waiting for your payment/ }).waitFor();
+    await page.getByRole('link', { name: 'web4.example.test' }).click();
+    await page.getByText('Waiting for your payment of A$12.50.').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).waitFor();
+    await shot(page, 'server-awaiting-payment');
+    await page.getByRole('link', { name: 'Pay now' }).click();
+    await page.getByRole('button', { name: 'Pay A$12.50' }).click();
+    await page.getByText('A$12.50 has been added').waitFor();
+    await page.getByText('Your server is being deployed with it.').waitFor();
+    await shot(page, 'topup-return-deploying');
+    await page.getByRole('link', { name: 'Go to your server' }).click();
+    await page.getByRole('heading', { name: 'web4.example.test' }).waitFor();
+    await page.getByTestId('server-status').getByText('Running').waitFor({ timeout: 20_000 });
+
+    await page.goto(`/servers/${a}`);
+    await page.getByTestId('server-status').getByText('Cancelled').waitFor();
+    await page.context().close();
+
+    const ledger = await ds.query(
+      `SELECT t.type, t.amount_cents::int AS amount FROM wallet_transactions t JOIN wallets w ON w.id = t.wallet_id
+         JOIN users u ON u.id = w.user_id WHERE u.email = 'dana@example.test' ORDER BY t.id`,
+    );
+    expect(ledger.slice(-2)).toEqual([
+      { type: 'topup', amount: 1250 },
+      { type: 'server_charge', amount: -1250 },
+    ]);
+    expect(await ds.query(`SELECT hostname, status FROM servers ORDER BY id`)).toEqual([
+      { hostname: 'web1.example.test', status: 'active' },
+      { hostname: 'web2.example.test', status: 'active' },
+      { hostname: 'web3.example.test', status: 'cancelled' },
+      { hostname: 'web4.example.test', status: 'active' },
+    ]);
+    const [wallet] = await ds.query(
+      `SELECT w.balance_cents::int AS balance FROM wallets w JOIN users u ON u.id = w.user_id WHERE u.email = 'dana@example.test'`,
+    );
+    expect(wallet).toEqual({ balance: 0 });
+    expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
+  });
 });

@@ -17,7 +17,7 @@ export function testStripeKeys() {
 
 /**
  * Stripe's API at the network boundary, for the real `stripe` SDK pointed at it with
- * STRIPE_API_BASE: customers, checkout sessions, billing-portal sessions and the events list, in
+ * STRIPE_API_BASE: customers, checkout sessions (created, retrieved, expired), billing-portal sessions and the events list, in
  * Stripe's wire format (../shared/reference/stripe-objects.json), with Idempotency-Key replay and
  * failures on demand.
  */
@@ -291,6 +291,25 @@ export class FakeStripe {
     if (method === 'GET' && sessionMatch) {
       const s = this.sessions.get(sessionMatch[1]!);
       return s ? [200, s] : notFound;
+    }
+    const expireMatch = path.match(/^\/v1\/checkout\/sessions\/([^/]+)\/expire$/);
+    if (method === 'POST' && expireMatch) {
+      const s = this.sessions.get(expireMatch[1]!);
+      if (!s) return notFound;
+      if (s.status !== 'open') {
+        // Stripe's answer for a session already paid or already expired.
+        return [
+          400,
+          {
+            error: {
+              type: 'invalid_request_error',
+              message: `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${String(s.status)}".`,
+            },
+          },
+        ];
+      }
+      Object.assign(s, { status: 'expired', url: null });
+      return [200, s];
     }
     if (method === 'POST' && path === '/v1/billing_portal/sessions') {
       if (!body.customer || !this.customers.has(body.customer as string)) return notFound;

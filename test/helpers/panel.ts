@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { INestApplicationContext } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AppConfig, Clock, CLOCK, CoreConfigModule, DatabaseModule, loadConfig } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
 import { PlansModule } from '@ozvps/plans';
@@ -46,6 +47,7 @@ export async function bootLibs(
     imports: [
       CoreConfigModule.forRoot(testConfig(databaseUrl, options.env)),
       DatabaseModule.forRoot(SCHEMA),
+      EventEmitterModule.forRoot(),
       UsersModule,
       WalletModule,
       PlansModule,

@@ -1,5 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule } from '@ozvps/accounts';
@@ -23,6 +24,7 @@ import { StripeWebhookController } from './billing/stripe-webhook.controller';
 import { WalletController } from './billing/wallet.controller';
 import { ServersController } from './servers/servers.controller';
 import { ServersScheduler } from './servers/servers.scheduler';
+import { TopupCreditedHandler } from './servers/topup-credited.handler';
 import { SystemController } from './system.controller';
 
 @Module({})
@@ -34,6 +36,7 @@ export class AppModule implements NestModule {
         CoreConfigModule.forRoot(config),
         DatabaseModule.forRoot(SCHEMA),
         ThrottlerModule.forRoot(RATE_LIMITS),
+        EventEmitterModule.forRoot(),
         UsersModule,
         WalletModule,
         AccountsModule,
@@ -58,6 +61,7 @@ export class AppModule implements NestModule {
         { provide: BUILD_INFO, useValue: buildInfo },
         PlanSyncScheduler,
         ServersScheduler,
+        TopupCreditedHandler,
         // Order matters: rate limits count refused requests too, then the session gate.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: SessionGuard },

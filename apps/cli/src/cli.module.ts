@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
@@ -48,6 +49,9 @@ export class CliModule {
       imports: [
         CoreConfigModule.forRoot(config),
         DatabaseModule.forRoot(SCHEMA),
+        // The webhook code emits TOPUP_CREDITED; the CLI has no handler for it on purpose: it
+        // never provisions (the API's sweep starts a deploy whose top-up the CLI credited).
+        EventEmitterModule.forRoot(),
         UsersModule,
         WalletModule,
         PlansModule,

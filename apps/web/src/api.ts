@@ -86,6 +86,9 @@ export interface TopupStatus {
   status: 'pending' | 'credited' | 'failed' | 'expired';
   amountCents: number;
   currency: string;
+  /** The deploy this top-up pays for ("Top up & deploy"); null for a plain top-up. */
+  serverId?: number | null;
+  serverStatus?: ServerStatus | null;
 }
 export interface PublicPlan {
   id: number;
@@ -139,6 +142,12 @@ export interface ServerView {
   terminatedAt: string | null;
   failureReason: string | null;
   createdAt: string;
+  /** The payment a "Top up & deploy" waits (or waited) for; checkoutUrl only while it waits. */
+  topup: {
+    amountCents: number;
+    status: 'pending' | 'credited' | 'failed' | 'expired';
+    checkoutUrl: string | null;
+  } | null;
 }
 export interface ServerEventView {
   type: string;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { EventOutcome, StripeEventRecord, Topup, TopupStatus } from './billing.entity';
 
 export type EventRecordInput = Pick<StripeEventRecord, 'eventId' | 'type' | 'livemode' | 'outcome'> &
@@ -130,6 +130,12 @@ export class BillingRepository {
 
   findTopupBySession(sessionId: string): Promise<Topup | null> {
     return this.dataSource.getRepository(Topup).findOneBy({ stripeCheckoutSessionId: sessionId });
+  }
+
+  /** The top-ups of these checkout sessions, in one query (a list page's waiting deploys). */
+  findTopupsBySessions(sessionIds: string[]): Promise<Topup[]> {
+    if (sessionIds.length === 0) return Promise.resolve([]);
+    return this.dataSource.getRepository(Topup).findBy({ stripeCheckoutSessionId: In(sessionIds) });
   }
 
   findTopupForUser(userId: number, sessionId: string): Promise<Topup | null> {

@@ -12,6 +12,14 @@ export interface StartedTopup {
   checkoutUrl: string;
 }
 
+export interface TopupOptions {
+  /** Where Stripe's Cancel leads (a path under APP_URL); default the wallet page. */
+  cancelPath?: string;
+}
+
+/** What happened when a checkout was expired at Stripe. */
+export type ExpireOutcome = 'expired' | 'already_closed' | 'failed';
+
 /** Stripe Checkout top-ups. Starting one never credits anything: only the verified webhook does. */
 @Injectable()
 export class TopupsService {
@@ -49,7 +57,7 @@ export class TopupsService {
   }
 
   /** Records a pending top-up and opens a Checkout Session for it. */
-  async start(user: User, amountCents: unknown): Promise<StartedTopup> {
+  async start(user: User, amountCents: unknown, options: TopupOptions = {}): Promise<StartedTopup> {
     const { minCents, maxCents } = this.config.topups;
     if (
       typeof amountCents !== 'number' ||
@@ -100,7 +108,7 @@ export class TopupsService {
               },
             ],
             success_url: `${this.config.appUrl}/wallet/topup/return?session_id={CHECKOUT_SESSION_ID}`,
-            cancel_url: `${this.config.appUrl}/wallet?topup=cancelled`,
+            cancel_url: `${this.config.appUrl}${options.cancelPath ?? '/wallet?topup=cancelled'}`,
           },
           { idempotencyKey: `ozvps-topup-${topup.id}` },
         ),
@@ -128,6 +136,38 @@ export class TopupsService {
   /** A top-up by its checkout session (null: no such top-up). */
   async findBySession(sessionId: string): Promise<Pick<Topup, 'status' | 'amountCents'> | null> {
     return this.billing.findTopupBySession(sessionId);
+  }
+
+  /** Top-ups by their checkout sessions (sessions without one are absent from the map). */
+  async findBySessions(sessionIds: string[]): Promise<Map<string, Pick<Topup, 'status' | 'amountCents'>>> {
+    const rows = await this.billing.findTopupsBySessions(sessionIds);
+    return new Map(
+      rows.map((t) => [t.stripeCheckoutSessionId!, { status: t.status, amountCents: t.amountCents }]),
+    );
+  }
+
+  /**
+   * Closes an open Checkout Session at Stripe so it can no longer be paid, and its pending top-up
+   * with it. Stripe's answer never throws: a session already complete (paid in another tab) or expired is `already_closed` (its webhook
+   * decides what the wallet gets), anything else is logged as `failed` (the session then stays
+   * payable until Stripe expires it after 24 h; if it is paid, the money lands in the wallet).
+   */
+  async expireCheckout(sessionId: string): Promise<ExpireOutcome> {
+    if (!this.stripe) return 'failed';
+    try {
+      await this.stripe.checkout.sessions.expire(sessionId);
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeInvalidRequestError) return 'already_closed';
+      this.logger.warn(`could not expire checkout ${sessionId}: ${(err as Error).message}`);
+      return 'failed';
+    }
+    // Stripe will say so too (checkout.session.expired); until then the top-up should not look payable.
+    const topup = await this.billing.findTopupBySession(sessionId);
+    if (topup)
+      await this.billing.transaction((em) =>
+        this.billing.closeTopup(em, topup.id, 'expired', 'checkout expired by the panel'),
+      );
+    return 'expired';
   }
 
   /** A Stripe customer-portal page for payment methods and receipts. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, isUniqueViolation } from '@ozvps/core';
@@ -8,6 +9,7 @@ import { EventOutcome, Topup } from './billing.entity';
 import { BillingRepository, EventRecordInput } from './billing.repository';
 import { StripeNotConfiguredError, WebhookModeMismatchError, WebhookSignatureError } from './errors';
 import { STRIPE } from './stripe.provider';
+import { TOPUP_CREDITED, TopupCreditedEvent } from './topup-credited.event';
 
 export interface WebhookResult {
   eventId: string;
@@ -21,6 +23,8 @@ interface Decision {
   outcome: EventOutcome;
   user?: Pick<User, 'id'> | null;
   reason?: string;
+  /** Set when money reached the wallet: what the TOPUP_CREDITED event says. */
+  credited?: TopupCreditedEvent;
 }
 
 /**
@@ -31,7 +35,6 @@ interface Decision {
 @Injectable()
 export class StripeWebhookService {
   private readonly logger = new Logger('StripeWebhook');
-  private readonly creditedListeners: ((userId: number) => Promise<unknown>)[] = [];
 
   constructor(
     @Inject(STRIPE) private readonly stripe: Stripe | null,
@@ -39,6 +42,7 @@ export class StripeWebhookService {
     private readonly users: UsersService,
     private readonly wallet: WalletService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: EventEmitter2,
   ) {}
 
   /** Verifies the signature against each configured secret (several while rotating). */
@@ -58,21 +62,15 @@ export class StripeWebhookService {
   }
 
   /**
-   * Calls `listener` with the user's id after each committed top-up credit (deploys waiting for
-   * money, overdue renewals). It runs after the webhook has answered: its failures are logged and
-   * never make Stripe retry a credit that is already done.
+   * Tells whoever listens (the API: waiting deploys, overdue renewals) that money reached a
+   * wallet. Called only after the commit; listeners run after the webhook has answered, so their
+   * failures never make Stripe retry a credit that is already done.
    */
-  onCredited(listener: (userId: number) => Promise<unknown>): void {
-    this.creditedListeners.push(listener);
-  }
-
-  private notifyCredited(userId: number): void {
-    for (const listener of this.creditedListeners) {
-      setImmediate(() => {
-        listener(userId).catch((err: unknown) =>
-          this.logger.error(`after crediting user ${userId}: ${(err as Error).message}`),
-        );
-      });
+  private emitCredited(credited: TopupCreditedEvent): void {
+    try {
+      this.events.emit(TOPUP_CREDITED, credited);
+    } catch (err) {
+      this.logger.error(`after crediting user ${credited.userId}: ${(err as Error).message}`);
     }
   }
 
@@ -102,7 +100,7 @@ export class StripeWebhookService {
       throw err;
     }
     this.logLine(event, decision.outcome, decision.user ?? null, decision.reason);
-    if (decision.outcome === 'credited' && decision.user) this.notifyCredited(decision.user.id);
+    if (decision.outcome === 'credited' && decision.credited) this.emitCredited(decision.credited);
     return { eventId: event.id, type: event.type, outcome: decision.outcome };
   }
 
@@ -169,7 +167,11 @@ export class StripeWebhookService {
           },
           em,
         );
-        const decision: Decision = { outcome: 'credited', user };
+        const decision: Decision = {
+          outcome: 'credited',
+          user,
+          credited: new TopupCreditedEvent(user!.id, topup!.id, session.id, topup!.amountCents),
+        };
         const record = this.recordOf(event, decision);
         await this.billing.markCreditedAndRecord(em, topup!.id, session.id, paymentIntent, record);
         return { ...decision, record };
@@ -285,7 +287,12 @@ export class StripeWebhookService {
         { ...change, type: 'dispute_reinstated', reason: `Stripe dispute ${dispute.id}: funds reinstated` },
         em,
       );
-      return { outcome: 'credited', user, reason: `dispute returned ${amountCents}` };
+      return {
+        outcome: 'credited',
+        user,
+        reason: `dispute returned ${amountCents}`,
+        credited: new TopupCreditedEvent(user.id, topup.id, null, amountCents),
+      };
     });
   }
 

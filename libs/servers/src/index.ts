@@ -3,7 +3,7 @@ export * from './server.entity';
 export * from './server.view';
 export * from './servers.module';
 export { ServersService } from './servers.service';
-export type { DeployInput, DeployResult } from './servers.service';
+export type { DeployInput, DeployResult, ServerTopup } from './servers.service';
 export { RenewalsService } from './renewals.service';
 export type { RenewalReport } from './renewals.service';
 export { TemplatesService } from './templates.service';

@@ -1,7 +1,8 @@
 import { Server, ServerEvent } from './server.entity';
+import type { ServerTopup } from './servers.service';
 
-/** A server as its owner sees it (the API and the web panel). */
-export function toServerView(s: Server) {
+/** What every view of a server shows. */
+function baseView(s: Server) {
   return {
     id: s.id,
     planId: s.planId,
@@ -21,11 +22,20 @@ export function toServerView(s: Server) {
   };
 }
 
+/**
+ * A server as its owner sees it (the API and the web panel). `topup`: the payment a "Top up &
+ * deploy" waits for or waited for (its checkout URL only while the deploy still waits).
+ */
+export function toServerView(s: Server, topup: ServerTopup | null = null) {
+  return { ...baseView(s), topup };
+}
+
 /** What an admin sees as well: VirtFusion's ids and where provisioning stands. */
 export function toAdminServerView(s: Server) {
   return {
-    ...toServerView(s),
+    ...baseView(s),
     userId: s.userId,
+    topupSessionId: s.topupSessionId,
     step: s.step,
     virtfusionUserId: s.virtfusionUserId,
     virtfusionServerId: s.virtfusionServerId,

@@ -1,5 +1,5 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { BillingModule, StripeWebhookService } from '@ozvps/billing';
+import { Module } from '@nestjs/common';
+import { BillingModule } from '@ozvps/billing';
 import { CLOCK, systemClock } from '@ozvps/core';
 import { PlansModule } from '@ozvps/plans';
 import { UsersModule } from '@ozvps/users';
@@ -24,18 +24,4 @@ import { VirtFusionAccountsService } from './virtfusion-accounts.service';
   ],
   exports: [ServersService, RenewalsService, TemplatesService, CLOCK],
 })
-export class ServersModule implements OnModuleInit {
-  constructor(
-    private readonly webhook: StripeWebhookService,
-    private readonly servers: ServersService,
-    private readonly renewals: RenewalsService,
-  ) {}
-
-  /** A credited top-up starts the user's waiting deploys and pays (and lifts) overdue renewals. */
-  onModuleInit(): void {
-    this.webhook.onCredited(async (userId) => {
-      await this.servers.resumeWaiting(userId);
-      await this.renewals.run(userId);
-    });
-  }
-}
+export class ServersModule {}

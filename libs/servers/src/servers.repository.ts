@@ -135,12 +135,18 @@ export class ServersRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Users with deploys waiting for money. */
-  async usersAwaitingFunds(): Promise<number[]> {
-    const rows: { user_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT user_id FROM servers WHERE status = 'awaiting_funds'`,
-    );
-    return rows.map((r) => Number(r.user_id));
+  /** Deploys waiting for their top-up, oldest first. */
+  awaitingFunds(): Promise<Server[]> {
+    return this.dataSource
+      .getRepository(Server)
+      .find({ where: { status: 'awaiting_funds' }, order: { id: 'ASC' } });
+  }
+
+  /** The deploy a top-up checkout was opened for (any status), if any. */
+  findByTopupSession(sessionId: string, userId?: number): Promise<Server | null> {
+    return this.dataSource
+      .getRepository(Server)
+      .findOneBy({ topupSessionId: sessionId, ...(userId === undefined ? {} : { userId }) });
   }
 
   /** Servers (any status) holding these VirtFusion ids. */

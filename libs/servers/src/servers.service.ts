@@ -36,6 +36,13 @@ export interface DeployInput {
   topUpIfShort?: unknown;
 }
 
+/** The payment a "Top up & deploy" waits for (checkoutUrl only while it still waits). */
+export interface ServerTopup {
+  amountCents: number;
+  status: 'pending' | 'credited' | 'failed' | 'expired';
+  checkoutUrl: string | null;
+}
+
 export interface DeployResult {
   server: Server;
   /** False when this idempotencyKey had already made the server (a double click, a retry). */
@@ -134,44 +141,50 @@ export class ServersService {
   }
 
   /**
-   * Deploys waiting for money whose wallet now covers them are charged and provisioned (called
-   * when a top-up is credited, and by the sweep). A deploy that then fails leaves the money in
-   * the wallet.
+   * A top-up was credited: the deploy that top-up was opened for (and no other) is charged and
+   * provisioned. Nothing happens when the session paid for no deploy, or its deploy was cancelled
+   * or already started (the money simply stays in the wallet). A deploy that then fails leaves
+   * the money in the wallet.
    */
-  async resumeWaiting(userId: number): Promise<Server[]> {
-    const waiting = (await this.repo.list({ userId, statuses: ['awaiting_funds'] })).reverse();
-    const started: Server[] = [];
-    for (const w of waiting) {
-      const reserved = await this.repo
-        .transaction(async (em) => {
-          const s = await this.repo.lock(em, w.id);
-          if (s?.status !== 'awaiting_funds') return null;
-          const plan = await this.plans.get({ planId: s.planId });
-          await this.ledger.chargeFirstMonth(em, s, plan.name, `user:${s.userId}`);
-          await this.repo.update(
-            s.id,
-            {
-              status: 'provisioning',
-              periodsPaid: 1,
-              leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS),
-            },
-            em,
-          );
-          return s;
-        })
-        .catch((err: unknown) => {
-          if (err instanceof InsufficientFundsError) return null; // still short: keep waiting
-          throw err;
-        });
-      if (reserved) started.push(await this.provision(reserved.id));
-    }
-    return started;
+  async startForTopup(checkoutSessionId: string): Promise<Server | null> {
+    const waiting = await this.repo.findByTopupSession(checkoutSessionId);
+    if (waiting?.status !== 'awaiting_funds') return null;
+    return this.startWaiting(waiting.id);
+  }
+
+  /** Charges a waiting deploy and provisions it; null when it is no longer waiting or still short. */
+  private async startWaiting(id: number): Promise<Server | null> {
+    const reserved = await this.repo
+      .transaction(async (em) => {
+        const s = await this.repo.lock(em, id);
+        if (s?.status !== 'awaiting_funds') return null;
+        const plan = await this.plans.get({ planId: s.planId });
+        await this.ledger.chargeFirstMonth(em, s, plan.name, `user:${s.userId}`);
+        await this.repo.update(
+          s.id,
+          {
+            status: 'provisioning',
+            periodsPaid: 1,
+            leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS),
+          },
+          em,
+        );
+        return s;
+      })
+      .catch((err: unknown) => {
+        // Its own top-up arrived but the wallet is short again (say an admin deducted meanwhile):
+        // keep waiting; the sweep tries again until the 24 h are up.
+        if (err instanceof InsufficientFundsError) return null;
+        throw err;
+      });
+    return reserved ? this.provision(reserved.id) : null;
   }
 
   /**
    * The recovery sweep (on start and every minute): provisioning rows nobody is working on are
-   * resumed; waiting deploys are started when the wallet covers them, or cancelled when their
-   * top-up failed, expired or was never paid.
+   * resumed; a waiting deploy is started only when its own top-up is credited (its start was lost:
+   * a crash, or a credit made by `ozvpsctl`), and cancelled when that top-up failed, expired or was
+   * not paid within 24 h. Money in the wallet from anything else never starts a waiting deploy.
    */
   async sweep(): Promise<{ resumed: number; started: number; cancelled: number }> {
     const now = this.clock.now();
@@ -188,27 +201,98 @@ export class ServersService {
     }
     let started = 0;
     let cancelled = 0;
-    for (const userId of await this.repo.usersAwaitingFunds()) {
+    for (const s of await this.repo.awaitingFunds()) {
       try {
-        started += (await this.resumeWaiting(userId)).length;
-        for (const s of await this.repo.list({ userId, statuses: ['awaiting_funds'] })) {
-          const topupStatus = s.topupSessionId
-            ? (await this.topups.findBySession(s.topupSessionId))?.status
-            : null;
-          const tooOld = now.getTime() - s.createdAt.getTime() > AWAITING_FUNDS_MAX_MS;
-          if (topupStatus === 'failed' || topupStatus === 'expired' || tooOld) {
-            await this.cancelWaiting(
-              s.id,
-              tooOld ? 'the top-up was not paid within 24 hours' : `the top-up ${topupStatus}`,
-            );
-            cancelled++;
-          }
+        const topupStatus = s.topupSessionId
+          ? (await this.topups.findBySession(s.topupSessionId))?.status
+          : null;
+        if (topupStatus === 'credited' && (await this.startWaiting(s.id))) {
+          started++;
+          continue;
+        }
+        const tooOld = now.getTime() - s.createdAt.getTime() > AWAITING_FUNDS_MAX_MS;
+        if (topupStatus === 'failed' || topupStatus === 'expired' || tooOld) {
+          const reason = tooOld ? 'the top-up was not paid within 24 hours' : `the top-up ${topupStatus}`;
+          if (await this.cancelWaiting(s.id, reason, 'system')) cancelled++;
         }
       } catch (err) {
-        this.logger.error(`user ${userId}: waiting deploys: ${(err as Error).message}`);
+        this.logger.error(`server #${s.id}: waiting deploy: ${(err as Error).message}`);
       }
     }
     return { resumed, started, cancelled };
+  }
+
+  /**
+   * The owner cancels a deploy that waits for its payment: closed at once (nothing was charged),
+   * then its checkout is expired at Stripe so it can no longer be paid. Cancelling again answers
+   * the same; a deploy that already started cannot be cancelled.
+   */
+  async cancelByOwner(id: number, ownerId: number): Promise<Server> {
+    const server = await this.get(id, ownerId);
+    if (server.status !== 'awaiting_funds' && server.status !== 'cancelled')
+      throw new ServerStateError(
+        `Server ${id} is ${server.status}; only a deploy waiting for payment can be cancelled`,
+      );
+    if (
+      server.status === 'awaiting_funds' &&
+      !(await this.cancelWaiting(id, 'cancelled by you', `user:${ownerId}`))
+    ) {
+      // The payment arrived first and the deploy started: it is no longer the customer's to cancel.
+      const now = await this.get(id);
+      if (now.status !== 'cancelled')
+        throw new ServerStateError(
+          `Server ${id} is ${now.status}; only a deploy waiting for payment can be cancelled`,
+        );
+    }
+    await this.expireCheckout(await this.get(id));
+    return this.get(id);
+  }
+
+  /** The top-up a deploy was opened with, as its owner may see it (null: it had none). */
+  async topupOf(server: Server): Promise<ServerTopup | null> {
+    return (await this.topupsOf([server])).get(server.id) ?? null;
+  }
+
+  /** The same for a list of servers, in one query. */
+  async topupsOf(servers: Server[]): Promise<Map<number, ServerTopup>> {
+    const sessions = servers.map((s) => s.topupSessionId).filter((id): id is string => id !== null);
+    const topups = await this.topups.findBySessions(sessions);
+    const result = new Map<number, ServerTopup>();
+    for (const s of servers) {
+      const topup = s.topupSessionId ? topups.get(s.topupSessionId) : undefined;
+      if (!topup) continue;
+      result.set(s.id, {
+        amountCents: topup.amountCents,
+        status: topup.status,
+        checkoutUrl: s.status === 'awaiting_funds' ? s.topupCheckoutUrl : null,
+      });
+    }
+    return result;
+  }
+
+  /** The deploy a user's top-up checkout was opened for, if any. */
+  findByTopupSession(userId: number, sessionId: string): Promise<Server | null> {
+    return this.repo.findByTopupSession(sessionId, userId);
+  }
+
+  /**
+   * After a cancel: Stripe must not take money for a deploy that will not happen. Outside any
+   * transaction (a network call). If Stripe cannot be reached the session stays payable until it
+   * expires on its own (24 h); paid meanwhile, the credit lands in the wallet and the deploy stays
+   * cancelled, so nothing is lost. A repeated cancel tries again.
+   */
+  private async expireCheckout(server: Server): Promise<void> {
+    if (server.status !== 'cancelled' || !server.topupSessionId) return;
+    const topup = await this.topups.findBySession(server.topupSessionId);
+    if (topup?.status !== 'pending') return;
+    const outcome = await this.topups.expireCheckout(server.topupSessionId);
+    if (outcome === 'failed')
+      await this.repo.event(
+        server.id,
+        'checkout_expire_failed',
+        'system',
+        'Stripe could not be reached; the checkout expires on its own within 24 h',
+      );
   }
 
   /** An admin suspends an active server in VirtFusion (it stays suspended until an admin unsuspends it). */
@@ -541,9 +625,16 @@ export class ServersService {
     }
     let topup: StartedTopup;
     try {
-      topup = await this.topups.start(user, amountCents);
+      // Stripe's Cancel leads to the server's page, which cancels this deploy at once.
+      topup = await this.topups.start(user, amountCents, {
+        cancelPath: `/servers/${server.id}?checkout=cancelled`,
+      });
     } catch (err) {
-      await this.cancelWaiting(server.id, `the top-up could not be opened: ${(err as Error).message}`);
+      await this.cancelWaiting(
+        server.id,
+        `the top-up could not be opened: ${(err as Error).message}`,
+        'system',
+      );
       throw err;
     }
     await this.repo.update(server.id, {
@@ -553,12 +644,14 @@ export class ServersService {
     return { server: await this.get(server.id), created: true, topup: { ...topup, amountCents } };
   }
 
-  private async cancelWaiting(id: number, reason: string): Promise<void> {
-    await this.repo.transaction(async (em) => {
+  /** Closes a waiting deploy (row lock: a concurrent start or cancel sees it); false if it no longer waited. */
+  private cancelWaiting(id: number, reason: string, actor: string): Promise<boolean> {
+    return this.repo.transaction(async (em) => {
       const s = await this.repo.lock(em, id);
-      if (s?.status !== 'awaiting_funds') return;
+      if (s?.status !== 'awaiting_funds') return false;
       await this.repo.update(id, { status: 'cancelled', failureReason: reason.slice(0, 500) }, em);
-      await this.repo.event(id, 'cancelled', 'system', `${reason}; nothing was charged`, em);
+      await this.repo.event(id, 'cancelled', actor, `${reason}; nothing was charged`, em);
+      return true;
     });
   }
 

@@ -52,10 +52,15 @@ export class WalletController {
     return this.topups.start(user, body.amountCents);
   }
 
-  /** For the return page: it polls this and says only what the server knows. */
+  /**
+   * For the return page: it polls this and says only what the server knows, including the deploy
+   * this top-up pays for ("Top up & deploy"; null for a plain top-up).
+   */
   @Get('wallet/topups/:sessionId')
-  topupStatus(@CurrentUser() user: User, @Param('sessionId') sessionId: string) {
-    return this.topups.status(user, sessionId);
+  async topupStatus(@CurrentUser() user: User, @Param('sessionId') sessionId: string) {
+    const status = await this.topups.status(user, sessionId);
+    const server = await this.servers.findByTopupSession(user.id, sessionId);
+    return { ...status, serverId: server?.id ?? null, serverStatus: server?.status ?? null };
   }
 
   @Post('billing/portal')

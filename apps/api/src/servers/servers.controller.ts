@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Allow } from 'class-validator';
 import { PlansService } from '@ozvps/plans';
-import { ServersService, TemplatesService, toServerEventView, toServerView } from '@ozvps/servers';
+import { Server, ServersService, TemplatesService, toServerEventView, toServerView } from '@ozvps/servers';
 import { User } from '@ozvps/users';
 import { CurrentUser } from '../auth/auth.decorators';
 
@@ -57,19 +57,38 @@ export class ServersController {
     const result = await this.servers.deploy(user, body);
     res.status(!result.created ? 200 : result.server.status === 'awaiting_funds' ? 202 : 201);
     return {
-      server: toServerView(result.server),
+      server: await this.view(result.server),
       ...(result.topup ? { topup: result.topup } : {}),
     };
   }
 
   @Get('servers')
   async list(@CurrentUser() user: User) {
-    return { servers: (await this.servers.listForUser(user.id)).map(toServerView) };
+    const servers = await this.servers.listForUser(user.id);
+    const topups = await this.servers.topupsOf(servers);
+    return { servers: servers.map((s) => toServerView(s, topups.get(s.id) ?? null)) };
   }
 
   @Get('servers/:id')
   async show(@CurrentUser() user: User, @Param('id', notFound) id: number) {
     const server = await this.servers.get(id, user.id);
-    return { server: toServerView(server), events: (await this.servers.events(id)).map(toServerEventView) };
+    return {
+      server: await this.view(server),
+      events: (await this.servers.events(id)).map(toServerEventView),
+    };
+  }
+
+  /**
+   * The owner cancels a deploy waiting for its payment (also what Stripe's Cancel leads to):
+   * 200 with the cancelled server (again: the same); 409 once it has started; 404 if not theirs.
+   */
+  @Post('servers/:id/cancel')
+  @HttpCode(200)
+  async cancel(@CurrentUser() user: User, @Param('id', notFound) id: number) {
+    return { server: await this.view(await this.servers.cancelByOwner(id, user.id)) };
+  }
+
+  private async view(server: Server) {
+    return toServerView(server, await this.servers.topupOf(server));
   }
 }

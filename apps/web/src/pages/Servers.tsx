@@ -1,4 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { Link } from 'wouter';
 import { api, ServerEventView, ServerStatus, ServerView } from '../api';
 import { formatDate, formatMoney } from '../money';
@@ -8,7 +9,7 @@ import { ErrorMessage, Loading, PageTitle } from '../ui';
 const MOVING: ServerStatus[] = ['awaiting_funds', 'provisioning'];
 
 export const STATUS_LABELS: Record<ServerStatus, string> = {
-  awaiting_funds: 'Waiting for your top-up',
+  awaiting_funds: 'Waiting for your payment',
   provisioning: 'Being set up',
   active: 'Running',
   suspended: 'Suspended',
@@ -16,6 +17,10 @@ export const STATUS_LABELS: Record<ServerStatus, string> = {
   terminated: 'Deleted',
   cancelled: 'Cancelled',
 };
+
+/** "the top-up expired" → "The top-up expired." */
+const sentence = (text: string) =>
+  `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 
 function StatusNote({ server }: { server: ServerView }) {
   switch (server.status) {
@@ -36,9 +41,24 @@ function StatusNote({ server }: { server: ServerView }) {
         <p className="notice error">Suspended by our team. Please contact support.</p>
       );
     case 'cancelled':
-      return <p className="notice">{server.failureReason ?? 'Cancelled.'} Nothing was charged.</p>;
+      return server.topup?.status === 'credited' ? (
+        <p className="notice" data-testid="late-payment">
+          This deploy was cancelled before your payment of{' '}
+          {formatMoney(server.topup.amountCents, server.currency)} arrived: the credit is in your{' '}
+          <Link href="/wallet">wallet</Link>. Nothing was charged for the server.
+        </p>
+      ) : (
+        <p className="notice">{sentence(server.failureReason ?? 'cancelled')} Nothing was charged.</p>
+      );
     case 'awaiting_funds':
-      return <p className="notice">Deploys as soon as your top-up arrives.</p>;
+      return server.topup ? (
+        <p className="notice">
+          Waiting for your payment of {formatMoney(server.topup.amountCents, server.currency)}. The server is
+          deployed as soon as it arrives.
+        </p>
+      ) : (
+        <p className="notice">Deploys as soon as your top-up arrives.</p>
+      );
     case 'provisioning':
       return <p className="notice">Setting up… this page updates by itself.</p>;
     case 'active':
@@ -105,12 +125,27 @@ export function Servers() {
   );
 }
 
+/** Stripe's Cancel leads here with ?checkout=cancelled: the waiting deploy is cancelled at once. */
+const cameBackCancelled = () => new URLSearchParams(window.location.search).get('checkout') === 'cancelled';
+
 export function ServerDetail({ id }: { id: string }) {
+  const queryClient = useQueryClient();
   const server = useQuery({
     queryKey: ['server', id],
     queryFn: () => api.get<{ server: ServerView; events: ServerEventView[] }>(`/api/servers/${id}`),
     refetchInterval: (q) => (q.state.data && MOVING.includes(q.state.data.server.status) ? 2000 : false),
   });
+  const cancel = useMutation({
+    mutationFn: () => api.post<{ server: ServerView }>(`/api/servers/${id}/cancel`),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['server', id] }),
+  });
+  const fromCheckout = useRef(cameBackCancelled());
+  const cancelledOnArrival = useRef(false);
+  useEffect(() => {
+    if (!fromCheckout.current || cancelledOnArrival.current) return;
+    cancelledOnArrival.current = true;
+    cancel.mutate();
+  }, [cancel]);
   if (server.isPending) return <Loading what="the server" />;
   if (server.error) return <ErrorMessage error={server.error} />;
   const s = server.data.server;
@@ -120,7 +155,32 @@ export function ServerDetail({ id }: { id: string }) {
       <p role="status" data-testid="server-status">
         {STATUS_LABELS[s.status]}
       </p>
-      <StatusNote server={s} />
+      {fromCheckout.current && s.status === 'cancelled' && s.topup?.status !== 'credited' ? (
+        <p className="notice" data-testid="checkout-cancelled">
+          You cancelled the payment, so this deploy is cancelled. Nothing was charged.
+        </p>
+      ) : (
+        <StatusNote server={s} />
+      )}
+      {s.status === 'awaiting_funds' && (
+        <p>
+          {s.topup?.checkoutUrl && (
+            <a className="button" href={s.topup.checkoutUrl}>
+              Pay now
+            </a>
+          )}{' '}
+          <button
+            type="button"
+            className="secondary"
+            disabled={cancel.isPending}
+            onClick={() => cancel.mutate()}
+          >
+            Cancel
+          </button>
+        </p>
+      )}
+      {/* Back from Stripe's Cancel after paying in another tab: the deploy started, nothing to say. */}
+      {!(fromCheckout.current && s.status !== 'awaiting_funds') && <ErrorMessage error={cancel.error} />}
       <dl className="details">
         <dt>IP address</dt>
         <dd>{s.ipAddress ?? '—'}</dd>

@@ -67,6 +67,33 @@ describe('the top-up return page says only what the server knows', () => {
     expect(requests.every((r) => r.method === 'GET')).toBe(true);
   });
 
+  it.each([
+    ['provisioning', 'Your server is being deployed with it.', 'Go to your server'],
+    [
+      'cancelled',
+      'The deploy it was for had been cancelled, so the credit stays in your wallet.',
+      'See the cancelled server',
+    ],
+  ])(
+    'after a paid "Top up & deploy" whose server is %s, says so and links to the server',
+    async (serverStatus, text, link) => {
+      fakeServer({
+        [TOPUP]: [
+          {
+            status: 200,
+            body: { status: 'credited', amountCents: 500, currency: 'aud', serverId: 7, serverStatus },
+          },
+        ],
+        '/api/wallet': [
+          { status: 200, body: { balanceCents: 500, currency: 'aud', summary: {}, topup: {} } },
+        ],
+      });
+      show('cs_test_1');
+      await waitFor(() => expect(screen.getByTestId('deploy-state').textContent).toContain(text));
+      expect(screen.getByRole('link', { name: link }).getAttribute('href')).toBe('/servers/7');
+    },
+  );
+
   it('keeps waiting, without claiming success, for as long as the server says pending', async () => {
     const requests = fakeServer({ [TOPUP]: [pending] });
     show('cs_test_1');

@@ -69,6 +69,18 @@ export function TopupReturn({ sessionId, pollMs = 1500 }: { sessionId: string | 
                 </strong>
               </p>
             )}
+            {topup.data.serverId &&
+              (topup.data.serverStatus === 'cancelled' ? (
+                <p data-testid="deploy-state">
+                  The deploy it was for had been cancelled, so the credit stays in your wallet.{' '}
+                  <Link href={`/servers/${topup.data.serverId}`}>See the cancelled server</Link>
+                </p>
+              ) : (
+                <p data-testid="deploy-state">
+                  Your server is being deployed with it.{' '}
+                  <Link href={`/servers/${topup.data.serverId}`}>Go to your server</Link>
+                </p>
+              ))}
           </div>
         ) : status === 'failed' ? (
           <p className="notice error" role="alert">
