@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule } from '@ozvps/accounts';
 import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
@@ -50,6 +51,7 @@ export class CliModule {
         DatabaseModule.forRoot(SCHEMA),
         UsersModule,
         WalletModule,
+        AccountsModule,
         PlansModule,
         BillingModule,
         ServersModule,
