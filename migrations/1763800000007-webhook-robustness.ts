@@ -8,7 +8,7 @@ export class WebhookRobustness1763800000007 implements MigrationInterface {
     // restored database never replays the requests of an earlier install (Stripe keeps keys 24 h).
     await q.query(`
       CREATE TABLE IF NOT EXISTS installation (
-        id          uuid NOT NULL DEFAULT gen_random_uuid(),
+        id          uuid NOT NULL,
         created_at  timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT installation_pkey PRIMARY KEY (id)
       )`);

@@ -119,11 +119,7 @@ export class StripeEventRecord {
 /** This installation: one row, made by the migration; its id prefixes every Stripe idempotency key. */
 @Entity({ name: 'installation' })
 export class Installation {
-  @PrimaryColumn({
-    type: 'uuid',
-    default: () => 'gen_random_uuid()',
-    primaryKeyConstraintName: 'installation_pkey',
-  })
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'installation_pkey' })
   id!: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
