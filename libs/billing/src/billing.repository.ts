@@ -188,17 +188,23 @@ export class BillingRepository {
       .find({ where: outcome ? { outcome } : {}, order: { id: 'DESC' }, take: limit });
   }
 
-  /** This installation's id (the migration made the row; the INSERT only covers a hand-made schema). */
+  /**
+   * This installation's id. The migration made the row; the INSERT only covers a schema made by
+   * hand, and runs only then (the panel's database role need not be allowed to write this table).
+   */
   async installationId(): Promise<string> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `WITH made AS (
-         INSERT INTO installation (id) SELECT gen_random_uuid() WHERE NOT EXISTS (SELECT 1 FROM installation)
-         RETURNING id, created_at
-       )
-       SELECT id FROM (SELECT id, created_at FROM installation UNION ALL SELECT id, created_at FROM made) i
-        ORDER BY created_at, id LIMIT 1`,
+    const read = async () =>
+      (
+        (await this.dataSource.query(`SELECT id FROM installation ORDER BY created_at, id LIMIT 1`)) as {
+          id: string;
+        }[]
+      )[0]?.id;
+    const id = await read();
+    if (id) return id;
+    await this.dataSource.query(
+      `INSERT INTO installation (id) SELECT gen_random_uuid() WHERE NOT EXISTS (SELECT 1 FROM installation)`,
     );
-    return rows[0]!.id;
+    return (await read())!;
   }
 
   /**
