@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AccountsModule } from '@ozvps/accounts';
 import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
@@ -54,6 +55,7 @@ export class CliModule {
         EventEmitterModule.forRoot(),
         UsersModule,
         WalletModule,
+        AccountsModule,
         PlansModule,
         BillingModule,
         ServersModule,

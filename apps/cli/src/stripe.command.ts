@@ -28,7 +28,8 @@ export function parseSince(value: string): Date {
 
 @SubCommand({
   name: 'status',
-  description: 'keys (masked), mode, webhook URL, recent events; exit 1 when misconfigured',
+  description:
+    'keys (masked), mode, webhook URL, recent events; exit 1 when misconfigured or webhook signatures are failing',
 })
 export class StripeStatusCommand extends OzvpsCommand {
   protected readonly arity = 0;
@@ -59,10 +60,20 @@ export class StripeStatusCommand extends OzvpsCommand {
             .map(([k, v]) => `${k} ${v}`)
             .join(', ') || null,
         ],
+        [
+          'refused 24 h',
+          Object.entries(s.refusedDeliveries24h)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || null,
+        ],
+        ['installation', s.installationId],
       ]);
       for (const p of s.problems) process.stdout.write(`problem: ${p}\n`);
     }
     if (!s.configured) throw new CheckFailedError('Stripe is not configured');
+    // Failing now (no verified event since the newest failure), not merely within 24 h: after the
+    // secret is fixed, the next good delivery makes the check pass while the warning stays visible.
+    if (s.signaturesFailingNow) throw new CheckFailedError(s.signatureWarning!);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Command, Option, SubCommand } from 'nest-commander';
+import { AccountsService } from '@ozvps/accounts';
 import { AuthService, toUserView, User, UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
@@ -86,7 +87,7 @@ export class UsersCreateCommand extends OzvpsCommand<CreateOptions> {
   protected readonly arity = 1;
 
   constructor(
-    private readonly users: UsersService,
+    private readonly accounts: AccountsService,
     private readonly auth: AuthService,
   ) {
     super();
@@ -96,7 +97,7 @@ export class UsersCreateCommand extends OzvpsCommand<CreateOptions> {
     const passwordHash = options.passwordStdin
       ? await this.auth.hashPassword(await readSecretFromStdin('password'), email)
       : null;
-    const user = await this.users.create({
+    const user = await this.accounts.createByOperator({
       email: email!,
       name: options.name,
       role: options.admin ? 'admin' : 'user',

@@ -1,8 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
-import { AuthService, ClientInfo, IssuedSession, normaliseEmail, User, UsersService } from '@ozvps/users';
+import {
+  AuthService,
+  ClientInfo,
+  CreateUserInput,
+  EmailTakenError,
+  IssuedSession,
+  normaliseEmail,
+  User,
+  UsersService,
+} from '@ozvps/users';
 import { WalletService } from '@ozvps/wallet';
+import { SignupRefusedError } from './errors';
 
 export interface SignupInput {
   email: unknown;
@@ -30,16 +40,36 @@ export class AccountsService {
     if (input.name !== undefined && typeof input.name !== 'string')
       throw new ValidationError('name must be a string');
     const email = normaliseEmail(input.email);
+    // Hashed before we know whether the email is taken, so both answers cost the same work.
     const passwordHash = await this.auth.hashPassword(input.password as string, email);
-    const user = await this.dataSource.transaction(async (em) => {
-      const created = await this.users.create(
-        { email, name: input.name as string | undefined, passwordHash },
-        em,
-      );
-      await this.grantSignupCredit(created.id, em);
+    let user: User;
+    try {
+      user = await this.dataSource.transaction(async (em) => {
+        const created = await this.users.create(
+          { email, name: input.name as string | undefined, passwordHash },
+          em,
+        );
+        await this.openAccount(created.id, em);
+        return created;
+      });
+    } catch (err) {
+      // Sign-up must not tell a stranger which emails are registered (sign-in does not either).
+      if (err instanceof EmailTakenError) throw new SignupRefusedError();
+      throw err;
+    }
+    return this.auth.startSession(user, client);
+  }
+
+  /**
+   * A user made by an operator (`ozvpsctl users create`): the user and their wallet commit
+   * together, like every other way in, but no sign-up credit (that is for self-service sign-up).
+   */
+  async createByOperator(input: CreateUserInput): Promise<User> {
+    return this.dataSource.transaction(async (em) => {
+      const created = await this.users.create(input, em);
+      await this.wallet.openWallet(created.id, em);
       return created;
     });
-    return this.auth.startSession(user, client);
   }
 
   /** An account made at first sign-in through an identity provider: no password, same sign-up credit. */
@@ -50,12 +80,18 @@ export class AccountsService {
         { email, name: input.name?.slice(0, 200), auth0Sub: input.auth0Sub },
         em,
       );
-      await this.grantSignupCredit(created.id, em);
+      await this.openAccount(created.id, em);
       return created;
     });
   }
 
-  private async grantSignupCredit(userId: number, em: Parameters<WalletService['credit']>[1]): Promise<void> {
+  /** The new user's wallet, and the sign-up credit if one is configured. */
+  private async openAccount(userId: number, em: EntityManager): Promise<void> {
+    await this.wallet.openWallet(userId, em);
+    await this.grantSignupCredit(userId, em);
+  }
+
+  private async grantSignupCredit(userId: number, em: EntityManager): Promise<void> {
     if (this.config.signupCreditCents <= 0) return;
     await this.wallet.credit(
       {

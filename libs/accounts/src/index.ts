@@ -3,3 +3,4 @@ export { AccountsService } from './accounts.service';
 export type { SignupInput } from './accounts.service';
 export { OidcService, OidcNotConfiguredError, OidcSignInError, OidcUnavailableError } from './oidc.service';
 export type { OidcAttempt } from './oidc.service';
+export { SignupRefusedError } from './errors';

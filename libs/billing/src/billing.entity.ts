@@ -6,6 +6,7 @@ import {
   Index,
   JoinColumn,
   ManyToOne,
+  PrimaryColumn,
   UpdateDateColumn,
 } from 'typeorm';
 import { BigIntIdentityPrimaryColumn, bigintToNumber } from '@ozvps/core';
@@ -65,6 +66,7 @@ export const EVENT_OUTCOMES = [
   'failed',
   'reversed',
   'closed',
+  'malformed',
 ] as const;
 export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 
@@ -72,7 +74,7 @@ export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 @Entity({ name: 'stripe_events' })
 @Check(
   'stripe_events_outcome_check',
-  `outcome IN ('credited', 'duplicate', 'ignored', 'unpaid', 'unmatched', 'mismatch', 'failed', 'reversed', 'closed')`,
+  `outcome IN ('credited', 'duplicate', 'ignored', 'unpaid', 'unmatched', 'mismatch', 'failed', 'reversed', 'closed', 'malformed')`,
 )
 export class StripeEventRecord {
   @BigIntIdentityPrimaryColumn('stripe_events_pkey')
@@ -112,4 +114,38 @@ export class StripeEventRecord {
   @Index('stripe_events_received_at_idx')
   @CreateDateColumn({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;
+}
+
+/** This installation: one row, made by the migration; its id prefixes every Stripe idempotency key. */
+@Entity({ name: 'installation' })
+export class Installation {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'installation_pkey' })
+  id!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+export const WEBHOOK_FAILURE_REASONS = ['no_signature', 'bad_signature', 'too_old', 'unreadable'] as const;
+/**
+ * Why a delivery was refused before an event could be read: no Stripe-Signature header (or no
+ * body), no configured secret matches, the signature matches but is older than the tolerance, or
+ * the signed body is not JSON.
+ */
+export type WebhookFailureReason = (typeof WEBHOOK_FAILURE_REASONS)[number];
+
+/** Refused webhook deliveries, counted per hour and reason (bounded: anyone can send them). */
+@Entity({ name: 'stripe_webhook_failures' })
+export class StripeWebhookFailure {
+  @PrimaryColumn({ type: 'timestamptz', primaryKeyConstraintName: 'stripe_webhook_failures_pkey' })
+  hour!: Date;
+
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'stripe_webhook_failures_pkey' })
+  reason!: WebhookFailureReason;
+
+  @Column({ type: 'integer', default: 0 })
+  count!: number;
+
+  @Column({ name: 'last_at', type: 'timestamptz', default: () => 'now()' })
+  lastAt!: Date;
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { BillingRepository } from './billing.repository';
+import { InstallationService } from './installation.service';
 import { StripeAdminService } from './stripe-admin.service';
 import { stripeProvider } from './stripe.provider';
 import { TopupsService } from './topups.service';
@@ -9,7 +10,14 @@ import { StripeWebhookService } from './webhook.service';
 
 @Module({
   imports: [UsersModule, WalletModule],
-  providers: [stripeProvider, BillingRepository, TopupsService, StripeWebhookService, StripeAdminService],
-  exports: [TopupsService, StripeWebhookService, StripeAdminService],
+  providers: [
+    stripeProvider,
+    BillingRepository,
+    InstallationService,
+    TopupsService,
+    StripeWebhookService,
+    StripeAdminService,
+  ],
+  exports: [TopupsService, StripeWebhookService, StripeAdminService, InstallationService],
 })
 export class BillingModule {}

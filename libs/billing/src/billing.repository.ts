@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { EventOutcome, StripeEventRecord, Topup, TopupStatus } from './billing.entity';
+import { EventOutcome, StripeEventRecord, Topup, TopupStatus, WebhookFailureReason } from './billing.entity';
 
 export type EventRecordInput = Pick<StripeEventRecord, 'eventId' | 'type' | 'livemode' | 'outcome'> &
   Partial<
@@ -192,5 +192,51 @@ export class BillingRepository {
     return this.dataSource
       .getRepository(StripeEventRecord)
       .find({ where: outcome ? { outcome } : {}, order: { id: 'DESC' }, take: limit });
+  }
+
+  /**
+   * This installation's id. The migration made the row; the INSERT only covers a schema made by
+   * hand, and runs only then (the panel's database role need not be allowed to write this table).
+   */
+  async installationId(): Promise<string> {
+    const read = async () =>
+      (
+        (await this.dataSource.query(`SELECT id FROM installation ORDER BY created_at, id LIMIT 1`)) as {
+          id: string;
+        }[]
+      )[0]?.id;
+    const id = await read();
+    if (id) return id;
+    await this.dataSource.query(
+      `INSERT INTO installation (id) SELECT gen_random_uuid() WHERE NOT EXISTS (SELECT 1 FROM installation)`,
+    );
+    return (await read())!;
+  }
+
+  /**
+   * Counts one refused webhook delivery in its hour's counter, and drops counters older than 30
+   * days in the same statement: the table stays a few hundred rows whatever an attacker sends.
+   */
+  async countWebhookFailure(reason: WebhookFailureReason): Promise<void> {
+    await this.dataSource.query(
+      `WITH pruned AS (DELETE FROM stripe_webhook_failures WHERE hour < now() - interval '30 days')
+       INSERT INTO stripe_webhook_failures (hour, reason, count, last_at)
+       VALUES (date_trunc('hour', now()), $1, 1, now())
+       ON CONFLICT (hour, reason) DO UPDATE
+         SET count = stripe_webhook_failures.count + 1, last_at = now()`,
+      [reason],
+    );
+  }
+
+  /** Refused deliveries per reason since `since` (by the hour), and when each reason last happened. */
+  async webhookFailuresSince(
+    since: Date,
+  ): Promise<{ reason: WebhookFailureReason; count: number; lastAt: Date }[]> {
+    const rows: { reason: WebhookFailureReason; n: number; last_at: Date }[] = await this.dataSource.query(
+      `SELECT reason, sum(count)::int AS n, max(last_at) AS last_at FROM stripe_webhook_failures
+        WHERE hour >= date_trunc('hour', $1::timestamptz) GROUP BY reason ORDER BY reason`,
+      [since],
+    );
+    return rows.map((r) => ({ reason: r.reason, count: r.n, lastAt: new Date(r.last_at) }));
   }
 }

@@ -1,4 +1,5 @@
 import { DomainError, NotFoundError, ValidationError } from '@ozvps/core';
+import type { WebhookFailureReason } from './billing.entity';
 
 export class StripeNotConfiguredError extends DomainError {
   readonly code = 'stripe_not_configured';
@@ -13,9 +14,24 @@ export class StripeUnavailableError extends DomainError {
   readonly code = 'stripe_unavailable';
 }
 
-/** The webhook's signature did not verify against any configured secret (the only 400 it answers). */
+/** The webhook's signature did not verify against any configured secret: answered 400, counted. */
 export class WebhookSignatureError extends ValidationError {
   override readonly code = 'invalid_signature';
+
+  constructor(
+    message: string,
+    readonly reason: Exclude<WebhookFailureReason, 'unreadable'>,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A signed delivery the handler cannot read (not JSON, no `data.object`, wrong field shapes):
+ * answered 400, because Stripe retrying the same bytes for three days would not make them readable.
+ */
+export class WebhookMalformedError extends ValidationError {
+  override readonly code = 'malformed_event';
 }
 
 /** A live-mode event reached test keys, or the reverse: a configuration error, refused loudly. */

@@ -10,5 +10,7 @@ export { STRIPE_API_VERSION } from './stripe.provider';
 export { StripeAdminService, maskSecret } from './stripe-admin.service';
 export type { StripeStatus, ReconcileItem } from './stripe-admin.service';
 
-import { StripeEventRecord, Topup } from './billing.entity';
-export const BILLING_ENTITIES = [Topup, StripeEventRecord];
+export { InstallationService } from './installation.service';
+
+import { Installation, StripeEventRecord, StripeWebhookFailure, Topup } from './billing.entity';
+export const BILLING_ENTITIES = [Topup, StripeEventRecord, Installation, StripeWebhookFailure];

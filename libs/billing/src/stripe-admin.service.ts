@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
-import { EVENT_OUTCOMES, EventOutcome, StripeEventRecord } from './billing.entity';
+import { EVENT_OUTCOMES, EventOutcome, StripeEventRecord, WebhookFailureReason } from './billing.entity';
 import { BillingRepository } from './billing.repository';
 import { StripeNotConfiguredError, StripeUnavailableError } from './errors';
+import { InstallationService } from './installation.service';
 import { STRIPE } from './stripe.provider';
 import { StripeWebhookService } from './webhook.service';
 
@@ -18,7 +19,29 @@ export interface StripeStatus {
   apiBase: string | null;
   lastEvent: { eventId: string; type: string; outcome: EventOutcome; receivedAt: string } | null;
   last24h: Partial<Record<EventOutcome, number>>;
+  /**
+   * Deliveries that carried a Stripe-Signature header that did not verify (bad_signature, too_old)
+   * in the last 24 hours: what a wrong STRIPE_WEBHOOK_SECRET looks like.
+   */
+  signatureFailures24h: number;
+  /** Every refused delivery in the last 24 hours by reason, including no_signature and unreadable. */
+  refusedDeliveries24h: Partial<Record<WebhookFailureReason, number>>;
+  lastSignatureFailureAt: string | null;
+  /** "N signature failures in 24 h — check STRIPE_WEBHOOK_SECRET", or null when N is 0. */
+  signatureWarning: string | null;
+  /**
+   * Whether signatures are failing now: the newest signature failure is newer than the newest
+   * verified event. `ozvpsctl stripe status` exits 1 then; the warning stays for 24 h either way.
+   */
+  signaturesFailingNow: boolean;
+  /** This installation's id, the prefix of every Stripe idempotency key (not a secret). */
+  installationId: string;
   problems: string[];
+}
+
+/** The exact words operators see when signatures fail. */
+export function signatureWarning(n: number): string | null {
+  return n > 0 ? `${n} signature failure${n === 1 ? '' : 's'} in 24 h — check STRIPE_WEBHOOK_SECRET` : null;
 }
 
 export interface ReconcileItem {
@@ -51,6 +74,7 @@ export class StripeAdminService {
     @Inject(STRIPE) private readonly stripe: Stripe | null,
     private readonly billing: BillingRepository,
     private readonly webhooks: StripeWebhookService,
+    private readonly installation: InstallationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,7 +84,17 @@ export class StripeAdminService {
     if (!s) problems.push('Stripe is not configured: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
     if (s && !s.publishableKey) problems.push('STRIPE_PUBLISHABLE_KEY is not set');
     const [last] = await this.billing.recentEvents(1);
-    const counts = await this.billing.outcomeCountsSince(new Date(Date.now() - 24 * 3600_000));
+    const since = new Date(Date.now() - 24 * 3600_000);
+    const counts = await this.billing.outcomeCountsSince(since);
+    const refused = await this.billing.webhookFailuresSince(since);
+    const signatureRows = refused.filter((r) => r.reason === 'bad_signature' || r.reason === 'too_old');
+    const signatureFailures = signatureRows.reduce((n, r) => n + r.count, 0);
+    const lastFailure = signatureRows.reduce<Date | null>(
+      (latest, r) => (!latest || r.lastAt > latest ? r.lastAt : latest),
+      null,
+    );
+    const warning = signatureWarning(signatureFailures);
+    if (warning) problems.push(warning);
     if (s && this.config.appUrl.startsWith('http://') && s.mode === 'live') {
       problems.push('live keys with an http APP_URL: Stripe delivers live webhooks only to https');
     }
@@ -82,6 +116,12 @@ export class StripeAdminService {
           }
         : null,
       last24h: counts,
+      signatureFailures24h: signatureFailures,
+      refusedDeliveries24h: Object.fromEntries(refused.map((r) => [r.reason, r.count])),
+      lastSignatureFailureAt: lastFailure?.toISOString() ?? null,
+      signatureWarning: warning,
+      signaturesFailingNow: !!lastFailure && (!last || last.receivedAt < lastFailure),
+      installationId: await this.installation.installationId(),
       problems,
     };
   }

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
 import { User, UsersService } from '@ozvps/users';
 import { Topup } from './billing.entity';
 import { BillingRepository } from './billing.repository';
+import { InstallationService } from './installation.service';
 import { StripeNotConfiguredError, StripeUnavailableError, TopupNotFoundError } from './errors';
 import { STRIPE } from './stripe.provider';
 
@@ -28,6 +29,7 @@ export class TopupsService {
   constructor(
     @Inject(STRIPE) private readonly stripe: Stripe | null,
     private readonly billing: BillingRepository,
+    private readonly installation: InstallationService,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -39,6 +41,7 @@ export class TopupsService {
   async getOrCreateCustomer(user: User): Promise<string> {
     if (user.stripeCustomerId) return user.stripeCustomerId;
     const stripe = this.requireStripe();
+    const idempotencyKey = await this.installation.stripeKey('customer', user);
     const customer = await this.callStripe('create the Stripe customer', () =>
       stripe.customers.create(
         {
@@ -49,7 +52,7 @@ export class TopupsService {
             ...(user.auth0Sub ? { auth0_sub: user.auth0Sub } : {}),
           },
         },
-        { idempotencyKey: `ozvps-customer-${user.id}` },
+        { idempotencyKey },
       ),
     );
     const linked = await this.users.linkStripeCustomer(user, customer.id);
@@ -76,6 +79,7 @@ export class TopupsService {
       amountCents,
       currency: this.config.walletCurrency,
     });
+    const idempotencyKey = await this.installation.stripeKey('topup', topup);
     let session: Stripe.Checkout.Session;
     try {
       session = await this.callStripe('open the checkout', () =>
@@ -110,7 +114,7 @@ export class TopupsService {
             success_url: `${this.config.appUrl}/wallet/topup/return?session_id={CHECKOUT_SESSION_ID}`,
             cancel_url: `${this.config.appUrl}${options.cancelPath ?? '/wallet?topup=cancelled'}`,
           },
-          { idempotencyKey: `ozvps-topup-${topup.id}` },
+          { idempotencyKey },
         ),
       );
     } catch (err) {

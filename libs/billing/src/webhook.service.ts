@@ -5,9 +5,14 @@ import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, isUniqueViolation } from '@ozvps/core';
 import { User, UsersService } from '@ozvps/users';
 import { DuplicateLedgerKeyError, DuplicateStripeEventError, WalletService } from '@ozvps/wallet';
-import { EventOutcome, Topup } from './billing.entity';
+import { EventOutcome, Topup, WebhookFailureReason } from './billing.entity';
 import { BillingRepository, EventRecordInput } from './billing.repository';
-import { StripeNotConfiguredError, WebhookModeMismatchError, WebhookSignatureError } from './errors';
+import {
+  StripeNotConfiguredError,
+  WebhookMalformedError,
+  WebhookModeMismatchError,
+  WebhookSignatureError,
+} from './errors';
 import { STRIPE } from './stripe.provider';
 import { TOPUP_CREDITED, TopupCreditedEvent } from './topup-credited.event';
 
@@ -48,16 +53,28 @@ export class StripeWebhookService {
   /** Verifies the signature against each configured secret (several while rotating). */
   verify(rawBody: Buffer | undefined, signature: string | undefined): Stripe.Event {
     if (!this.stripe || !this.config.stripe) throw new StripeNotConfiguredError();
-    if (!rawBody || !signature) throw new WebhookSignatureError('Missing body or Stripe-Signature header');
+    if (!rawBody || !signature)
+      throw new WebhookSignatureError('Missing body or Stripe-Signature header', 'no_signature');
+    let tooOld = false;
     for (const secret of this.config.stripe.webhookSecrets) {
       try {
         return this.stripe.webhooks.constructEvent(rawBody, signature, secret, 300);
-      } catch {
-        // try the next secret
+      } catch (err) {
+        // The SDK checks the signature first, then the age; JSON.parse runs only after both pass.
+        if (err instanceof SyntaxError)
+          throw new WebhookMalformedError('The signed payload is not a JSON Stripe event');
+        if (/tolerance/i.test((err as Error).message)) tooOld = true;
+        // otherwise try the next secret
       }
     }
+    if (tooOld)
+      throw new WebhookSignatureError(
+        "Stripe signature older than 5 minutes (a replay, or this server's clock is wrong)",
+        'too_old',
+      );
     throw new WebhookSignatureError(
       'Invalid Stripe signature (wrong STRIPE_WEBHOOK_SECRET, or a payload older than 5 minutes)',
+      'bad_signature',
     );
   }
 
@@ -74,13 +91,38 @@ export class StripeWebhookService {
     }
   }
 
-  /** Verifies and handles one delivery. */
+  /** Verifies and handles one delivery; a refused delivery is logged in one line and counted. */
   async receive(rawBody: Buffer | undefined, signature: string | undefined): Promise<WebhookResult> {
-    return this.handle(this.verify(rawBody, signature));
+    let event: Stripe.Event;
+    try {
+      event = this.verify(rawBody, signature);
+    } catch (err) {
+      if (err instanceof WebhookSignatureError || err instanceof WebhookMalformedError) {
+        await this.refused(err instanceof WebhookSignatureError ? err.reason : 'unreadable');
+      }
+      throw err;
+    }
+    return this.handle(event);
+  }
+
+  /**
+   * One line (the reason class only: never the secret, the header or the body) and one counter
+   * tick, which `ozvpsctl stripe status` and the admin Stripe page turn into a warning. A failure
+   * to count never changes the 400.
+   */
+  private async refused(reason: WebhookFailureReason): Promise<void> {
+    this.logger.warn(
+      `stripe webhook refused: reason=${reason}${reason === 'bad_signature' ? ' (no configured STRIPE_WEBHOOK_SECRET matches)' : ''}`,
+    );
+    await this.billing.countWebhookFailure(reason).catch((err: unknown) => {
+      this.logger.error(`could not count a refused webhook: ${(err as Error).message}`);
+    });
   }
 
   /** Handles a verified event; safe to call again with the same event (reconciliation does). */
   async handle(event: Stripe.Event): Promise<WebhookResult> {
+    const malformed = malformation(event);
+    if (malformed) return this.refuseMalformed(event, malformed);
     const base = { eventId: event.id, type: event.type, livemode: event.livemode };
     if (event.livemode !== (this.config.stripe!.mode === 'live')) {
       const reason = `a ${event.livemode ? 'live' : 'test'}-mode event reached ${this.config.stripe!.mode}-mode keys: check STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET`;
@@ -96,12 +138,35 @@ export class StripeWebhookService {
       await this.record({ ...base, outcome: 'failed', reason, ...sessionFields(event) }).catch(
         () => undefined,
       );
-      this.logLine(event, 'failed', null, reason);
+      this.logLine(event, 'failed', await this.resolveUserOf(event).catch(() => null), reason);
       throw err;
     }
     this.logLine(event, decision.outcome, decision.user ?? null, decision.reason);
     if (decision.outcome === 'credited' && decision.credited) this.emitCredited(decision.credited);
     return { eventId: event.id, type: event.type, outcome: decision.outcome };
+  }
+
+  /**
+   * A signed event whose shape the handler cannot read: recorded and answered 400. A 5xx would
+   * have Stripe retry the same bytes for three days. Recording it is not optional: if the database
+   * cannot take the row, the error is a 5xx and Stripe delivers again.
+   */
+  private async refuseMalformed(event: Stripe.Event, problem: string): Promise<never> {
+    const e = event as unknown as Record<string, unknown> | null;
+    const text = (v: unknown) => (typeof v === 'string' && v ? v.slice(0, 255) : '(none)');
+    const row: EventRecordInput = {
+      eventId: text(e?.id),
+      type: text(e?.type),
+      livemode: e?.livemode === true,
+      outcome: 'malformed',
+      reason: problem,
+      ...sessionFields(event),
+    };
+    await this.record(row);
+    this.logger.warn(
+      `stripe event ${row.eventId} type=${row.type} user=NOT FOUND credited=no outcome=malformed (${problem})`,
+    );
+    throw new WebhookMalformedError(`Malformed Stripe event: ${problem}`);
   }
 
   private async decide(event: Stripe.Event): Promise<Decision & { record: EventRecordInput }> {
@@ -312,7 +377,7 @@ export class StripeWebhookService {
   }
 
   /** By the Stripe customer first, then by the panel id the session carries. */
-  private async resolveUser(session: Session, em: EntityManager): Promise<User | null> {
+  private async resolveUser(session: Session, em?: EntityManager): Promise<User | null> {
     const customer = typeof session.customer === 'string' ? session.customer : (session.customer?.id ?? null);
     if (customer) {
       const user = await this.users.findByStripeCustomerId(customer, em);
@@ -322,6 +387,24 @@ export class StripeWebhookService {
     return Number.isSafeInteger(id) && id > 0
       ? await this.users.findByReference(String(id), em).catch(() => null)
       : null;
+  }
+
+  /**
+   * The user any event's object points at (its customer, or our metadata), so the log line and
+   * the record name a known user even when nothing is credited (unpaid, ignored, duplicates).
+   */
+  private async resolveUserOf(event: Stripe.Event, em?: EntityManager): Promise<User | null> {
+    const o = event.data.object as unknown as Record<string, unknown>;
+    const customer = o.object === 'customer' ? o.id : o.customer;
+    const metadata = (o.metadata ?? null) as Record<string, unknown> | null;
+    const reference = metadata?.ozvps_user_id ?? o.client_reference_id;
+    return this.resolveUser(
+      {
+        customer: typeof customer === 'string' || isObject(customer) ? customer : null,
+        metadata: { ozvps_user_id: typeof reference === 'string' ? reference : '' },
+      } as unknown as Session,
+      em,
+    );
   }
 
   private async lockTopup(em: EntityManager, session: Session): Promise<Topup | null> {
@@ -363,6 +446,7 @@ export class StripeWebhookService {
     decision: Decision,
     em?: EntityManager,
   ): Promise<Decision & { record: EventRecordInput }> {
+    if (decision.user === undefined) decision = { ...decision, user: await this.resolveUserOf(event, em) };
     const record = this.recordOf(event, decision);
     await this.record(record, em);
     return { ...decision, record };
@@ -403,21 +487,81 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
   return typeof value === 'string' ? value : (value?.id ?? null);
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What is wrong with a signed event's shape, as far as the handler reads it; null when nothing. */
+export function malformation(event: unknown): string | null {
+  if (!isObject(event)) return 'the event is not a JSON object';
+  if (typeof event.id !== 'string' || !event.id) return 'no event id';
+  if (typeof event.type !== 'string' || !event.type) return 'no event type';
+  if (typeof event.livemode !== 'boolean') return 'livemode is not true or false';
+  if (!isObject(event.data)) return 'data is missing or not an object';
+  const o = event.data.object;
+  if (!isObject(o)) return 'data.object is missing or not an object';
+  const str = (v: unknown) => typeof v === 'string';
+  const optStr = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+  const optRef = (v: unknown) => optStr(v) || (isObject(v) && typeof v.id === 'string');
+  const count = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  const optCount = (v: unknown) => v === undefined || v === null || count(v);
+  const wrong = (fields: [string, boolean][]) => {
+    const bad = fields.filter(([, ok]) => !ok).map(([name]) => name);
+    return bad.length
+      ? `data.object has the wrong shape for ${event.type as string}: ${bad.join(', ')}`
+      : null;
+  };
+  if ((event.type as string).startsWith('checkout.session.')) {
+    return wrong([
+      ['id', str(o.id)],
+      ['metadata', o.metadata === undefined || o.metadata === null || isObject(o.metadata)],
+      ['payment_status', optStr(o.payment_status)],
+      ['customer', optRef(o.customer)],
+      ['client_reference_id', optStr(o.client_reference_id)],
+      ['amount_total', optCount(o.amount_total)],
+      ['currency', optStr(o.currency)],
+      ['payment_intent', optRef(o.payment_intent)],
+    ]);
+  }
+  if (event.type === 'charge.refunded') {
+    return wrong([
+      ['payment_intent', optRef(o.payment_intent)],
+      ['amount_refunded', count(o.amount_refunded)],
+      ['customer', optRef(o.customer)],
+      ['currency', optStr(o.currency)],
+    ]);
+  }
+  if ((event.type as string).startsWith('charge.dispute.')) {
+    return wrong([
+      ['id', str(o.id)],
+      ['payment_intent', optRef(o.payment_intent)],
+      ['amount', count(o.amount)],
+      ['currency', optStr(o.currency)],
+    ]);
+  }
+  return null;
+}
+
 function sessionFields(event: Stripe.Event): Partial<EventRecordInput> {
-  const object = event.data.object as { object?: string } & Partial<Omit<Session, 'object'>>;
-  if (object.object === 'charge' || object.object === 'dispute') {
-    const o = event.data.object as Partial<Stripe.Charge> & Partial<Stripe.Dispute>;
+  // Defensive: also called for malformed events, to keep whatever can be read.
+  const data = isObject(event) && isObject(event.data) ? event.data : null;
+  const raw = data?.object;
+  if (!isObject(raw)) return {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  const cents = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
+  const ref = (v: unknown) => text(v) ?? (isObject(v) ? text(v.id) : null);
+  if (raw.object === 'charge' || raw.object === 'dispute') {
     return {
-      stripeCustomerId: typeof o.customer === 'string' ? o.customer : null,
-      amountCents: (o.object === 'charge' ? o.amount_refunded : o.amount) ?? null,
-      currency: o.currency ?? null,
+      stripeCustomerId: text(raw.customer),
+      amountCents: cents(raw.object === 'charge' ? raw.amount_refunded : raw.amount),
+      currency: text(raw.currency),
     };
   }
-  if (object.object !== 'checkout.session') return {};
+  if (raw.object !== 'checkout.session') return {};
   return {
-    stripeCustomerId: typeof object.customer === 'string' ? object.customer : (object.customer?.id ?? null),
-    stripeCheckoutSessionId: object.id ?? null,
-    amountCents: object.amount_total ?? null,
-    currency: object.currency ?? null,
+    stripeCustomerId: ref(raw.customer),
+    stripeCheckoutSessionId: text(raw.id),
+    amountCents: cents(raw.amount_total),
+    currency: text(raw.currency),
   };
 }

@@ -47,3 +47,16 @@ export class RequestKeyReusedError extends ConflictError {
     super('This request key was already used for a different change; send a new key for a new change');
   }
 }
+
+/**
+ * A credit (or a Stripe-imposed debit) found no wallet row to change even after making sure it
+ * exists: a transient clash, never a lack of funds. It maps to a 5xx so that the caller (Stripe)
+ * retries.
+ */
+export class WalletBusyError extends DomainError {
+  readonly code = 'wallet_busy';
+
+  constructor(readonly userId: number) {
+    super(`The wallet of user ${userId} could not be changed just now; try again`);
+  }
+}

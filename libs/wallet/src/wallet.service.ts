@@ -15,6 +15,7 @@ import {
   DuplicateStripeEventError,
   InsufficientFundsError,
   RequestKeyReusedError,
+  WalletBusyError,
 } from './errors';
 import { TransactionType, WalletTransaction } from './wallet.entity';
 import { WalletDrift, WalletRepository } from './wallet.repository';
@@ -85,6 +86,14 @@ export class WalletService {
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Opens the user's wallet (balance 0, the configured currency) if it has none; idempotent and
+   * safe under concurrency. Every path that creates a user calls it in the same transaction.
+   */
+  openWallet(userId: number, em: EntityManager): Promise<void> {
+    return this.wallets.ensureWallet(em, userId, this.config.walletCurrency);
+  }
 
   /** Adds money to a wallet. Pass `em` to join a caller's transaction. */
   credit(input: CreditInput, em?: EntityManager): Promise<WalletTransaction> {
@@ -208,14 +217,25 @@ export class WalletService {
       const written = await apply(em);
       if (written) return written;
       const wallet = await this.wallets.findByUserId(input.userId, em);
+      const coveredOnly = sign < 0 && !mayGoNegative;
       if (wallet && wallet.currency !== currency) throw new CurrencyMismatchError(wallet.currency, currency);
-      if (wallet) throw new InsufficientFundsError(wallet.balanceCents, amount);
-      await this.users.getById(input.userId, em);
-      if (sign < 0 && !mayGoNegative) throw new InsufficientFundsError(0, amount);
-      await this.wallets.ensureWallet(em, input.userId, currency);
-      const created = await apply(em);
-      if (!created) throw new InsufficientFundsError(0, amount);
-      return created;
+      if (wallet && coveredOnly && wallet.balanceCents < amount)
+        throw new InsufficientFundsError(wallet.balanceCents, amount);
+      if (!wallet) {
+        await this.users.getById(input.userId, em);
+        if (coveredOnly) throw new InsufficientFundsError(0, amount);
+        await this.wallets.ensureWallet(em, input.userId, currency);
+      }
+      // The wallet exists now, but our first statement's snapshot predates it (another transaction
+      // created it and committed in between): a new statement sees it. Never "insufficient funds"
+      // for a credit: that answer would make Stripe give up on money it has already taken.
+      const retried = await apply(em);
+      if (retried) return retried;
+      if (coveredOnly) {
+        const now = await this.wallets.findByUserId(input.userId, em);
+        throw new InsufficientFundsError(now?.balanceCents ?? 0, amount);
+      }
+      throw new WalletBusyError(input.userId);
     };
 
     try {

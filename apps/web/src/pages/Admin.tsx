@@ -394,6 +394,10 @@ interface StripeStatus {
   webhookUrl: string;
   lastEvent: { eventId: string; type: string; outcome: string; receivedAt: string } | null;
   last24h: Record<string, number>;
+  signatureFailures24h: number;
+  refusedDeliveries24h: Record<string, number>;
+  signatureWarning: string | null;
+  installationId: string;
   problems: string[];
 }
 
@@ -427,6 +431,14 @@ export function AdminStripe() {
         <ErrorMessage error={status.error} />
       ) : (
         <dl className="details">
+          {status.data.signatureWarning && (
+            <>
+              <dt>Webhook signatures</dt>
+              <dd className="error" role="alert">
+                {status.data.signatureWarning}
+              </dd>
+            </>
+          )}
           <dt>Configured</dt>
           <dd>{status.data.configured ? `yes, ${status.data.mode} mode` : 'no'}</dd>
           <dt>Secret key</dt>
@@ -450,6 +462,16 @@ export function AdminStripe() {
             {Object.entries(status.data.last24h)
               .map(([k, v]) => `${k}: ${v}`)
               .join(', ') || 'no events'}
+          </dd>
+          <dt>Refused deliveries, 24 hours</dt>
+          <dd>
+            {Object.entries(status.data.refusedDeliveries24h)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(', ') || 'none'}
+          </dd>
+          <dt>Installation</dt>
+          <dd>
+            <code>{status.data.installationId}</code>
           </dd>
           {status.data.problems.length > 0 && (
             <>

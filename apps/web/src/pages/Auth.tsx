@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { FormEvent, useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { api, Me } from '../api';
+import { api, ApiError, Me } from '../api';
 import { ErrorMessage, PageTitle } from '../ui';
 
 interface Providers {
@@ -86,6 +86,12 @@ function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
           </p>
         )}
         <ErrorMessage error={error} />
+        {mode === 'signup' && error instanceof ApiError && error.code === 'signup_refused' && (
+          // The answer never says whether the email is registered; offer both ways forward.
+          <p>
+            <Link href="/signin">Sign in</Link> instead, or try another email address.
+          </p>
+        )}
         <button type="submit" disabled={busy}>
           {mode === 'signup' ? 'Create account' : 'Sign in'}
         </button>
