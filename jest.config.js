@@ -24,9 +24,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/installer/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', swc],
-    // ESM-only packages (the web app's wouter and its helpers; @nestjs/event-emitter, which Node
-    // loads with require() but Jest does not), compiled for Jest.
-    '^.+/node_modules/(wouter|regexparam|mitt|use-sync-external-store|@nestjs/event-emitter)/.+\\.m?js$': [
+    // ESM-only packages the web app uses (wouter and its helpers), compiled for Jest.
+    '^.+/node_modules/(wouter|regexparam|mitt|use-sync-external-store)/.+\\.m?js$': [
       '@swc/jest',
       { module: { type: 'commonjs' } },
     ],
@@ -43,9 +42,7 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: [
-    '/node_modules/(?!(wouter|regexparam|mitt|use-sync-external-store|@nestjs/event-emitter)/)',
-  ],
+  transformIgnorePatterns: ['/node_modules/(?!(wouter|regexparam|mitt|use-sync-external-store)/)'],
   moduleNameMapper: {
     '^@ozvps/migrations$': '<rootDir>/migrations/index.ts',
     '^@ozvps/(.*)$': '<rootDir>/libs/$1/src/index.ts',
