@@ -9,6 +9,7 @@ import { CreateSessions1763800000002 } from './1763800000002-create-sessions';
 import { CreatePlans1763800000003 } from './1763800000003-create-plans';
 import { CreateBilling1763800000004 } from './1763800000004-create-billing';
 import { CreateServers1763800000005 } from './1763800000005-create-servers';
+import { ServerOwnPrice1763800000009 } from './1763800000009-server-own-price';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   CreatePlans1763800000003,
   CreateBilling1763800000004,
   CreateServers1763800000005,
+  ServerOwnPrice1763800000009,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */

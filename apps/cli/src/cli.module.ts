@@ -9,6 +9,7 @@ import { WalletModule } from '@ozvps/wallet';
 import {
   ServersCommand,
   ServersListCommand,
+  ServersRepriceCommand,
   ServersShowCommand,
   ServersSuspendCommand,
   ServersUnsuspendCommand,
@@ -78,6 +79,7 @@ export class CliModule {
         StripeReconcileCommand,
         ServersCommand,
         ServersListCommand,
+        ServersRepriceCommand,
         ServersShowCommand,
         ServersSuspendCommand,
         ServersUnsuspendCommand,

@@ -22,12 +22,14 @@ export type ServerChanges = Partial<
 
 export interface ServerFilter {
   userId?: number;
+  planId?: number;
   statuses?: ServerStatus[];
 }
 
 function whereOf(filter: ServerFilter): FindOptionsWhere<Server> {
   return {
     ...(filter.userId === undefined ? {} : { userId: filter.userId }),
+    ...(filter.planId === undefined ? {} : { planId: filter.planId }),
     ...(filter.statuses ? { status: In(filter.statuses) } : {}),
   };
 }
@@ -61,6 +63,17 @@ export class ServersRepository {
       .setLock('pessimistic_write')
       .where('s.id = :id', { id })
       .getOne();
+  }
+
+  /** A plan's servers in these statuses, locked until the transaction ends, in id order. */
+  lockForPlan(em: EntityManager, planId: number, statuses: ServerStatus[]): Promise<Server[]> {
+    return em
+      .getRepository(Server)
+      .createQueryBuilder('s')
+      .setLock('pessimistic_write')
+      .where('s.plan_id = :planId AND s.status IN (:...statuses)', { planId, statuses })
+      .orderBy('s.id', 'ASC')
+      .getMany();
   }
 
   findByKey(userId: number, idempotencyKey: string): Promise<Server | null> {
