@@ -105,7 +105,9 @@ export class RepriceService {
     };
 
     if (!input.apply) {
-      const { changes, unchanged } = planChanges(await this.repo.list({ planId: plan.id, statuses: RUNNING }));
+      const { changes, unchanged } = planChanges(
+        await this.repo.list({ planId: plan.id, statuses: RUNNING }),
+      );
       return { plan, priceCents, currency, earliest, noticeDays, applied: false, changes, unchanged };
     }
     // Rows locked while they are rescheduled, so a renewal running now either charged the old

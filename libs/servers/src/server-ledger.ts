@@ -45,12 +45,7 @@ export class ServerLedger {
    * price switches and the server's history says so (and stands when the wallet is short: the
    * renewal is then due at the new price, in `s.priceMonthlyCents`). Returns the price charged.
    */
-  async chargeRenewal(
-    em: EntityManager,
-    s: Server,
-    period: number,
-    reason: string,
-  ): Promise<number> {
+  async chargeRenewal(em: EntityManager, s: Server, period: number, reason: string): Promise<number> {
     if (s.nextPriceCents !== null && s.nextPriceFrom !== null && s.nextPriceFrom <= s.paidUntil!) {
       const before = s.priceMonthlyCents;
       s.priceMonthlyCents = s.nextPriceCents;
