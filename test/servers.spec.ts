@@ -504,7 +504,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
       reprice.reprice({ ...input, apply: true }),
     ]);
     expect([a, b].filter((r) => r.changes.some((c) => c.serverId === server.id))).toHaveLength(1);
-    expect((await eventsOf(server.id)).filter((e) => e === 'reprice_scheduled')).toHaveLength(1);
+    expect((await eventsOf(server.id)).filter((e: string) => e === 'reprice_scheduled')).toHaveLength(1);
     expect(toServerView(await servers.get(server.id)).scheduledPrice).toEqual({
       amountCents: 1500,
       fromDate: '2026-03-31T09:00:00.000Z',
