@@ -506,7 +506,9 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
     const created = statuses.filter((x) => x === 201).length;
     expect(rows).toHaveLength(1 + created);
     expect(rows.every((r) => r.status === 'active' && r.reason === null)).toBe(true);
-    expect((await ledger(busy.id)).filter((r: string) => r.startsWith('server_charge'))).toHaveLength(1 + created);
+    expect((await ledger(busy.id)).filter((r: string) => r.startsWith('server_charge'))).toHaveLength(
+      1 + created,
+    );
     expect((await ledger(busy.id)).filter((r: string) => r.startsWith('server_refund'))).toHaveLength(0);
     expect(await balance(busy.id)).toBe(21 * PRICE - (1 + created) * PRICE);
   });
