@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/c
 import { Allow, Equals, IsOptional } from 'class-validator';
 import { RepriceService, toRepriceView } from '@ozvps/servers';
 import { User } from '@ozvps/users';
-import { CurrentUser } from '../auth/auth.decorators';
+import { AdminOnly, CurrentUser } from '../auth/auth.decorators';
 
 class RepriceDto {
   /** YYYY-MM-DD; checked by RepriceService (one place for the API and the CLI). */
@@ -15,7 +15,8 @@ class RepriceDto {
   confirm?: true;
 }
 
-/** Admin-only by the path alone (see SessionGuard). */
+/** Admin-only: marked on the class, not left to the path alone (see SessionGuard). */
+@AdminOnly()
 @Controller('api/admin/plans')
 export class AdminRepriceController {
   constructor(private readonly reprice: RepriceService) {}
