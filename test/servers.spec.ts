@@ -595,7 +595,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     }
     const s = result.server;
     expect(s).toMatchObject({ status: 'provisioning', step: 'creating', periodsPaid: 1 });
-    expect(s.failureReason).toMatch(/^waiting for the panel's database: /);
+    expect(s.failureReason).toMatch(/^waiting for the panel's database: .*test: the database went away/);
     expect(s.failureReason).not.toMatch(/VirtFusion/);
     expect(await ledger(user.id)).toHaveLength(2); // the credit and the charge: no refund
     expect(vfServersOf(user)).toHaveLength(1); // VirtFusion did its part; nothing deleted

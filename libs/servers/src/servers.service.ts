@@ -312,7 +312,7 @@ export class ServersService {
         err instanceof StepFailed
           ? err
           : isDatabaseError(err)
-            ? new StepFailed(`the panel's database: ${(err as Error).message}`, false, 'database')
+            ? new StepFailed((err as Error).message, false, 'database')
             : null;
       if (!failed) throw err;
       if (failed.definite) await this.fail(s, failed.message);
