@@ -548,6 +548,21 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     expect(toServerView(await servers.get(server.id)).scheduledPrice).toBeNull();
   });
 
+  it('a deploy waiting for its top-up is charged the price it was offered at, even after the plan price changed', async () => {
+    await setOwnPlanPrice(PRICE);
+    const user = await aUserWithBalance(app, 5 * PRICE);
+    const [waiting] = await ds.query(
+      `INSERT INTO servers (user_id, plan_id, status, hostname, os_template_id, idempotency_key, price_monthly_cents, currency)
+       VALUES ($1, $2, 'awaiting_funds', 'offered.example.test', 44, $3, $4, 'aud') RETURNING id::int`,
+      [user.id, ownPlanId, key(), PRICE],
+    );
+    await setOwnPlanPrice(2500);
+    const [started] = await servers.resumeWaiting(user.id);
+    expect(started).toMatchObject({ id: waiting.id, status: 'active', priceMonthlyCents: PRICE });
+    expect(await chargeOf(user.id, waiting.id, 1)).toBe(-PRICE);
+    expect(await balance(user.id)).toBe(4 * PRICE);
+  });
+
   it('migration 1763800000009: a server takes the price of its last charge; one never charged keeps its offered price', async () => {
     const user = await aUserWithBalance(app, 10 * PRICE);
     const { server } = await servers.deploy(user, deployInput());
