@@ -10,6 +10,7 @@ import { CreatePlans1763800000003 } from './1763800000003-create-plans';
 import { CreateBilling1763800000004 } from './1763800000004-create-billing';
 import { CreateServers1763800000005 } from './1763800000005-create-servers';
 import { WebhookRobustness1763800000007 } from './1763800000007-webhook-robustness';
+import { ServerOwnPrice1763800000009 } from './1763800000009-server-own-price';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   CreateBilling1763800000004,
   CreateServers1763800000005,
   WebhookRobustness1763800000007,
+  ServerOwnPrice1763800000009,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */

@@ -4,7 +4,7 @@ import { findFreePort } from '@ozvps/core';
 import { ServersService } from '@ozvps/servers';
 import { deliver, FakeStripe, testStripeKeys } from './fakes/stripe';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
-import { aCustomerBrowser } from './helpers/accounts';
+import { aCustomerBrowser, anAdminBrowser } from './helpers/accounts';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 import { Browser } from './helpers/http';
 import { bootLibs, TestClock } from './helpers/panel';
@@ -610,6 +610,156 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       expect(after.virtfusionServerId).toBe(vf.servers.find((s) => s.ownerId === vfUser.id)!.id);
       expect(await ledger(id)).toEqual(['admin_credit 5000', `server_charge -${PRICE}`]);
     });
+  });
+
+  it('renews at its own price; ozvpsctl servers reprice previews (exit 2, nothing written) and schedules with --yes; shown by the API, servers show and the admin route', async () => {
+    const { browser } = await aCustomer(PRICE);
+    const deployed = await browser.request('POST', '/api/servers', { body: deployBody() });
+    const server = (deployed.body as { server: { id: number; priceMonthlyCents: number } }).server;
+    expect(server.priceMonthlyCents).toBe(PRICE);
+    const scheduled = async () =>
+      (await ds.query(`SELECT next_price_cents::int AS cents FROM servers WHERE id = $1`, [server.id]))[0]
+        .cents;
+    expect((await cli('plans', 'set-price', '--package', '1', '1500')).code).toBe(0);
+    try {
+      // A plan's new price is for new deploys: the server's page still shows what it costs.
+      const page = await browser.request('GET', `/api/servers/${server.id}`);
+      expect(page.body).toMatchObject({ server: { priceMonthlyCents: PRICE, scheduledPrice: null } });
+
+      const preview = await cli('servers', 'reprice', '--plan', String(planId), '--from', '2030-01-15');
+      expect(preview.code).toBe(2);
+      expect(preview.stderr).toMatch(/Not repriced: .*--yes/);
+      expect(preview.stdout).toMatch(new RegExp(`^\\s*${server.id}\\s`, 'm'));
+      expect(await scheduled()).toBeNull();
+      expect(
+        (await cli('servers', 'reprice', '--plan', String(planId), '--from', '15/01/2030', '--yes')).code,
+      ).toBe(2);
+      expect((await cli('servers', 'reprice', '--from', '2030-01-15', '--yes')).code).toBe(2);
+
+      const done = await cli(
+        'servers',
+        'reprice',
+        '--plan',
+        String(planId),
+        '--from',
+        '2030-01-15',
+        '--yes',
+        '--json',
+      );
+      expect(done.code).toBe(0);
+      expect(done.stderr).toMatch(/action=servers\.reprice/);
+      const report = JSON.parse(done.stdout) as {
+        applied: boolean;
+        changes: { serverId: number; fromCents: number; toCents: number; fromDate: string }[];
+      };
+      expect(report.applied).toBe(true);
+      const mine = report.changes.find((c) => c.serverId === server.id)!;
+      expect(mine).toMatchObject({ fromCents: PRICE, toCents: 1500 });
+      expect(mine.fromDate >= '2030-01-15').toBe(true);
+      expect(await scheduled()).toBe(1500);
+
+      const after = await browser.request('GET', `/api/servers/${server.id}`);
+      expect(after.body).toMatchObject({
+        server: { priceMonthlyCents: PRICE, scheduledPrice: { amountCents: 1500, fromDate: mine.fromDate } },
+      });
+      expect((after.body as { events: { type: string }[] }).events.map((e) => e.type)).toContain(
+        'reprice_scheduled',
+      );
+      const show = await cli('servers', 'show', String(server.id));
+      expect(show.stdout).toMatch(
+        new RegExp(`next price:\\s+A\\$15\\.00 a month from the renewal on ${mine.fromDate.slice(0, 10)}`),
+      );
+
+      // The admin route: customers refused; a preview without confirm writes nothing.
+      const refused = await browser.request('POST', `/api/admin/plans/${planId}/reprice`, {
+        body: { fromDate: '2031-01-01', confirm: true },
+      });
+      expect(refused.status).toBe(403);
+      const admin = await anAdminBrowser(api, origin, db.url, 'reprice-admin@example.test', vfEnv());
+      const look = await admin.request('POST', `/api/admin/plans/${planId}/reprice`, {
+        body: { fromDate: '2031-01-01' },
+      });
+      expect(look.status).toBe(200);
+      expect(look.body).toMatchObject({ applied: false, priceCents: 1500 });
+      expect(await scheduled()).toBe(1500);
+      const bad = await admin.request('POST', `/api/admin/plans/${planId}/reprice`, {
+        body: { fromDate: 'tomorrow', confirm: true },
+      });
+      expect(bad.status).toBe(400);
+      expect(
+        (
+          await admin.request('POST', `/api/admin/plans/${planId}/reprice`, {
+            body: { fromDate: '2031-01-01', confirm: 'yes' },
+          })
+        ).status,
+      ).toBe(400);
+    } finally {
+      expect((await cli('plans', 'set-price', '--package', '1', String(PRICE))).code).toBe(0);
+    }
+  });
+
+  it("twenty concurrent deploys by one customer: each a deliberate answer, another customer's pages and /api/health stay fast, nothing blamed on VirtFusion", async () => {
+    const busy = await aCustomer(21 * PRICE);
+    const other = await aCustomer(PRICE);
+    // Linked to VirtFusion by a first deploy, so the burst is about the lock, not account creation.
+    expect((await busy.browser.request('POST', '/api/servers', { body: deployBody() })).status).toBe(201);
+    vf.latencyMs = 150;
+    const timings: { what: string; status: number; ms: number }[] = [];
+    let deploying = true;
+    const timed = async (what: string, call: () => Promise<number>) => {
+      const started = Date.now();
+      const status = await call();
+      timings.push({ what, status, ms: Date.now() - started });
+    };
+    const watcher = (async () => {
+      while (deploying) {
+        await Promise.all([
+          timed('health', async () => (await fetch(`${api.baseUrl}/api/health`)).status),
+          timed('wallet', async () => (await other.browser.request('GET', '/api/wallet')).status),
+        ]);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    let answers: { status: number; body: unknown }[];
+    try {
+      answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          busy.browser.request('POST', '/api/servers', { body: deployBody() }),
+        ),
+      );
+    } finally {
+      deploying = false;
+      await watcher;
+      vf.latencyMs = 0;
+    }
+
+    const statuses = answers.map((a) => a.status);
+    for (const status of statuses) expect([200, 201, 202, 402, 409, 503]).toContain(status);
+    expect(statuses).toContain(201);
+    for (const a of answers.filter((x) => x.status === 409))
+      expect(a.body).toMatchObject({ error: { code: 'deploy_in_progress' } });
+    for (const a of answers.filter((x) => x.status === 201))
+      expect(a.body).toMatchObject({ server: { status: 'active', failureReason: null } });
+
+    expect(timings.filter((t) => t.what === 'health').length).toBeGreaterThan(0);
+    for (const t of timings) {
+      expect(t.status).toBe(200);
+      expect(t.ms).toBeLessThan(2000);
+    }
+
+    // The database agrees: one server and one charge per 201, nothing failed, nothing refunded.
+    const rows: { status: string; reason: string | null }[] = await ds.query(
+      `SELECT status, failure_reason AS reason FROM servers WHERE user_id = $1`,
+      [busy.id],
+    );
+    const created = statuses.filter((x) => x === 201).length;
+    expect(rows).toHaveLength(1 + created);
+    expect(rows.every((r) => r.status === 'active' && r.reason === null)).toBe(true);
+    expect((await ledger(busy.id)).filter((r: string) => r.startsWith('server_charge'))).toHaveLength(
+      1 + created,
+    );
+    expect((await ledger(busy.id)).filter((r: string) => r.startsWith('server_refund'))).toHaveLength(0);
+    expect(await balance(busy.id)).toBe(21 * PRICE - (1 + created) * PRICE);
   });
 
   it('the ledger invariant holds after the whole suite (ozvpsctl wallet verify)', async () => {

@@ -2,11 +2,14 @@ import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ValidationError } from '@ozvps/core';
 import { PlanNotDeployableError, PlanSyncService, PlansService } from '@ozvps/plans';
+import { MIGRATIONS } from '@ozvps/migrations';
 import {
   DeployKeyReusedError,
   RenewalsService,
+  RepriceService,
   ServersService,
   TemplateNotOfferedError,
+  toServerView,
   VirtFusionEmailTakenError,
 } from '@ozvps/servers';
 import { User } from '@ozvps/users';
@@ -31,6 +34,10 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   let ds: DataSource;
   let planId: number;
   let unpricedPlanId: number;
+  /** A plan whose price the price tests change (the others keep PRICE). */
+  let ownPlanId: number;
+  let plans: PlansService;
+  let reprice: RepriceService;
   let n = 0;
 
   const env = () => ({
@@ -42,7 +49,11 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
 
   beforeAll(async () => {
     vf = await new FakeVirtFusion().start();
-    vf.packages = [aPackage(1, { name: 'Starter' }), aPackage(2, { name: 'Unpriced' })];
+    vf.packages = [
+      aPackage(1, { name: 'Starter' }),
+      aPackage(2, { name: 'Unpriced' }),
+      aPackage(3, { name: 'Repriced' }),
+    ];
     db = await createTestDatabase();
     clock = new TestClock();
     app = await bootLibs(db.url, { env: env(), servers: true, clock });
@@ -51,9 +62,11 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     wallet = app.get(WalletService);
     ds = app.get(DataSource);
     await app.get(PlanSyncService).sync('cli');
-    const plans = app.get(PlansService);
+    plans = app.get(PlansService);
+    reprice = app.get(RepriceService);
     planId = (await plans.setPrice(await plans.get({ packageId: 1 }), PRICE)).id;
     unpricedPlanId = (await plans.get({ packageId: 2 })).id;
+    ownPlanId = (await plans.setPrice(await plans.get({ packageId: 3 }), PRICE)).id;
   });
 
   afterAll(async () => {
@@ -441,6 +454,174 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     expect((await servers.get(server.id)).status).toBe('active');
     await renewals.run();
     expect((await servers.get(server.id)).status).toBe('suspended');
+  });
+
+  const setOwnPlanPrice = async (cents: number) =>
+    plans.setPrice(await plans.get({ planId: ownPlanId }), cents);
+  const chargeOf = async (userId: number, serverId: number, period: number) =>
+    (await ledger(userId)).find((r) => r.key === `server-charge:${serverId}:${period}`)?.amount;
+
+  it("renews at the server's own price, not the plan's new one; a plan's new price is for new deploys", async () => {
+    await setOwnPlanPrice(PRICE);
+    const user = await aUserWithBalance(app, 10 * PRICE);
+    const { server } = await servers.deploy(user, deployInput({ planId: ownPlanId }));
+    await setOwnPlanPrice(2000);
+    const later = await servers.deploy(user, deployInput({ planId: ownPlanId }));
+    expect(later.server.priceMonthlyCents).toBe(2000);
+
+    clock.set(new Date('2026-02-28T09:00:00Z'));
+    await renewals.run();
+    expect(await chargeOf(user.id, server.id, 2)).toBe(-PRICE);
+    expect(await chargeOf(user.id, later.server.id, 2)).toBe(-2000);
+    expect(toServerView(await servers.get(server.id))).toMatchObject({
+      priceMonthlyCents: PRICE,
+      currency: 'aud',
+      scheduledPrice: null,
+    });
+    expect(await balance(user.id)).toBe(10 * PRICE - 2 * PRICE - 2 * 2000);
+  });
+
+  it('a reprice applies from the first renewal at least REPRICE_NOTICE_DAYS ahead, shows at once, is recorded, once', async () => {
+    await setOwnPlanPrice(PRICE);
+    const user = await aUserWithBalance(app, 10 * PRICE);
+    const { server } = await servers.deploy(user, deployInput({ planId: ownPlanId })); // 31 Jan, renews 28 Feb, 31 Mar, …
+    await setOwnPlanPrice(1500);
+    const input = { planId: ownPlanId, fromDate: '2026-02-01', actor: 'admin:1' };
+
+    // 31 Jan + 30 days = 2 Mar: the 28 Feb renewal is too soon, the 31 Mar one is the first.
+    const preview = await reprice.reprice({ ...input, apply: false });
+    expect(preview).toMatchObject({ applied: false, priceCents: 1500, noticeDays: 30 });
+    expect(preview.earliest.toISOString()).toBe('2026-03-02T09:00:00.000Z');
+    const mine = preview.changes.find((c) => c.serverId === server.id)!;
+    expect(mine).toMatchObject({ fromCents: PRICE, toCents: 1500 });
+    expect(mine.effectiveAt.toISOString()).toBe('2026-03-31T09:00:00.000Z');
+    expect(toServerView(await servers.get(server.id)).scheduledPrice).toBeNull(); // a preview writes nothing
+    expect(await eventsOf(server.id)).not.toContain('reprice_scheduled');
+
+    // Two admins confirming at once: scheduled once, recorded once.
+    const [a, b] = await Promise.all([
+      reprice.reprice({ ...input, apply: true }),
+      reprice.reprice({ ...input, apply: true }),
+    ]);
+    expect([a, b].filter((r) => r.changes.some((c) => c.serverId === server.id))).toHaveLength(1);
+    expect((await eventsOf(server.id)).filter((e: string) => e === 'reprice_scheduled')).toHaveLength(1);
+    expect(toServerView(await servers.get(server.id)).scheduledPrice).toEqual({
+      amountCents: 1500,
+      fromDate: '2026-03-31T09:00:00.000Z',
+    });
+    const again = await reprice.reprice({ ...input, apply: true });
+    expect(again.changes.find((c) => c.serverId === server.id)).toBeUndefined();
+
+    clock.set(new Date('2026-02-28T09:00:00Z'));
+    await renewals.run();
+    expect(await chargeOf(user.id, server.id, 2)).toBe(-PRICE);
+    clock.set(new Date('2026-03-31T09:00:00Z'));
+    await renewals.run();
+    expect(await chargeOf(user.id, server.id, 3)).toBe(-1500);
+    const s = await servers.get(server.id);
+    expect(s).toMatchObject({ priceMonthlyCents: 1500, nextPriceCents: null, nextPriceFrom: null });
+    expect((await eventsOf(server.id)).slice(-3)).toEqual(['renewal_charged', 'repriced', 'renewal_charged']);
+    expect(await balance(user.id)).toBe(10 * PRICE - 2 * PRICE - 1500);
+  });
+
+  it('a reprice from a later date waits for the renewal on or after it; bad dates and unpriced plans are refused', async () => {
+    await setOwnPlanPrice(PRICE);
+    const user = await aUserWithBalance(app, PRICE);
+    const { server } = await servers.deploy(user, deployInput({ planId: ownPlanId }));
+    await setOwnPlanPrice(900);
+    const r = await reprice.reprice({
+      planId: ownPlanId,
+      fromDate: '2026-06-15',
+      actor: 'admin:1',
+      apply: false,
+    });
+    expect(r.changes.find((c) => c.serverId === server.id)!.effectiveAt.toISOString()).toBe(
+      '2026-06-30T09:00:00.000Z',
+    );
+    for (const fromDate of ['2026-02-30', '15/06/2026', '2026-6-1', 20260615, '', undefined])
+      await expect(
+        reprice.reprice({ planId: ownPlanId, fromDate, actor: 'admin:1', apply: true }),
+      ).rejects.toThrow(ValidationError);
+    await expect(
+      reprice.reprice({ planId: unpricedPlanId, fromDate: '2026-06-15', actor: 'admin:1', apply: true }),
+    ).rejects.toThrow(ValidationError);
+    expect(toServerView(await servers.get(server.id)).scheduledPrice).toBeNull();
+  });
+
+  it('a deploy waiting for its top-up is charged the price it was offered at, even after the plan price changed', async () => {
+    await setOwnPlanPrice(PRICE);
+    const user = await aUserWithBalance(app, 5 * PRICE);
+    const [waiting] = await ds.query(
+      `INSERT INTO servers (user_id, plan_id, status, hostname, os_template_id, idempotency_key, price_monthly_cents, currency)
+       VALUES ($1, $2, 'awaiting_funds', 'offered.example.test', 44, $3, $4, 'aud') RETURNING id::int`,
+      [user.id, ownPlanId, key(), PRICE],
+    );
+    await setOwnPlanPrice(2500);
+    const [started] = await servers.resumeWaiting(user.id);
+    expect(started).toMatchObject({ id: waiting.id, status: 'active', priceMonthlyCents: PRICE });
+    expect(await chargeOf(user.id, waiting.id, 1)).toBe(-PRICE);
+    expect(await balance(user.id)).toBe(4 * PRICE);
+  });
+
+  it('migration 1763800000009: a server takes the price of its last charge; one never charged keeps its offered price', async () => {
+    const user = await aUserWithBalance(app, 10 * PRICE);
+    const { server } = await servers.deploy(user, deployInput());
+    // What the old renewals did: period 2 charged at the plan's price of the day.
+    await wallet.debit({
+      userId: user.id,
+      amountCents: 1700,
+      type: 'server_charge',
+      actor: 'system',
+      reason: 'renewal at the old code',
+      idempotencyKey: `server-charge:${server.id}:2`,
+    });
+    const [waiting] = await ds.query(
+      `INSERT INTO servers (user_id, plan_id, status, hostname, os_template_id, idempotency_key, price_monthly_cents, currency)
+       VALUES ($1, $2, 'awaiting_funds', 'waiting.example.test', 44, $3, 999, 'aud') RETURNING id::int`,
+      [user.id, planId, key()],
+    );
+    const migration = MIGRATIONS.find((m) => m.name === 'ServerOwnPrice1763800000009')!;
+    const runner = ds.createQueryRunner();
+    try {
+      await new migration().up(runner);
+      await new migration().up(runner); // safe to run twice
+    } finally {
+      await runner.release();
+    }
+    expect((await servers.get(server.id)).priceMonthlyCents).toBe(1700);
+    expect((await servers.get(waiting.id)).priceMonthlyCents).toBe(999);
+    await ds.query(`UPDATE servers SET status = 'cancelled' WHERE id = $1`, [waiting.id]);
+  });
+
+  it('the database failing after VirtFusion created the server: no refund, nothing blamed on VirtFusion; the sweep adopts it', async () => {
+    const user = await aUserWithBalance(app, PRICE);
+    // Recording "created" fails once, as a lost connection or a full pool would make it fail.
+    await ds.query(`
+      CREATE OR REPLACE FUNCTION test_fail_created() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'test: the database went away'; END $$`);
+    await ds.query(`
+      CREATE TRIGGER test_fail_created BEFORE UPDATE ON servers FOR EACH ROW
+      WHEN (NEW.step = 'created' AND OLD.step = 'creating') EXECUTE FUNCTION test_fail_created()`);
+    let result;
+    try {
+      result = await servers.deploy(user, deployInput());
+    } finally {
+      await ds.query(`DROP TRIGGER test_fail_created ON servers`);
+    }
+    const s = result.server;
+    expect(s).toMatchObject({ status: 'provisioning', step: 'creating', periodsPaid: 1 });
+    expect(s.failureReason).toMatch(/^waiting for the panel's database: .*test: the database went away/);
+    expect(s.failureReason).not.toMatch(/VirtFusion/);
+    expect(await ledger(user.id)).toHaveLength(2); // the credit and the charge: no refund
+    expect(vfServersOf(user)).toHaveLength(1); // VirtFusion did its part; nothing deleted
+
+    clock.advance(2 * 60_000);
+    await servers.sweep();
+    const after = await servers.get(s.id);
+    expect(after).toMatchObject({ status: 'active', virtfusionServerId: vfServersOf(user)[0]!.id });
+    expect(await eventsOf(s.id)).toContain('adopted');
+    expect(vfServersOf(user)).toHaveLength(1);
+    expect(await balance(user.id)).toBe(0);
   });
 
   it('the ledger invariant holds for every wallet after all of the above', async () => {

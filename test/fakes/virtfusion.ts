@@ -149,6 +149,8 @@ export class FakeVirtFusion {
   /** Fail this many requests from now on (Infinity: until told otherwise). */
   private failure: { kind: FakeFailure; remaining: number } = { kind: 'none', remaining: 0 };
   requests = 0;
+  /** Every answer takes this long (a slow VirtFusion). */
+  latencyMs = 0;
   /** Every call that reached it: method, path (with query) and JSON body. */
   calls: { method: string; path: string; body: unknown }[] = [];
   users: WireUser[] = [];
@@ -187,7 +189,11 @@ export class FakeVirtFusion {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, res, Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        if (this.latencyMs > 0) setTimeout(() => this.handle(req, res, raw), this.latencyMs);
+        else this.handle(req, res, raw);
+      });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return this;

@@ -11,6 +11,7 @@ import { PlansModule } from '@ozvps/plans';
 import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
+import { AdminRepriceController } from './admin/admin-reprice.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
 import { OidcController } from './auth/oidc.controller';
@@ -50,6 +51,7 @@ export class AppModule implements NestModule {
         AuthController,
         OidcController,
         AdminUsersController,
+        AdminRepriceController,
         PlansController,
         AdminPlansController,
         WalletController,

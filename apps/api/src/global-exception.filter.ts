@@ -9,7 +9,7 @@ import {
 } from '@ozvps/core';
 import { StripeNotConfiguredError, StripeUnavailableError } from '@ozvps/billing';
 import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/plans';
-import { DeploysNotConfiguredError } from '@ozvps/servers';
+import { DeploysBusyError, DeploysNotConfiguredError } from '@ozvps/servers';
 import { InsufficientFundsError } from '@ozvps/wallet';
 import { databaseUnavailableCause } from './database-errors';
 import { LogThrottle } from './log-throttle';
@@ -105,7 +105,8 @@ function statusOf(error: DomainError): number {
   if (
     error instanceof VirtFusionNotConfiguredError ||
     error instanceof StripeNotConfiguredError ||
-    error instanceof DeploysNotConfiguredError
+    error instanceof DeploysNotConfiguredError ||
+    error instanceof DeploysBusyError
   ) {
     return HttpStatus.SERVICE_UNAVAILABLE;
   }

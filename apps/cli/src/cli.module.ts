@@ -11,6 +11,7 @@ import { WalletModule } from '@ozvps/wallet';
 import {
   ServersCommand,
   ServersListCommand,
+  ServersRepriceCommand,
   ServersShowCommand,
   ServersSuspendCommand,
   ServersUnsuspendCommand,
@@ -84,6 +85,7 @@ export class CliModule {
         StripeReconcileCommand,
         ServersCommand,
         ServersListCommand,
+        ServersRepriceCommand,
         ServersShowCommand,
         ServersSuspendCommand,
         ServersUnsuspendCommand,

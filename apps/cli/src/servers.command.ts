@@ -1,9 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Command, Option, SubCommand } from 'nest-commander';
 import { formatCents } from '@ozvps/core';
-import { Server, ServersService, toAdminServerView, toServerEventView } from '@ozvps/servers';
+import {
+  RepriceResult,
+  RepriceService,
+  Server,
+  ServersService,
+  toAdminServerView,
+  toRepriceView,
+  toServerEventView,
+} from '@ozvps/servers';
 import { UsersService } from '@ozvps/users';
-import { GroupCommand, JsonOptions, OzvpsCommand } from './base.command';
+import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
 import { auditActor, printAudit, printFields, printJson, printTable } from './output';
 
@@ -41,11 +49,12 @@ export class ServersListCommand extends OzvpsCommand<ListOptions> {
         status: s.status,
         ip: s.ipAddress,
         price: formatCents(s.priceMonthlyCents, s.currency),
+        next: s.nextPriceCents === null ? null : formatCents(s.nextPriceCents, s.currency),
         'paid until': s.paidUntil?.toISOString().slice(0, 16).replace('T', ' ') ?? null,
         vf: s.virtfusionServerId,
         note: noteOf(s),
       })),
-      ['id', 'user', 'hostname', 'status', 'ip', 'price', 'paid until', 'vf', 'note'],
+      ['id', 'user', 'hostname', 'status', 'ip', 'price', 'next', 'paid until', 'vf', 'note'],
     );
   }
 
@@ -82,7 +91,13 @@ export class ServersShowCommand extends OzvpsCommand {
       ['step', v.step],
       ['ip', v.ipAddress],
       ['plan', v.planId],
-      ['price', formatCents(v.priceMonthlyCents, v.currency)],
+      ['price', `${formatCents(v.priceMonthlyCents, v.currency)} a month`],
+      [
+        'next price',
+        v.scheduledPrice
+          ? `${formatCents(v.scheduledPrice.amountCents, v.currency)} a month from the renewal on ${v.scheduledPrice.fromDate.slice(0, 10)}`
+          : null,
+      ],
       ['paid until', v.paidUntil],
       ['periods paid', v.periodsPaid],
       ['overdue since', v.overdueSince],
@@ -163,9 +178,96 @@ export class ServersUnsuspendCommand extends SuspensionCommand {
   protected readonly action = 'unsuspend';
 }
 
+interface RepriceOptions extends ConfirmOptions {
+  plan?: string;
+  from?: string;
+}
+
+@SubCommand({
+  name: 'reprice',
+  description:
+    "move a plan's running servers to its current price from a renewal at least REPRICE_NOTICE_DAYS ahead; needs --yes",
+})
+export class ServersRepriceCommand extends OzvpsCommand<RepriceOptions> {
+  protected readonly arity = 0;
+
+  constructor(private readonly reprice: RepriceService) {
+    super();
+  }
+
+  protected async execute(_: string[], options: RepriceOptions): Promise<void> {
+    if (!options.plan) throw new UsageError('--plan <id> is required');
+    if (!options.from) throw new UsageError('--from <YYYY-MM-DD> is required');
+    const planId = parseBoundedInt(options.plan, '--plan', 1, Number.MAX_SAFE_INTEGER);
+    const input = { planId, fromDate: options.from, actor: auditActor() };
+    const preview = await this.reprice.reprice({ ...input, apply: false });
+    if (!options.yes) {
+      // What would change goes to stdout (a table, or JSON); the refusal to stderr, exit 2.
+      if (options.json) printJson(toRepriceView(preview));
+      else printReprice(preview);
+      throw new UsageError(
+        `Not repriced: ${preview.changes.length} server(s) would change. Add --yes to confirm: ` +
+          `ozvpsctl servers reprice --plan ${planId} --from ${options.from} --yes`,
+      );
+    }
+    const done = await this.reprice.reprice({ ...input, apply: true });
+    printAudit(
+      {
+        action: 'servers.reprice',
+        user: '-',
+        extra: `plan=${planId} price=${done.priceCents} servers=${done.changes.length} from=${done.earliest.toISOString().slice(0, 10)}`,
+      },
+      !!options.json,
+    );
+    if (options.json) return printJson(toRepriceView(done));
+    printReprice(done);
+  }
+
+  @Option({ flags: '--plan <id>', description: 'the plan whose servers move to its current price' })
+  parsePlan(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--from <date>', description: 'YYYY-MM-DD: the earliest day the new price applies' })
+  parseFrom(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--yes', description: 'confirm' })
+  parseYes(): boolean {
+    return true;
+  }
+}
+
+function printReprice(r: RepriceResult): void {
+  process.stdout.write(
+    `plan ${r.plan.id} (${r.plan.name}): ${formatCents(r.priceCents, r.currency)} a month, ` +
+      `from each server's first renewal on or after ${r.earliest.toISOString().slice(0, 10)} ` +
+      `(REPRICE_NOTICE_DAYS=${r.noticeDays})${r.applied ? '' : ' - not yet scheduled'}\n`,
+  );
+  printTable(
+    r.changes.map((c) => ({
+      server: c.serverId,
+      user: c.userId,
+      hostname: c.hostname,
+      now: formatCents(c.fromCents, c.currency),
+      new: formatCents(c.toCents, c.currency),
+      from: c.effectiveAt.toISOString().slice(0, 10),
+    })),
+    ['server', 'user', 'hostname', 'now', 'new', 'from'],
+  );
+  if (r.unchanged > 0) process.stdout.write(`${r.unchanged} server(s) already at this price\n`);
+}
+
 @Command({
   name: 'servers',
-  description: 'customer servers: list, show, suspend, unsuspend',
-  subCommands: [ServersListCommand, ServersShowCommand, ServersSuspendCommand, ServersUnsuspendCommand],
+  description: 'customer servers: list, show, suspend, unsuspend, reprice',
+  subCommands: [
+    ServersListCommand,
+    ServersShowCommand,
+    ServersSuspendCommand,
+    ServersUnsuspendCommand,
+    ServersRepriceCommand,
+  ],
 })
 export class ServersCommand extends GroupCommand {}

@@ -135,6 +135,8 @@ export interface ServerView {
   ipAddress: string | null;
   priceMonthlyCents: number;
   currency: string;
+  /** An admin's reprice: charged from the renewal on `fromDate`. */
+  scheduledPrice: { amountCents: number; fromDate: string } | null;
   paidUntil: string | null;
   overdueSince: string | null;
   suspendedAt: string | null;

@@ -48,3 +48,21 @@ export class VirtFusionEmailTakenError extends ConflictError {
 export class ServerStateError extends ConflictError {
   override readonly code = 'server_state';
 }
+
+/** Another deploy of the same customer is talking to VirtFusion; one at a time, nothing was charged. */
+export class DeployInProgressError extends ConflictError {
+  override readonly code = 'deploy_in_progress';
+
+  constructor() {
+    super('Another deploy of yours is in progress; try again in a moment. Nothing was charged.');
+  }
+}
+
+/** Every connection kept for deploys is taken (many customers deploying at once); nothing was charged. */
+export class DeploysBusyError extends DomainError {
+  readonly code = 'deploys_busy';
+
+  constructor() {
+    super('The panel is busy with other deploys; try again in a moment. Nothing was charged.');
+  }
+}

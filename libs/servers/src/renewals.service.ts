@@ -120,28 +120,26 @@ export class RenewalsService {
       if (!s || !['active', 'suspended'].includes(s.status) || !s.paidUntil || s.paidUntil > now)
         return 'not_due';
       const plan = await this.plans.get({ planId: s.planId });
-      // The plan's price now (an admin may have changed it); a plan taken off sale keeps its last price.
-      const price = plan.priceMonthlyCents ?? s.priceMonthlyCents;
       const period = s.periodsPaid + 1;
       const periodEnd = addMonths(s.anchorAt!, period);
+      // The server's own price (a plan's new price is for new deploys; see RepriceService).
+      let price: number;
       try {
-        await this.ledger.chargePeriod(
+        price = await this.ledger.chargeRenewal(
           em,
           s,
           period,
-          price,
-          'system',
           `${plan.name}: renewal of server #${s.id} (${s.hostname}) to ${periodEnd.toISOString().slice(0, 10)}`,
         );
-      } catch (err) {
-        if (!(err instanceof InsufficientFundsError)) throw err;
+      } catch (error) {
+        if (!(error instanceof InsufficientFundsError)) throw error;
         if (s.overdueSince === null) {
           await this.repo.update(s.id, { overdueSince: s.paidUntil }, em);
           await this.repo.event(
             s.id,
             'renewal_unpaid',
             'system',
-            `renewal of ${formatCents(price, s.currency)} due; the wallet holds ${formatCents(err.balanceCents, s.currency)}`,
+            `renewal of ${formatCents(s.priceMonthlyCents, s.currency)} due; the wallet holds ${formatCents(error.balanceCents, s.currency)}`,
             em,
           );
         }

@@ -39,6 +39,35 @@ export class ServerLedger {
     );
   }
 
+  /**
+   * Charges the renewal due at `s.paidUntil` at the server's own price (never the plan's current
+   * one). A reprice scheduled for this renewal or an earlier one takes effect here: the row's
+   * price switches and the server's history says so (and stands when the wallet is short: the
+   * renewal is then due at the new price, in `s.priceMonthlyCents`). Returns the price charged.
+   */
+  async chargeRenewal(em: EntityManager, s: Server, period: number, reason: string): Promise<number> {
+    if (s.nextPriceCents !== null && s.nextPriceFrom !== null && s.nextPriceFrom <= s.paidUntil!) {
+      const before = s.priceMonthlyCents;
+      s.priceMonthlyCents = s.nextPriceCents;
+      s.nextPriceCents = null;
+      s.nextPriceFrom = null;
+      await this.repo.update(
+        s.id,
+        { priceMonthlyCents: s.priceMonthlyCents, nextPriceCents: null, nextPriceFrom: null },
+        em,
+      );
+      await this.repo.event(
+        s.id,
+        'repriced',
+        'system',
+        `${formatCents(before, s.currency)} → ${formatCents(s.priceMonthlyCents, s.currency)} a month from this renewal`,
+        em,
+      );
+    }
+    await this.chargePeriod(em, s, period, s.priceMonthlyCents, 'system', reason);
+    return s.priceMonthlyCents;
+  }
+
   /** The deploy's first month at the price the server was ordered at, and its event. */
   async chargeFirstMonth(em: EntityManager, s: Server, planName: string, actor: string): Promise<void> {
     await this.chargePeriod(

@@ -62,6 +62,10 @@ export class VirtFusionAccount {
 @Check('servers_step_check', `step IN ('reserved', 'creating', 'created', 'building', 'done')`)
 @Check('servers_suspend_reason_check', `suspend_reason IS NULL OR suspend_reason IN ('overdue', 'admin')`)
 @Check('servers_price_monthly_cents_check', `price_monthly_cents > 0`)
+@Check(
+  'servers_next_price_check',
+  `(next_price_cents IS NULL AND next_price_from IS NULL) OR (next_price_cents > 0 AND next_price_from IS NOT NULL)`,
+)
 export class Server {
   @BigIntIdentityPrimaryColumn('servers_pkey')
   id!: number;
@@ -97,9 +101,20 @@ export class Server {
   @Column({ name: 'idempotency_key', type: 'text' })
   idempotencyKey!: string;
 
-  /** The monthly price when it was deployed (renewals charge the plan's price at the time). */
+  /**
+   * What this server costs a month: the plan's price when it was sold (the first month charged, or
+   * offered to a deploy waiting for its top-up). Every renewal charges this, whatever the plan's
+   * price is now; only an admin's reprice changes it, announced in `nextPriceCents`.
+   */
   @Column({ name: 'price_monthly_cents', type: 'bigint', transformer: bigintToNumber })
   priceMonthlyCents!: number;
+
+  /** A scheduled reprice: charged from the renewal that falls on `nextPriceFrom`. */
+  @Column({ name: 'next_price_cents', type: 'bigint', nullable: true, transformer: bigintToNumber })
+  nextPriceCents!: number | null;
+
+  @Column({ name: 'next_price_from', type: 'timestamptz', nullable: true })
+  nextPriceFrom!: Date | null;
 
   @Column({ type: 'text' })
   currency!: string;

@@ -1,3 +1,4 @@
+import type { RepriceResult } from './reprice.service';
 import { Server, ServerEvent } from './server.entity';
 import type { ServerTopup } from './servers.service';
 
@@ -12,6 +13,11 @@ function baseView(s: Server) {
     ipAddress: s.ipAddress,
     priceMonthlyCents: s.priceMonthlyCents,
     currency: s.currency,
+    /** A reprice an admin scheduled: charged from the renewal on `fromDate` (shown from the moment it is scheduled). */
+    scheduledPrice:
+      s.nextPriceCents === null || s.nextPriceFrom === null
+        ? null
+        : { amountCents: s.nextPriceCents, fromDate: s.nextPriceFrom.toISOString() },
     paidUntil: s.paidUntil?.toISOString() ?? null,
     overdueSince: s.overdueSince?.toISOString() ?? null,
     suspendedAt: s.suspendedAt?.toISOString() ?? null,
@@ -47,4 +53,26 @@ export function toAdminServerView(s: Server) {
 
 export function toServerEventView(e: ServerEvent) {
   return { type: e.type, actor: e.actor, detail: e.detail, at: e.createdAt.toISOString() };
+}
+
+/** A reprice (previewed or scheduled), for the admin API and `ozvpsctl servers reprice --json`. */
+export function toRepriceView(r: RepriceResult) {
+  return {
+    planId: r.plan.id,
+    priceCents: r.priceCents,
+    currency: r.currency,
+    earliest: r.earliest.toISOString(),
+    noticeDays: r.noticeDays,
+    applied: r.applied,
+    unchanged: r.unchanged,
+    changes: r.changes.map((c) => ({
+      serverId: c.serverId,
+      userId: c.userId,
+      hostname: c.hostname,
+      fromCents: c.fromCents,
+      toCents: c.toCents,
+      currency: c.currency,
+      fromDate: c.effectiveAt.toISOString(),
+    })),
+  };
 }

@@ -5,6 +5,7 @@ import { PlansModule } from '@ozvps/plans';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { RenewalsService } from './renewals.service';
+import { RepriceService } from './reprice.service';
 import { ServerLedger } from './server-ledger';
 import { ServersRepository } from './servers.repository';
 import { ServersService } from './servers.service';
@@ -19,9 +20,10 @@ import { VirtFusionAccountsService } from './virtfusion-accounts.service';
     ServerLedger,
     ServersService,
     RenewalsService,
+    RepriceService,
     TemplatesService,
     VirtFusionAccountsService,
   ],
-  exports: [ServersService, RenewalsService, TemplatesService, CLOCK],
+  exports: [ServersService, RenewalsService, RepriceService, TemplatesService, CLOCK],
 })
 export class ServersModule {}

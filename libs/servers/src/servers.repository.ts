@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Pool, PoolClient, PoolConfig } from 'pg';
 import { DataSource, EntityManager, FindOptionsWhere, In, IsNull, LessThanOrEqual } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { Server, ServerEvent, ServerStatus, VirtFusionAccount } from './server.entity';
 
 export type NewServer = Pick<
@@ -22,22 +24,35 @@ export type ServerChanges = Partial<
 
 export interface ServerFilter {
   userId?: number;
+  planId?: number;
   statuses?: ServerStatus[];
 }
 
 function whereOf(filter: ServerFilter): FindOptionsWhere<Server> {
   return {
     ...(filter.userId === undefined ? {} : { userId: filter.userId }),
+    ...(filter.planId === undefined ? {} : { planId: filter.planId }),
     ...(filter.statuses ? { status: In(filter.statuses) } : {}),
   };
 }
 
 /** Advisory-lock namespace for "one provisioning conversation with VirtFusion per user at a time". */
 const USER_PROVISIONING_LOCK = 0x0f5e7e75;
+/** Connections for held user locks: how many users' deploys may talk to VirtFusion at once per process. */
+const USER_LOCK_CONNECTIONS = 4;
+/** How long to wait for one of them before saying the panel is busy. */
+const USER_LOCK_CONNECT_MS = 2_000;
+
+/** A held per-user lock; release it exactly once (a second call does nothing). */
+export interface UserLock {
+  release(): Promise<void>;
+}
 
 /** The only code that speaks SQL for `servers`, `server_events` and `virtfusion_accounts`. */
 @Injectable()
-export class ServersRepository {
+export class ServersRepository implements OnModuleDestroy {
+  private locks?: Pool;
+
   constructor(private readonly dataSource: DataSource) {}
 
   transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
@@ -61,6 +76,17 @@ export class ServersRepository {
       .setLock('pessimistic_write')
       .where('s.id = :id', { id })
       .getOne();
+  }
+
+  /** A plan's servers in these statuses, locked until the transaction ends, in id order. */
+  lockForPlan(em: EntityManager, planId: number, statuses: ServerStatus[]): Promise<Server[]> {
+    return em
+      .getRepository(Server)
+      .createQueryBuilder('s')
+      .setLock('pessimistic_write')
+      .where('s.plan_id = :planId AND s.status IN (:...statuses)', { planId, statuses })
+      .orderBy('s.id', 'ASC')
+      .getMany();
   }
 
   findByKey(userId: number, idempotencyKey: string): Promise<Server | null> {
@@ -188,22 +214,73 @@ export class ServersRepository {
   }
 
   /**
-   * Runs `fn` while holding a per-user advisory lock (on its own connection), so that one user's
-   * "list servers, create, find out what a lost answer did" conversations never interleave, in
-   * this process or another.
+   * Tries, without waiting, to take the per-user advisory lock under which one user's "list
+   * servers, create, find out what a lost answer did" conversations run (never interleaved, in
+   * this process or another). The lock is a session lock, so it lives on a connection of its own,
+   * from a small pool kept apart from the panel's: a lock holder's own queries, and everyone
+   * else's pages, never wait behind lock holders. 'busy': another conversation of this user holds
+   * it; 'no_connection': the lock pool is fully taken (many users deploying at once).
    */
-  async withUserLock<T>(userId: number, fn: () => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+  async tryUserLock(userId: number): Promise<UserLock | 'busy' | 'no_connection'> {
+    let client: PoolClient;
     try {
-      await runner.query('SELECT pg_advisory_lock($1, $2)', [USER_PROVISIONING_LOCK, userId]);
-      try {
-        return await fn();
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1, $2)', [USER_PROVISIONING_LOCK, userId]);
-      }
-    } finally {
-      await runner.release();
+      client = await this.lockPool().connect();
+    } catch (err) {
+      if (/timeout/i.test((err as Error).message)) return 'no_connection';
+      throw err;
     }
+    try {
+      const rows: { locked: boolean }[] = (
+        await client.query('SELECT pg_try_advisory_lock($1, $2) AS locked', [USER_PROVISIONING_LOCK, userId])
+      ).rows;
+      if (!rows[0]?.locked) {
+        client.release();
+        return 'busy';
+      }
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        try {
+          await client.query('SELECT pg_advisory_unlock($1, $2)', [USER_PROVISIONING_LOCK, userId]);
+          client.release();
+        } catch (err) {
+          // Dropping the connection ends its session, and with it the lock.
+          client.release(err as Error);
+        }
+      },
+    };
+  }
+
+  private lockPool(): Pool {
+    if (!this.locks) {
+      const o = this.dataSource.options as PostgresConnectionOptions;
+      this.locks = new Pool({
+        ...(o.url
+          ? { connectionString: o.url }
+          : { host: o.host, port: o.port, user: o.username, database: o.database }),
+        ...(typeof o.password === 'string' ? { password: o.password } : {}),
+        ...(o.ssl === undefined ? {} : { ssl: o.ssl as PoolConfig['ssl'] }),
+        max: USER_LOCK_CONNECTIONS,
+        connectionTimeoutMillis: USER_LOCK_CONNECT_MS,
+        idleTimeoutMillis: 10_000,
+        allowExitOnIdle: true,
+        application_name: 'ozvps-panel-locks',
+      });
+      // An idle client that loses its server is dropped by the pool; nothing to do but not crash.
+      this.locks.on('error', () => undefined);
+    }
+    return this.locks;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const pool = this.locks;
+    this.locks = undefined;
+    await pool?.end();
   }
 }

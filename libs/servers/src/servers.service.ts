@@ -8,14 +8,24 @@ import {
   Clock,
   CLOCK,
   formatCents,
+  isDatabaseError,
   isUniqueViolation,
   ValidationError,
 } from '@ozvps/core';
-import { isAmbiguous, Plan, PlansService, VirtFusionClient, VirtFusionServer } from '@ozvps/plans';
+import {
+  isAmbiguous,
+  Plan,
+  PlansService,
+  VirtFusionClient,
+  VirtFusionError,
+  VirtFusionServer,
+} from '@ozvps/plans';
 import { User, UsersService } from '@ozvps/users';
 import { InsufficientFundsError } from '@ozvps/wallet';
 import {
+  DeployInProgressError,
   DeployKeyReusedError,
+  DeploysBusyError,
   DeploysNotConfiguredError,
   ServerNotFoundError,
   ServerStateError,
@@ -23,7 +33,7 @@ import {
 } from './errors';
 import { Server, ServerEvent } from './server.entity';
 import { ServerLedger } from './server-ledger';
-import { NewServer, ServersRepository } from './servers.repository';
+import { NewServer, ServersRepository, UserLock } from './servers.repository';
 import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
@@ -57,6 +67,9 @@ const LEASE_MS = 3 * 60_000;
 const RETRY_BACKOFF_MS = [60_000, 2 * 60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000];
 /** A deploy waiting for its top-up is cancelled after this long (nothing was charged). */
 const AWAITING_FUNDS_MAX_MS = 24 * 3_600_000;
+/** How long a new deploy waits for the same customer's other deploy to finish with VirtFusion. */
+const USER_LOCK_WAIT_MS = 3_000;
+const USER_LOCK_POLL_MS = 150;
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
@@ -100,19 +113,49 @@ export class ServersService {
     // Before any money moves: a VirtFusion account problem (email taken) is the customer's to fix.
     await this.accounts.ensure(user);
 
-    let server: Server;
+    // One conversation with VirtFusion per customer at a time, taken before any money moves: a
+    // deploy that cannot have it is refused with nothing charged. A double click's second copy
+    // finds the first copy's server while it waits.
+    const lock = await this.waitForUserLock(user.id, () => this.repo.findByKey(user.id, req.idempotencyKey));
+    if (!('release' in lock)) return this.repeat(lock, req);
     try {
-      server = await this.reserve(user, plan, req);
-    } catch (err) {
-      if (isUniqueViolation(err, 'servers_user_id_idempotency_key_key')) {
-        // The other copy of a double click committed first.
-        return this.repeat((await this.repo.findByKey(user.id, req.idempotencyKey))!, req);
+      let server: Server;
+      try {
+        server = await this.reserve(user, plan, req);
+      } catch (err) {
+        if (isUniqueViolation(err, 'servers_user_id_idempotency_key_key')) {
+          // The other copy of a double click committed first.
+          return this.repeat((await this.repo.findByKey(user.id, req.idempotencyKey))!, req);
+        }
+        if (err instanceof InsufficientFundsError && req.topUpIfShort)
+          return this.awaitFunds(user, plan, req, err);
+        throw err;
       }
-      if (err instanceof InsufficientFundsError && req.topUpIfShort)
-        return this.awaitFunds(user, plan, req, err);
-      throw err;
+      return { server: await this.provision(server.id, lock), created: true };
+    } finally {
+      await lock.release();
     }
-    return { server: await this.provision(server.id), created: true };
+  }
+
+  /**
+   * The customer's provisioning lock, polled for a few seconds without holding a connection
+   * while it waits (blocking in PostgreSQL would hold one of the pool's few connections per
+   * waiting request). Returns early with what `meanwhile` finds.
+   */
+  private async waitForUserLock(
+    userId: number,
+    meanwhile: () => Promise<Server | null>,
+  ): Promise<UserLock | Server> {
+    const deadline = Date.now() + USER_LOCK_WAIT_MS;
+    for (;;) {
+      const lock = await this.repo.tryUserLock(userId);
+      if (typeof lock !== 'string') return lock;
+      const found = await meanwhile();
+      if (found) return found;
+      if (Date.now() >= deadline)
+        throw lock === 'busy' ? new DeployInProgressError() : new DeploysBusyError();
+      await new Promise((resolve) => setTimeout(resolve, USER_LOCK_POLL_MS));
+    }
   }
 
   /** One user's servers, newest first. */
@@ -337,19 +380,27 @@ export class ServersService {
    * Drives a provisioning row as far as it can go. The caller holds the lease. Each step is
    * recorded before the call it stands for, so a crash leaves a row that says what to check.
    */
-  async provision(id: number): Promise<Server> {
+  async provision(id: number, userLock?: UserLock): Promise<Server> {
     let s = await this.get(id);
     try {
       while (s.status === 'provisioning') {
-        if (s.step === 'reserved' || s.step === 'creating') await this.create(s);
+        if (s.step === 'reserved' || s.step === 'creating') await this.create(s, userLock);
         else if (s.step === 'created' || s.step === 'building') await this.build(s);
         else await this.activate(s, null);
         s = await this.get(id);
       }
     } catch (err) {
-      if (!(err instanceof StepFailed)) throw err;
-      if (err.definite) await this.fail(s, err.message);
-      else await this.retryLater(s, err.message);
+      // The database failing mid-way is not a reason to refund (VirtFusion may have done its
+      // part): the row says how far it got, and the next attempt carries on from there.
+      const failed =
+        err instanceof StepFailed
+          ? err
+          : isDatabaseError(err)
+            ? new StepFailed((err as Error).message, false, 'database')
+            : null;
+      if (!failed) throw err;
+      if (failed.definite) await this.fail(s, failed.message);
+      else await this.retryLater(s, failed);
       s = await this.get(id);
     }
     return s;
@@ -357,41 +408,61 @@ export class ServersService {
 
   // ----- provisioning steps -----
 
-  private async create(s: Server): Promise<void> {
+  private async create(s: Server, heldLock?: UserLock): Promise<void> {
     const user = await this.users.getById(s.userId);
     const vfUserId = await this.step(() => this.accounts.ensure(user), 'linking the VirtFusion user');
     const plan = await this.plans.get({ planId: s.planId });
-    await this.repo.withUserLock(s.userId, async () => {
-      if (s.step === 'creating') {
-        // A previous attempt sent POST /servers and never heard back: VirtFusion says what happened.
-        if (await this.adoptIfCreated(s, vfUserId)) return;
-      } else {
-        const before = await this.step(() => this.virtfusion.listUserServers(vfUserId), 'listing servers');
-        await this.repo.update(s.id, {
-          step: 'creating',
-          virtfusionUserId: vfUserId,
-          vfServersBefore: before.map((b) => b.id),
-        });
-        s.vfServersBefore = before.map((b) => b.id);
-      }
-      await this.repo.event(s.id, 'create_requested', 'system', `package ${plan.virtfusionPackageId}`);
-      try {
-        const created = await this.virtfusion.createServer({
-          packageId: plan.virtfusionPackageId,
-          userId: vfUserId,
-          hypervisorId: this.config.virtfusion!.hypervisorGroupId!,
-        });
-        await this.recordCreated(s.id, created.id, 'created');
-      } catch (err) {
-        if (!isAmbiguous(err))
-          throw new StepFailed(`VirtFusion refused to create the server: ${(err as Error).message}`, true);
-        this.logger.warn(
-          `server #${s.id}: create answer lost (${(err as Error).message}); asking VirtFusion`,
-        );
-        if (await this.adoptIfCreated(s, vfUserId)) return;
-        throw new StepFailed(`VirtFusion did not create the server: ${(err as Error).message}`, true);
-      }
-    });
+    if (heldLock) return this.createUnderLock(s, vfUserId, plan);
+    // The sweep or a started waiting deploy: if the customer's other deploy has the lock, this
+    // one is simply tried again later (nothing is refunded, nothing is blamed on VirtFusion).
+    const lock = await this.repo.tryUserLock(s.userId);
+    if (typeof lock === 'string')
+      throw new StepFailed(
+        lock === 'busy'
+          ? "another of this customer's deploys is being provisioned"
+          : 'the panel is busy with other deploys',
+        false,
+        'panel',
+      );
+    try {
+      await this.createUnderLock(s, vfUserId, plan);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** POST /servers, or finding out what a lost one did; the caller holds the customer's lock. */
+  private async createUnderLock(s: Server, vfUserId: number, plan: Plan): Promise<void> {
+    if (s.step === 'creating') {
+      // A previous attempt sent POST /servers and never heard back: VirtFusion says what happened.
+      if (await this.adoptIfCreated(s, vfUserId)) return;
+    } else {
+      const before = await this.step(() => this.virtfusion.listUserServers(vfUserId), 'listing servers');
+      await this.repo.update(s.id, {
+        step: 'creating',
+        virtfusionUserId: vfUserId,
+        vfServersBefore: before.map((b) => b.id),
+      });
+      s.vfServersBefore = before.map((b) => b.id);
+    }
+    await this.repo.event(s.id, 'create_requested', 'system', `package ${plan.virtfusionPackageId}`);
+    let created: VirtFusionServer;
+    try {
+      created = await this.virtfusion.createServer({
+        packageId: plan.virtfusionPackageId,
+        userId: vfUserId,
+        hypervisorId: this.config.virtfusion!.hypervisorGroupId!,
+      });
+    } catch (err) {
+      if (!isAmbiguous(err))
+        throw new StepFailed(`VirtFusion refused to create the server: ${(err as Error).message}`, true);
+      this.logger.warn(`server #${s.id}: create answer lost (${(err as Error).message}); asking VirtFusion`);
+      if (await this.adoptIfCreated(s, vfUserId)) return;
+      throw new StepFailed(`VirtFusion did not create the server: ${(err as Error).message}`, true);
+    }
+    // Outside the try above: failing to record it is the database's failure, not VirtFusion's
+    // (the row still says 'creating', so the next attempt finds and adopts this server).
+    await this.recordCreated(s.id, created.id, 'created');
   }
 
   /**
@@ -532,11 +603,15 @@ export class ServersService {
   }
 
   /** VirtFusion could not say what happened: keep the money where it is and ask again later. */
-  private async retryLater(s: Server, reason: string): Promise<void> {
+  private async retryLater(s: Server, failed: StepFailed): Promise<void> {
+    const reason = failed.message;
     const latest = await this.get(s.id);
     const wait = RETRY_BACKOFF_MS[Math.min(Math.max(latest.attempts - 1, 0), RETRY_BACKOFF_MS.length - 1)]!;
+    const waitingFor = { virtfusion: 'VirtFusion', database: "the panel's database", panel: 'the panel' }[
+      failed.source
+    ];
     await this.repo.update(s.id, {
-      failureReason: `waiting for VirtFusion: ${reason}`.slice(0, 500),
+      failureReason: `waiting for ${waitingFor}: ${reason}`.slice(0, 500),
       leaseUntil: new Date(this.clock.now().getTime() + wait),
     });
     await this.repo.event(
@@ -557,9 +632,11 @@ export class ServersService {
       const message = `${what}: ${(err as Error).message}`;
       // An email VirtFusion already holds for someone else will not fix itself: refund.
       if (err instanceof VirtFusionEmailTakenError) throw new StepFailed(message, true);
-      // Everything else (VirtFusion down, token or URL wrong) is for VirtFusion or the operator to
-      // fix: the money stays where it is and the panel asks again later.
-      throw new StepFailed(message, false);
+      // VirtFusion down, token or URL wrong: for VirtFusion or the operator to fix; the money
+      // stays where it is and the panel asks again later.
+      if (err instanceof VirtFusionError) throw new StepFailed(message, false);
+      // Not VirtFusion's doing (the database, the panel itself): never blamed on it, never refunded on it.
+      throw new StepFailed(message, false, isDatabaseError(err) ? 'database' : 'panel');
     }
   }
 
@@ -684,11 +761,15 @@ export class ServersService {
   }
 }
 
-/** A provisioning step that did not complete; `definite`: VirtFusion certainly did not do it. */
+/**
+ * A provisioning step that did not complete; `definite`: VirtFusion certainly did not do it.
+ * `source`: what failed, which is what the server's failure reason names.
+ */
 class StepFailed extends Error {
   constructor(
     message: string,
     readonly definite: boolean,
+    readonly source: 'virtfusion' | 'database' | 'panel' = 'virtfusion',
   ) {
     super(message);
   }

@@ -373,6 +373,7 @@ export function AdminPlans() {
                       <span>{formatMoney(p.priceMonthlyCents, currency)} </span>
                     )}
                     <PriceForm plan={p} currency={currency} />
+                    {p.priceMonthlyCents !== null && <RepriceForm plan={p} currency={currency} />}
                   </td>
                 </tr>
               ))}
@@ -381,6 +382,90 @@ export function AdminPlans() {
         </div>
       )}
     </section>
+  );
+}
+
+interface RepriceView {
+  priceCents: number;
+  earliest: string;
+  noticeDays: number;
+  applied: boolean;
+  unchanged: number;
+  changes: { serverId: number; hostname: string; fromCents: number; toCents: number; fromDate: string }[];
+}
+
+/**
+ * A plan's new price is for new deploys; moving its running servers to it is this explicit step:
+ * preview first (nothing written), then confirm. Each server changes from its first renewal at
+ * least REPRICE_NOTICE_DAYS ahead, and its page shows the new price from now on.
+ */
+function RepriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) {
+  const [fromDate, setFromDate] = useState(() => new Date().toISOString().slice(0, 10));
+  const [result, setResult] = useState<RepriceView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const run = useMutation({
+    mutationFn: (confirm: boolean) =>
+      api.post<RepriceView>(`/api/admin/plans/${plan.id}/reprice`, {
+        fromDate,
+        ...(confirm ? { confirm } : {}),
+      }),
+    onSuccess: setResult,
+    onError: setError,
+  });
+  return (
+    <details className="reprice">
+      <summary>Reprice existing servers</summary>
+      <form
+        className="inline compact"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(null);
+          run.mutate(false);
+        }}
+      >
+        <label>
+          Not before{' '}
+          <input
+            type="date"
+            name={`reprice-from-${plan.id}`}
+            value={fromDate}
+            onChange={(e) => {
+              setFromDate(e.target.value);
+              setResult(null);
+            }}
+          />
+        </label>
+        <button type="submit" className="secondary" disabled={run.isPending}>
+          Preview
+        </button>
+      </form>
+      {result && (
+        <div role="status" data-testid={`reprice-result-${plan.id}`}>
+          <p>
+            {result.applied ? 'Scheduled: ' : 'Would change: '}
+            {result.changes.length} server(s) to {formatMoney(result.priceCents, currency)} a month, each from
+            its first renewal on or after {formatDate(result.earliest)} ({result.noticeDays} days' notice).
+            {result.unchanged > 0 && ` ${result.unchanged} already at this price.`}
+          </p>
+          {result.changes.length > 0 && (
+            <ul>
+              {result.changes.map((c) => (
+                <li key={c.serverId}>
+                  #{c.serverId} {c.hostname}: {formatMoney(c.fromCents, currency)} →{' '}
+                  {formatMoney(c.toCents, currency)} from {formatDate(c.fromDate)}
+                </li>
+              ))}
+            </ul>
+          )}
+          {!result.applied && result.changes.length > 0 && (
+            <button type="button" disabled={run.isPending} onClick={() => run.mutate(true)}>
+              Confirm reprice of {result.changes.length} server(s)
+            </button>
+          )}
+        </div>
+      )}
+      <ErrorMessage error={error} />
+    </details>
   );
 }
 

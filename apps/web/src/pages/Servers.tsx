@@ -114,7 +114,16 @@ export function Servers() {
                   <td>{STATUS_LABELS[s.status]}</td>
                   <td>{s.ipAddress ?? '—'}</td>
                   <td>{s.paidUntil ? formatDate(s.paidUntil) : '—'}</td>
-                  <td className="num">{formatMoney(s.priceMonthlyCents, s.currency)}</td>
+                  <td className="num">
+                    {formatMoney(s.priceMonthlyCents, s.currency)}
+                    {s.scheduledPrice && (
+                      <small>
+                        {' '}
+                        → {formatMoney(s.scheduledPrice.amountCents, s.currency)} from{' '}
+                        {formatDate(s.scheduledPrice.fromDate)}
+                      </small>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -185,7 +194,16 @@ export function ServerDetail({ id }: { id: string }) {
         <dt>IP address</dt>
         <dd>{s.ipAddress ?? '—'}</dd>
         <dt>Monthly price</dt>
-        <dd>{formatMoney(s.priceMonthlyCents, s.currency)}</dd>
+        <dd data-testid="server-price">{formatMoney(s.priceMonthlyCents, s.currency)}</dd>
+        {s.scheduledPrice && (
+          <>
+            <dt>New monthly price</dt>
+            <dd data-testid="server-scheduled-price">
+              {formatMoney(s.scheduledPrice.amountCents, s.currency)} from the renewal on{' '}
+              {formatDate(s.scheduledPrice.fromDate)}
+            </dd>
+          </>
+        )}
         <dt>Paid until</dt>
         <dd>{s.paidUntil ? formatDate(s.paidUntil) : '—'}</dd>
         <dt>Ordered</dt>

@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       topups: { minCents: 500, maxCents: 100000, presetsCents: [1000, 2500, 5000, 10000] },
       planSyncCron: '*/10 * * * *',
       sandbox: false,
-      renewals: { graceHours: 24, terminateAfterDays: 14 },
+      renewals: { graceHours: 24, terminateAfterDays: 14, repriceNoticeDays: 30 },
     });
   });
 
@@ -46,6 +46,13 @@ describe('loadConfig', () => {
     expect(config.appUrl).toBe('https://panel.example.com');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.secureCookies).toBe(true);
+  });
+
+  it('takes REPRICE_NOTICE_DAYS as a whole number of days from 0, and refuses anything else', () => {
+    expect(loadConfig({ ...NO_FILE, REPRICE_NOTICE_DAYS: '0' }).renewals.repriceNoticeDays).toBe(0);
+    expect(loadConfig({ ...NO_FILE, REPRICE_NOTICE_DAYS: '45' }).renewals.repriceNoticeDays).toBe(45);
+    for (const bad of ['-1', '2.5', 'soon'])
+      expect(() => loadConfig({ ...NO_FILE, REPRICE_NOTICE_DAYS: bad })).toThrow(/REPRICE_NOTICE_DAYS/);
   });
 
   it('names every bad variable in one error', () => {

@@ -147,6 +147,13 @@ export class EnvironmentVariables {
   @Max(365)
   TERMINATE_AFTER_DAYS: number = 14;
 
+  /** Days of notice before a reprice of existing servers may apply (it starts at a renewal at least this far ahead). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(0)
+  @Max(3650)
+  REPRICE_NOTICE_DAYS: number = 30;
+
   @IsOptional()
   @Transform(emptyToUndefined)
   @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/, {
@@ -243,7 +250,11 @@ export interface AppConfig {
   /** The panel talks to the local fakes of Stripe and VirtFusion (`npm run sandbox`). */
   readonly sandbox: boolean;
   /** What happens to a server whose renewal the wallet cannot pay. */
-  readonly renewals: { readonly graceHours: number; readonly terminateAfterDays: number };
+  readonly renewals: {
+    readonly graceHours: number;
+    readonly terminateAfterDays: number;
+    readonly repriceNoticeDays: number;
+  };
 }
 
 export interface StripeConfig {
@@ -361,7 +372,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
         : undefined,
     planSyncCron: vars.PLAN_SYNC_CRON === 'off' ? null : vars.PLAN_SYNC_CRON,
     sandbox: vars.OZVPS_SANDBOX === '1' || vars.OZVPS_SANDBOX === 'true',
-    renewals: Object.freeze({ graceHours: vars.GRACE_HOURS, terminateAfterDays: vars.TERMINATE_AFTER_DAYS }),
+    renewals: Object.freeze({
+      graceHours: vars.GRACE_HOURS,
+      terminateAfterDays: vars.TERMINATE_AFTER_DAYS,
+      repriceNoticeDays: vars.REPRICE_NOTICE_DAYS,
+    }),
     oidc:
       vars.OIDC_ISSUER_URL && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET
         ? Object.freeze({
