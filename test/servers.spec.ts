@@ -552,12 +552,15 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     await setOwnPlanPrice(PRICE);
     const user = await aUserWithBalance(app, 5 * PRICE);
     const [waiting] = await ds.query(
-      `INSERT INTO servers (user_id, plan_id, status, hostname, os_template_id, idempotency_key, price_monthly_cents, currency)
-       VALUES ($1, $2, 'awaiting_funds', 'offered.example.test', 44, $3, $4, 'aud') RETURNING id::int`,
-      [user.id, ownPlanId, key(), PRICE],
+      `INSERT INTO servers (user_id, plan_id, status, hostname, os_template_id, idempotency_key, price_monthly_cents, currency, topup_session_id)
+       VALUES ($1, $2, 'awaiting_funds', 'offered.example.test', 44, $3, $4, 'aud', $5) RETURNING id::int`,
+      [user.id, ownPlanId, key(), PRICE, `cs_test_offered_${key()}`],
     );
     await setOwnPlanPrice(2500);
-    const [started] = await servers.resumeWaiting(user.id);
+    const [{ session }] = await ds.query(`SELECT topup_session_id AS session FROM servers WHERE id = $1`, [
+      waiting.id,
+    ]);
+    const started = await servers.startForTopup(session);
     expect(started).toMatchObject({ id: waiting.id, status: 'active', priceMonthlyCents: PRICE });
     expect(await chargeOf(user.id, waiting.id, 1)).toBe(-PRICE);
     expect(await balance(user.id)).toBe(4 * PRICE);
