@@ -1,5 +1,5 @@
 import { DataSource, Migration } from 'typeorm';
-import { grantRuntimeRole } from './roles';
+import { assertRuntimeRoleOwnsNothing, grantRuntimeRole } from './roles';
 
 /** Arbitrary but fixed: every panel process agrees on it, so only one migrates at a time. */
 export const MIGRATION_LOCK_KEY = 7_141_923_801;
@@ -22,6 +22,8 @@ export async function runMigrations(dataSource: DataSource, grants?: RuntimeGran
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
+      // Checked first as well: a migration's ALTER would fail less clearly on a table the runtime role owns.
+      if (grants) await assertRuntimeRoleOwnsNothing(dataSource, grants.role);
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       if (grants) await grantRuntimeRole(dataSource, grants.role, grants.appendOnlyTables);
       return applied;

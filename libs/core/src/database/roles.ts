@@ -42,6 +42,31 @@ export async function objectsOwnedBy(db: DataSource | EntityManager, role: strin
 }
 
 /**
+ * Refuses (with the SQL that fixes it) a runtime role that is the connection's own role, does not
+ * exist, or owns anything here: an owner can disable or drop any trigger.
+ */
+export async function assertRuntimeRoleOwnsNothing(
+  db: DataSource | EntityManager,
+  role: string,
+): Promise<void> {
+  const [me] = (await db.query(`SELECT current_user AS name`)) as { name: string }[];
+  if (me.name === role)
+    throw new DatabaseStartupError(
+      `The panel's role "${role}" (DATABASE_URL) is also the owner role (DATABASE_OWNER_URL): give the panel a role of its own.`,
+    );
+  const exists = (await db.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role])) as unknown[];
+  if (!exists.length)
+    throw new DatabaseStartupError(`The panel's role "${role}" (the user in DATABASE_URL) does not exist.`);
+  const owned = await objectsOwnedBy(db, role);
+  if (owned.length)
+    throw new DatabaseStartupError(
+      `The panel's role "${role}" (DATABASE_URL) owns ${owned.length} object(s) (${owned.slice(0, 5).join(', ')}${owned.length > 5 ? ', …' : ''}), ` +
+        `so it could disable the ledger's triggers. As a superuser, in this database run: ` +
+        `REASSIGN OWNED BY ${quoteIdent(role)} TO <owner role>; ALTER DATABASE <database> OWNER TO <owner role>;`,
+    );
+}
+
+/**
  * Gives the panel's runtime role exactly what it needs on the schema and nothing it could use to
  * rewrite history: SELECT/INSERT/UPDATE/DELETE on ordinary tables, only SELECT/INSERT on the
  * append-only ones, SELECT on schema_migrations, USAGE on sequences and the schema, no CREATE,
@@ -56,21 +81,7 @@ export async function grantRuntimeRole(
 ): Promise<void> {
   const r = quoteIdent(role);
   await ds.transaction(async (em) => {
-    const [me] = (await em.query(`SELECT current_user AS name`)) as { name: string }[];
-    if (me.name === role)
-      throw new DatabaseStartupError(
-        `The panel's role "${role}" (DATABASE_URL) is also the owner role (DATABASE_OWNER_URL): give the panel a role of its own.`,
-      );
-    const exists = (await em.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role])) as unknown[];
-    if (!exists.length)
-      throw new DatabaseStartupError(`The panel's role "${role}" (the user in DATABASE_URL) does not exist.`);
-    const owned = await objectsOwnedBy(em, role);
-    if (owned.length)
-      throw new DatabaseStartupError(
-        `The panel's role "${role}" (DATABASE_URL) owns ${owned.length} object(s) (${owned.slice(0, 5).join(', ')}${owned.length > 5 ? ', …' : ''}), ` +
-          `so it could disable the ledger's triggers. As a superuser, in this database run: ` +
-          `REASSIGN OWNED BY ${r} TO <owner role>; ALTER DATABASE <database> OWNER TO <owner role>;`,
-      );
+    await assertRuntimeRoleOwnsNothing(em, role);
 
     const tables = (
       (await em.query(
