@@ -53,13 +53,18 @@ export class DatabaseMigrator {
     const ownerUrl = this.config.databaseUrl ? this.config.databaseOwnerUrl : this.embedded!.ownerUrl;
     if (!ownerUrl) return { applied: await runMigrations(this.dataSource), ledgerProtected: false };
 
+    const role = roleOfUrl(runtimeUrl);
+    if (!role)
+      throw new DatabaseStartupError(
+        'DATABASE_URL names no user: with DATABASE_OWNER_URL set, name the panel role in DATABASE_URL',
+      );
     const owner = createDataSource(ownerUrl, this.options);
     await owner.initialize().catch((err: Error) => {
       throw new DatabaseStartupError(`Cannot connect to PostgreSQL at DATABASE_OWNER_URL: ${err.message}`);
     });
     try {
       const applied = await runMigrations(owner, {
-        role: roleOfUrl(runtimeUrl),
+        role,
         appendOnlyTables: this.options.appendOnlyTables ?? [],
       });
       return { applied, ledgerProtected: true };
