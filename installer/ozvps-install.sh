@@ -26,6 +26,8 @@ readonly SERVICE=ozvps-panel
 readonly SERVICE_USER=ozvps
 readonly DB_NAME=ozvps_panel
 readonly DB_ROLE=ozvps_panel_user
+# Owns the schema and runs the migrations; the panel itself runs as DB_ROLE, which owns nothing.
+readonly DB_OWNER_ROLE=ozvps_owner
 readonly KEEP_RELEASES=3
 readonly UNIT_PATH="/etc/systemd/system/${SERVICE}.service"
 HEALTH_TIMEOUT="${OZVPS_HEALTH_TIMEOUT:-90}"
@@ -224,6 +226,28 @@ parse_database_url() {
   esac
 }
 
+OWNER_HOST="" OWNER_PORT="" OWNER_USER="" OWNER_PASS="" OWNER_DB=""
+parse_owner_url() {
+  local fields
+  fields=$(DATABASE_URL="$1" node -e '
+    const u = new URL(process.env.DATABASE_URL);
+    if (!/^postgres(ql)?:$/.test(u.protocol)) process.exit(2);
+    const d = decodeURIComponent;
+    const q = u.searchParams;
+    const host = q.get("host") || d(u.hostname) || "127.0.0.1";
+    console.log([host, u.port || q.get("port") || "5432", d(u.username), d(u.pathname.slice(1)), d(u.password)].join("\n"));
+  ') || die "DATABASE_OWNER_URL in $ENV_FILE is not a postgres:// URL"
+  {
+    read -r OWNER_HOST
+    read -r OWNER_PORT
+    read -r OWNER_USER
+    read -r OWNER_DB
+    read -r OWNER_PASS || true
+  } <<<"$fields"
+}
+ROLES_UPGRADED=0
+
+owner_env() { env PGHOST="$OWNER_HOST" PGPORT="$OWNER_PORT" PGUSER="$OWNER_USER" PGPASSWORD="$OWNER_PASS" PGDATABASE="$OWNER_DB" "$@"; }
 pg_env() { env PGHOST="$DB_HOST" PGPORT="$DB_PORT" PGUSER="$DB_USER" PGPASSWORD="$DB_PASS" PGDATABASE="$DB_DB" "$@"; }
 psql_admin() { (cd / && runuser -u postgres -- psql -X -q -t -A -v ON_ERROR_STOP=1 -p "${DB_PORT:-5432}" "$@"); }
 
@@ -538,7 +562,7 @@ install -d -m 750 -o "$SERVICE_USER" -g "$SERVICE_USER" "$DIR/data"
 install -d -m 700 "$DIR/backups"
 
 # =============================================================================================
-step 3 "database $DB_NAME and role $DB_ROLE"
+step 3 "database $DB_NAME, owner role $DB_OWNER_ROLE and panel role $DB_ROLE"
 
 if [ -z "$DATABASE_URL_NOW" ]; then
   if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE'")" = 1 ]; then
@@ -565,24 +589,84 @@ if [ "$DB_LOCAL" -eq 1 ]; then
     printf "CREATE ROLE \"%s\" LOGIN PASSWORD '%s';\n" "$DB_USER" "${DB_PASS//\'/\'\'}" | psql_admin -d postgres
     ok "role $DB_USER created"
   fi
+  # The owner role: its password goes to .env before the role exists, like DATABASE_URL's.
+  OWNER_URL_NOW=$(env_get DATABASE_OWNER_URL)
+  if [ -z "$OWNER_URL_NOW" ]; then
+    if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_OWNER_ROLE'")" = 1 ]; then
+      die "role $DB_OWNER_ROLE exists but $ENV_FILE has no DATABASE_OWNER_URL. The installer never changes an existing password: add DATABASE_OWNER_URL=postgresql://$DB_OWNER_ROLE:<password>@127.0.0.1:${DB_PORT:-5432}/$DB_DB to $ENV_FILE and run again"
+    fi
+    password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    env_add DATABASE_OWNER_URL "postgresql://$DB_OWNER_ROLE:$password@127.0.0.1:${DB_PORT:-5432}/$DB_DB" secret
+    unset password
+    OWNER_URL_NOW=$(env_get DATABASE_OWNER_URL)
+  fi
+  parse_owner_url "$OWNER_URL_NOW"
+  case "$OWNER_USER" in *[!A-Za-z0-9_]*) die "DATABASE_OWNER_URL names a role with unusual characters; create it by hand" ;; esac
+  [ "$OWNER_USER" != "$DB_USER" ] || die "DATABASE_OWNER_URL and DATABASE_URL name the same role $DB_USER: the panel needs a role of its own that owns nothing"
+  if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$OWNER_USER'")" = 1 ]; then
+    ok "role $OWNER_USER exists: unchanged"
+  else
+    [ -n "$OWNER_PASS" ] || die "DATABASE_OWNER_URL has no password for the role $OWNER_USER, which does not exist yet"
+    printf "CREATE ROLE \"%s\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '%s';\n" "$OWNER_USER" "${OWNER_PASS//\'/\'\'}" |
+      psql_admin -d postgres
+    ok "role $OWNER_USER created"
+  fi
   if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB_DB'")" = 1 ]; then
     ok "database $DB_DB exists: unchanged"
   else
-    psql_admin -d postgres -c "CREATE DATABASE \"$DB_DB\" OWNER \"$DB_USER\""
+    psql_admin -d postgres -c "CREATE DATABASE \"$DB_DB\" OWNER \"$OWNER_USER\""
     ok "database $DB_DB created"
+  fi
+  # An install from before the split: the panel's role owns the database and every table. Ownership
+  # moves to the owner role in one transaction, with interim grants so the running panel keeps
+  # working until the new release's migrate applies the exact ones. No row, no password changes.
+  owned=$(psql_admin -d "$DB_DB" -c "SELECT (SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = '$DB_USER')
+    + (SELECT count(*) FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname = '$DB_DB' AND r.rolname = '$DB_USER')
+    + (SELECT count(*) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner WHERE r.rolname = '$DB_USER')")
+  if [ "$owned" != 0 ]; then
+    psql_admin -d "$DB_DB" <<SQL >>"$LOG" 2>&1 || die "could not hand the schema from $DB_USER to $OWNER_USER (nothing changed)"
+BEGIN;
+ALTER DATABASE "$DB_DB" OWNER TO "$OWNER_USER";
+ALTER SCHEMA public OWNER TO "$OWNER_USER";
+REASSIGN OWNED BY "$DB_USER" TO "$OWNER_USER";
+GRANT USAGE ON SCHEMA public TO "$DB_USER";
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "$DB_USER";
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "$DB_USER";
+DO \$\$ BEGIN
+  IF to_regclass('public.wallet_transactions') IS NOT NULL THEN
+    EXECUTE 'REVOKE UPDATE, DELETE, TRUNCATE ON public.wallet_transactions FROM "$DB_USER"';
+  END IF;
+END \$\$;
+COMMIT;
+SQL
+    ROLES_UPGRADED=1
+    ok "upgraded in place: $OWNER_USER now owns $DB_DB and its tables; $DB_USER keeps its password and owns nothing"
+  else
+    ok "$DB_USER owns nothing in $DB_DB"
   fi
   # Distributions that trust only `ident` on loopback (RHEL family) need a password line for us.
   hba=$(psql_admin -d postgres -c 'SHOW hba_file')
-  if [ -f "$hba" ] && ! grep -Eq "^host[[:space:]]+${DB_DB}[[:space:]]+${DB_USER}[[:space:]]" "$hba" &&
-    grep -Eq '^host[[:space:]]+all[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+ident' "$hba"; then
-    sed -i "0,/^host/s//host    $DB_DB    $DB_USER    127.0.0.1\/32    scram-sha-256\nhost/" "$hba"
-    psql_admin -d postgres -c 'SELECT pg_reload_conf()' >/dev/null
-    ok "pg_hba.conf: password sign-in for $DB_USER on 127.0.0.1"
-  fi
+  for hba_user in "$DB_USER" "$OWNER_USER"; do
+    if [ -f "$hba" ] && ! grep -Eq "^host[[:space:]]+${DB_DB}[[:space:]]+${hba_user}[[:space:]]" "$hba" &&
+      grep -Eq '^host[[:space:]]+all[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+ident' "$hba"; then
+      sed -i "0,/^host/s//host    $DB_DB    $hba_user    127.0.0.1\/32    scram-sha-256\nhost/" "$hba"
+      psql_admin -d postgres -c 'SELECT pg_reload_conf()' >/dev/null
+      ok "pg_hba.conf: password sign-in for $hba_user on 127.0.0.1"
+    fi
+  done
+elif [ -z "$(env_get DATABASE_OWNER_URL)" ]; then
+  ok "DATABASE_URL points at $DB_HOST and DATABASE_OWNER_URL is not set: left as it is. The panel's role"
+  ok "owns the schema there, so the ledger is not protected from it; README \"Database roles\" says what to run"
 fi
 pg_env psql -X -q -t -A -v ON_ERROR_STOP=1 -c 'SELECT 1' >/dev/null 2>>"$LOG" ||
   die "cannot sign in to $DB_DB as $DB_USER with DATABASE_URL from $ENV_FILE (not changed by the installer; fix it by hand)"
 ok "signed in to $DB_DB as $DB_USER"
+if [ -n "$(env_get DATABASE_OWNER_URL)" ]; then
+  parse_owner_url "$(env_get DATABASE_OWNER_URL)"
+  owner_env psql -X -q -t -A -v ON_ERROR_STOP=1 -c 'SELECT 1' >/dev/null 2>>"$LOG" ||
+    die "cannot sign in to $DB_DB as $OWNER_USER with DATABASE_OWNER_URL from $ENV_FILE (not changed by the installer; fix it by hand)"
+  ok "signed in to $DB_DB as $OWNER_USER (migrations only)"
+fi
 
 # =============================================================================================
 step 4 ".env ($ENV_FILE)"
@@ -711,6 +795,11 @@ status_json=$(ctl "$TARGET_RELEASE" db status --json 2>>"$LOG") || die "cannot r
 pending=$(json_field pending <<<"$status_json")
 if [ "$pending" = "[]" ]; then
   ok "no pending migrations"
+  if [ "$ROLES_UPGRADED" -eq 1 ]; then
+    # Nothing to migrate, but the panel's role has interim grants: migrate applies the exact ones.
+    ctl "$TARGET_RELEASE" db migrate >>"$LOG" 2>&1 || die "applying the panel role's grants failed"
+    ok "grants for $DB_USER applied (INSERT and SELECT only on the ledger)"
+  fi
 else
   ok "pending: $pending"
   backup="$DIR/backups/$DB_DB-$(date -u +%Y%m%dT%H%M%SZ)-before-$NAME.dump"

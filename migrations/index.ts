@@ -33,5 +33,12 @@ export const ENTITIES = [
   ...SERVERS_ENTITIES,
 ];
 
+/**
+ * Tables that are logs by design: the panel's database role may only INSERT into and SELECT from
+ * them (grantRuntimeRole), so even its own credentials cannot rewrite them. The ledger is also
+ * guarded by a trigger; Stripe's event log and each server's history are records of what happened.
+ */
+export const APPEND_ONLY_TABLES = ['wallet_transactions', 'stripe_events', 'server_events'] as const;
+
 /** What DatabaseModule.forRoot and the test harness need to open the panel's database. */
-export const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS };
+export const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, appendOnlyTables: APPEND_ONLY_TABLES };

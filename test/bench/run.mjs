@@ -33,10 +33,11 @@ const dataDir = mkdtempSync(join(tmpdir(), 'ozvps-bench-'));
 chmodSync(dataDir, 0o755);
 const db = await core.openEmbeddedPostgres(dataDir, await core.findFreePort(), () => undefined);
 try {
-  const ds = core.createDataSource(db.url, SCHEMA);
+  const ds = core.createDataSource(db.ownerUrl, SCHEMA);
   await ds.initialize();
-  await core.runMigrations(ds);
+  await core.runMigrations(ds, { role: core.roleOfUrl(db.url), appendOnlyTables: SCHEMA.appendOnlyTables });
   await ds.destroy();
+  // As installed: the panel's role owns nothing.
   const env = { DATABASE_URL: db.url, OZVPS_ENV_FILE: '/dev/null', PATH: process.env.PATH };
   spawnSync(process.execPath, [CLI, 'users', 'create', 'bench@example.test'], { env });
   spawnSync(process.execPath, [CLI, 'wallet', 'add', 'bench@example.test', '100', '--reason', 'bench'], {

@@ -29,6 +29,20 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The same database as the panel's runtime role (owns nothing, only the runtime grants), which the
+ * harness created; the test files' own `url` is the superuser, for arranging and asserting.
+ */
+export function asPanelRole(url: string): string {
+  const login = process.env.OZVPS_TEST_PANEL_LOGIN;
+  if (!login) throw new Error('OZVPS_TEST_PANEL_LOGIN is unset: run the tests through jest');
+  const [user, password] = login.split(':');
+  const u = new URL(url);
+  u.username = user;
+  u.password = password;
+  return u.toString();
+}
+
 export interface TestDatabase {
   name: string;
   url: string;

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { findFreePort } from '@ozvps/core';
+import { asPanelRole } from './database';
 
 const ROOT = join(__dirname, '..', '..');
 export const CLI_MAIN = join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');
@@ -43,7 +44,10 @@ export function runNode(
 /** The OS user the audit lines name: ozvpsctl runs as if `sudo` was used by this person. */
 export const SUDO_USER = 'tester';
 
-/** `ozvpsctl …` against the given database, with no .env file and no other environment. */
+/**
+ * `ozvpsctl …` against the given database, with no .env file and no other environment. It runs as
+ * installed: the panel's role (owns nothing) on DATABASE_URL, `databaseUrl` as the owner role.
+ */
 export function ozvpsctl(
   databaseUrl: string,
   args: string[],
@@ -53,7 +57,14 @@ export function ozvpsctl(
   return runNode(
     CLI_MAIN,
     args,
-    { DATABASE_URL: databaseUrl, OZVPS_ENV_FILE: '/dev/null', PATH: process.env.PATH, SUDO_USER, ...env },
+    {
+      DATABASE_URL: asPanelRole(databaseUrl),
+      DATABASE_OWNER_URL: databaseUrl,
+      OZVPS_ENV_FILE: '/dev/null',
+      PATH: process.env.PATH,
+      SUDO_USER,
+      ...env,
+    },
     ROOT,
     { input },
   );
@@ -104,6 +115,7 @@ export async function startApi(options: {
 
 /**
  * The built API on a test database, with no .env and nothing else configured but `extraEnv`.
+ * As installed, it runs as the panel's role (owns nothing) and migrates as `databaseUrl`'s role.
  * `origin` is APP_URL (what browsers send as Origin); `api.baseUrl` is where to send requests.
  */
 export async function startPanel(
@@ -116,7 +128,8 @@ export async function startPanel(
   const api = await startApi({
     port,
     env: {
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: asPanelRole(databaseUrl),
+      DATABASE_OWNER_URL: databaseUrl,
       OZVPS_ENV_FILE: '/dev/null',
       PORT: String(port),
       APP_URL: origin,

@@ -61,6 +61,58 @@ function psql(sql: string, database = 'ozvps_panel'): string {
   ).trim();
 }
 
+/** `sql` as the panel's own role, over TCP with the password from .env: PostgreSQL's answer. */
+function asPanelRole(sql: string): { status: number | null; out: string } {
+  const url = new URL(envValue('DATABASE_URL'));
+  const r = spawnSync(
+    'psql',
+    [
+      '-X',
+      '-q',
+      '-t',
+      '-A',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      '127.0.0.1',
+      '-U',
+      url.username,
+      '-d',
+      'ozvps_panel',
+      '-c',
+      sql,
+    ],
+    { encoding: 'utf8', cwd: '/', env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) } },
+  );
+  return { status: r.status, out: `${r.stdout}${r.stderr}`.trim() };
+}
+
+/** Every table's owner, and the database's. */
+function owners(): string[] {
+  return psql(
+    `SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND relkind = 'r'
+     UNION SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'ozvps_panel'`,
+  ).split('\n');
+}
+
+/** The ledger, as the panel's role: appends only, its trigger out of reach. */
+function expectLedgerProtected(): void {
+  expect(asPanelRole('DELETE FROM wallet_transactions').out).toContain(
+    'permission denied for table wallet_transactions',
+  );
+  expect(asPanelRole('UPDATE wallet_transactions SET amount_cents = 1').out).toContain(
+    'permission denied for table wallet_transactions',
+  );
+  expect(asPanelRole('ALTER TABLE wallet_transactions DISABLE TRIGGER ALL').out).toContain(
+    'must be owner of table wallet_transactions',
+  );
+  expect(
+    asPanelRole('DROP TRIGGER wallet_transactions_no_update_delete ON wallet_transactions').out,
+  ).toContain('must be owner of relation wallet_transactions');
+  expect(asPanelRole('SELECT count(*) FROM wallet_transactions').status).toBe(0);
+}
+
 const rolePassword = () =>
   psql("SELECT rolpassword FROM pg_authid WHERE rolname = 'ozvps_panel_user'", 'postgres');
 
@@ -265,9 +317,15 @@ describe('ozvps-install.sh on this machine', () => {
     expect(url.username).toBe('ozvps_panel_user');
     expect(url.pathname).toBe('/ozvps_panel');
     expect(url.password).toMatch(/^[0-9a-f]{64}$/);
+    const ownerUrl = new URL(envValue('DATABASE_OWNER_URL'));
+    expect(ownerUrl.username).toBe('ozvps_owner');
+    expect(ownerUrl.pathname).toBe('/ozvps_panel');
+    expect(ownerUrl.password).toMatch(/^[0-9a-f]{64}$/);
     for (const text of [run.stdout, run.stderr]) {
-      expect(text).not.toContain(url.password);
-      expect(text).not.toContain(url.password.slice(0, 12));
+      for (const secret of [url.password, ownerUrl.password]) {
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain(secret.slice(0, 12));
+      }
     }
 
     expect(currentRelease()).toBe(`releases/0.1.0-${c1.slice(0, 12)}`);
@@ -277,6 +335,8 @@ describe('ozvps-install.sh on this machine', () => {
     expect(index.body).toContain(`content="0.1.0 ${c1}"`);
     expect(index.headers['cache-control']).toContain('no-cache');
     expect(psql('SELECT count(*) FROM schema_migrations')).not.toBe('0');
+    expect(owners()).toEqual(['ozvps_owner']);
+    expectLedgerProtected();
 
     // systemd is not PID 1 here: the unit is checked by systemd itself, against the release it runs.
     const unit = readFileSync(UNIT, 'utf8');
@@ -334,6 +394,48 @@ describe('ozvps-install.sh on this machine', () => {
     expect(await servedCommit()).toBe(c1);
   });
 
+  it('an install from before the roles were split is upgraded in place: balances, password and service kept, ledger protected', async () => {
+    // The previous version's state: ozvps_panel_user owned the database and every table, no owner role.
+    psql(`ALTER DATABASE ozvps_panel OWNER TO ozvps_panel_user`);
+    psql(`REASSIGN OWNED BY ozvps_owner TO ozvps_panel_user`);
+    psql(`DROP OWNED BY ozvps_owner`);
+    psql(`DROP ROLE ozvps_owner`, 'postgres');
+    writeFileSync(
+      ENV_FILE,
+      readFileSync(ENV_FILE, 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith('DATABASE_OWNER_URL='))
+        .join('\n'),
+    );
+    expect(owners()).toEqual(['ozvps_panel_user']);
+    const before = { password: rolePassword(), balances: balances(), pid: servicePid() };
+    const ledgerBefore = psql('SELECT count(*) FROM wallet_transactions');
+
+    const run = install('--source', src);
+    expectOk(run);
+
+    expect(run.stdout).toContain('upgraded in place: ozvps_owner now owns ozvps_panel and its tables');
+    const ownerUrl = new URL(envValue('DATABASE_OWNER_URL'));
+    expect(ownerUrl.username).toBe('ozvps_owner');
+    for (const text of [run.stdout, run.stderr]) expect(text).not.toContain(ownerUrl.password.slice(0, 12));
+    expect(owners()).toEqual(['ozvps_owner']);
+    expect(rolePassword()).toBe(before.password);
+    expect(balances()).toBe(before.balances);
+    expect(psql('SELECT count(*) FROM wallet_transactions')).toBe(ledgerBefore);
+    expectLedgerProtected();
+    // The running panel was never stopped and still serves, now with the runtime grants only.
+    expect(servicePid()).toBe(before.pid);
+    expect(await servedCommit()).toBe(c1);
+    expect(JSON.parse(sh('ozvpsctl wallet show alice@example.com --json'))).toMatchObject({
+      balanceCents: 2500,
+    });
+
+    // Run again: nothing left to upgrade.
+    const again = install('--source', src);
+    expectOk(again);
+    expect(again.stdout).toContain('ozvps_panel_user owns nothing in ozvps_panel');
+  });
+
   it('upgrade: new release, backup, migration applied, balances and the custom .env kept', async () => {
     // An operator's own lines and comments, and a default key they removed.
     const edited =
@@ -370,6 +472,9 @@ describe('ozvps-install.sh on this machine', () => {
       '1',
     );
     expect(psql("SELECT to_regclass('installer_probe') IS NOT NULL")).toBe('t');
+    // The new migration's table belongs to the owner role; the panel's role got its grants.
+    expect(owners()).toEqual(['ozvps_owner']);
+    expect(asPanelRole('SELECT count(*) FROM installer_probe').out).toBe('0');
     expect(balances()).toBe(balancesBefore);
     expect(psql('SELECT count(*) FROM wallet_transactions')).toBe(ledgerBefore);
     expect(await servedCommit()).toBe(c2);

