@@ -28,6 +28,20 @@ import { ServersScheduler } from './servers/servers.scheduler';
 import { TopupCreditedHandler } from './servers/topup-credited.handler';
 import { SystemController } from './system.controller';
 
+const CONTROLLERS = [
+  SystemController,
+  AuthController,
+  OidcController,
+  AdminUsersController,
+  AdminRepriceController,
+  PlansController,
+  AdminPlansController,
+  WalletController,
+  StripeWebhookController,
+  StripeAdminController,
+  ServersController,
+];
+
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config: AppConfig, buildInfo: BuildInfo): DynamicModule {
@@ -46,19 +60,7 @@ export class AppModule implements NestModule {
         ServersModule,
         ScheduleModule.forRoot(),
       ],
-      controllers: [
-        SystemController,
-        AuthController,
-        OidcController,
-        AdminUsersController,
-        AdminRepriceController,
-        PlansController,
-        AdminPlansController,
-        WalletController,
-        StripeWebhookController,
-        StripeAdminController,
-        ServersController,
-      ],
+      controllers: CONTROLLERS,
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
         PlanSyncScheduler,
@@ -72,6 +74,8 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonOriginMiddleware).forRoutes('*');
+    // Bound to the controllers' routes (path and method), not to '*': a request no route answers
+    // is a 404 whatever its method or body type, and every real write is still checked.
+    consumer.apply(JsonOriginMiddleware).forRoutes(...CONTROLLERS);
   }
 }
