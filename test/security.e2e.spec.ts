@@ -361,3 +361,42 @@ describe('sign-in attempts, counted per account and source', () => {
     expect(next.body).toMatchObject({ error: { code: 'rate_limited' } });
   });
 });
+
+describe('TRUST_PROXY: whose X-Forwarded-For names the client', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('believes X-Forwarded-For only from the proxies it names: from anywhere else, every client is the one source it connects from', async () => {
+    // The tests connect from loopback; a panel that trusts only another proxy ignores their header.
+    const { api, origin } = await startPanel(db.url, { TRUST_PROXY: '192.0.2.250' });
+    try {
+      const loginFrom = (source: string, password: string) =>
+        browser(api.baseUrl, origin).request('POST', '/api/auth/login', {
+          body: { email: 'proxied@example.test', password },
+          headers: { 'x-forwarded-for': source },
+        });
+      const signup = await browser(api.baseUrl, origin).request('POST', '/api/auth/signup', {
+        body: { email: 'proxied@example.test', password: PASSWORD },
+      });
+      expect(signup.status).toBe(201);
+      for (let i = 0; i < 10; i++) expect((await loginFrom('203.0.113.66', `guess ${i}`)).status).toBe(401);
+      // Under the default (loopback) this "other source" would get in, as the test above shows.
+      expect((await loginFrom('198.51.100.7', PASSWORD)).status).toBe(429);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('refuses to start with TRUST_PROXY=true, saying why', async () => {
+    await expect(startPanel(db.url, { TRUST_PROXY: 'true' })).rejects.toThrow(
+      /TRUST_PROXY must not be true: it would trust an X-Forwarded-For header sent by any client/,
+    );
+  });
+});
