@@ -586,7 +586,8 @@ function wrongStrings(fields: Record<string, unknown>): string | null {
 
 /** A string from outside, safe for a log line or a text column: control characters escaped, cut short. */
 function printable(value: string, max: number): string {
-  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f\\]/g, (c) =>
+  // Everything but printable ASCII (less the backslash) and U+00A0 up: control characters and `\`.
+  const escaped = value.replace(/[^\u0020-\u005b\u005d-\u007e\u00a0-\uffff]/g, (c) =>
     c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
