@@ -3,7 +3,7 @@
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { readFileSync } = require('node:fs');
+const { chmodSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const swc = require('@swc/core');
 
@@ -82,14 +82,45 @@ async function main() {
     if (p.priceMonthlyCents === null && price)
       ctl('plans', 'set-price', '--package', String(p.virtfusionPackageId), String(price));
   }
-  const admin = `OZVPS_DATA_DIR=.data/sandbox OZVPS_EMBEDDED_PG_PORT=${env.OZVPS_EMBEDDED_PG_PORT} npx ozvpsctl users set-role <your email> admin --yes`;
+  // What ozvpsctl needs to reach this sandbox (its database and the fakes). The Stripe keys are
+  // test keys generated for this run, but still go to a file only its owner can read, not to the
+  // terminal; the printed command reads it in a subshell, so nothing stays in the shell after.
+  const ctlEnv = {
+    OZVPS_ENV_FILE: '/dev/null',
+    OZVPS_SANDBOX: '1',
+    OZVPS_DATA_DIR: env.OZVPS_DATA_DIR,
+    OZVPS_EMBEDDED_PG_PORT: env.OZVPS_EMBEDDED_PG_PORT,
+    APP_URL,
+    ...fakeServicesEnv(keys, stripe, virtfusion),
+  };
+  const envFile = join(env.OZVPS_DATA_DIR, 'ozvpsctl.env');
+  mkdirSync(env.OZVPS_DATA_DIR, { recursive: true });
+  writeFileSync(
+    envFile,
+    Object.entries(ctlEnv)
+      .map(([k, v]) => `${k}=${shellQuote(v)}\n`)
+      .join(''),
+    {
+      mode: 0o600,
+    },
+  );
+  chmodSync(envFile, 0o600); // a file left by an earlier run keeps its old mode otherwise
+  const withEnv = (command) => `(set -a; . .data/sandbox/ozvpsctl.env; set +a; npx ozvpsctl ${command})`;
+  const admin = withEnv('users set-role <your email> admin --yes');
   process.stdout.write(
     `\nSandbox ready: ${APP_URL}\n` +
       `  Stripe (fake): ${stripe.url}  checkout pages have Pay and Cancel; Pay sends the signed webhook\n` +
       `  VirtFusion (fake): ${virtfusion.url}  ${virtfusion.packages.length} sample packages\n` +
       `  Sign up in the browser; to see the admin pages: ${admin}\n` +
+      `  Any ozvpsctl command against the sandbox, e.g.: ${withEnv('stripe status')}\n` +
+      `  (the settings, test keys included, are in .data/sandbox/ozvpsctl.env, mode 600)\n` +
       `  Ctrl-C stops everything; the sandbox's data stays in .data/sandbox.\n\n`,
   );
+}
+
+/** One value for a POSIX shell's `.`: single-quoted, with any single quote spelled out. */
+function shellQuote(value) {
+  return `'${String(value).replace(/'/g, `'\\''`)}'`;
 }
 
 main().catch((err) => {

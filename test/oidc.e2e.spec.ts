@@ -138,7 +138,7 @@ describe('sign-in with an OpenID provider (a real oidc-provider, the built API)'
     });
     await idp.nextLogin({ sub: 'auth0|impostor', email: 'unverified@example.test', email_verified: false });
     const r = await signInThroughProvider(new CookieJar());
-    expect(r.location).toBe(`${appUrl}/login?error=conflict`);
+    expect(r.location).toBe(`${appUrl}/signin?error=conflict`);
     expect(r.session).toBeUndefined();
     expect(await ds.query(`SELECT auth0_sub FROM users WHERE email = 'unverified@example.test'`)).toEqual([
       { auth0_sub: null },
@@ -153,13 +153,13 @@ describe('sign-in with an OpenID provider (a real oidc-provider, the built API)'
     const callback = new URL(await toProviderAndBack(jar));
     callback.searchParams.set('state', 'forged-state-value-0123456789');
     const forged = await jar.get302(callback.href);
-    expect(forged.location).toBe(`${appUrl}/login?error=oidc_failed`);
+    expect(forged.location).toBe(`${appUrl}/signin?error=oidc_failed`);
     expect(jar.get(appUrl, 'ozvps_session')).toBeUndefined();
 
     const other = new CookieJar();
     const stolen = await toProviderAndBack(jar);
     const elsewhere = await other.get302(stolen); // no attempt cookie in this browser
-    expect(elsewhere.location).toBe(`${appUrl}/login?error=oidc_failed`);
+    expect(elsewhere.location).toBe(`${appUrl}/signin?error=oidc_failed`);
     expect(other.get(appUrl, 'ozvps_session')).toBeUndefined();
 
     expect(await ds.query(`SELECT count(*)::int AS n FROM users`)).toEqual(before);
@@ -177,7 +177,7 @@ describe('sign-in with an OpenID provider (a real oidc-provider, the built API)'
     };
     jar.set(appUrl, 'ozvps_oidc', Buffer.from(JSON.stringify(tampered)).toString('base64url'));
     const r = await jar.get302(callback);
-    expect(r.location).toBe(`${appUrl}/login?error=oidc_failed`);
+    expect(r.location).toBe(`${appUrl}/signin?error=oidc_failed`);
     expect(jar.get(appUrl, 'ozvps_session')).toBeUndefined();
     expect(await ds.query(`SELECT 1 FROM users WHERE email = 'nonce@example.test'`)).toEqual([]);
   });

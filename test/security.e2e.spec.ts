@@ -173,6 +173,85 @@ describe('security headers, compression and request bodies (the built API)', () 
     expect(JSON.parse(over.body)).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
+  it('refuses JSON nested deeper than 32 levels with 400 before anything walks it, on every route, logging no stack', async () => {
+    const { browser: customer } = await aCustomerBrowser(api, origin, 'deep@example.test');
+    const logBefore = api.output().length;
+    const deepObject = `{"email":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)},"password":"abcdefghijk"}`;
+    const deepArray = `{"email":${'['.repeat(20_000)}${']'.repeat(20_000)},"password":"abcdefghijk"}`;
+    const refused = {
+      error: { code: 'bad_request', message: 'The request body is nested more than 32 levels deep' },
+    };
+    for (const [path, token, body] of [
+      ['/api/auth/login', null, deepObject],
+      ['/api/auth/login', null, deepArray],
+      ['/api/auth/signup', null, deepObject],
+      ['/api/wallet/topups', customer.token, deepArray],
+      ['/api/stripe/webhook', null, deepObject],
+    ] as const) {
+      const headers: Record<string, string> = { origin, 'content-type': 'application/json' };
+      if (token) headers.cookie = `ozvps_session=${token}`;
+      if (path === '/api/stripe/webhook') headers['stripe-signature'] = 't=1,v1=00';
+      const r = await rawRequest(api.baseUrl, 'POST', path, { headers, body });
+      expect({ path, status: r.status, body: JSON.parse(r.body) }).toEqual({
+        path,
+        status: 400,
+        body: refused,
+      });
+    }
+    const log = api.output().slice(logBefore);
+    expect(log).not.toMatch(/RangeError|call stack|\n\s+at /);
+
+    // Up to the limit the body is parsed and validated as usual; brackets inside strings do not count.
+    const at = (depth: number) => `${'['.repeat(depth - 1)}"x"${']'.repeat(depth - 1)}`;
+    const ok = await rawRequest(api.baseUrl, 'POST', '/api/auth/login', {
+      headers: { origin, 'content-type': 'application/json' },
+      body: `{"email":${at(31)},"password":"abcdefghijk"}`,
+    });
+    expect(ok.status).toBe(400);
+    expect(JSON.parse(ok.body).error.message).not.toMatch(/nested/);
+    const inString = await rawRequest(api.baseUrl, 'POST', '/api/auth/login', {
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `${'{['.repeat(5000)}@example.test`, password: 'abcdefghijk\\"[[' }),
+    });
+    expect(inString.status).toBe(400);
+    expect(JSON.parse(inString.body).error.message).not.toMatch(/nested/);
+  });
+
+  it('answers 404 for a route that does not exist, whatever the method, body type or Origin; real routes keep the JSON and Origin check', async () => {
+    for (const [method, path, headers] of [
+      ['DELETE', '/api/admin/users', {}],
+      ['POST', '/api/no-such-route', {}],
+      ['PUT', '/api/wallet', { 'content-type': 'text/plain' }],
+      ['PATCH', '/api/auth/login', { 'content-type': 'application/json', origin }],
+      ['POST', '/api/auth/Login', { 'content-type': 'application/json', origin: 'https://evil.example' }],
+      ['DELETE', '/api/admin/users/', { origin: 'https://evil.example' }],
+    ] as const) {
+      const r = await rawRequest(api.baseUrl, method, path, { headers });
+      expect({ method, path, status: r.status }).toEqual({ method, path, status: 404 });
+      expect(JSON.parse(r.body)).toMatchObject({ error: { code: 'not_found' } });
+    }
+    const login = (headers: Record<string, string>) =>
+      rawRequest(api.baseUrl, 'POST', '/api/auth/login', {
+        headers,
+        body: JSON.stringify({ email: 'x@example.test', password: 'abcdefghijk' }),
+      });
+    const form = await login({ origin, 'content-type': 'text/plain' });
+    expect(form.status).toBe(415);
+    const foreign = await login({ origin: 'https://evil.example', 'content-type': 'application/json' });
+    expect(foreign.status).toBe(403);
+    // A route with a parameter, signed in as an admin: still checked before the controller runs.
+    const adjust = (headers: Record<string, string>) =>
+      rawRequest(api.baseUrl, 'POST', '/api/admin/users/1/wallet/adjustments', {
+        headers: { cookie: `ozvps_session=${admin.token}`, ...headers },
+        body: JSON.stringify({ amountCents: 100, reason: 'test' }),
+      });
+    expect(
+      (await adjust({ origin: 'https://evil.example', 'content-type': 'application/json' })).status,
+    ).toBe(403);
+    expect((await adjust({ origin, 'content-type': 'text/plain' })).status).toBe(415);
+    expect(await ds.query(`SELECT count(*)::int AS n FROM wallet_transactions`)).toEqual([{ n: 0 }]);
+  });
+
   it('answers a malformed JSON body with 400 and the usual JSON error', async () => {
     const r = await rawRequest(api.baseUrl, 'POST', '/api/auth/login', {
       headers: { origin, 'content-type': 'application/json' },
@@ -280,5 +359,44 @@ describe('sign-in attempts, counted per account and source', () => {
     const next = await loginFrom('192.0.2.200', victim, 'one more');
     expect(next.status).toBe(429);
     expect(next.body).toMatchObject({ error: { code: 'rate_limited' } });
+  });
+});
+
+describe('TRUST_PROXY: whose X-Forwarded-For names the client', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('believes X-Forwarded-For only from the proxies it names: from anywhere else, every client is the one source it connects from', async () => {
+    // The tests connect from loopback; a panel that trusts only another proxy ignores their header.
+    const { api, origin } = await startPanel(db.url, { TRUST_PROXY: '192.0.2.250' });
+    try {
+      const loginFrom = (source: string, password: string) =>
+        browser(api.baseUrl, origin).request('POST', '/api/auth/login', {
+          body: { email: 'proxied@example.test', password },
+          headers: { 'x-forwarded-for': source },
+        });
+      const signup = await browser(api.baseUrl, origin).request('POST', '/api/auth/signup', {
+        body: { email: 'proxied@example.test', password: PASSWORD },
+      });
+      expect(signup.status).toBe(201);
+      for (let i = 0; i < 10; i++) expect((await loginFrom('203.0.113.66', `guess ${i}`)).status).toBe(401);
+      // Under the default (loopback) this "other source" would get in, as the test above shows.
+      expect((await loginFrom('198.51.100.7', PASSWORD)).status).toBe(429);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('refuses to start with TRUST_PROXY=true, saying why', async () => {
+    await expect(startPanel(db.url, { TRUST_PROXY: 'true' })).rejects.toThrow(
+      /TRUST_PROXY must not be true: it would trust an X-Forwarded-For header sent by any client/,
+    );
   });
 });

@@ -96,6 +96,23 @@ describe('the panel in a real browser', () => {
     process.stdout.write(`screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}\n`);
   });
 
+  it('the sign-in page says why a sign-in through the identity provider failed (where the OIDC callback sends it)', async () => {
+    const page = await newPage();
+    await page.goto('/signin?error=oidc_failed');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toBe(
+      'Signing in with your identity provider did not work. Please try again.',
+    );
+    // A code the page does not know is never echoed: the generic sentence instead.
+    await page.goto('/signin?error=%3Cb%3Eyour%20account%20is%20locked%3C%2Fb%3E');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toBe('Signing in did not work. Please try again.');
+    await page.goto('/signin');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('sign up, top up A$25 on the checkout page, and the return page and history show it', async () => {
     const page = await newPage();
     await page.goto('/signup');

@@ -245,6 +245,77 @@ describe('Stripe webhook robustness (built API, real SDK against a fake Stripe, 
         ),
       ).toEqual([{ n: before[0]!.n + 1 }]);
     });
+    it('an event id with a NUL byte: 400, recorded with the id escaped, logged escaped', async () => {
+      const { customer } = await aCustomer();
+      const sessionId = await aTopup(customer, 700);
+      const event = { ...stripe.complete(sessionId), id: 'evt_nul\u0000byte' } as Stripe.Event;
+      const logBefore = api.output().length;
+      const r = await send(event);
+      expect(r).toEqual({
+        status: 400,
+        body: { error: { code: 'malformed_event', message: expect.stringContaining('event id') } },
+      });
+      expect(await outcomes('evt_nul\\u0000byte')).toEqual([{ outcome: 'malformed', user_id: null }]);
+      expect(
+        await ds.query(`SELECT status FROM topups WHERE stripe_checkout_session_id = $1`, [sessionId]),
+      ).toEqual([{ status: 'pending' }]);
+      const log = api.output().slice(logBefore);
+      expect(log).toContain('stripe event evt_nul\\u0000byte type=checkout.session.completed');
+      expect(log).not.toContain('\u0000');
+      expect(log).not.toMatch(/QueryFailedError|invalid byte sequence|\n\s+at /);
+    });
+
+    it('an event id of 10 000 characters: 400, recorded and logged cut short', async () => {
+      const long = `evt_${'A'.repeat(10_000)}`;
+      const logBefore = api.output().length;
+      const r = await send({
+        ...stripe.event('customer.created', { id: 'cus_long', object: 'customer' }),
+        id: long,
+      } as Stripe.Event);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ error: { code: 'malformed_event' } });
+      const [row] = await ds.query(
+        `SELECT length(event_id)::int AS n, outcome FROM stripe_events WHERE event_id LIKE 'evt_AAAA%'`,
+      );
+      expect(row).toEqual({ n: 255, outcome: 'malformed' });
+      const lines = api
+        .output()
+        .slice(logBefore)
+        .split('\n')
+        .filter((l) => l.includes('evt_AAAA'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.length).toBeLessThan(400);
+    });
+
+    it.each([
+      ['customer', { customer: 'cus_\u0000x' }],
+      ['session id', { id: 'cs_test_\u0000' }],
+      ['payment_intent', { payment_intent: 'pi_\u0000' }],
+      ['currency', { currency: 'a\u0000d' }],
+      ['payment_status', { payment_status: 'paid\u0000' }],
+      ['metadata.ozvps_user_id', { metadata: { kind: 'wallet_topup', ozvps_user_id: '1\u0000' } }],
+    ])('a NUL byte in the %s: 400, recorded as malformed, no money moves', async (_, change) => {
+      const { customer, userId } = await aCustomer();
+      const sessionId = await aTopup(customer, 800);
+      const paid = stripe.complete(sessionId);
+      const object = paid.data.object as unknown as Record<string, unknown>;
+      const event = { ...paid, data: { object: { ...object, ...change } } } as Stripe.Event;
+      const r = await send(event);
+      expect(r).toEqual({
+        status: 400,
+        body: { error: { code: 'malformed_event', message: expect.stringContaining('unreadable text') } },
+      });
+      expect((await outcomes(event.id)).map((o) => o.outcome)).toEqual(['malformed']);
+      expect(await wallet(userId)).toEqual({ balance: 0, ledger: 0, rows: 0 });
+    });
+
+    it('an id with the right characters still passes (the check is not too strict)', async () => {
+      const { customer, userId } = await aCustomer();
+      const paid = stripe.complete(await aTopup(customer, 900));
+      const event = { ...paid, id: `evt_1Abc_${'z'.repeat(200)}` } as Stripe.Event;
+      expect(await send(event)).toEqual({ status: 200, body: { received: true, outcome: 'credited' } });
+      expect(await wallet(userId)).toEqual({ balance: 900, ledger: 900, rows: 1 });
+    });
   });
 
   describe('refused deliveries are logged in one line, counted, and shown to operators', () => {
@@ -346,6 +417,40 @@ describe('Stripe webhook robustness (built API, real SDK against a fake Stripe, 
       );
       await send('{"id":"evt_flood"}', { signature: 't=1,v1=deadbeef' });
       expect(await ds.query(`SELECT count(*)::int AS n FROM stripe_webhook_failures`)).toEqual([{ n: 1 }]);
+    });
+    it('writes one refusal line per reason every few seconds, with how many it left out, and counts them all', async () => {
+      await ds.query(`DELETE FROM stripe_webhook_failures`);
+      // Let any earlier no_signature line's window pass, so this storm starts a fresh one.
+      await new Promise((r) => setTimeout(r, 5_100));
+      const logBefore = api.output().length;
+      const unsigned = () =>
+        fetch(`${api.baseUrl}/api/stripe/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"id":"evt_unsigned"}',
+        }).then((r) => r.status);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push(...(await Promise.all(Array.from({ length: 50 }, unsigned))));
+      expect(statuses).toEqual(Array(200).fill(400));
+      const lines = () =>
+        api
+          .output()
+          .slice(logBefore)
+          .split('\n')
+          .filter((l) => l.includes('stripe webhook refused: reason=no_signature'));
+      expect(lines().length).toBeGreaterThanOrEqual(1);
+      expect(lines().length).toBeLessThanOrEqual(2);
+      expect(await ds.query(`SELECT reason, count FROM stripe_webhook_failures`)).toEqual([
+        { reason: 'no_signature', count: 200 },
+      ]);
+      // After the window the next refusal is written, with the number left out since the last line.
+      await new Promise((r) => setTimeout(r, 5_100));
+      expect(await unsigned()).toBe(400);
+      await new Promise((r) => setTimeout(r, 200));
+      // Every refusal is either a line or counted in the next one: 201 refusals in all.
+      const left = lines().map((l) => Number(/and (\d+) more like it in the last 5\+ s/.exec(l)?.[1] ?? 0));
+      expect(left.at(-1)).toBeGreaterThan(0);
+      expect(left.reduce((a, b) => a + b, 0) + lines().length).toBe(201);
     });
   });
 

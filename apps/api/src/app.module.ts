@@ -1,4 +1,4 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -15,7 +15,7 @@ import { AdminRepriceController } from './admin/admin-reprice.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
 import { OidcController } from './auth/oidc.controller';
-import { JsonOriginMiddleware } from './auth/json-origin.middleware';
+import { JsonOriginGuard } from './auth/json-origin.guard';
 import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
 import { PlanSyncScheduler } from './plans/plan-sync.scheduler';
@@ -29,7 +29,7 @@ import { TopupCreditedHandler } from './servers/topup-credited.handler';
 import { SystemController } from './system.controller';
 
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static forRoot(config: AppConfig, buildInfo: BuildInfo): DynamicModule {
     return {
       module: AppModule,
@@ -64,14 +64,12 @@ export class AppModule implements NestModule {
         PlanSyncScheduler,
         ServersScheduler,
         TopupCreditedHandler,
-        // Order matters: rate limits count refused requests too, then the session gate.
+        // Order matters: cross-site writes are refused first (uncounted, as before any route
+        // work), rate limits count refused requests too, then the session gate.
+        { provide: APP_GUARD, useClass: JsonOriginGuard },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: SessionGuard },
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonOriginMiddleware).forRoutes('*');
   }
 }

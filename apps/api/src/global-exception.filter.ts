@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import {
   ConflictError,
   DomainError,
+  LogThrottle,
   NotFoundError,
   UnauthenticatedError,
   ValidationError,
@@ -12,7 +13,6 @@ import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/plans';
 import { DeploysBusyError, DeploysNotConfiguredError } from '@ozvps/servers';
 import { InsufficientFundsError } from '@ozvps/wallet';
 import { databaseUnavailableCause } from './database-errors';
-import { LogThrottle } from './log-throttle';
 
 interface ErrorBody {
   error: { code: string; message: string };

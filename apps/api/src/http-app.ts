@@ -12,6 +12,8 @@ import { STRIPE_WEBHOOK_PATH } from './routes';
 /** Request bodies: Stripe's events can be large; nothing a person sends needs more than this. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+/** Deeper JSON than any request of ours (or any Stripe event) has; recursive walkers overflow far later. */
+export const MAX_JSON_DEPTH = 32;
 
 /**
  * The panel's HTTP application, as main.ts serves it and the route walk test inspects it.
@@ -34,7 +36,8 @@ export async function createPanelApp(
     abortOnError: false,
   });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For names the client (sign-in limits count per source): TRUST_PROXY.
+  app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders(config));
   app.use(compression());
   app.use(bodyParsers());
@@ -77,9 +80,48 @@ const keepRaw = (req: Request, _res: Response, buf: Buffer) => {
   (req as Request & { rawBody?: Buffer }).rawBody = buf;
 };
 
+/**
+ * Refuses JSON nested deeper than MAX_JSON_DEPTH before it is parsed: the validation pipe and
+ * class-transformer walk a body recursively, and 10 000 levels overflow the stack (a 500 with a
+ * stack in the log). One pass over the bytes, no recursion; the raw body is kept as it came.
+ */
+const keepRawAndLimitDepth = (req: Request, res: Response, buf: Buffer) => {
+  keepRaw(req, res, buf);
+  if (jsonDepth(buf) > MAX_JSON_DEPTH) throw new BodyTooDeepError();
+};
+
+class BodyTooDeepError extends Error {
+  readonly status = 400;
+  readonly statusCode = 400;
+  readonly expose = true;
+  readonly type = 'entity.too.deep';
+  constructor() {
+    super(`The request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+}
+
+/** The deepest nesting of objects and arrays in JSON text; brackets inside strings do not count. */
+export function jsonDepth(buf: Uint8Array): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: the next byte is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
 function bodyParsers(): Array<Middleware | ErrorRequestHandler> {
   const parsers = (limit: number): Middleware[] => [
-    express.json({ limit, verify: keepRaw }),
+    express.json({ limit, verify: keepRawAndLimitDepth }),
     express.urlencoded({ limit, extended: true, verify: keepRaw }),
   ];
   const webhook = parsers(WEBHOOK_BODY_LIMIT_BYTES);
@@ -103,8 +145,10 @@ function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFuncti
   const message =
     status === 413
       ? 'The request body is too large'
-      : status === 400
-        ? 'The request body is not valid JSON'
-        : 'The request body could not be read';
+      : (err as { type?: unknown }).type === 'entity.too.deep'
+        ? (err as Error).message
+        : status === 400
+          ? 'The request body is not valid JSON'
+          : 'The request body could not be read';
   res.status(status).json(errorBody(status, message));
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig, isUniqueViolation } from '@ozvps/core';
+import { APP_CONFIG, AppConfig, isUniqueViolation, LogThrottle } from '@ozvps/core';
 import { User, UsersService } from '@ozvps/users';
 import { DuplicateLedgerKeyError, DuplicateStripeEventError, WalletService } from '@ozvps/wallet';
 import { EventOutcome, Topup, WebhookFailureReason } from './billing.entity';
@@ -40,6 +40,8 @@ interface Decision {
 @Injectable()
 export class StripeWebhookService {
   private readonly logger = new Logger('StripeWebhook');
+  /** A storm of unsigned posts must not become a storm of log lines: one per reason per window. */
+  private readonly refusals = new LogThrottle();
 
   constructor(
     @Inject(STRIPE) private readonly stripe: Stripe | null,
@@ -111,9 +113,11 @@ export class StripeWebhookService {
    * to count never changes the 400.
    */
   private async refused(reason: WebhookFailureReason): Promise<void> {
-    this.logger.warn(
+    const line = this.refusals.line(
+      reason,
       `stripe webhook refused: reason=${reason}${reason === 'bad_signature' ? ' (no configured STRIPE_WEBHOOK_SECRET matches)' : ''}`,
     );
+    if (line) this.logger.warn(line);
     await this.billing.countWebhookFailure(reason).catch((err: unknown) => {
       this.logger.error(`could not count a refused webhook: ${(err as Error).message}`);
     });
@@ -127,7 +131,7 @@ export class StripeWebhookService {
     if (event.livemode !== (this.config.stripe!.mode === 'live')) {
       const reason = `a ${event.livemode ? 'live' : 'test'}-mode event reached ${this.config.stripe!.mode}-mode keys: check STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET`;
       await this.record({ ...base, outcome: 'failed', reason }).catch(() => undefined);
-      this.logger.error(`refused Stripe event ${event.id} (${event.type}): ${reason}`);
+      this.logger.error(`refused Stripe event ${shown(event.id)} (${shown(event.type)}): ${reason}`);
       throw new WebhookModeMismatchError(reason);
     }
     let decision: Decision & { record: EventRecordInput };
@@ -149,22 +153,28 @@ export class StripeWebhookService {
   /**
    * A signed event whose shape the handler cannot read: recorded and answered 400. A 5xx would
    * have Stripe retry the same bytes for three days. Recording it is not optional: if the database
-   * cannot take the row, the error is a 5xx and Stripe delivers again.
+   * cannot take the row, the error is a 5xx and Stripe delivers again. Every string is stored
+   * escaped and cut short: a NUL byte would make PostgreSQL refuse the row (a 5xx, retried for days).
    */
   private async refuseMalformed(event: Stripe.Event, problem: string): Promise<never> {
     const e = event as unknown as Record<string, unknown> | null;
-    const text = (v: unknown) => (typeof v === 'string' && v ? v.slice(0, 255) : '(none)');
+    const text = (v: unknown) => (typeof v === 'string' && v ? printable(v, 255) : '(none)');
+    const fields = sessionFields(event);
+    const optText = (v: string | null | undefined) => (typeof v === 'string' ? printable(v, 255) : v);
     const row: EventRecordInput = {
       eventId: text(e?.id),
       type: text(e?.type),
       livemode: e?.livemode === true,
       outcome: 'malformed',
       reason: problem,
-      ...sessionFields(event),
+      ...fields,
+      stripeCustomerId: optText(fields.stripeCustomerId),
+      stripeCheckoutSessionId: optText(fields.stripeCheckoutSessionId),
+      currency: optText(fields.currency),
     };
     await this.record(row);
     this.logger.warn(
-      `stripe event ${row.eventId} type=${row.type} user=NOT FOUND credited=no outcome=malformed (${problem})`,
+      `stripe event ${shown(e?.id)} type=${shown(e?.type)} user=NOT FOUND credited=no outcome=malformed (${problem})`,
     );
     throw new WebhookMalformedError(`Malformed Stripe event: ${problem}`);
   }
@@ -477,7 +487,7 @@ export class StripeWebhookService {
   ): void {
     const f = sessionFields(event);
     this.logger.log(
-      `stripe event ${event.id} type=${event.type} customer=${f.stripeCustomerId ?? '-'} amount=${f.amountCents ?? '-'} ${f.currency ?? ''} ` +
+      `stripe event ${shown(event.id)} type=${shown(event.type)} customer=${shown(f.stripeCustomerId ?? '-')} amount=${f.amountCents ?? '-'} ${shown(f.currency ?? '')} ` +
         `user=${user ? user.id : 'NOT FOUND'} credited=${outcome === 'credited' ? 'yes' : 'no'} outcome=${outcome}${reason ? ` (${reason})` : ''}`,
     );
   }
@@ -495,11 +505,27 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function malformation(event: unknown): string | null {
   if (!isObject(event)) return 'the event is not a JSON object';
   if (typeof event.id !== 'string' || !event.id) return 'no event id';
+  if (!EVENT_ID.test(event.id)) return 'the event id is not evt_ and up to 251 letters, digits or _';
   if (typeof event.type !== 'string' || !event.type) return 'no event type';
+  if (!EVENT_TYPE.test(event.type)) return 'the event type is not lower-case words separated by dots';
   if (typeof event.livemode !== 'boolean') return 'livemode is not true or false';
   if (!isObject(event.data)) return 'data is missing or not an object';
   const o = event.data.object;
   if (!isObject(o)) return 'data.object is missing or not an object';
+  // Whatever the handler may store or look up (any event type: the record names the customer).
+  const metadata = isObject(o.metadata) ? o.metadata : {};
+  const stored = wrongStrings({
+    id: o.id,
+    customer: isObject(o.customer) ? o.customer.id : o.customer,
+    payment_intent: isObject(o.payment_intent) ? o.payment_intent.id : o.payment_intent,
+    currency: o.currency,
+    payment_status: o.payment_status,
+    client_reference_id: o.client_reference_id,
+    'metadata.ozvps_user_id': metadata.ozvps_user_id,
+    'metadata.ozvps_topup_id': metadata.ozvps_topup_id,
+    'metadata.kind': metadata.kind,
+  });
+  if (stored) return `data.object has unreadable text in ${stored}`;
   const str = (v: unknown) => typeof v === 'string';
   const optStr = (v: unknown) => v === undefined || v === null || typeof v === 'string';
   const optRef = (v: unknown) => optStr(v) || (isObject(v) && typeof v.id === 'string');
@@ -540,6 +566,36 @@ export function malformation(event: unknown): string | null {
     ]);
   }
   return null;
+}
+
+/** Stripe's event ids: `evt_` and letters, digits or `_`, at most 255 characters in all. */
+const EVENT_ID = /^evt_[A-Za-z0-9_]{1,251}$/;
+const EVENT_TYPE = /^[a-z0-9_]+(\.[a-z0-9_]+){0,9}$/;
+/** Ids of Stripe objects (cus_…, cs_…, pi_…, ch_…, dp_…) and the short texts of ours the handler reads. */
+const OBJECT_ID = /^[A-Za-z0-9_]{1,255}$/;
+const PLAIN_TEXT = /^[\x20-\x7e]{0,255}$/;
+const ID_FIELDS = new Set(['id', 'customer', 'payment_intent']);
+
+/** The names of the fields whose strings are not the shape they must have; null when all are. */
+function wrongStrings(fields: Record<string, unknown>): string | null {
+  const bad = Object.entries(fields)
+    .filter(([name, v]) => typeof v === 'string' && !(ID_FIELDS.has(name) ? OBJECT_ID : PLAIN_TEXT).test(v))
+    .map(([name]) => name);
+  return bad.length ? bad.join(', ') : null;
+}
+
+/** A string from outside, safe for a log line or a text column: control characters escaped, cut short. */
+function printable(value: string, max: number): string {
+  // Everything but printable ASCII (less the backslash) and U+00A0 up: control characters and `\`.
+  const escaped = value.replace(/[^\u0020-\u005b\u005d-\u007e\u00a0-\uffff]/g, (c) =>
+    c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
+}
+
+/** For log lines: Stripe ids are short; anything longer is cut to what a reader can use. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? printable(value, 80) : '(none)';
 }
 
 function sessionFields(event: Stripe.Event): Partial<EventRecordInput> {

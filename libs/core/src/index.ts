@@ -12,3 +12,4 @@ export * from './build-info';
 export * from './database/unique-violation';
 export * from './clock';
 export * from './database/roles';
+export * from './log-throttle';

@@ -75,7 +75,7 @@ export class OidcController {
   /** A browser navigation, not an API call: failures go back to the sign-in page with a reason code. */
   private failed(res: Response, err: unknown): void {
     if (!(err instanceof DomainError)) throw err;
-    res.redirect(302, `${this.config.appUrl}/login?error=${encodeURIComponent(err.code)}`);
+    res.redirect(302, `${this.config.appUrl}/signin?error=${encodeURIComponent(err.code)}`);
   }
 }
 

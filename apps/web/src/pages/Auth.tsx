@@ -9,13 +9,29 @@ interface Providers {
   oidc: { name: string; loginUrl: string } | null;
 }
 
+/** What the OIDC callback's `?error=<code>` means, said to the person who just came back. */
+const SIGN_IN_ERRORS: Record<string, string> = {
+  oidc_failed: 'Signing in with your identity provider did not work. Please try again.',
+  oidc_unavailable: 'The identity provider is not answering right now. Please try again shortly.',
+  oidc_not_configured: 'Signing in with an identity provider is not set up on this panel.',
+  conflict:
+    'An account with this email already exists here, and the identity provider has not verified the email. Sign in with your password instead.',
+};
+
+/** The error an OIDC redirect brought back to the sign-in page, if any. */
+function redirectError(): ApiError | null {
+  const code = new URLSearchParams(window.location.search).get('error');
+  if (!code) return null;
+  return new ApiError(0, code, SIGN_IN_ERRORS[code] ?? 'Signing in did not work. Please try again.');
+}
+
 function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const [error, setError] = useState<unknown>(() => (mode === 'signin' ? redirectError() : null));
   const [busy, setBusy] = useState(false);
   const providers = useQuery({
     queryKey: ['providers'],

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       sessionTtlHours: 336,
       signupCreditCents: 0,
       secureCookies: false,
+      trustProxy: ['loopback'],
       oidc: undefined,
       virtfusion: undefined,
       stripe: undefined,
@@ -53,6 +54,36 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...NO_FILE, REPRICE_NOTICE_DAYS: '45' }).renewals.repriceNoticeDays).toBe(45);
     for (const bad of ['-1', '2.5', 'soon'])
       expect(() => loadConfig({ ...NO_FILE, REPRICE_NOTICE_DAYS: bad })).toThrow(/REPRICE_NOTICE_DAYS/);
+  });
+
+  it('takes TRUST_PROXY as Express does (names, addresses, CIDR ranges, a hop count) and refuses true', () => {
+    const trust = (value: string) => loadConfig({ ...NO_FILE, TRUST_PROXY: value }).trustProxy;
+    expect(trust('loopback')).toEqual(['loopback']);
+    expect(trust(' loopback, 172.16.0.0/12 ,10.0.0.5,fd00::/8 ')).toEqual([
+      'loopback',
+      '172.16.0.0/12',
+      '10.0.0.5',
+      'fd00::/8',
+    ]);
+    expect(trust('uniquelocal')).toEqual(['uniquelocal']);
+    expect(trust('1')).toBe(1);
+    expect(trust('0')).toBe(0);
+    expect(() => trust('true')).toThrow(
+      /TRUST_PROXY must not be true: it would trust an X-Forwarded-For header sent by any client/,
+    );
+    expect(() => trust('TRUE')).toThrow(/TRUST_PROXY must not be true/);
+    for (const bad of ['172.16.0.0/33', 'proxy.example.com', '10.0.0.1/8/1', '11', '-1', 'loopback,,'])
+      expect({
+        bad,
+        error: (() => {
+          try {
+            trust(bad);
+            return null;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        })(),
+      }).toEqual({ bad, error: expect.stringMatching(/TRUST_PROXY must be/) });
   });
 
   it('names every bad variable in one error', () => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
@@ -220,6 +221,15 @@ export class EnvironmentVariables {
   @IsIn(['0', '1', 'true', 'false'], { message: 'must be 1 or 0' })
   OZVPS_SANDBOX: string = '0';
 
+  /**
+   * Which proxies may set X-Forwarded-For (Express's `trust proxy`): `loopback`, a comma list of
+   * addresses, CIDR ranges or the names loopback/linklocal/uniquelocal, or a hop count. Checked in
+   * loadConfig (trustProxyOf), where `true` is refused.
+   */
+  @Transform(trimmed)
+  @IsString()
+  TRUST_PROXY: string = 'loopback';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -242,6 +252,8 @@ export interface AppConfig {
   readonly signupCreditCents: number;
   /** Cookies get `Secure` when the panel is served over https. */
   readonly secureCookies: boolean;
+  /** Express's `trust proxy`: a hop count, or the addresses and ranges whose X-Forwarded-For counts. */
+  readonly trustProxy: number | readonly string[];
   /** VirtFusion's API (base URL with /api/v1), when both VIRTFUSION_* values are set. */
   readonly virtfusion: VirtFusionConfig | undefined;
   /** When the scheduled plan sync runs; null: never (on start and on demand only). */
@@ -338,6 +350,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     const missing = oidcKeys.filter((k) => vars[k] === undefined).join(', ');
     problems.push(`${missing} must be set too: OIDC sign-in needs all of ${oidcKeys.join(', ')}`);
   }
+  const trustProxy = trustProxyOf(vars.TRUST_PROXY);
+  if (typeof trustProxy === 'string') problems.push(`TRUST_PROXY ${trustProxy}`);
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
@@ -357,6 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     sessionTtlHours: vars.SESSION_TTL_HOURS,
     signupCreditCents: vars.SIGNUP_CREDIT_CENTS,
     secureCookies: appUrl.startsWith('https://'),
+    trustProxy: trustProxy as AppConfig['trustProxy'],
     stripe:
       vars.STRIPE_SECRET_KEY && vars.STRIPE_WEBHOOK_SECRET
         ? Object.freeze({
@@ -398,6 +413,36 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
           })
         : undefined,
   });
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY as Express takes it (a hop count, or a list of names, addresses and CIDR ranges),
+ * or, as a string, what is wrong with it. `true` is refused: it trusts whatever X-Forwarded-For a
+ * client sends, so anyone could pick the address the per-source sign-in limit counts.
+ */
+function trustProxyOf(value: string): number | string[] | string {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === '*')
+    return 'must not be true: it would trust an X-Forwarded-For header sent by any client, so anyone could pose as any address. Name the proxy instead (loopback, its address or a CIDR range such as 172.16.0.0/12) or give a hop count';
+  if (/^[0-9]+$/.test(v)) {
+    const hops = Number(v);
+    return hops <= 10 ? hops : 'must be a hop count from 0 to 10, or addresses and CIDR ranges';
+  }
+  const items = v.split(',').map((i) => i.trim());
+  const bad = items.filter((i) => !PROXY_NAMES.has(i) && !isAddressOrRange(i));
+  if (items.length === 0 || bad.length > 0)
+    return `must be loopback, linklocal, uniquelocal, IP addresses or CIDR ranges separated by commas, or a hop count (not understood: "${bad.join(', ').slice(0, 60)}")`;
+  return items;
+}
+
+function isAddressOrRange(item: string): boolean {
+  const [address, prefix, ...rest] = item.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 function readEnvFile(env: NodeJS.ProcessEnv, cwd: string): Record<string, string> {
