@@ -86,6 +86,8 @@ export class CancelLinkInvalidError extends ConflictError {
   override readonly code = 'cancel_link_invalid';
 
   constructor() {
-    super('This cancel link is not valid for this deploy; nothing was cancelled. Use Cancel on the page to cancel it.');
+    super(
+      'This cancel link is not valid for this deploy; nothing was cancelled. Use Cancel on the page to cancel it.',
+    );
   }
 }

@@ -34,7 +34,13 @@ export type SuspendReason = 'overdue' | 'admin';
  * longer covered the price (the money stays in the wallet); never paid within 24 h; its top-up
  * failed or expired; its top-up could not be opened.
  */
-export const CANCEL_REASONS = ['owner', 'payment_short', 'unpaid', 'topup_failed', 'topup_not_opened'] as const;
+export const CANCEL_REASONS = [
+  'owner',
+  'payment_short',
+  'unpaid',
+  'topup_failed',
+  'topup_not_opened',
+] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 
 /** The panel user's VirtFusion user (VirtFusion's extRelationId is the panel's user id). */

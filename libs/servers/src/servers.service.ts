@@ -770,7 +770,9 @@ export class ServersService {
         { status: 'cancelled', cancelReason: why, failureReason: reason.slice(0, 500) },
         em,
       );
-      const detail = /[.!?]$/.test(reason) ? `${reason} Nothing was charged.` : `${reason}; nothing was charged`;
+      const detail = /[.!?]$/.test(reason)
+        ? `${reason} Nothing was charged.`
+        : `${reason}; nothing was charged`;
       await this.repo.event(id, 'cancelled', actor, detail, em);
       return true;
     });
