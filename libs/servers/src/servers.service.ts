@@ -130,10 +130,13 @@ export class ServersService {
       } catch (err) {
         if (isUniqueViolation(err, 'servers_user_id_idempotency_key_key')) {
           // The other copy of a double click committed first.
-          return this.repeat((await this.repo.findByKey(user.id, req.idempotencyKey))!, req);
+          return await this.repeat((await this.repo.findByKey(user.id, req.idempotencyKey))!, req);
         }
+        // Awaited here, inside the try: the lock is held until the waiting deploy is recorded (the
+        // cap on waiting deploys counts under it), and a refusal is not left unhandled while the
+        // finally releases the lock (which would end the process).
         if (err instanceof InsufficientFundsError && req.topUpIfShort)
-          return this.awaitFunds(user, plan, req, err);
+          return await this.awaitFunds(user, plan, req, err);
         throw err;
       }
       return { server: await this.provision(server.id, lock), created: true };
