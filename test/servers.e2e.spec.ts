@@ -751,6 +751,45 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       await topUpAndDeploy(browser);
       expect(await serverCount(id)).toBe(4);
     });
+
+    it('at most 10 open checkouts per customer: 12 at once open 10, the rest and a Top up & deploy are refused (409) with nothing written', async () => {
+      const { browser, id } = await aCustomer();
+      const sessionsBefore = stripe.sessions.size;
+      const opened = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          browser.request('POST', '/api/wallet/topups', { body: { amountCents: 1000 } }),
+        ),
+      );
+      expect(opened.filter((r) => r.status === 201 || r.status === 200)).toHaveLength(10);
+      const refused = opened.filter((r) => r.status === 409);
+      expect(refused).toHaveLength(2);
+      for (const r of refused)
+        expect((r.body as { error: { code: string } }).error.code).toBe('too_many_open_topups');
+      expect(stripe.sessions.size).toBe(sessionsBefore + 10);
+      const openTopups = async () =>
+        (
+          await ds.query(`SELECT count(*)::int AS n FROM topups WHERE user_id = $1 AND status = 'pending'`, [
+            id,
+          ])
+        )[0].n as number;
+      expect(await openTopups()).toBe(10);
+
+      const deploy = await browser.request('POST', '/api/servers', {
+        body: deployBody({ topUpIfShort: true }),
+      });
+      expect(deploy.status).toBe(409);
+      expect((deploy.body as { error: { code: string } }).error.code).toBe('too_many_open_topups');
+      expect(await serverCount(id)).toBe(0);
+      expect(stripe.sessions.size).toBe(sessionsBefore + 10);
+
+      // Paying one closes it: room for one more.
+      const paid = (opened.find((r) => r.status !== 409)!.body as { sessionId: string }).sessionId;
+      expect((await deliver(api.baseUrl, stripe.complete(paid), keys.webhookSecret)).status).toBe(200);
+      await eventually(async () => ((await openTopups()) === 9 ? true : undefined));
+      const more = await browser.request('POST', '/api/wallet/topups', { body: { amountCents: 1000 } });
+      expect(more.status).not.toBe(409);
+      expect(await ledger(id)).toEqual(['topup 1000']);
+    });
   });
 
   it('ozvpsctl servers list, show, suspend and unsuspend (--yes required)', async () => {

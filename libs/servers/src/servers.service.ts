@@ -718,6 +718,8 @@ export class ServersService {
     // Under the customer's deploy lock (taken in deploy), so two requests cannot both pass.
     if ((await this.repo.count({ userId: user.id, statuses: ['awaiting_funds'] })) >= MAX_WAITING_DEPLOYS)
       throw new TooManyWaitingDeploysError(MAX_WAITING_DEPLOYS);
+    // Nothing written when its checkout could not be opened for that reason either.
+    await this.topups.assertCanOpen(user);
     // Stripe's Cancel leads to the server's page with this token, which cancels the deploy on
     // arrival; stored hashed, so the database alone cannot forge the link.
     const cancelToken = randomBytes(24).toString('base64url');
