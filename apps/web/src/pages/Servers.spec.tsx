@@ -104,7 +104,7 @@ describe('a waiting deploy is cancelled by its owner, never by a link someone el
       topup: { amountCents: 500, status: 'pending', checkoutUrl: 'https://checkout.example.test/pay/cs_1' },
     });
   const at = (search: string) => window.history.replaceState(null, '', `/servers/7${search}`);
-  const cancels = (requests: { method: string; path: string }[]) =>
+  const cancels = (requests: { method: string; path: string; body: unknown }[]) =>
     requests.filter((r) => r.method === 'POST' && r.path === '/api/servers/7/cancel');
   afterEach(() => at(''));
 
@@ -131,7 +131,7 @@ describe('a waiting deploy is cancelled by its owner, never by a link someone el
     const requests = serving(waiting());
     show();
     await waitFor(() => expect(cancels(requests)).toHaveLength(1));
-    expect((cancels(requests)[0] as { body: unknown }).body).toEqual({ token: 'guessed' });
+    expect(cancels(requests)[0]!.body).toEqual({ token: 'guessed' });
     await new Promise((r) => setTimeout(r, 100));
     expect(screen.getByTestId('server-status').textContent).toBe('Waiting for your payment');
     expect(screen.queryByRole('alert')).toBeNull();
