@@ -340,7 +340,8 @@ export class ServersService {
       result.set(s.id, {
         amountCents: topup.amountCents,
         status: topup.status,
-        checkoutUrl: s.status === 'awaiting_funds' ? s.topupCheckoutUrl : null,
+        // A paid (or closed) checkout cannot be paid again: no dead Pay now.
+        checkoutUrl: s.status === 'awaiting_funds' && topup.status === 'pending' ? s.topupCheckoutUrl : null,
       });
     }
     return result;

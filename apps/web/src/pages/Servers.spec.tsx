@@ -147,6 +147,23 @@ describe('a waiting deploy is cancelled by its owner, never by a link someone el
     expect(screen.getByTestId('server-status').textContent).toBe('Cancelled');
   });
 
+  it('a paid deploy not yet started says its payment arrived, with no Pay now', async () => {
+    serving(
+      aServer({
+        status: 'awaiting_funds',
+        ipAddress: null,
+        paidUntil: null,
+        topup: { amountCents: 500, status: 'credited', checkoutUrl: null },
+      }),
+    );
+    show();
+    await waitFor(() =>
+      expect(screen.getByTestId('payment-arrived').textContent).toContain('Your payment of A$5.00 arrived'),
+    );
+    expect(screen.queryByRole('link', { name: 'Pay now' })).toBeNull();
+    expect(screen.queryByText(/Waiting for your payment of/)).toBeNull();
+  });
+
   it('a deploy cancelled because its payment no longer covered it says so: the money is in the wallet, nothing charged', async () => {
     const reason =
       'Your payment of A$5.00 arrived, but your balance no longer covered A$12.00: the money is in your wallet. Deploy again when you are ready.';

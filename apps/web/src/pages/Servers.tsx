@@ -59,6 +59,14 @@ function StatusNote({ server }: { server: ServerView }) {
         <p className="notice">{sentence(server.failureReason ?? 'cancelled')} Nothing was charged.</p>
       );
     case 'awaiting_funds':
+      // Paid: for a moment the deploy is being started (or cancelled, if the balance no longer covers it).
+      if (server.topup?.status === 'credited')
+        return (
+          <p className="notice" data-testid="payment-arrived">
+            Your payment of {formatMoney(server.topup.amountCents, server.currency)} arrived; starting the
+            deploy… this page updates by itself.
+          </p>
+        );
       return server.topup ? (
         <p className="notice">
           Waiting for your payment of {formatMoney(server.topup.amountCents, server.currency)}. The server is
