@@ -11,6 +11,7 @@ import { CreateBilling1763800000004 } from './1763800000004-create-billing';
 import { CreateServers1763800000005 } from './1763800000005-create-servers';
 import { WebhookRobustness1763800000007 } from './1763800000007-webhook-robustness';
 import { ServerOwnPrice1763800000009 } from './1763800000009-server-own-price';
+import { WaitingDeployCancel1763800000011 } from './1763800000011-waiting-deploy-cancel';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   CreateServers1763800000005,
   WebhookRobustness1763800000007,
   ServerOwnPrice1763800000009,
+  WaitingDeployCancel1763800000011,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */

@@ -288,9 +288,9 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
     it("cancel A (Stripe's Cancel), pay B: B is deployed, A stays cancelled and uncharged, a later top-up stays in the wallet", async () => {
       const { browser, id } = await aCustomer();
       const a = await topUpAndDeploy(browser);
-      // Stripe's Cancel leads to A's page, which cancels A at once.
-      expect(stripe.sessions.get(a.topup.sessionId)!.cancel_url).toBe(
-        `${origin}/servers/${a.server.id}?checkout=cancelled`,
+      // Stripe's Cancel leads to A's page with A's own cancel token, which cancels A at once.
+      expect(stripe.sessions.get(a.topup.sessionId)!.cancel_url).toMatch(
+        new RegExp(`^${origin}/servers/${a.server.id}\\?checkout=cancelled&token=[\\w-]{32}$`),
       );
       const waitingA = await show(browser, a.server.id);
       expect(waitingA.server.topup).toEqual({
@@ -493,6 +493,302 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
         `server_charge -${PRICE}`,
       ]);
       expect(vfServersOf(id)).toHaveLength(1);
+    });
+  });
+
+  describe("a waiting deploy's own payment that no longer covers it: cancelled at once, the money stays in the wallet", () => {
+    type Waiting = {
+      server: { id: number; status: string };
+      topup: { sessionId: string; amountCents: number };
+    };
+    const STANDARD = PRICE; // A$12.00
+    const STARTER = 600; // A$6.00
+    let starterPlanId: number;
+    let sweeper: INestApplicationContext;
+    const SHORT_REASON =
+      'Your payment of A$5.00 arrived, but your balance no longer covered A$12.00: the money is in your wallet. Deploy again when you are ready.';
+
+    beforeAll(async () => {
+      vf.packages = [...vf.packages, aPackage(2, { name: 'Starter 6' })];
+      expect((await cli('plans', 'sync')).code).toBe(0);
+      expect((await cli('plans', 'set-price', '--package', '2', String(STARTER))).code).toBe(0);
+      starterPlanId = Number((await ds.query(`SELECT id FROM plans WHERE virtfusion_package_id = 2`))[0].id);
+      sweeper = await bootLibs(db.url, { env: { ...vfEnv(), ...stripeEnv() }, servers: true });
+    });
+    afterAll(() => sweeper.close());
+
+    const row = async (serverId: number) =>
+      (
+        await ds.query(
+          `SELECT status, cancel_reason AS "cancelReason", failure_reason AS reason FROM servers WHERE id = $1`,
+          [serverId],
+        )
+      )[0] as { status: string; cancelReason: string | null; reason: string | null };
+    const vfServersOf = (userId: number) => {
+      const vfUser = vf.users.find((u) => u.extRelationId === userId);
+      return vfUser ? vf.servers.filter((s) => s.ownerId === vfUser.id) : [];
+    };
+    const settled = (serverId: number) =>
+      eventually(async () => ((await row(serverId)).status !== 'awaiting_funds' ? true : undefined));
+
+    /** A$7 in the wallet → Top up & deploy Standard (A$12: a A$5 top-up opens) → Starter from the wallet (A$1 left). */
+    async function standardWaitingThenStarterFromWallet() {
+      const customer = await aCustomer(700);
+      const r = await customer.browser.request('POST', '/api/servers', {
+        body: deployBody({ topUpIfShort: true }),
+      });
+      expect(r.status).toBe(202);
+      const standard = r.body as Waiting;
+      expect(standard.topup.amountCents).toBe(500);
+      const starter = await customer.browser.request('POST', '/api/servers', {
+        body: deployBody({ planId: starterPlanId }),
+      });
+      expect(starter.status).toBe(201);
+      expect(await balance(customer.id)).toBe(100);
+      return { ...customer, standard };
+    }
+
+    it("the tester's sequence: the A$5 arrives (A$6 < A$12) → Standard cancelled with the reason; a plain A$10 top-up and the sweep start nothing", async () => {
+      const { browser, id, standard } = await standardWaitingThenStarterFromWallet();
+      const paid = await deliver(api.baseUrl, stripe.complete(standard.topup.sessionId), keys.webhookSecret);
+      expect(paid.status).toBe(200);
+      await settled(standard.server.id);
+      expect(await row(standard.server.id)).toEqual({
+        status: 'cancelled',
+        cancelReason: 'payment_short',
+        reason: SHORT_REASON,
+      });
+      expect(await balance(id)).toBe(600);
+
+      // The pages tell the truth: the server page and the return page say cancelled, money in the wallet.
+      const page = (await browser.request('GET', `/api/servers/${standard.server.id}`)).body as {
+        server: Record<string, unknown>;
+        events: { type: string; actor: string; detail: string }[];
+      };
+      expect(page.server).toMatchObject({
+        status: 'cancelled',
+        cancelReason: 'payment_short',
+        failureReason: SHORT_REASON,
+        topup: { status: 'credited', amountCents: 500, checkoutUrl: null },
+      });
+      expect(page.events).toContainEqual(
+        expect.objectContaining({
+          type: 'cancelled',
+          actor: 'system',
+          detail: `${SHORT_REASON} Nothing was charged.`,
+        }),
+      );
+      expect(
+        (await browser.request('GET', `/api/wallet/topups/${standard.topup.sessionId}`)).body,
+      ).toMatchObject({
+        status: 'credited',
+        serverId: standard.server.id,
+        serverStatus: 'cancelled',
+        serverCancelReason: 'payment_short',
+      });
+
+      // A plain A$10 top-up, then the sweep (twice): nothing is charged for Standard.
+      const plain = await browser.request('POST', '/api/wallet/topups', { body: { amountCents: 1000 } });
+      const plainSession = (plain.body as { sessionId: string }).sessionId;
+      expect((await deliver(api.baseUrl, stripe.complete(plainSession), keys.webhookSecret)).status).toBe(
+        200,
+      );
+      expect(await sweeper.get(ServersService).sweep()).toMatchObject({ started: 0 });
+      await sweeper.get(ServersService).sweep();
+      await new Promise((r) => setTimeout(r, 300)); // anything the credit set going has had its chance
+      expect((await row(standard.server.id)).status).toBe('cancelled');
+      expect(await ledger(id)).toEqual([
+        'admin_credit 700',
+        `server_charge -${STARTER}`,
+        'topup 500',
+        'topup 1000',
+      ]);
+      expect(await balance(id)).toBe(1600);
+      expect(vfServersOf(id)).toHaveLength(1); // the Starter only
+    });
+
+    it("the same with a cancelled deploy's late payment as the other money: it stays in the wallet too", async () => {
+      const { browser, id, standard } = await standardWaitingThenStarterFromWallet();
+      expect(
+        (await deliver(api.baseUrl, stripe.complete(standard.topup.sessionId), keys.webhookSecret)).status,
+      ).toBe(200);
+      await settled(standard.server.id);
+      expect((await row(standard.server.id)).cancelReason).toBe('payment_short');
+
+      // Another Top up & deploy, cancelled by its owner, paid anyway in another tab.
+      const other = (
+        await browser.request('POST', '/api/servers', { body: deployBody({ topUpIfShort: true }) })
+      ).body as Waiting;
+      expect(other.topup.amountCents).toBe(STANDARD - 600);
+      const paidElsewhere = stripe.complete(other.topup.sessionId);
+      expect(
+        (await browser.request('POST', `/api/servers/${other.server.id}/cancel`, { body: {} })).status,
+      ).toBe(200);
+      expect((await deliver(api.baseUrl, paidElsewhere, keys.webhookSecret)).status).toBe(200);
+      await sweeper.get(ServersService).sweep();
+      await new Promise((r) => setTimeout(r, 300));
+
+      expect((await row(standard.server.id)).status).toBe('cancelled');
+      expect(await row(other.server.id)).toMatchObject({ status: 'cancelled', cancelReason: 'owner' });
+      expect(await ledger(id)).toEqual([
+        'admin_credit 700',
+        `server_charge -${STARTER}`,
+        'topup 500',
+        `topup ${STANDARD - 600}`,
+      ]);
+      expect(await balance(id)).toBe(STANDARD);
+      expect(vfServersOf(id)).toHaveLength(1);
+    });
+
+    it('a credit whose start was lost (ozvpsctl reconcile) and no longer covers the deploy: the sweep makes one attempt and cancels it; later money starts nothing', async () => {
+      const { id, standard } = await standardWaitingThenStarterFromWallet();
+      stripe.complete(standard.topup.sessionId); // paid; the webhook never arrived
+      const reconciled = await ozvpsctl(db.url, ['stripe', 'reconcile', '--since', '1h', '--yes'], {
+        ...stripeEnv(),
+        ...vfEnv(),
+      });
+      expect(reconciled.code).toBe(0);
+      expect((await row(standard.server.id)).status).toBe('awaiting_funds');
+
+      const swept = await Promise.all([1, 2].map(() => sweeper.get(ServersService).sweep()));
+      // (The API's own minute sweep may have made the one attempt first: at most one cancel in all.)
+      expect(swept.reduce((n, r) => n + r.cancelled, 0)).toBeLessThanOrEqual(1);
+      expect(swept.reduce((n, r) => n + r.started, 0)).toBe(0);
+      expect(await row(standard.server.id)).toEqual({
+        status: 'cancelled',
+        cancelReason: 'payment_short',
+        reason: SHORT_REASON,
+      });
+      expect((await cli('wallet', 'add', String(id), String(STANDARD), '--reason', 'goodwill')).code).toBe(0);
+      await sweeper.get(ServersService).sweep();
+      expect((await row(standard.server.id)).status).toBe('cancelled');
+      expect(await ledger(id)).toEqual([
+        'admin_credit 700',
+        `server_charge -${STARTER}`,
+        'topup 500',
+        `admin_credit ${STANDARD}`,
+      ]);
+      expect(vfServersOf(id)).toHaveLength(1);
+    });
+  });
+
+  describe('a waiting deploy is cancelled by its owner or by its own Stripe cancel link, not by a forged link', () => {
+    const topUpAndDeploy = async (browser: Browser) => {
+      const r = await browser.request('POST', '/api/servers', { body: deployBody({ topUpIfShort: true }) });
+      expect(r.status).toBe(202);
+      return r.body as { server: { id: number }; topup: { sessionId: string } };
+    };
+    const statusOf = async (serverId: number) =>
+      String((await ds.query(`SELECT status FROM servers WHERE id = $1`, [serverId]))[0].status);
+
+    it("a forged or another deploy's token cancels nothing (409); the token from Stripe's cancel_url cancels at once", async () => {
+      const { browser } = await aCustomer();
+      const a = await topUpAndDeploy(browser);
+      const b = await topUpAndDeploy(browser);
+      const tokenOf = (sessionId: string) =>
+        new URL(String(stripe.sessions.get(sessionId)!.cancel_url)).searchParams.get('token')!;
+      for (const token of ['guessed', '', tokenOf(b.topup.sessionId), 42]) {
+        const r = await browser.request('POST', `/api/servers/${a.server.id}/cancel`, { body: { token } });
+        expect(r.status).toBe(409);
+        expect((r.body as { error: { code: string } }).error.code).toBe('cancel_link_invalid');
+      }
+      expect(await statusOf(a.server.id)).toBe('awaiting_funds');
+      expect(stripe.sessions.get(a.topup.sessionId)!.status).toBe('open');
+      expect(
+        await ds.query(
+          `SELECT count(*)::int AS n FROM server_events WHERE server_id = $1 AND type = 'cancelled'`,
+          [a.server.id],
+        ),
+      ).toEqual([{ n: 0 }]);
+      // The token is stored hashed, never as sent.
+      const [{ hash }] = await ds.query(`SELECT cancel_token_hash AS hash FROM servers WHERE id = $1`, [
+        a.server.id,
+      ]);
+      expect(hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(hash).not.toBe(tokenOf(a.topup.sessionId));
+
+      const real = await browser.request('POST', `/api/servers/${a.server.id}/cancel`, {
+        body: { token: tokenOf(a.topup.sessionId) },
+      });
+      expect(real.status).toBe(200);
+      expect(await statusOf(a.server.id)).toBe('cancelled');
+      expect(stripe.sessions.get(a.topup.sessionId)!.status).toBe('expired');
+      expect(await statusOf(b.server.id)).toBe('awaiting_funds');
+    });
+
+    it('at most 3 deploys wait for payment per customer: the 4th is refused (409) with nothing written and no checkout opened', async () => {
+      const { browser, id } = await aCustomer();
+      const waiting = [
+        await topUpAndDeploy(browser),
+        await topUpAndDeploy(browser),
+        await topUpAndDeploy(browser),
+      ];
+      const sessionsBefore = stripe.sessions.size;
+      const refused = await Promise.all(
+        [1, 2].map(() =>
+          browser.request('POST', '/api/servers', { body: deployBody({ topUpIfShort: true }) }),
+        ),
+      );
+      for (const r of refused) {
+        expect(r.status).toBe(409);
+        expect((r.body as { error: { code: string; message: string } }).error).toEqual({
+          code: 'too_many_waiting_deploys',
+          message:
+            'You already have 3 deploys waiting for payment: pay or cancel one of them first. Nothing was charged.',
+        });
+      }
+      expect(await serverCount(id)).toBe(3);
+      expect(stripe.sessions.size).toBe(sessionsBefore);
+      expect(await ds.query(`SELECT count(*)::int AS n FROM topups WHERE user_id = $1`, [id])).toEqual([
+        { n: 3 },
+      ]);
+      expect(await ledger(id)).toEqual([]);
+
+      // Cancelling one makes room for one more.
+      expect(
+        (await browser.request('POST', `/api/servers/${waiting[0]!.server.id}/cancel`, { body: {} })).status,
+      ).toBe(200);
+      await topUpAndDeploy(browser);
+      expect(await serverCount(id)).toBe(4);
+    });
+
+    it('at most 10 open checkouts per customer: 12 at once open 10, the rest and a Top up & deploy are refused (409) with nothing written', async () => {
+      const { browser, id } = await aCustomer();
+      const sessionsBefore = stripe.sessions.size;
+      const opened = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          browser.request('POST', '/api/wallet/topups', { body: { amountCents: 1000 } }),
+        ),
+      );
+      expect(opened.filter((r) => r.status === 201 || r.status === 200)).toHaveLength(10);
+      const refused = opened.filter((r) => r.status === 409);
+      expect(refused).toHaveLength(2);
+      for (const r of refused)
+        expect((r.body as { error: { code: string } }).error.code).toBe('too_many_open_topups');
+      expect(stripe.sessions.size).toBe(sessionsBefore + 10);
+      const openTopups = async () =>
+        (
+          await ds.query(`SELECT count(*)::int AS n FROM topups WHERE user_id = $1 AND status = 'pending'`, [
+            id,
+          ])
+        )[0].n as number;
+      expect(await openTopups()).toBe(10);
+
+      const deploy = await browser.request('POST', '/api/servers', {
+        body: deployBody({ topUpIfShort: true }),
+      });
+      expect(deploy.status).toBe(409);
+      expect((deploy.body as { error: { code: string } }).error.code).toBe('too_many_open_topups');
+      expect(await serverCount(id)).toBe(0);
+      expect(stripe.sessions.size).toBe(sessionsBefore + 10);
+
+      // Paying one closes it: room for one more.
+      const paid = (opened.find((r) => r.status !== 409)!.body as { sessionId: string }).sessionId;
+      expect((await deliver(api.baseUrl, stripe.complete(paid), keys.webhookSecret)).status).toBe(200);
+      await eventually(async () => ((await openTopups()) === 9 ? true : undefined));
+      const more = await browser.request('POST', '/api/wallet/topups', { body: { amountCents: 1000 } });
+      expect(more.status).not.toBe(409);
+      expect(await ledger(id)).toEqual(['topup 1000']);
     });
   });
 

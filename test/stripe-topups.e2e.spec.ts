@@ -94,6 +94,7 @@ describe('Stripe top-ups end to end (built API, real SDK against a fake Stripe, 
       // A plain top-up pays for no deploy (a "Top up & deploy" names its server here).
       serverId: null,
       serverStatus: null,
+      serverCancelReason: null,
     });
     expect(await ledger(userId)).toEqual([]);
   });

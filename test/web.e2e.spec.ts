@@ -298,10 +298,11 @@ describe('the panel in a real browser', () => {
       await page.waitForURL(`${stripe.url}/checkout/**`);
     };
 
-    // A: Cancel on the checkout page leads back to A's page, which cancels it at once.
+    // A: Cancel on the checkout page leads back to A's page, which cancels it at once (the link
+    // carries A's own cancel token: a guessed link would not).
     await topUpAndDeploy('web3.example.test');
     await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.waitForURL(/\/servers\/\d+\?checkout=cancelled$/);
+    await page.waitForURL(/\/servers\/\d+\?checkout=cancelled&token=[\w-]{32}$/);
     const a = Number(new URL(page.url()).pathname.split('/').pop());
     await page.getByRole('heading', { name: 'web3.example.test' }).waitFor();
     await page.getByTestId('server-status').getByText('Cancelled').waitFor();

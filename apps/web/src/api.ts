@@ -89,7 +89,9 @@ export interface TopupStatus {
   /** The deploy this top-up pays for ("Top up & deploy"); null for a plain top-up. */
   serverId?: number | null;
   serverStatus?: ServerStatus | null;
+  serverCancelReason?: CancelReason | null;
 }
+export type CancelReason = 'owner' | 'payment_short' | 'unpaid' | 'topup_failed' | 'topup_not_opened';
 export interface PublicPlan {
   id: number;
   name: string;
@@ -143,6 +145,8 @@ export interface ServerView {
   suspendReason: 'overdue' | 'admin' | null;
   terminatedAt: string | null;
   failureReason: string | null;
+  /** Why a waiting deploy was cancelled ('payment_short': its payment arrived and is in the wallet). */
+  cancelReason?: CancelReason | null;
   createdAt: string;
   /** The payment a "Top up & deploy" waits (or waited) for; checkoutUrl only while it waits. */
   topup: {

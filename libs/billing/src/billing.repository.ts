@@ -19,9 +19,45 @@ export class BillingRepository {
     return this.dataSource.transaction(fn);
   }
 
-  async insertTopup(row: Pick<Topup, 'userId' | 'amountCents' | 'currency'>): Promise<Topup> {
-    const repo = this.dataSource.getRepository(Topup);
-    return repo.save(repo.create({ ...row, status: 'pending' }));
+  /** The user's top-ups still pending that were opened after `since`. */
+  countOpenTopups(userId: number, since: Date): Promise<number> {
+    return this.dataSource
+      .getRepository(Topup)
+      .createQueryBuilder('t')
+      .where('t.user_id = :userId AND t.status = :status AND t.created_at > :since', {
+        userId,
+        status: 'pending',
+        since,
+      })
+      .getCount();
+  }
+
+  /**
+   * A pending top-up, unless the user already has `max` open since `since` (null then). Counted
+   * and inserted under a per-user transaction lock, so requests at once cannot all slip under it.
+   */
+  async insertTopupIfFewerOpen(
+    row: Pick<Topup, 'userId' | 'amountCents' | 'currency'>,
+    max: number,
+    since: Date,
+  ): Promise<Topup | null> {
+    return this.dataSource.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('ozvps.topups.' || $1::text, 0))`, [
+        row.userId,
+      ]);
+      const open = await em
+        .getRepository(Topup)
+        .createQueryBuilder('t')
+        .where('t.user_id = :userId AND t.status = :status AND t.created_at > :since', {
+          userId: row.userId,
+          status: 'pending',
+          since,
+        })
+        .getCount();
+      if (open >= max) return null;
+      const repo = em.getRepository(Topup);
+      return repo.save(repo.create({ ...row, status: 'pending' }));
+    });
   }
 
   async updateTopup(

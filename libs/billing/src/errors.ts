@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError, ValidationError } from '@ozvps/core';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '@ozvps/core';
 import type { WebhookFailureReason } from './billing.entity';
 
 export class StripeNotConfiguredError extends DomainError {
@@ -44,5 +44,16 @@ export class TopupNotFoundError extends NotFoundError {
 
   constructor() {
     super('No such top-up');
+  }
+}
+
+/** Too many checkouts opened and not yet paid (or closed); nothing was written, nothing sent to Stripe. */
+export class TooManyOpenTopupsError extends ConflictError {
+  override readonly code = 'too_many_open_topups';
+
+  constructor(max: number) {
+    super(
+      `You have ${max} top-ups waiting for payment: pay one of them, or wait for an unpaid checkout to close (within 24 hours), first.`,
+    );
   }
 }

@@ -5,7 +5,12 @@ import { User, UsersService } from '@ozvps/users';
 import { Topup } from './billing.entity';
 import { BillingRepository } from './billing.repository';
 import { InstallationService } from './installation.service';
-import { StripeNotConfiguredError, StripeUnavailableError, TopupNotFoundError } from './errors';
+import {
+  StripeNotConfiguredError,
+  StripeUnavailableError,
+  TooManyOpenTopupsError,
+  TopupNotFoundError,
+} from './errors';
 import { STRIPE } from './stripe.provider';
 
 export interface StartedTopup {
@@ -17,6 +22,14 @@ export interface TopupOptions {
   /** Where Stripe's Cancel leads (a path under APP_URL); default the wallet page. */
   cancelPath?: string;
 }
+
+/**
+ * Checkouts one user may have open (pending) at once, "Top up & deploy" ones included. Counted
+ * over the last 24 h, how long a Checkout Session stays payable, so a lost `expired` webhook never
+ * locks a customer out.
+ */
+const MAX_OPEN_TOPUPS = 10;
+const OPEN_TOPUP_WINDOW_MS = 24 * 3_600_000;
 
 /** What happened when a checkout was expired at Stripe. */
 export type ExpireOutcome = 'expired' | 'already_closed' | 'failed';
@@ -73,12 +86,15 @@ export class TopupsService {
       );
     }
     const stripe = this.requireStripe();
+    // Before Stripe hears of it (no customer created for a refused top-up), then again atomically.
+    await this.assertCanOpen(user);
     const customer = await this.getOrCreateCustomer(user);
-    const topup = await this.billing.insertTopup({
-      userId: user.id,
-      amountCents,
-      currency: this.config.walletCurrency,
-    });
+    const topup = await this.billing.insertTopupIfFewerOpen(
+      { userId: user.id, amountCents, currency: this.config.walletCurrency },
+      MAX_OPEN_TOPUPS,
+      this.openSince(),
+    );
+    if (!topup) throw new TooManyOpenTopupsError(MAX_OPEN_TOPUPS);
     const idempotencyKey = await this.installation.stripeKey('topup', topup);
     let session: Stripe.Checkout.Session;
     try {
@@ -128,6 +144,16 @@ export class TopupsService {
       throw new StripeUnavailableError('Stripe opened a checkout without a payment page; try again');
     await this.billing.updateTopup(topup.id, { stripeCheckoutSessionId: session.id });
     return { sessionId: session.id, checkoutUrl: session.url };
+  }
+
+  /** TooManyOpenTopupsError when the user already has the most checkouts open that one may. */
+  async assertCanOpen(user: User): Promise<void> {
+    if ((await this.billing.countOpenTopups(user.id, this.openSince())) >= MAX_OPEN_TOPUPS)
+      throw new TooManyOpenTopupsError(MAX_OPEN_TOPUPS);
+  }
+
+  private openSince(): Date {
+    return new Date(Date.now() - OPEN_TOPUP_WINDOW_MS);
   }
 
   /** What the return page may say: only what the server knows. */

@@ -66,3 +66,28 @@ export class DeploysBusyError extends DomainError {
     super('The panel is busy with other deploys; try again in a moment. Nothing was charged.');
   }
 }
+
+/** A customer may have only a few deploys waiting for payment; nothing was written, no checkout opened. */
+export class TooManyWaitingDeploysError extends ConflictError {
+  override readonly code = 'too_many_waiting_deploys';
+
+  constructor(max: number) {
+    super(
+      `You already have ${max} deploys waiting for payment: pay or cancel one of them first. Nothing was charged.`,
+    );
+  }
+}
+
+/**
+ * A cancel sent with a checkout cancel link's token that is not this deploy's (a forged or mistyped
+ * link): nothing is cancelled. The owner can still cancel with the Cancel button.
+ */
+export class CancelLinkInvalidError extends ConflictError {
+  override readonly code = 'cancel_link_invalid';
+
+  constructor() {
+    super(
+      'This cancel link is not valid for this deploy; nothing was cancelled. Use Cancel on the page to cancel it.',
+    );
+  }
+}

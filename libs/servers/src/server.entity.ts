@@ -29,6 +29,20 @@ export type ProvisioningStep = (typeof PROVISIONING_STEPS)[number];
 
 export type SuspendReason = 'overdue' | 'admin';
 
+/**
+ * Why a waiting deploy was cancelled: by its owner; its own payment arrived but the wallet no
+ * longer covered the price (the money stays in the wallet); never paid within 24 h; its top-up
+ * failed or expired; its top-up could not be opened.
+ */
+export const CANCEL_REASONS = [
+  'owner',
+  'payment_short',
+  'unpaid',
+  'topup_failed',
+  'topup_not_opened',
+] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
 /** The panel user's VirtFusion user (VirtFusion's extRelationId is the panel's user id). */
 @Entity({ name: 'virtfusion_accounts' })
 export class VirtFusionAccount {
@@ -65,6 +79,10 @@ export class VirtFusionAccount {
 @Check(
   'servers_next_price_check',
   `(next_price_cents IS NULL AND next_price_from IS NULL) OR (next_price_cents > 0 AND next_price_from IS NOT NULL)`,
+)
+@Check(
+  'servers_cancel_reason_check',
+  `cancel_reason IS NULL OR cancel_reason IN ('owner', 'payment_short', 'unpaid', 'topup_failed', 'topup_not_opened')`,
 )
 export class Server {
   @BigIntIdentityPrimaryColumn('servers_pkey')
@@ -142,6 +160,13 @@ export class Server {
 
   @Column({ name: 'topup_checkout_url', type: 'text', nullable: true })
   topupCheckoutUrl!: string | null;
+
+  /** sha256 of the token in the waiting deploy's Stripe cancel_url (only that link cancels on arrival). */
+  @Column({ name: 'cancel_token_hash', type: 'text', nullable: true })
+  cancelTokenHash!: string | null;
+
+  @Column({ name: 'cancel_reason', type: 'text', nullable: true })
+  cancelReason!: CancelReason | null;
 
   /** Months paid for, the first included. */
   @Column({ name: 'periods_paid', type: 'integer', default: 0 })

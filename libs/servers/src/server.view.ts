@@ -24,6 +24,8 @@ function baseView(s: Server) {
     suspendReason: s.suspendReason,
     terminatedAt: s.terminatedAt?.toISOString() ?? null,
     failureReason: s.failureReason,
+    /** Why a waiting deploy was cancelled ('payment_short': its payment is in the wallet); else null. */
+    cancelReason: s.cancelReason,
     createdAt: s.createdAt.toISOString(),
   };
 }

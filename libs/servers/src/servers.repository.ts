@@ -16,7 +16,8 @@ export type NewServer = Pick<
   | 'currency'
   | 'periodsPaid'
   | 'leaseUntil'
->;
+> &
+  Partial<Pick<Server, 'cancelTokenHash'>>;
 
 export type ServerChanges = Partial<
   Omit<Server, 'id' | 'userId' | 'createdAt' | 'updatedAt' | 'user' | 'plan'>

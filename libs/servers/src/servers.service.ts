@@ -1,3 +1,4 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { StartedTopup, TopupsService } from '@ozvps/billing';
@@ -23,15 +24,17 @@ import {
 import { User, UsersService } from '@ozvps/users';
 import { InsufficientFundsError } from '@ozvps/wallet';
 import {
+  CancelLinkInvalidError,
   DeployInProgressError,
   DeployKeyReusedError,
   DeploysBusyError,
   DeploysNotConfiguredError,
   ServerNotFoundError,
   ServerStateError,
+  TooManyWaitingDeploysError,
   VirtFusionEmailTakenError,
 } from './errors';
-import { Server, ServerEvent } from './server.entity';
+import { CancelReason, Server, ServerEvent } from './server.entity';
 import { ServerLedger } from './server-ledger';
 import { NewServer, ServersRepository, UserLock } from './servers.repository';
 import { TemplatesService } from './templates.service';
@@ -67,6 +70,8 @@ const LEASE_MS = 3 * 60_000;
 const RETRY_BACKOFF_MS = [60_000, 2 * 60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000];
 /** A deploy waiting for its top-up is cancelled after this long (nothing was charged). */
 const AWAITING_FUNDS_MAX_MS = 24 * 3_600_000;
+/** Deploys one customer may have waiting for payment at once (each holds an open Stripe checkout). */
+const MAX_WAITING_DEPLOYS = 3;
 /** How long a new deploy waits for the same customer's other deploy to finish with VirtFusion. */
 const USER_LOCK_WAIT_MS = 3_000;
 const USER_LOCK_POLL_MS = 150;
@@ -125,10 +130,13 @@ export class ServersService {
       } catch (err) {
         if (isUniqueViolation(err, 'servers_user_id_idempotency_key_key')) {
           // The other copy of a double click committed first.
-          return this.repeat((await this.repo.findByKey(user.id, req.idempotencyKey))!, req);
+          return await this.repeat((await this.repo.findByKey(user.id, req.idempotencyKey))!, req);
         }
+        // Awaited here, inside the try: the lock is held until the waiting deploy is recorded (the
+        // cap on waiting deploys counts under it), and a refusal is not left unhandled while the
+        // finally releases the lock (which would end the process).
         if (err instanceof InsufficientFundsError && req.topUpIfShort)
-          return this.awaitFunds(user, plan, req, err);
+          return await this.awaitFunds(user, plan, req, err);
         throw err;
       }
       return { server: await this.provision(server.id, lock), created: true };
@@ -192,11 +200,17 @@ export class ServersService {
   async startForTopup(checkoutSessionId: string): Promise<Server | null> {
     const waiting = await this.repo.findByTopupSession(checkoutSessionId);
     if (waiting?.status !== 'awaiting_funds') return null;
-    return this.startWaiting(waiting.id);
+    const outcome = await this.startWaiting(waiting.id);
+    return outcome === 'cancelled' ? this.get(waiting.id) : outcome;
   }
 
-  /** Charges a waiting deploy and provisions it; null when it is no longer waiting or still short. */
-  private async startWaiting(id: number): Promise<Server | null> {
+  /**
+   * Charges a waiting deploy whose own top-up was credited, and provisions it; null when it no
+   * longer waits. One attempt only: when the wallet no longer covers the price (the customer spent
+   * it meanwhile, an admin deducted) the deploy is cancelled at once and the payment stays in the
+   * wallet, rather than waiting for whatever money lands next (which it has no claim on).
+   */
+  private async startWaiting(id: number): Promise<Server | null | 'cancelled'> {
     const reserved = await this.repo
       .transaction(async (em) => {
         const s = await this.repo.lock(em, id);
@@ -215,12 +229,22 @@ export class ServersService {
         return s;
       })
       .catch((err: unknown) => {
-        // Its own top-up arrived but the wallet is short again (say an admin deducted meanwhile):
-        // keep waiting; the sweep tries again until the 24 h are up.
-        if (err instanceof InsufficientFundsError) return null;
+        if (err instanceof InsufficientFundsError) return err;
         throw err;
       });
+    if (reserved instanceof InsufficientFundsError) return this.cancelShort(id);
     return reserved ? this.provision(reserved.id) : null;
+  }
+
+  /** Its own payment arrived but the wallet no longer covers the deploy: cancelled, money kept. */
+  private async cancelShort(id: number): Promise<'cancelled' | null> {
+    const s = await this.get(id);
+    const topup = s.topupSessionId ? await this.topups.findBySession(s.topupSessionId) : null;
+    const paid = topup ? formatCents(topup.amountCents, s.currency) : 'Your payment';
+    const reason =
+      `Your payment of ${paid} arrived, but your balance no longer covered ` +
+      `${formatCents(s.priceMonthlyCents, s.currency)}: the money is in your wallet. Deploy again when you are ready.`;
+    return (await this.cancelWaiting(id, reason, 'system', 'payment_short')) ? 'cancelled' : null;
   }
 
   /**
@@ -249,14 +273,19 @@ export class ServersService {
         const topupStatus = s.topupSessionId
           ? (await this.topups.findBySession(s.topupSessionId))?.status
           : null;
-        if (topupStatus === 'credited' && (await this.startWaiting(s.id))) {
-          started++;
+        if (topupStatus === 'credited') {
+          // Its start was lost (a crash, a credit by ozvpsctl): one attempt, by the same rule as
+          // the credit's own (started, or cancelled when the wallet no longer covers it).
+          const outcome = await this.startWaiting(s.id);
+          if (outcome === 'cancelled') cancelled++;
+          else if (outcome) started++;
           continue;
         }
         const tooOld = now.getTime() - s.createdAt.getTime() > AWAITING_FUNDS_MAX_MS;
         if (topupStatus === 'failed' || topupStatus === 'expired' || tooOld) {
           const reason = tooOld ? 'the top-up was not paid within 24 hours' : `the top-up ${topupStatus}`;
-          if (await this.cancelWaiting(s.id, reason, 'system')) cancelled++;
+          if (await this.cancelWaiting(s.id, reason, 'system', tooOld ? 'unpaid' : 'topup_failed'))
+            cancelled++;
         }
       } catch (err) {
         this.logger.error(`server #${s.id}: waiting deploy: ${(err as Error).message}`);
@@ -268,17 +297,21 @@ export class ServersService {
   /**
    * The owner cancels a deploy that waits for its payment: closed at once (nothing was charged),
    * then its checkout is expired at Stripe so it can no longer be paid. Cancelling again answers
-   * the same; a deploy that already started cannot be cancelled.
+   * the same; a deploy that already started cannot be cancelled. With `linkToken` (the page came
+   * back from Stripe's cancel_url and cancels without a click) only this deploy's own token
+   * cancels: a link anyone could guess must not cancel a customer's deploy.
    */
-  async cancelByOwner(id: number, ownerId: number): Promise<Server> {
+  async cancelByOwner(id: number, ownerId: number, linkToken?: unknown): Promise<Server> {
     const server = await this.get(id, ownerId);
+    if (linkToken !== undefined && !tokenMatches(linkToken, server.cancelTokenHash))
+      throw new CancelLinkInvalidError();
     if (server.status !== 'awaiting_funds' && server.status !== 'cancelled')
       throw new ServerStateError(
         `Server ${id} is ${server.status}; only a deploy waiting for payment can be cancelled`,
       );
     if (
       server.status === 'awaiting_funds' &&
-      !(await this.cancelWaiting(id, 'cancelled by you', `user:${ownerId}`))
+      !(await this.cancelWaiting(id, 'cancelled by you', `user:${ownerId}`, 'owner'))
     ) {
       // The payment arrived first and the deploy started: it is no longer the customer's to cancel.
       const now = await this.get(id);
@@ -307,7 +340,8 @@ export class ServersService {
       result.set(s.id, {
         amountCents: topup.amountCents,
         status: topup.status,
-        checkoutUrl: s.status === 'awaiting_funds' ? s.topupCheckoutUrl : null,
+        // A paid (or closed) checkout cannot be paid again: no dead Pay now.
+        checkoutUrl: s.status === 'awaiting_funds' && topup.status === 'pending' ? s.topupCheckoutUrl : null,
       });
     }
     return result;
@@ -682,10 +716,21 @@ export class ServersService {
     const { minCents, maxCents } = this.config.topups;
     const amountCents = Math.max(short.requestedCents - Math.max(short.balanceCents, 0), minCents);
     if (amountCents > maxCents) throw short;
+    // Under the customer's deploy lock (taken in deploy), so two requests cannot both pass.
+    if ((await this.repo.count({ userId: user.id, statuses: ['awaiting_funds'] })) >= MAX_WAITING_DEPLOYS)
+      throw new TooManyWaitingDeploysError(MAX_WAITING_DEPLOYS);
+    // Nothing written when its checkout could not be opened for that reason either.
+    await this.topups.assertCanOpen(user);
+    // Stripe's Cancel leads to the server's page with this token, which cancels the deploy on
+    // arrival; stored hashed, so the database alone cannot forge the link.
+    const cancelToken = randomBytes(24).toString('base64url');
     let server: Server;
     try {
       server = await this.repo.transaction(async (em) => {
-        const s = await this.repo.insert(em, this.newRow(user, plan, req, 'awaiting_funds'));
+        const s = await this.repo.insert(em, {
+          ...this.newRow(user, plan, req, 'awaiting_funds'),
+          cancelTokenHash: sha256(cancelToken),
+        });
         await this.repo.event(
           s.id,
           'awaiting_funds',
@@ -702,15 +747,15 @@ export class ServersService {
     }
     let topup: StartedTopup;
     try {
-      // Stripe's Cancel leads to the server's page, which cancels this deploy at once.
       topup = await this.topups.start(user, amountCents, {
-        cancelPath: `/servers/${server.id}?checkout=cancelled`,
+        cancelPath: `/servers/${server.id}?checkout=cancelled&token=${cancelToken}`,
       });
     } catch (err) {
       await this.cancelWaiting(
         server.id,
         `the top-up could not be opened: ${(err as Error).message}`,
         'system',
+        'topup_not_opened',
       );
       throw err;
     }
@@ -722,12 +767,19 @@ export class ServersService {
   }
 
   /** Closes a waiting deploy (row lock: a concurrent start or cancel sees it); false if it no longer waited. */
-  private cancelWaiting(id: number, reason: string, actor: string): Promise<boolean> {
+  private cancelWaiting(id: number, reason: string, actor: string, why: CancelReason): Promise<boolean> {
     return this.repo.transaction(async (em) => {
       const s = await this.repo.lock(em, id);
       if (s?.status !== 'awaiting_funds') return false;
-      await this.repo.update(id, { status: 'cancelled', failureReason: reason.slice(0, 500) }, em);
-      await this.repo.event(id, 'cancelled', actor, `${reason}; nothing was charged`, em);
+      await this.repo.update(
+        id,
+        { status: 'cancelled', cancelReason: why, failureReason: reason.slice(0, 500) },
+        em,
+      );
+      const detail = /[.!?]$/.test(reason)
+        ? `${reason} Nothing was charged.`
+        : `${reason}; nothing was charged`;
+      await this.repo.event(id, 'cancelled', actor, detail, em);
       return true;
     });
   }
@@ -781,6 +833,14 @@ interface ValidDeploy {
   hostname: string;
   idempotencyKey: string;
   topUpIfShort: boolean;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A cancel link's token against the stored hash, in constant time. */
+function tokenMatches(token: unknown, hash: string | null): boolean {
+  if (typeof token !== 'string' || hash === null || token.length > 200) return false;
+  return timingSafeEqual(Buffer.from(sha256(token), 'hex'), Buffer.from(hash, 'hex'));
 }
 
 function validateDeploy(input: DeployInput): ValidDeploy {

@@ -60,7 +60,12 @@ export class WalletController {
   async topupStatus(@CurrentUser() user: User, @Param('sessionId') sessionId: string) {
     const status = await this.topups.status(user, sessionId);
     const server = await this.servers.findByTopupSession(user.id, sessionId);
-    return { ...status, serverId: server?.id ?? null, serverStatus: server?.status ?? null };
+    return {
+      ...status,
+      serverId: server?.id ?? null,
+      serverStatus: server?.status ?? null,
+      serverCancelReason: server?.cancelReason ?? null,
+    };
   }
 
   @Post('billing/portal')

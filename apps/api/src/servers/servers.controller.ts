@@ -25,6 +25,12 @@ class DeployDto {
   topUpIfShort?: unknown;
 }
 
+class CancelDto {
+  /** The token in Stripe's cancel_url: only with it does the page cancel without a click. */
+  @Allow()
+  token?: unknown;
+}
+
 const notFound = new ParseIntPipe({ errorHttpStatusCode: 404 });
 
 /** The signed-in user's servers: every lookup is scoped to the session's user. */
@@ -80,12 +86,13 @@ export class ServersController {
 
   /**
    * The owner cancels a deploy waiting for its payment (also what Stripe's Cancel leads to):
-   * 200 with the cancelled server (again: the same); 409 once it has started; 404 if not theirs.
+   * 200 with the cancelled server (again: the same); 409 once it has started, or with a `token`
+   * that is not this deploy's cancel link's (cancel_link_invalid); 404 if not theirs.
    */
   @Post('servers/:id/cancel')
   @HttpCode(200)
-  async cancel(@CurrentUser() user: User, @Param('id', notFound) id: number) {
-    return { server: await this.view(await this.servers.cancelByOwner(id, user.id)) };
+  async cancel(@CurrentUser() user: User, @Param('id', notFound) id: number, @Body() body: CancelDto) {
+    return { server: await this.view(await this.servers.cancelByOwner(id, user.id, body?.token)) };
   }
 
   private async view(server: Server) {

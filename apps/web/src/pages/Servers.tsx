@@ -41,6 +41,14 @@ function StatusNote({ server }: { server: ServerView }) {
         <p className="notice error">Suspended by our team. Please contact support.</p>
       );
     case 'cancelled':
+      // Its own payment arrived after the wallet had been spent on something else: the reason says it all.
+      if (server.cancelReason === 'payment_short')
+        return (
+          <p className="notice" data-testid="payment-short">
+            {server.failureReason ?? 'Your payment arrived, but your balance no longer covered this server.'}{' '}
+            <Link href="/wallet">See your wallet</Link>. Nothing was charged for the server.
+          </p>
+        );
       return server.topup?.status === 'credited' ? (
         <p className="notice" data-testid="late-payment">
           This deploy was cancelled before your payment of{' '}
@@ -51,6 +59,14 @@ function StatusNote({ server }: { server: ServerView }) {
         <p className="notice">{sentence(server.failureReason ?? 'cancelled')} Nothing was charged.</p>
       );
     case 'awaiting_funds':
+      // Paid: for a moment the deploy is being started (or cancelled, if the balance no longer covers it).
+      if (server.topup?.status === 'credited')
+        return (
+          <p className="notice" data-testid="payment-arrived">
+            Your payment of {formatMoney(server.topup.amountCents, server.currency)} arrived; starting the
+            deploy… this page updates by itself.
+          </p>
+        );
       return server.topup ? (
         <p className="notice">
           Waiting for your payment of {formatMoney(server.topup.amountCents, server.currency)}. The server is
@@ -134,8 +150,15 @@ export function Servers() {
   );
 }
 
-/** Stripe's Cancel leads here with ?checkout=cancelled: the waiting deploy is cancelled at once. */
-const cameBackCancelled = () => new URLSearchParams(window.location.search).get('checkout') === 'cancelled';
+/**
+ * Stripe's Cancel leads here with ?checkout=cancelled&token=…: the waiting deploy is cancelled at
+ * once, with the token that proves the link is Stripe's. Any other link (no token, a wrong one)
+ * cancels nothing: the page shows the waiting deploy with its Pay now and Cancel buttons.
+ */
+function cancelLinkToken(): string | null {
+  const params = new URLSearchParams(window.location.search);
+  return params.get('checkout') === 'cancelled' ? params.get('token') || null : null;
+}
 
 export function ServerDetail({ id }: { id: string }) {
   const queryClient = useQueryClient();
@@ -148,13 +171,18 @@ export function ServerDetail({ id }: { id: string }) {
     mutationFn: () => api.post<{ server: ServerView }>(`/api/servers/${id}/cancel`),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['server', id] }),
   });
-  const fromCheckout = useRef(cameBackCancelled());
+  // The cancel on arrival from Stripe's cancel_url; its failure (a forged link) shows nothing.
+  const cancelOnArrival = useMutation({
+    mutationFn: (token: string) => api.post<{ server: ServerView }>(`/api/servers/${id}/cancel`, { token }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['server', id] }),
+  });
+  const linkToken = useRef(cancelLinkToken());
   const cancelledOnArrival = useRef(false);
   useEffect(() => {
-    if (!fromCheckout.current || cancelledOnArrival.current) return;
+    if (!linkToken.current || cancelledOnArrival.current) return;
     cancelledOnArrival.current = true;
-    cancel.mutate();
-  }, [cancel]);
+    cancelOnArrival.mutate(linkToken.current);
+  }, [cancelOnArrival]);
   if (server.isPending) return <Loading what="the server" />;
   if (server.error) return <ErrorMessage error={server.error} />;
   const s = server.data.server;
@@ -164,7 +192,7 @@ export function ServerDetail({ id }: { id: string }) {
       <p role="status" data-testid="server-status">
         {STATUS_LABELS[s.status]}
       </p>
-      {fromCheckout.current && s.status === 'cancelled' && s.topup?.status !== 'credited' ? (
+      {cancelOnArrival.isSuccess && s.status === 'cancelled' && s.topup?.status !== 'credited' ? (
         <p className="notice" data-testid="checkout-cancelled">
           You cancelled the payment, so this deploy is cancelled. Nothing was charged.
         </p>
@@ -188,8 +216,7 @@ export function ServerDetail({ id }: { id: string }) {
           </button>
         </p>
       )}
-      {/* Back from Stripe's Cancel after paying in another tab: the deploy started, nothing to say. */}
-      {!(fromCheckout.current && s.status !== 'awaiting_funds') && <ErrorMessage error={cancel.error} />}
+      <ErrorMessage error={cancel.error} />
       <dl className="details">
         <dt>IP address</dt>
         <dd>{s.ipAddress ?? '—'}</dd>

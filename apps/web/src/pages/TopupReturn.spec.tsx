@@ -94,6 +94,46 @@ describe('the top-up return page says only what the server knows', () => {
     },
   );
 
+  it("a deploy's own payment that arrived after the balance was spent: never says it is deploying; says cancelled, money in the wallet", async () => {
+    const credited = (serverStatus: string, serverCancelReason: string | null) => ({
+      status: 200,
+      body: {
+        status: 'credited',
+        amountCents: 500,
+        currency: 'aud',
+        serverId: 7,
+        serverStatus,
+        serverCancelReason,
+      },
+    });
+    const requests = fakeServer({
+      [TOPUP]: [
+        credited('awaiting_funds', null),
+        credited('awaiting_funds', null),
+        credited('cancelled', 'payment_short'),
+      ],
+      '/api/wallet': [{ status: 200, body: { balanceCents: 600, currency: 'aud', summary: {}, topup: {} } }],
+    });
+    show('cs_test_1');
+    await waitFor(() =>
+      expect(screen.getByTestId('deploy-state').textContent).toContain('Starting the deploy'),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('deploy-state').textContent).toContain(
+        'Your balance no longer covered the server it was for, so that deploy was cancelled: the money is in your wallet.',
+      ),
+    );
+    expect(state().textContent).not.toMatch(/being deployed/);
+    expect(screen.getByRole('link', { name: 'See the cancelled server' }).getAttribute('href')).toBe(
+      '/servers/7',
+    );
+    // It asked again until the deploy was decided, then stopped.
+    const asked = requests.filter((r) => r.path === TOPUP).length;
+    expect(asked).toBeGreaterThanOrEqual(3);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(requests.filter((r) => r.path === TOPUP).length).toBe(asked);
+  });
+
   it('keeps waiting, without claiming success, for as long as the server says pending', async () => {
     const requests = fakeServer({ [TOPUP]: [pending] });
     show('cs_test_1');

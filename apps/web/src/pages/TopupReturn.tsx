@@ -14,7 +14,14 @@ export function TopupReturn({ sessionId, pollMs = 1500 }: { sessionId: string | 
     queryKey: ['topup', sessionId],
     queryFn: () => api.get<TopupStatus>(`/api/wallet/topups/${encodeURIComponent(sessionId!)}`),
     enabled: !!sessionId,
-    refetchInterval: (q) => (q.state.data?.status === 'pending' || q.state.error ? pollMs : false),
+    // Also while the credit's deploy is being decided (started, or cancelled when the balance no
+    // longer covers it): the page says which, never a guess.
+    refetchInterval: (q) =>
+      q.state.data?.status === 'pending' ||
+      (q.state.data?.status === 'credited' && q.state.data.serverStatus === 'awaiting_funds') ||
+      q.state.error
+        ? pollMs
+        : false,
     retry: (count, err) => !(err instanceof ApiError && err.status === 404) && count < 3,
     retryDelay: pollMs,
   });
@@ -70,7 +77,18 @@ export function TopupReturn({ sessionId, pollMs = 1500 }: { sessionId: string | 
               </p>
             )}
             {topup.data.serverId &&
-              (topup.data.serverStatus === 'cancelled' ? (
+              (topup.data.serverStatus === 'awaiting_funds' ? (
+                <p data-testid="deploy-state" role="status">
+                  Starting the deploy it was for…
+                </p>
+              ) : topup.data.serverStatus === 'cancelled' &&
+                topup.data.serverCancelReason === 'payment_short' ? (
+                <p data-testid="deploy-state">
+                  Your balance no longer covered the server it was for, so that deploy was cancelled: the
+                  money is in your wallet. Deploy again when you are ready.{' '}
+                  <Link href={`/servers/${topup.data.serverId}`}>See the cancelled server</Link>
+                </p>
+              ) : topup.data.serverStatus === 'cancelled' ? (
                 <p data-testid="deploy-state">
                   The deploy it was for had been cancelled, so the credit stays in your wallet.{' '}
                   <Link href={`/servers/${topup.data.serverId}`}>See the cancelled server</Link>
