@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, Option, SubCommand } from 'nest-commander';
 import { APP_CONFIG, AppConfig, formatCents, parseCents } from '@ozvps/core';
 import { MAX_PLAN_PRICE_CENTS, Plan, PlanSyncService, PlansService, toPlanView } from '@ozvps/plans';
+import { RepriceService, scheduledPricesDifferNote } from '@ozvps/servers';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
 import { printAudit, printFields, printJson, printTable } from './output';
@@ -112,6 +113,7 @@ export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
 
   constructor(
     private readonly plans: PlansService,
+    private readonly reprice: RepriceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -142,12 +144,20 @@ export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
       },
       !!options.json,
     );
-    if (options.json) return printJson(toPlanView(updated));
+    // Servers already scheduled for another price keep it (never changed silently): say so.
+    const differ = await this.reprice.scheduledPricesDiffer(updated.id, cents);
+    const note = scheduledPricesDifferNote(differ);
+    if (options.json) {
+      if (note) process.stderr.write(`${note}\n`);
+      return printJson({ ...toPlanView(updated), scheduledRepricesDiffer: differ.count });
+    }
     printFields([
       ['plan', `${updated.id} ${updated.name} (package ${updated.virtfusionPackageId})`],
       ['price', `${formatCents(cents, this.config.walletCurrency)} a month`],
       ['status', statusOf(updated)],
     ]);
+    if (note)
+      process.stdout.write(`${note}: ozvpsctl servers reprice --plan ${updated.id} --from <YYYY-MM-DD>\n`);
   }
 
   @Option({ flags: '--package <id>', description: 'name the plan by its VirtFusion package id instead' })

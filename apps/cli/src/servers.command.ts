@@ -205,6 +205,9 @@ export class ServersRepriceCommand extends OzvpsCommand<RepriceOptions> {
       // What would change goes to stdout (a table, or JSON); the refusal to stderr, exit 2.
       if (options.json) printJson(toRepriceView(preview));
       else printReprice(preview);
+      // Nothing to confirm is not a refusal: say so, exit 0.
+      if (preview.changes.length === 0)
+        return void (options.json ? process.stderr : process.stdout).write('Nothing to change\n');
       throw new UsageError(
         `Not repriced: ${preview.changes.length} server(s) would change. Add --yes to confirm: ` +
           `ozvpsctl servers reprice --plan ${planId} --from ${options.from} --yes`,
@@ -239,10 +242,15 @@ export class ServersRepriceCommand extends OzvpsCommand<RepriceOptions> {
   }
 }
 
+/** "2026-12-23 16:39:05 UTC": the notice is counted to the second, so the header says so too. */
+function secondUtc(d: Date): string {
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 function printReprice(r: RepriceResult): void {
   process.stdout.write(
     `plan ${r.plan.id} (${r.plan.name}): ${formatCents(r.priceCents, r.currency)} a month, ` +
-      `from each server's first renewal on or after ${r.earliest.toISOString().slice(0, 10)} ` +
+      `from each server's first renewal at or after ${secondUtc(r.earliest)} ` +
       `(REPRICE_NOTICE_DAYS=${r.noticeDays})${r.applied ? '' : ' - not yet scheduled'}\n`,
   );
   printTable(
@@ -251,12 +259,21 @@ function printReprice(r: RepriceResult): void {
       user: c.userId,
       hostname: c.hostname,
       now: formatCents(c.fromCents, c.currency),
-      new: formatCents(c.toCents, c.currency),
-      from: c.effectiveAt.toISOString().slice(0, 10),
+      scheduled: c.scheduled
+        ? `${formatCents(c.scheduled.amountCents, c.currency)} from ${secondUtc(c.scheduled.fromDate)}`
+        : '-',
+      new: c.cancelsScheduled
+        ? `${formatCents(c.toCents, c.currency)} (cancels the scheduled price)`
+        : formatCents(c.toCents, c.currency),
+      from: c.cancelsScheduled ? '-' : secondUtc(c.effectiveAt),
     })),
-    ['server', 'user', 'hostname', 'now', 'new', 'from'],
+    ['server', 'user', 'hostname', 'now', 'scheduled', 'new', 'from'],
   );
   if (r.unchanged > 0) process.stdout.write(`${r.unchanged} server(s) already at this price\n`);
+  for (const k of r.skipped)
+    process.stdout.write(
+      `server ${k.serverId} (${k.hostname}, ${k.status}) skipped: not running yet (sold at ${formatCents(k.soldAtCents, k.currency)})\n`,
+    );
 }
 
 @Command({

@@ -6,8 +6,8 @@ export { ServersService } from './servers.service';
 export type { DeployInput, DeployResult, ServerTopup } from './servers.service';
 export { RenewalsService } from './renewals.service';
 export type { RenewalReport } from './renewals.service';
-export { RepriceService } from './reprice.service';
-export type { RepriceChange, RepriceResult } from './reprice.service';
+export { formatDay, RepriceService, scheduledPricesDifferNote } from './reprice.service';
+export type { RepriceChange, RepriceResult, RepriceSkip, ScheduledPricesDiffer } from './reprice.service';
 export { TemplatesService } from './templates.service';
 
 import { Server, ServerEvent, VirtFusionAccount } from './server.entity';

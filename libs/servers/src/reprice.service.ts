@@ -24,8 +24,25 @@ export interface RepriceChange {
   fromCents: number;
   toCents: number;
   currency: string;
-  /** The renewal from which the new price is charged. */
+  /** The renewal from which the new price is charged (for a cancellation: the one it was scheduled for). */
   effectiveAt: Date;
+  /** The price already scheduled before this reprice, if any (preview: current → scheduled → new). */
+  scheduled: { amountCents: number; fromDate: Date } | null;
+  /**
+   * True when the target is the server's current price: the change clears the scheduled price
+   * (a reprice back to what it pays) instead of scheduling a change that does nothing.
+   */
+  cancelsScheduled: boolean;
+}
+
+/** A deploy of the plan not running yet: it keeps the price it was sold at; run the reprice again later. */
+export interface RepriceSkip {
+  serverId: number;
+  userId: number;
+  hostname: string;
+  status: Server['status'];
+  soldAtCents: number;
+  currency: string;
 }
 
 export interface RepriceResult {
@@ -39,6 +56,16 @@ export interface RepriceResult {
   changes: RepriceChange[];
   /** Servers of the plan already at (or already scheduled for) this price on this date. */
   unchanged: number;
+  /** Deploys still waiting for payment or provisioning, sold at another price: not repriced (no renewal yet). */
+  skipped: RepriceSkip[];
+}
+
+/** Running servers of a plan whose scheduled price differs from the price an admin just set. */
+export interface ScheduledPricesDiffer {
+  count: number;
+  /** The distinct scheduled prices, ascending. */
+  amountsCents: number[];
+  currency: string;
 }
 
 /** The first renewal of `s` (its anniversaries of `anchorAt`) on or after `earliest`. */
@@ -81,16 +108,11 @@ export class RepriceService {
       let unchanged = 0;
       for (const s of servers) {
         if (s.anchorAt === null) continue;
-        const effectiveAt = firstRenewalOnOrAfter(s, earliest);
-        const alreadyThere =
-          s.nextPriceCents === null
-            ? s.priceMonthlyCents === priceCents
-            : s.nextPriceCents === priceCents && s.nextPriceFrom!.getTime() === effectiveAt.getTime();
-        if (alreadyThere) {
-          unchanged++;
-          continue;
-        }
-        changes.push({
+        const scheduled =
+          s.nextPriceCents === null || s.nextPriceFrom === null
+            ? null
+            : { amountCents: s.nextPriceCents, fromDate: s.nextPriceFrom };
+        const base = {
           serverId: s.id,
           userId: s.userId,
           hostname: s.hostname,
@@ -98,40 +120,115 @@ export class RepriceService {
           fromCents: s.priceMonthlyCents,
           toCents: priceCents,
           currency: s.currency,
-          effectiveAt,
-        });
+          scheduled,
+        };
+        if (s.priceMonthlyCents === priceCents) {
+          // Back to what it pays: nothing to schedule; a pending change is withdrawn (or nothing happens).
+          if (scheduled === null) unchanged++;
+          else changes.push({ ...base, effectiveAt: scheduled.fromDate, cancelsScheduled: true });
+          continue;
+        }
+        const effectiveAt = firstRenewalOnOrAfter(s, earliest);
+        if (scheduled?.amountCents === priceCents && scheduled.fromDate.getTime() === effectiveAt.getTime()) {
+          unchanged++;
+          continue;
+        }
+        changes.push({ ...base, effectiveAt, cancelsScheduled: false });
       }
       return { changes, unchanged };
     };
+
+    // Only those sold at another price: one already at it needs no later reprice.
+    const skipped = (await this.repo.list({ planId: plan.id, statuses: NOT_RUNNING_YET }))
+      .filter((s) => s.priceMonthlyCents !== priceCents)
+      .reverse()
+      .map((s) => ({
+        serverId: s.id,
+        userId: s.userId,
+        hostname: s.hostname,
+        status: s.status,
+        soldAtCents: s.priceMonthlyCents,
+        currency: s.currency,
+      }));
+    const result = { plan, priceCents, currency, earliest, noticeDays, skipped };
 
     if (!input.apply) {
       const { changes, unchanged } = planChanges(
         await this.repo.list({ planId: plan.id, statuses: RUNNING }),
       );
-      return { plan, priceCents, currency, earliest, noticeDays, applied: false, changes, unchanged };
+      return { ...result, applied: false, changes, unchanged };
     }
     // Rows locked while they are rescheduled, so a renewal running now either charged the old
     // price before this or sees the schedule after it.
     const { changes, unchanged } = await this.repo.transaction(async (em) => {
-      const result = planChanges(await this.repo.lockForPlan(em, plan.id, RUNNING));
-      for (const c of result.changes) {
+      const planned = planChanges(await this.repo.lockForPlan(em, plan.id, RUNNING));
+      for (const c of planned.changes) {
+        if (c.cancelsScheduled) {
+          await this.repo.update(c.serverId, { nextPriceCents: null, nextPriceFrom: null }, em);
+          await this.repo.event(
+            c.serverId,
+            'reprice_cancelled',
+            input.actor,
+            `scheduled price change cancelled: stays ${formatCents(c.fromCents, c.currency)} a month ` +
+              `(was to be ${formatCents(c.scheduled!.amountCents, c.currency)} from the renewal on ${formatDay(c.effectiveAt)})`,
+            em,
+          );
+          continue;
+        }
         await this.repo.update(c.serverId, { nextPriceCents: c.toCents, nextPriceFrom: c.effectiveAt }, em);
         await this.repo.event(
           c.serverId,
           'reprice_scheduled',
           input.actor,
-          `${formatCents(c.fromCents, c.currency)} → ${formatCents(c.toCents, c.currency)} a month from the renewal on ${c.effectiveAt.toISOString().slice(0, 10)}`,
+          `${formatCents(c.fromCents, c.currency)} → ${formatCents(c.toCents, c.currency)} a month from the renewal on ${formatDay(c.effectiveAt)}` +
+            (c.scheduled
+              ? ` (replaces ${formatCents(c.scheduled.amountCents, c.currency)} from ${formatDay(c.scheduled.fromDate)})`
+              : ''),
           em,
         );
       }
-      return result;
+      return planned;
     });
-    return { plan, priceCents, currency, earliest, noticeDays, applied: true, changes, unchanged };
+    return { ...result, applied: true, changes, unchanged };
   }
+
+  /**
+   * After an admin set a plan's price: its running servers whose scheduled price is another one
+   * (they would renew at a price new customers no longer pay). Said, never changed silently.
+   */
+  async scheduledPricesDiffer(planId: number, priceCents: number): Promise<ScheduledPricesDiffer> {
+    const differ = (await this.repo.list({ planId, statuses: RUNNING })).filter(
+      (s) => s.nextPriceCents !== null && s.nextPriceCents !== priceCents,
+    );
+    return {
+      count: differ.length,
+      amountsCents: [...new Set(differ.map((s) => s.nextPriceCents!))].sort((a, b) => a - b),
+      currency: this.config.walletCurrency,
+    };
+  }
+}
+
+/** "N servers have a scheduled price of A$9.00; run servers reprice to change it", or null when none. */
+export function scheduledPricesDifferNote(d: ScheduledPricesDiffer): string | null {
+  if (d.count === 0) return null;
+  const prices = d.amountsCents.map((c) => formatCents(c, d.currency)).join(' or ');
+  return (
+    `${d.count} server${d.count === 1 ? ' has' : 's have'} a scheduled price of ${prices}; ` +
+    `run servers reprice to change it`
+  );
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "23 Jan 2027" (UTC), as the rest of a server's history and pages write dates. */
+export function formatDay(d: Date): string {
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
 /** Servers whose renewals are still to come (a waiting or provisioning deploy has no anniversary yet). */
 const RUNNING: Server['status'][] = ['active', 'suspended'];
+/** Sold but not started: they keep the price they were sold at (listed so the admin can reprice later). */
+const NOT_RUNNING_YET: Server['status'][] = ['awaiting_funds', 'provisioning'];
 
 function parseDate(value: unknown): Date {
   const m = typeof value === 'string' ? DATE.exec(value.trim()) : null;

@@ -75,6 +75,21 @@ export function toRepriceView(r: RepriceResult) {
       toCents: c.toCents,
       currency: c.currency,
       fromDate: c.effectiveAt.toISOString(),
+      /** The price scheduled before this reprice (current → scheduled → new), or null. */
+      scheduled: c.scheduled
+        ? { amountCents: c.scheduled.amountCents, fromDate: c.scheduled.fromDate.toISOString() }
+        : null,
+      /** True: the target is the server's current price, so the scheduled change is cancelled. */
+      cancelsScheduled: c.cancelsScheduled,
+    })),
+    /** Deploys not running yet: they keep the price they were sold at; reprice again once they run. */
+    skipped: r.skipped.map((k) => ({
+      serverId: k.serverId,
+      userId: k.userId,
+      hostname: k.hostname,
+      status: k.status,
+      soldAtCents: k.soldAtCents,
+      currency: k.currency,
     })),
   };
 }

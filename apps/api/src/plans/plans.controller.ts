@@ -8,6 +8,7 @@ import {
   toPlanView,
   toPublicPlanView,
 } from '@ozvps/plans';
+import { RepriceService, scheduledPricesDifferNote } from '@ozvps/servers';
 import { Admin, Public } from '../auth/auth.decorators';
 
 class SyncPlansDto {
@@ -42,6 +43,7 @@ export class AdminPlansController {
   constructor(
     private readonly plans: PlansService,
     private readonly planSync: PlanSyncService,
+    private readonly reprice: RepriceService,
   ) {}
 
   @Get()
@@ -69,6 +71,12 @@ export class AdminPlansController {
     @Body() body: SetPriceDto,
   ) {
     const plan = await this.plans.setPrice(await this.plans.get({ planId: id }), body.priceMonthlyCents);
-    return { plan: toPlanView(plan) };
+    // Servers already scheduled for another price keep it (never changed silently): say so.
+    const differ = await this.reprice.scheduledPricesDiffer(plan.id, body.priceMonthlyCents);
+    return {
+      plan: toPlanView(plan),
+      scheduledRepricesDiffer: differ.count,
+      scheduledRepricesNote: scheduledPricesDifferNote(differ),
+    };
   }
 }

@@ -263,9 +263,17 @@ function PriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) {
   const queryClient = useQueryClient();
   const [value, setValue] = useState(plan.priceMonthlyCents ? (plan.priceMonthlyCents / 100).toFixed(2) : '');
   const [error, setError] = useState<unknown>(null);
+  // Servers already scheduled for another price keep it: the answer says so, and so does this form.
+  const [note, setNote] = useState<string | null>(null);
   const save = useMutation({
-    mutationFn: (cents: number) => api.put(`/api/admin/plans/${plan.id}/price`, { priceMonthlyCents: cents }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['admin-plans'] }),
+    mutationFn: (cents: number) =>
+      api.put<{ scheduledRepricesNote: string | null }>(`/api/admin/plans/${plan.id}/price`, {
+        priceMonthlyCents: cents,
+      }),
+    onSuccess: (answer) => {
+      setNote(answer.scheduledRepricesNote);
+      return queryClient.invalidateQueries({ queryKey: ['admin-plans'] });
+    },
     onError: setError,
   });
   return (
@@ -274,6 +282,7 @@ function PriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) {
       onSubmit={(e) => {
         e.preventDefault();
         setError(null);
+        setNote(null);
         const cents = parseDollars(value);
         if (cents === null || cents < 1) return setError(new Error('Enter a monthly price, like 12.50.'));
         save.mutate(cents);
@@ -294,6 +303,11 @@ function PriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) {
       <button type="submit" className="secondary" disabled={save.isPending}>
         Set price
       </button>
+      {note && (
+        <p role="status" data-testid={`price-note-${plan.id}`}>
+          {note} (below, under “Reprice existing servers”).
+        </p>
+      )}
       <ErrorMessage error={error} />
     </form>
   );
@@ -391,7 +405,16 @@ interface RepriceView {
   noticeDays: number;
   applied: boolean;
   unchanged: number;
-  changes: { serverId: number; hostname: string; fromCents: number; toCents: number; fromDate: string }[];
+  changes: {
+    serverId: number;
+    hostname: string;
+    fromCents: number;
+    toCents: number;
+    fromDate: string;
+    scheduled: { amountCents: number; fromDate: string } | null;
+    cancelsScheduled: boolean;
+  }[];
+  skipped: { serverId: number; hostname: string; status: string; soldAtCents: number }[];
 }
 
 /**
@@ -442,7 +465,7 @@ function RepriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) 
       {result && (
         <div role="status" data-testid={`reprice-result-${plan.id}`}>
           <p>
-            {result.applied ? 'Scheduled: ' : 'Would change: '}
+            {result.applied ? 'Changed: ' : 'Would change: '}
             {result.changes.length} server(s) to {formatMoney(result.priceCents, currency)} a month, each from
             its first renewal on or after {formatDate(result.earliest)} ({result.noticeDays} days' notice).
             {result.unchanged > 0 && ` ${result.unchanged} already at this price.`}
@@ -451,8 +474,23 @@ function RepriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) 
             <ul>
               {result.changes.map((c) => (
                 <li key={c.serverId}>
-                  #{c.serverId} {c.hostname}: {formatMoney(c.fromCents, currency)} →{' '}
-                  {formatMoney(c.toCents, currency)} from {formatDate(c.fromDate)}
+                  #{c.serverId} {c.hostname}: {formatMoney(c.fromCents, currency)}
+                  {c.scheduled &&
+                    ` → ${formatMoney(c.scheduled.amountCents, currency)} (scheduled from ${formatDate(c.scheduled.fromDate)})`}
+                  {c.cancelsScheduled
+                    ? ` → ${formatMoney(c.toCents, currency)}: cancels the scheduled price`
+                    : ` → ${formatMoney(c.toCents, currency)} from ${formatDate(c.fromDate)}`}
+                </li>
+              ))}
+            </ul>
+          )}
+          {result.skipped.length > 0 && (
+            <ul>
+              {result.skipped.map((k) => (
+                <li key={k.serverId}>
+                  #{k.serverId} {k.hostname} skipped: not running yet (sold at{' '}
+                  {formatMoney(k.soldAtCents, currency)}
+                  ); reprice again once it runs
                 </li>
               ))}
             </ul>
