@@ -7,6 +7,7 @@ import {
   DeployKeyReusedError,
   RenewalsService,
   RepriceService,
+  scheduledPricesDifferNote,
   ServersService,
   TemplateNotOfferedError,
   toServerView,
@@ -36,6 +37,8 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   let unpricedPlanId: number;
   /** A plan whose price the price tests change (the others keep PRICE). */
   let ownPlanId: number;
+  /** A plan only the reprice-edge tests use, so counts over its servers are exact. */
+  let edgePlanId: number;
   let plans: PlansService;
   let reprice: RepriceService;
   let n = 0;
@@ -53,6 +56,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
       aPackage(1, { name: 'Starter' }),
       aPackage(2, { name: 'Unpriced' }),
       aPackage(3, { name: 'Repriced' }),
+      aPackage(4, { name: 'Rescheduled' }),
     ];
     db = await createTestDatabase();
     clock = new TestClock();
@@ -67,6 +71,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     planId = (await plans.setPrice(await plans.get({ packageId: 1 }), PRICE)).id;
     unpricedPlanId = (await plans.get({ packageId: 2 })).id;
     ownPlanId = (await plans.setPrice(await plans.get({ packageId: 3 }), PRICE)).id;
+    edgePlanId = (await plans.setPrice(await plans.get({ packageId: 4 }), PRICE)).id;
   });
 
   afterAll(async () => {
@@ -546,6 +551,166 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
       reprice.reprice({ planId: unpricedPlanId, fromDate: '2026-06-15', actor: 'admin:1', apply: true }),
     ).rejects.toThrow(ValidationError);
     expect(toServerView(await servers.get(server.id)).scheduledPrice).toBeNull();
+  });
+
+  const setEdgePrice = async (cents: number) =>
+    plans.setPrice(await plans.get({ planId: edgePlanId }), cents);
+  const eventDetails = async (serverId: number, type: string) =>
+    (
+      await ds.query(`SELECT detail FROM server_events WHERE server_id = $1 AND type = $2 ORDER BY id`, [
+        serverId,
+        type,
+      ])
+    ).map((r: { detail: string }) => r.detail);
+  const nextPrices = async (ids: number[]) =>
+    (
+      await ds.query(
+        `SELECT next_price_cents::int AS cents, next_price_from AS "from" FROM servers WHERE id = ANY($1) ORDER BY id`,
+        [ids],
+      )
+    ).map((r: { cents: number | null; from: Date | null }) => [r.cents, r.from?.toISOString() ?? null]);
+
+  it("a reprice back to the server's price cancels its scheduled price (recorded once); with nothing scheduled it writes nothing; set-price says when scheduled prices differ", async () => {
+    await setEdgePrice(PRICE);
+    const user = await aUserWithBalance(app, 10 * PRICE);
+    const a = (await servers.deploy(user, deployInput({ planId: edgePlanId }))).server; // renews 28 Feb, 31 Mar
+    const b = (await servers.deploy(user, deployInput({ planId: edgePlanId }))).server;
+    const ids = [a.id, b.id];
+    const input = { planId: edgePlanId, fromDate: '2026-02-01', actor: 'admin:1' };
+
+    // Nothing scheduled and already at the price: nothing to do, nothing written.
+    const idle = await reprice.reprice({ ...input, apply: true });
+    expect(idle).toMatchObject({ changes: [], unchanged: 2, skipped: [] });
+    expect(await eventDetails(a.id, 'reprice_cancelled')).toEqual([]);
+    expect(await nextPrices(ids)).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+
+    await setEdgePrice(900);
+    await reprice.reprice({ ...input, apply: true });
+    const march = '2026-03-31T09:00:00.000Z';
+    expect(await nextPrices(ids)).toEqual([
+      [900, march],
+      [900, march],
+    ]);
+    // The history writes dates as the rest of it does, not as ISO.
+    expect(await eventDetails(a.id, 'reprice_scheduled')).toEqual([
+      'A$12.00 → A$9.00 a month from the renewal on 31 Mar 2026',
+    ]);
+
+    // The plan lowered below the scheduled price: said, and the schedule left as it is.
+    await setEdgePrice(750);
+    const differ = await reprice.scheduledPricesDiffer(edgePlanId, 750);
+    expect(differ).toEqual({ count: 2, amountsCents: [900], currency: 'aud' });
+    expect(scheduledPricesDifferNote(differ)).toBe(
+      '2 servers have a scheduled price of A$9.00; run servers reprice to change it',
+    );
+    expect(await nextPrices(ids)).toEqual([
+      [900, march],
+      [900, march],
+    ]);
+    expect((await reprice.scheduledPricesDiffer(edgePlanId, 900)).count).toBe(0);
+    expect(scheduledPricesDifferNote(await reprice.scheduledPricesDiffer(edgePlanId, 900))).toBeNull();
+
+    // Back to the price they pay: the preview shows current → scheduled → new and writes nothing.
+    await setEdgePrice(PRICE);
+    const preview = await reprice.reprice({ ...input, apply: false });
+    expect(preview.changes).toHaveLength(2);
+    for (const c of preview.changes) {
+      expect(c).toMatchObject({ fromCents: PRICE, toCents: PRICE, cancelsScheduled: true });
+      expect(c.scheduled).toEqual({ amountCents: 900, fromDate: new Date(march) });
+    }
+    expect(await nextPrices(ids)).toEqual([
+      [900, march],
+      [900, march],
+    ]);
+
+    // Two admins confirming at once: each schedule cleared once, recorded once.
+    const [x, y] = await Promise.all([
+      reprice.reprice({ ...input, apply: true }),
+      reprice.reprice({ ...input, apply: true }),
+    ]);
+    expect(x.changes.length + y.changes.length).toBe(2);
+    expect(await nextPrices(ids)).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+    for (const id of ids) {
+      expect(await eventDetails(id, 'reprice_cancelled')).toEqual([
+        'scheduled price change cancelled: stays A$12.00 a month (was to be A$9.00 from the renewal on 31 Mar 2026)',
+      ]);
+      expect(await eventDetails(id, 'reprice_scheduled')).toHaveLength(1); // no "A$12.00 → A$12.00"
+    }
+    const again = await reprice.reprice({ ...input, apply: true });
+    expect(again).toMatchObject({ changes: [], unchanged: 2 });
+    expect(await eventDetails(a.id, 'reprice_cancelled')).toHaveLength(1);
+
+    // The renewal the cancelled price was for charges the price the server kept.
+    clock.set(new Date('2026-02-28T09:00:00Z'));
+    await renewals.run();
+    clock.set(new Date(march));
+    await renewals.run();
+    expect(await chargeOf(user.id, a.id, 3)).toBe(-PRICE);
+    expect(await chargeOf(user.id, b.id, 3)).toBe(-PRICE);
+    expect(await eventsOf(a.id)).not.toContain('repriced');
+    expect(await balance(user.id)).toBe(10 * PRICE - 6 * PRICE);
+  });
+
+  it('deploys waiting for payment or provisioning keep the price they were sold at, and the preview and the result list them as skipped', async () => {
+    await setEdgePrice(PRICE);
+    const user = await aUser(app);
+    const rows: { id: number }[] = [];
+    for (const status of ['awaiting_funds', 'provisioning'])
+      rows.push(
+        (
+          await ds.query(
+            `INSERT INTO servers (user_id, plan_id, status, hostname, os_template_id, idempotency_key, price_monthly_cents, currency)
+             VALUES ($1, $2, $3, $4, 44, $5, $6, 'aud') RETURNING id::int`,
+            [user.id, edgePlanId, status, `${status.replace('_', '-')}.example.test`, key(), PRICE],
+          )
+        )[0],
+      );
+    try {
+      await setEdgePrice(2500);
+      const input = { planId: edgePlanId, fromDate: '2026-02-01', actor: 'admin:1' };
+      for (const apply of [false, true]) {
+        const r = await reprice.reprice({ ...input, apply });
+        expect(r.skipped).toEqual([
+          {
+            serverId: rows[0]!.id,
+            userId: user.id,
+            hostname: 'awaiting-funds.example.test',
+            status: 'awaiting_funds',
+            soldAtCents: PRICE,
+            currency: 'aud',
+          },
+          {
+            serverId: rows[1]!.id,
+            userId: user.id,
+            hostname: 'provisioning.example.test',
+            status: 'provisioning',
+            soldAtCents: PRICE,
+            currency: 'aud',
+          },
+        ]);
+        expect(r.changes.map((c) => c.serverId)).not.toEqual(expect.arrayContaining([rows[0]!.id]));
+      }
+      const after = await ds.query(
+        `SELECT price_monthly_cents::int AS price, next_price_cents AS next FROM servers WHERE id = ANY($1) ORDER BY id`,
+        [rows.map((r) => r.id)],
+      );
+      expect(after).toEqual([
+        { price: PRICE, next: null },
+        { price: PRICE, next: null },
+      ]);
+      for (const r of rows) expect(await eventsOf(r.id)).toEqual([]);
+      // One sold at the plan's price needs no later reprice: not listed.
+      await setEdgePrice(PRICE);
+      expect((await reprice.reprice({ ...input, apply: false })).skipped).toEqual([]);
+    } finally {
+      await ds.query(`UPDATE servers SET status = 'cancelled' WHERE id = ANY($1)`, [rows.map((r) => r.id)]);
+    }
   });
 
   it('a deploy waiting for its top-up is charged the price it was offered at, even after the plan price changed', async () => {
