@@ -994,6 +994,123 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
     }
   });
 
+  it('reprice edges through ozvpsctl and the admin API: waiting deploys listed as skipped, set-price warns of scheduled prices that differ, back to the price cancels, nothing to change exits 0', async () => {
+    // A plan of its own, so every count below is exact.
+    vf.packages = [...vf.packages, aPackage(3, { name: 'Edge' })];
+    expect((await cli('plans', 'sync')).code).toBe(0);
+    expect((await cli('plans', 'set-price', '--package', '3', String(PRICE))).code).toBe(0);
+    const edgePlanId = Number((await ds.query(`SELECT id FROM plans WHERE virtfusion_package_id = 3`))[0].id);
+    const { browser, id: userId } = await aCustomer(PRICE);
+    const deployed = await browser.request('POST', '/api/servers', {
+      body: deployBody({ planId: edgePlanId }),
+    });
+    expect(deployed.status).toBe(201);
+    const serverId = (deployed.body as { server: { id: number } }).server.id;
+    const [waiting] = await ds.query(
+      `INSERT INTO servers (user_id, plan_id, status, hostname, os_template_id, idempotency_key, price_monthly_cents, currency)
+       VALUES ($1, $2, 'awaiting_funds', 'edge-waiting.example.test', 8, $3, $4, 'aud') RETURNING id::int`,
+      [userId, edgePlanId, `edge-waiting-${Date.now()}`, PRICE],
+    );
+    const rowOf = async (id: number) =>
+      (
+        await ds.query(
+          `SELECT price_monthly_cents::int AS price, next_price_cents::int AS next FROM servers WHERE id = $1`,
+          [id],
+        )
+      )[0] as { price: number; next: number | null };
+    const eventsOf = async (id: number) =>
+      (await ds.query(`SELECT type, detail FROM server_events WHERE server_id = $1 ORDER BY id`, [id])) as {
+        type: string;
+        detail: string;
+      }[];
+    const reprice = (...more: string[]) =>
+      cli('servers', 'reprice', '--plan', String(edgePlanId), '--from', '2030-01-15', ...more);
+    try {
+      // Nothing scheduled and the plan at the server's price: "Nothing to change", exit 0, nothing written.
+      const idle = await reprice();
+      expect(idle.code).toBe(0);
+      expect(idle.stdout).toMatch(/^Nothing to change$/m);
+      expect(idle.stderr).not.toMatch(/Not repriced/);
+
+      const set900 = await cli('plans', 'set-price', '--package', '3', '900', '--json');
+      expect(set900.code).toBe(0);
+      expect(JSON.parse(set900.stdout)).toMatchObject({ priceMonthlyCents: 900, scheduledRepricesDiffer: 0 });
+
+      // The waiting deploy keeps the price it was sold at, and the preview says so.
+      const preview = await reprice();
+      expect(preview.code).toBe(2);
+      expect(preview.stdout).toMatch(/first renewal at or after \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+      expect(preview.stdout).toContain(
+        `server ${waiting.id} (edge-waiting.example.test, awaiting_funds) skipped: not running yet (sold at A$12.00)`,
+      );
+      const done = await reprice('--yes', '--json');
+      expect(done.code).toBe(0);
+      const report = JSON.parse(done.stdout) as {
+        changes: { serverId: number; toCents: number; fromDate: string }[];
+        skipped: { serverId: number; status: string; soldAtCents: number }[];
+      };
+      expect(report.changes.map((c) => [c.serverId, c.toCents])).toEqual([[serverId, 900]]);
+      expect(report.skipped).toEqual([expect.objectContaining({ serverId: waiting.id, soldAtCents: PRICE })]);
+      expect(await rowOf(serverId)).toEqual({ price: PRICE, next: 900 });
+      expect(await rowOf(waiting.id)).toEqual({ price: PRICE, next: null });
+      const on = new Date(report.changes[0]!.fromDate);
+      const day = `${on.getUTCDate()} ${on.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${on.getUTCFullYear()}`;
+      expect((await eventsOf(serverId)).filter((e) => e.type === 'reprice_scheduled')).toEqual([
+        { type: 'reprice_scheduled', detail: `A$12.00 → A$9.00 a month from the renewal on ${day}` },
+      ]);
+
+      // Lowering the plan below the scheduled price: the admin API and the CLI say so; the schedule stays.
+      const admin = await anAdminBrowser(api, origin, db.url, 'edge-admin@example.test', vfEnv());
+      const put = await admin.request('PUT', `/api/admin/plans/${edgePlanId}/price`, {
+        body: { priceMonthlyCents: 750 },
+      });
+      expect(put.status).toBe(200);
+      expect(put.body).toMatchObject({
+        plan: { priceMonthlyCents: 750 },
+        scheduledRepricesDiffer: 1,
+        scheduledRepricesNote: '1 server has a scheduled price of A$9.00; run servers reprice to change it',
+      });
+      const cliSet = await cli('plans', 'set-price', '--package', '3', '750');
+      expect(cliSet.code).toBe(0);
+      expect(cliSet.stdout).toContain(
+        '1 server has a scheduled price of A$9.00; run servers reprice to change it',
+      );
+      expect(await rowOf(serverId)).toEqual({ price: PRICE, next: 900 });
+      const atScheduled = await admin.request('PUT', `/api/admin/plans/${edgePlanId}/price`, {
+        body: { priceMonthlyCents: 900 },
+      });
+      expect(atScheduled.body).toMatchObject({ scheduledRepricesDiffer: 0, scheduledRepricesNote: null });
+
+      // Back to the server's own price: the preview shows current → scheduled → new; --yes cancels, once.
+      expect((await cli('plans', 'set-price', '--package', '3', String(PRICE))).code).toBe(0);
+      const back = await reprice();
+      expect(back.code).toBe(2);
+      expect(back.stdout).toMatch(
+        /A\$12\.00\s+A\$9\.00 from \d{4}-\d\d-\d\d .*A\$12\.00 \(cancels the scheduled price\)/,
+      );
+      expect(await rowOf(serverId)).toEqual({ price: PRICE, next: 900 });
+      expect((await reprice('--yes')).code).toBe(0);
+      expect(await rowOf(serverId)).toEqual({ price: PRICE, next: null });
+      const page = await browser.request('GET', `/api/servers/${serverId}`);
+      expect(page.body).toMatchObject({ server: { priceMonthlyCents: PRICE, scheduledPrice: null } });
+      const cancelled = (await eventsOf(serverId)).filter((e) => e.type === 'reprice_cancelled');
+      expect(cancelled).toEqual([
+        {
+          type: 'reprice_cancelled',
+          detail: `scheduled price change cancelled: stays A$12.00 a month (was to be A$9.00 from the renewal on ${day})`,
+        },
+      ]);
+      const events = (await eventsOf(serverId)).length;
+      const nothing = await reprice();
+      expect(nothing.code).toBe(0);
+      expect(nothing.stdout).toMatch(/^Nothing to change$/m);
+      expect(await eventsOf(serverId)).toHaveLength(events);
+      expect((await eventsOf(serverId)).some((e) => /A\$12\.00 → A\$12\.00/.test(e.detail))).toBe(false);
+    } finally {
+      await ds.query(`UPDATE servers SET status = 'cancelled' WHERE id = $1`, [waiting.id]);
+    }
+  });
+
   it("twenty concurrent deploys by one customer: each a deliberate answer, another customer's pages and /api/health stay fast, nothing blamed on VirtFusion", async () => {
     const busy = await aCustomer(21 * PRICE);
     const other = await aCustomer(PRICE);
