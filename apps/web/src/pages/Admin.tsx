@@ -259,7 +259,7 @@ interface SyncReport {
   unchanged: number;
 }
 
-function PriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) {
+export function PriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) {
   const queryClient = useQueryClient();
   const [value, setValue] = useState(plan.priceMonthlyCents ? (plan.priceMonthlyCents / 100).toFixed(2) : '');
   const [error, setError] = useState<unknown>(null);
@@ -422,7 +422,7 @@ interface RepriceView {
  * preview first (nothing written), then confirm. Each server changes from its first renewal at
  * least REPRICE_NOTICE_DAYS ahead, and its page shows the new price from now on.
  */
-function RepriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) {
+export function RepriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) {
   const [fromDate, setFromDate] = useState(() => new Date().toISOString().slice(0, 10));
   const [result, setResult] = useState<RepriceView | null>(null);
   const [error, setError] = useState<unknown>(null);
