@@ -1089,7 +1089,9 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
         /A\$12\.00\s+A\$9\.00 from \d{4}-\d\d-\d\d .*A\$12\.00 \(cancels the scheduled price\)/,
       );
       expect(await rowOf(serverId)).toEqual({ price: PRICE, next: 900 });
-      expect((await reprice('--yes')).code).toBe(0);
+      const cancel = await reprice('--yes');
+      expect(cancel.code).toBe(0);
+      expect(cancel.stdout).toMatch(/action=servers\.reprice .*servers=1 cancelled=1 skipped=0 /);
       expect(await rowOf(serverId)).toEqual({ price: PRICE, next: null });
       const page = await browser.request('GET', `/api/servers/${serverId}`);
       expect(page.body).toMatchObject({ server: { priceMonthlyCents: PRICE, scheduledPrice: null } });

@@ -218,7 +218,7 @@ export class ServersRepriceCommand extends OzvpsCommand<RepriceOptions> {
       {
         action: 'servers.reprice',
         user: '-',
-        extra: `plan=${planId} price=${done.priceCents} servers=${done.changes.length} from=${done.earliest.toISOString().slice(0, 10)}`,
+        extra: `plan=${planId} price=${done.priceCents} servers=${done.changes.length} cancelled=${done.changes.filter((c) => c.cancelsScheduled).length} skipped=${done.skipped.length} from=${done.earliest.toISOString().slice(0, 10)}`,
       },
       !!options.json,
     );
