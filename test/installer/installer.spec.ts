@@ -535,6 +535,12 @@ describe('ozvps-install.sh on this machine', () => {
     // The new migration's table belongs to the owner role; the panel's role got its grants.
     expect(owners()).toEqual(['ozvps_owner']);
     expect(asPanelRole('SELECT count(*) FROM installer_probe').out).toBe('0');
+    // `sudo ozvpsctl db migrate` also migrates as the owner (from owner.env): it re-grants what only
+    // the owner can, while the panel's own role is refused.
+    psql('REVOKE SELECT ON installer_probe FROM ozvps_panel_user');
+    expect(asPanelRole('SELECT count(*) FROM installer_probe').out).toContain('permission denied');
+    expect(sh('ozvpsctl db migrate 2>&1')).toContain('nothing to migrate');
+    expect(asPanelRole('SELECT count(*) FROM installer_probe').out).toBe('0');
     expect(balances()).toBe(balancesBefore);
     expect(psql('SELECT count(*) FROM wallet_transactions')).toBe(ledgerBefore);
     expect(await servedCommit()).toBe(c2);
