@@ -226,7 +226,7 @@ owner_env_write() {
 # Database helpers. DATABASE_URL is split by Node's URL parser; the password travels in
 # PGPASSWORD, never on a command line.
 
-# pg_url_fields URL NAME: host, port, user, database, password, one a line (NAME is for the error).
+# pg_url_fields URL WHAT: host, port, user, database, password, one a line (WHAT names it in the error).
 pg_url_fields() {
   PG_URL="$1" node -e '
     const u = new URL(process.env.PG_URL);
@@ -235,13 +235,13 @@ pg_url_fields() {
     const q = u.searchParams;
     const host = q.get("host") || d(u.hostname) || "127.0.0.1";
     console.log([host, u.port || q.get("port") || "5432", d(u.username), d(u.pathname.slice(1)), d(u.password)].join("\n"));
-  ' || die "$2 in $ENV_FILE is not a postgres:// URL"
+  ' || die "$2 is not a postgres:// URL"
 }
 
 DB_HOST="" DB_PORT="" DB_USER="" DB_PASS="" DB_DB="" DB_LOCAL=1
 parse_database_url() {
   local fields
-  fields=$(pg_url_fields "$1" DATABASE_URL) || exit 1
+  fields=$(pg_url_fields "$1" "DATABASE_URL in $ENV_FILE") || exit 1
   {
     read -r DB_HOST
     read -r DB_PORT
@@ -258,7 +258,7 @@ parse_database_url() {
 OWNER_HOST="" OWNER_PORT="" OWNER_USER="" OWNER_PASS="" OWNER_DB=""
 parse_owner_url() {
   local fields
-  fields=$(pg_url_fields "$1" DATABASE_OWNER_URL) || exit 1
+  fields=$(pg_url_fields "$1" "DATABASE_OWNER_URL in $OWNER_ENV_FILE") || exit 1
   {
     read -r OWNER_HOST
     read -r OWNER_PORT
