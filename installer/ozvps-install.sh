@@ -8,7 +8,9 @@
 # release that does not come up healthy is replaced by the one that served before.
 #
 # Layout under --dir:
-#   .env                 shared configuration (mode 600), kept line for line across runs
+#   .env                 the panel's configuration (mode 600, owner ozvps), kept line for line across runs
+#   owner.env            DATABASE_OWNER_URL only (mode 600, owner root): migrations run as root with
+#                        it; the panel service never gets it, so its process cannot alter the ledger
 #   releases/<version>-<commit>/   one fresh build per commit, never reused by another commit
 #   current -> releases/...        the release being served, switched atomically
 #   data/                the service's writable directory
@@ -149,6 +151,7 @@ esac
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ENV_FILE="$DIR/.env"
+OWNER_ENV_FILE="$DIR/owner.env"
 PID_FILE="$DIR/run/${SERVICE}.pid"
 SERVICE_LOG="$DIR/logs/${SERVICE}.log"
 
@@ -161,10 +164,16 @@ systemd_running() { [ -d /run/systemd/system ]; }
 
 env_has() { [ -f "$ENV_FILE" ] && grep -Eq "^[[:space:]]*(export[[:space:]]+)?$1[[:space:]]*=" "$ENV_FILE"; }
 
-env_get() {
-  [ -f "$ENV_FILE" ] || return 0
+env_get() { file_get "$ENV_FILE" "$1"; }
+
+# The owner role's URL, from the root-only owner.env (never from .env: the panel can read that).
+owner_get() { file_get "$OWNER_ENV_FILE" DATABASE_OWNER_URL; }
+
+# file_get FILE KEY: KEY's value in a dotenv FILE, or nothing.
+file_get() {
+  [ -f "$1" ] || return 0
   local line value
-  line=$(grep -E "^[[:space:]]*(export[[:space:]]+)?$1[[:space:]]*=" "$ENV_FILE" | tail -n 1) || return 0
+  line=$(grep -E "^[[:space:]]*(export[[:space:]]+)?$2[[:space:]]*=" "$1" | tail -n 1) || return 0
   value=${line#*=}
   value=${value#"${value%%[![:space:]]*}"}
   case "$value" in
@@ -198,11 +207,26 @@ env_add() {
   if [ -n "$secret" ]; then ok "+ $key (secret, not shown)"; else ok "+ $key=$value"; fi
 }
 
+# owner_env_write URL: creates owner.env (root:root, 600) with DATABASE_OWNER_URL, unless it has one.
+# Written before the role exists, like DATABASE_URL, so a crash in between never loses the password.
+owner_env_write() {
+  [ -z "$(owner_get)" ] || return 0
+  local tmp="$OWNER_ENV_FILE.tmp.$$"
+  install -m 600 -o root -g root /dev/null "$tmp"
+  {
+    printf '# added by %s on %s: the owner role, for migrations only. Root reads it; the panel never does.\n' \
+      "$PROGRAM" "$(date -u +%F)"
+    printf 'DATABASE_OWNER_URL=%s\n' "$1"
+  } >"$tmp"
+  mv -f "$tmp" "$OWNER_ENV_FILE"
+  ok "+ DATABASE_OWNER_URL in $OWNER_ENV_FILE (secret, not shown; root only)"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Database helpers. DATABASE_URL is split by Node's URL parser; the password travels in
 # PGPASSWORD, never on a command line.
 
-# pg_url_fields URL NAME: host, port, user, database, password, one a line (NAME is for the error).
+# pg_url_fields URL WHAT: host, port, user, database, password, one a line (WHAT names it in the error).
 pg_url_fields() {
   PG_URL="$1" node -e '
     const u = new URL(process.env.PG_URL);
@@ -211,13 +235,13 @@ pg_url_fields() {
     const q = u.searchParams;
     const host = q.get("host") || d(u.hostname) || "127.0.0.1";
     console.log([host, u.port || q.get("port") || "5432", d(u.username), d(u.pathname.slice(1)), d(u.password)].join("\n"));
-  ' || die "$2 in $ENV_FILE is not a postgres:// URL"
+  ' || die "$2 is not a postgres:// URL"
 }
 
 DB_HOST="" DB_PORT="" DB_USER="" DB_PASS="" DB_DB="" DB_LOCAL=1
 parse_database_url() {
   local fields
-  fields=$(pg_url_fields "$1" DATABASE_URL) || exit 1
+  fields=$(pg_url_fields "$1" "DATABASE_URL in $ENV_FILE") || exit 1
   {
     read -r DB_HOST
     read -r DB_PORT
@@ -234,7 +258,7 @@ parse_database_url() {
 OWNER_HOST="" OWNER_PORT="" OWNER_USER="" OWNER_PASS="" OWNER_DB=""
 parse_owner_url() {
   local fields
-  fields=$(pg_url_fields "$1" DATABASE_OWNER_URL) || exit 1
+  fields=$(pg_url_fields "$1" "DATABASE_OWNER_URL in $OWNER_ENV_FILE") || exit 1
   {
     read -r OWNER_HOST
     read -r OWNER_PORT
@@ -392,6 +416,23 @@ ctl() {
     NODE_ENV=production OZVPS_ENV_FILE="$ENV_FILE" \
     setpriv --reuid "$SERVICE_USER" --regid "$SERVICE_USER" --init-groups \
     "$NODE_BIN" "$release/dist/apps/cli/src/main.js" "$@")
+}
+
+# `ozvpsctl db migrate` as root (not the service user: a process of the panel's user could read
+# another's environment), with DATABASE_OWNER_URL from owner.env in its environment, never on a
+# command line, and the rest of the configuration from .env. Only this one process gets it.
+ctl_migrate() {
+  local release=$1
+  (
+    owner_url=$(owner_get)
+    cd "$DIR/data"
+    while read -r name; do unset "$name" 2>/dev/null || true; done < <(compgen -e)
+    export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+      NODE_ENV=production OZVPS_ENV_FILE="$ENV_FILE"
+    if [ -n "$owner_url" ]; then export DATABASE_OWNER_URL="$owner_url"; fi
+    unset owner_url
+    exec "$NODE_BIN" "$release/dist/apps/cli/src/main.js" db migrate
+  )
 }
 
 release_commit() { [ -f "$1/.ozvps-release" ] && sed -n 's/^commit=//p' "$1/.ozvps-release"; }
@@ -577,6 +618,13 @@ if [ -z "$DATABASE_URL_NOW" ]; then
   parse_database_url "$DATABASE_URL_NOW"
 fi
 
+if env_has DATABASE_OWNER_URL; then
+  # Not read and not removed (.env is the operator's, kept line for line): the panel loads .env, so
+  # an owner URL there hands the owner role to anyone who controls the panel process.
+  say "      warning: $ENV_FILE has DATABASE_OWNER_URL: the panel process can read it and could alter the ledger." >&2
+  say "      The installer uses $OWNER_ENV_FILE (root only) instead. Remove that line from $ENV_FILE." >&2
+fi
+
 if [ "$DB_LOCAL" -eq 1 ]; then
   case "$DB_USER$DB_DB" in *[!A-Za-z0-9_]*) die "DATABASE_URL names a role or database with unusual characters; create them by hand" ;; esac
   if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'")" = 1 ]; then
@@ -587,16 +635,16 @@ if [ "$DB_LOCAL" -eq 1 ]; then
     printf "CREATE ROLE \"%s\" LOGIN PASSWORD '%s';\n" "$DB_USER" "${DB_PASS//\'/\'\'}" | psql_admin -d postgres
     ok "role $DB_USER created"
   fi
-  # The owner role: its password goes to .env before the role exists, like DATABASE_URL's.
-  OWNER_URL_NOW=$(env_get DATABASE_OWNER_URL)
+  # The owner role: its password goes to the root-only owner.env before the role exists.
+  OWNER_URL_NOW=$(owner_get)
   if [ -z "$OWNER_URL_NOW" ]; then
     if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_OWNER_ROLE'")" = 1 ]; then
-      die "role $DB_OWNER_ROLE exists but $ENV_FILE has no DATABASE_OWNER_URL. The installer never changes an existing password: add DATABASE_OWNER_URL=postgresql://$DB_OWNER_ROLE:<password>@127.0.0.1:${DB_PORT:-5432}/$DB_DB to $ENV_FILE and run again"
+      die "role $DB_OWNER_ROLE exists but $OWNER_ENV_FILE has no DATABASE_OWNER_URL. The installer never changes an existing password: write DATABASE_OWNER_URL=postgresql://$DB_OWNER_ROLE:<password>@127.0.0.1:${DB_PORT:-5432}/$DB_DB to $OWNER_ENV_FILE (root:root, mode 600) and run again"
     fi
     password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-    env_add DATABASE_OWNER_URL "postgresql://$DB_OWNER_ROLE:$password@127.0.0.1:${DB_PORT:-5432}/$DB_DB" secret
+    owner_env_write "postgresql://$DB_OWNER_ROLE:$password@127.0.0.1:${DB_PORT:-5432}/$DB_DB"
     unset password
-    OWNER_URL_NOW=$(env_get DATABASE_OWNER_URL)
+    OWNER_URL_NOW=$(owner_get)
   fi
   parse_owner_url "$OWNER_URL_NOW"
   case "$OWNER_USER" in *[!A-Za-z0-9_]*) die "DATABASE_OWNER_URL names a role with unusual characters; create it by hand" ;; esac
@@ -652,17 +700,17 @@ SQL
       ok "pg_hba.conf: password sign-in for $hba_user on 127.0.0.1"
     fi
   done
-elif [ -z "$(env_get DATABASE_OWNER_URL)" ]; then
-  ok "DATABASE_URL points at $DB_HOST and DATABASE_OWNER_URL is not set: left as it is. The panel's role"
+elif [ -z "$(owner_get)" ]; then
+  ok "DATABASE_URL points at $DB_HOST and $OWNER_ENV_FILE has no DATABASE_OWNER_URL: left as it is. The panel's role"
   ok "owns the schema there, so the ledger is not protected from it; README \"Database roles\" says what to run"
 fi
 pg_env psql -X -q -t -A -v ON_ERROR_STOP=1 -c 'SELECT 1' >/dev/null 2>>"$LOG" ||
   die "cannot sign in to $DB_DB as $DB_USER with DATABASE_URL from $ENV_FILE (not changed by the installer; fix it by hand)"
 ok "signed in to $DB_DB as $DB_USER"
-if [ -n "$(env_get DATABASE_OWNER_URL)" ]; then
-  parse_owner_url "$(env_get DATABASE_OWNER_URL)"
+if [ -n "$(owner_get)" ]; then
+  parse_owner_url "$(owner_get)"
   owner_env psql -X -q -t -A -v ON_ERROR_STOP=1 -c 'SELECT 1' >/dev/null 2>>"$LOG" ||
-    die "cannot sign in to $DB_DB as $OWNER_USER with DATABASE_OWNER_URL from $ENV_FILE (not changed by the installer; fix it by hand)"
+    die "cannot sign in to $DB_DB as $OWNER_USER with DATABASE_OWNER_URL from $OWNER_ENV_FILE (not changed by the installer; fix it by hand)"
   ok "signed in to $DB_DB as $OWNER_USER (migrations only)"
 fi
 
@@ -687,6 +735,11 @@ env_add STRIPE_WEBHOOK_SECRET "" secret
 [ "$(stat -c %U "$ENV_FILE")" = "$SERVICE_USER" ] || chown "$SERVICE_USER:$SERVICE_USER" "$ENV_FILE"
 [ "$ENV_HEADER_WRITTEN" -eq 1 ] || ok "every key present: unchanged"
 ok "mode 600, owner $SERVICE_USER"
+if [ -f "$OWNER_ENV_FILE" ]; then
+  chown root:root "$OWNER_ENV_FILE"
+  chmod 600 "$OWNER_ENV_FILE"
+  ok "$OWNER_ENV_FILE: mode 600, owner root (the service does not load it)"
+fi
 
 # =============================================================================================
 step 5 "fetch and build"
@@ -795,7 +848,7 @@ if [ "$pending" = "[]" ]; then
   ok "no pending migrations"
   if [ "$ROLES_UPGRADED" -eq 1 ]; then
     # Nothing to migrate, but the panel's role has interim grants: migrate applies the exact ones.
-    ctl "$TARGET_RELEASE" db migrate >>"$LOG" 2>&1 || die "applying the panel role's grants failed"
+    ctl_migrate "$TARGET_RELEASE" >>"$LOG" 2>&1 || die "applying the panel role's grants failed"
     ok "grants for $DB_USER applied (INSERT and SELECT only on the ledger)"
   fi
 else
@@ -805,7 +858,7 @@ else
     { rm -f "$backup"; die "pg_dump failed: not migrating without a backup"; }
   chmod 600 "$backup"
   ok "backup: $backup ($(du -h "$backup" | cut -f1))"
-  ctl "$TARGET_RELEASE" db migrate >>"$LOG" 2>&1 || die "the migration failed (backup kept: $backup)"
+  ctl_migrate "$TARGET_RELEASE" >>"$LOG" 2>&1 || die "the migration failed (backup kept: $backup)"
   ok "migrated"
 fi
 
@@ -848,6 +901,11 @@ cat >"$TMP/ozvpsctl" <<EOF
 # Installed by ozvps-install.sh: ozvpsctl of the release being served, as $SERVICE_USER.
 [ "\$(id -u)" -eq 0 ] || { echo "ozvpsctl: run it as root (sudo ozvpsctl ...): it reads $ENV_FILE" >&2; exit 1; }
 cd "$DIR/data" || exit 1
+if [ "\$1" = db ] && [ "\${2:-}" = migrate ] && [ -f "$OWNER_ENV_FILE" ]; then
+  # Migrations run as the owner role: as root (the file is root's), this one process only.
+  set -a; . "$OWNER_ENV_FILE"; set +a
+  exec env NODE_ENV=production OZVPS_ENV_FILE="$ENV_FILE" HOME=/root "$NODE_BIN" "$DIR/current/dist/apps/cli/src/main.js" "\$@"
+fi
 exec env NODE_ENV=production OZVPS_ENV_FILE="$ENV_FILE" setpriv --reuid $SERVICE_USER --regid $SERVICE_USER --init-groups "$NODE_BIN" "$DIR/current/dist/apps/cli/src/main.js" "\$@"
 EOF
 cmp -s "$TMP/ozvpsctl" /usr/local/bin/ozvpsctl || install -m 755 "$TMP/ozvpsctl" /usr/local/bin/ozvpsctl

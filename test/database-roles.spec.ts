@@ -1,15 +1,16 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { createDataSource, findFreePort, runMigrations } from '@ozvps/core';
+import { createDataSource, findFreePort, pendingMigrations, runMigrations } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
 import { WalletService } from '@ozvps/wallet';
 import { aUser, aUserWithBalance } from './helpers/builders';
-import { asPanelRole, createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
+import { asPanelRole, createTestDatabase, openDataSource, TestDatabase, urlFor } from './helpers/database';
 import { bootLibs } from './helpers/panel';
 import { runNode, startApi, API_MAIN, CLI_MAIN } from './helpers/processes';
 
@@ -328,6 +329,89 @@ describe('the API and CLI migrate as the owner role', () => {
     } finally {
       await ds.destroy();
       await db.drop();
+    }
+  });
+});
+
+describe('the API without an owner URL (the installer and Docker keep it from the panel)', () => {
+  const env = (url: string, port: number) => ({
+    DATABASE_URL: url,
+    OZVPS_ENV_FILE: '/dev/null',
+    PORT: String(port),
+    PATH: process.env.PATH,
+  });
+
+  it('starts without the warning as a role that owns nothing when nothing is pending', async () => {
+    const db = await createTestDatabase();
+    const port = await findFreePort();
+    try {
+      const api = await startApi({ port, env: env(asPanelRole(db.url), port) });
+      try {
+        expect((await fetch(`${api.baseUrl}/api/health`)).status).toBe(200);
+      } finally {
+        await api.stop();
+      }
+      expect(api.output()).not.toMatch(/DATABASE_OWNER_URL is unset/);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('refuses to start, naming the fix, when a migration is pending and its role owns nothing', async () => {
+    const db = await createTestDatabase();
+    const ds = await openDataSource(db.url);
+    try {
+      const [last] = (await ds.query(
+        `DELETE FROM schema_migrations WHERE id = (SELECT max(id) FROM schema_migrations) RETURNING name`,
+      )) as [{ name: string }[], number];
+      const pendingName = last[0].name;
+      const r = await runNode(API_MAIN, [], env(asPanelRole(db.url), await findFreePort()));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `1 migration(s) are pending (${pendingName}) and the panel's role "${new URL(asPanelRole(db.url)).username}" owns nothing`,
+      );
+      expect(r.stderr).toContain(
+        'run `ozvpsctl db migrate` with DATABASE_OWNER_URL (the installer does this)',
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stderr).not.toContain(new URL(asPanelRole(db.url)).password);
+      // The CLI as that role says the same, and nothing was applied.
+      const cli = await runNode(CLI_MAIN, ['db', 'migrate'], env(asPanelRole(db.url), 3000));
+      expect(cli.code).not.toBe(0);
+      expect(cli.stderr).toContain('run `ozvpsctl db migrate` with DATABASE_OWNER_URL');
+      expect(await ds.query(`SELECT 1 FROM schema_migrations WHERE name = $1`, [pendingName])).toEqual([]);
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
+  });
+
+  it('still migrates, with the warning, a single-role database whose role owns it', async () => {
+    const db = await createTestDatabase({ empty: true });
+    const role = `single_${db.name.slice(-12)}`;
+    const password = randomBytes(12).toString('hex');
+    const ds = await openDataSource(db.url);
+    try {
+      await ds.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER PASSWORD '${password}'`);
+      await ds.query(`ALTER DATABASE ${db.name} OWNER TO ${role}`);
+      await ds.query(`ALTER SCHEMA public OWNER TO ${role}`);
+      const u = new URL(db.url);
+      u.username = role;
+      u.password = password;
+      const port = await findFreePort();
+      const api = await startApi({ port, env: env(u.toString(), port) });
+      await api.stop();
+      expect(api.output().match(/DATABASE_OWNER_URL is unset/g)).toHaveLength(1);
+      expect(api.output()).not.toContain(password);
+      expect(new Set(Object.values(await ownersOf(ds)))).toEqual(new Set([role]));
+      expect(await pendingMigrations(ds)).toEqual([]);
+    } finally {
+      await ds.destroy();
+      await db.drop();
+      const admin = new Client({ connectionString: urlFor('postgres') });
+      await admin.connect();
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
     }
   });
 });

@@ -6,8 +6,17 @@ const DOCKER = join(__dirname, '..', 'docker');
 const compose = readFileSync(join(DOCKER, 'compose.yml'), 'utf8');
 const rolesSql = readFileSync(join(DOCKER, 'db-roles.sql'), 'utf8');
 
-function envValue(name: string): string {
-  const match = compose.match(new RegExp(`^\\s+${name}: (\\S+)$`, 'm'));
+/** One service's block of compose.yml: from `  name:` to the next top-level key or service. */
+function service(name: string): string {
+  const lines = compose.split('\n');
+  const start = lines.indexOf(`  ${name}:`);
+  if (start < 0) throw new Error(`service ${name} not in compose.yml`);
+  const end = lines.findIndex((l, i) => i > start && /^ {0,2}\S/.test(l) && !/^\s*#/.test(l));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
+
+function envValue(name: string, text = compose): string {
+  const match = text.match(new RegExp(`^\\s+${name}: (\\S+)$`, 'm'));
   if (!match) throw new Error(`${name} not in compose.yml`);
   return match[1];
 }
@@ -15,8 +24,8 @@ function envValue(name: string): string {
 describe('docker/compose.yml: the panel runs as a role that owns nothing', () => {
   it('gives the panel its own role on DATABASE_URL and the owner role only as DATABASE_OWNER_URL', () => {
     const superuser = envValue('POSTGRES_USER');
-    const panel = new URL(envValue('DATABASE_URL').replace(/\$\{\w+\}/, 'x'));
-    const owner = new URL(envValue('DATABASE_OWNER_URL').replace(/\$\{\w+\}/, 'x'));
+    const panel = new URL(envValue('DATABASE_URL', service('panel')).replace(/\$\{\w+\}/, 'x'));
+    const owner = new URL(envValue('DATABASE_OWNER_URL', service('migrate')).replace(/\$\{\w+\}/, 'x'));
     expect(panel.username).toBe('ozvps_panel');
     expect(owner.username).toBe('ozvps_owner');
     expect(new Set([superuser, panel.username, owner.username]).size).toBe(3);
@@ -24,10 +33,24 @@ describe('docker/compose.yml: the panel runs as a role that owns nothing', () =>
     expect(owner.pathname).toBe('/ozvps_panel');
   });
 
+  it("keeps the owner's URL and password out of the panel's container: a one-shot migrate has them", () => {
+    const panel = service('panel');
+    expect(panel).toContain('DATABASE_URL: postgresql://ozvps_panel:${OZVPS_DB_PANEL_PASSWORD}@db');
+    expect(panel).not.toMatch(/DATABASE_OWNER_URL|OZVPS_DB_OWNER_PASSWORD|ozvps_owner|OZVPS_DB_PASSWORD/);
+    expect(panel).toMatch(/depends_on:\s+migrate:\s+condition: service_completed_successfully/);
+
+    const migrate = service('migrate');
+    expect(envValue('image', migrate)).toBe(envValue('image', panel));
+    expect(migrate).toContain("command: ['node', 'dist/apps/cli/src/main.js', 'db', 'migrate']");
+    expect(migrate).toMatch(/restart: 'no'/);
+    expect(migrate).toMatch(/depends_on:\s+db-roles:\s+condition: service_completed_successfully/);
+    expect(envValue('DATABASE_URL', migrate)).toBe(envValue('DATABASE_URL', panel));
+    // The panel's own settings file must not carry it either.
+    expect(readFileSync(join(DOCKER, 'panel.env.example'), 'utf8')).not.toMatch(/^DATABASE_OWNER_URL=/m);
+  });
+
   it('creates both roles without superuser powers and hands the schema to the owner before the panel starts', () => {
-    expect(compose).toMatch(
-      /panel:[\s\S]*depends_on:\s+db-roles:\s+condition: service_completed_successfully/,
-    );
+    expect(service('migrate')).toMatch(/depends_on:\s+db-roles:\s+condition: service_completed_successfully/);
     expect(compose).toMatch(/- \.\/db-roles\.sql:\/db-roles\.sql:ro/);
     for (const role of ['ozvps_owner', 'ozvps_panel']) {
       expect(rolesSql).toMatch(

@@ -24,6 +24,7 @@ const ROOT = join(__dirname, '..', '..');
 const INSTALLER = join(ROOT, 'installer', 'ozvps-install.sh');
 const DIR = '/opt/ozvps-panel-ci';
 const ENV_FILE = join(DIR, '.env');
+const OWNER_ENV_FILE = join(DIR, 'owner.env');
 const UNIT = '/etc/systemd/system/ozvps-panel.service';
 const BASE_URL = 'http://127.0.0.1:3000';
 const TIMINGS = join(ROOT, '.tmp', 'installer-timings.json');
@@ -143,13 +144,44 @@ function expectOk(run: Run): void {
   if (run.status !== 0) throw new Error(`installer exited ${run.status}\n${run.stdout}\n${run.stderr}`);
 }
 
-/** Reads one key from .env, as the installer wrote it. */
-function envValue(key: string): string {
-  const line = readFileSync(ENV_FILE, 'utf8')
+/** Reads one key from .env (or another dotenv file), as the installer wrote it. */
+function envValue(key: string, file = ENV_FILE): string {
+  const line = readFileSync(file, 'utf8')
     .split('\n')
     .find((l) => l.startsWith(`${key}=`));
-  if (!line) throw new Error(`${key} not in ${ENV_FILE}`);
+  if (!line) throw new Error(`${key} not in ${file}`);
   return line.slice(key.length + 1);
+}
+
+/**
+ * The owner role's credentials stay out of the panel's reach: not in .env, not in the unit, not in
+ * the running service's environment, and owner.env is root's alone. The reviewer's repro (as the
+ * panel's OS user, load .env and disable the ledger trigger with DATABASE_OWNER_URL) fails.
+ */
+function expectOwnerOutOfPanelReach(): void {
+  const ownerUrl = new URL(envValue('DATABASE_OWNER_URL', OWNER_ENV_FILE));
+  expect(readFileSync(ENV_FILE, 'utf8')).not.toMatch(/DATABASE_OWNER_URL/);
+  expect(readFileSync(ENV_FILE, 'utf8')).not.toContain(ownerUrl.password);
+  const st = statSync(OWNER_ENV_FILE);
+  expect([st.mode & 0o777, st.uid, st.gid]).toEqual([0o600, 0, 0]);
+  const unit = readFileSync(UNIT, 'utf8');
+  expect(unit).not.toMatch(/DATABASE_OWNER_URL|owner\.env/);
+  const environ = readFileSync(`/proc/${servicePid()}/environ`, 'utf8');
+  expect(environ.split('\0').some((v) => v.startsWith('OZVPS_ENV_FILE='))).toBe(true);
+  expect(environ).not.toMatch(/DATABASE_OWNER_URL/);
+  expect(environ).not.toContain(ownerUrl.password);
+  const asService = (script: string) =>
+    spawnSync('runuser', ['-u', 'ozvps', '--', 'bash', '-c', script], { encoding: 'utf8', cwd: '/' });
+  expect(asService(`cat ${OWNER_ENV_FILE}`).status).not.toBe(0);
+  const repro = asService(
+    `set -a; . ${ENV_FILE}; psql "$DATABASE_OWNER_URL" -c "ALTER TABLE wallet_transactions DISABLE TRIGGER USER"`,
+  );
+  expect(repro.status).not.toBe(0);
+  expect(
+    psql(
+      `SELECT count(*) FROM pg_trigger WHERE tgrelid = 'wallet_transactions'::regclass AND tgenabled = 'D'`,
+    ),
+  ).toBe('0');
 }
 
 function git(src: string, ...args: string[]): string {
@@ -317,7 +349,7 @@ describe('ozvps-install.sh on this machine', () => {
     expect(url.username).toBe('ozvps_panel_user');
     expect(url.pathname).toBe('/ozvps_panel');
     expect(url.password).toMatch(/^[0-9a-f]{64}$/);
-    const ownerUrl = new URL(envValue('DATABASE_OWNER_URL'));
+    const ownerUrl = new URL(envValue('DATABASE_OWNER_URL', OWNER_ENV_FILE));
     expect(ownerUrl.username).toBe('ozvps_owner');
     expect(ownerUrl.pathname).toBe('/ozvps_panel');
     expect(ownerUrl.password).toMatch(/^[0-9a-f]{64}$/);
@@ -337,6 +369,7 @@ describe('ozvps-install.sh on this machine', () => {
     expect(psql('SELECT count(*) FROM schema_migrations')).not.toBe('0');
     expect(owners()).toEqual(['ozvps_owner']);
     expectLedgerProtected();
+    expectOwnerOutOfPanelReach();
 
     // systemd is not PID 1 here: the unit is checked by systemd itself, against the release it runs.
     const unit = readFileSync(UNIT, 'utf8');
@@ -400,13 +433,7 @@ describe('ozvps-install.sh on this machine', () => {
     psql(`REASSIGN OWNED BY ozvps_owner TO ozvps_panel_user`);
     psql(`DROP OWNED BY ozvps_owner`);
     psql(`DROP ROLE ozvps_owner`, 'postgres');
-    writeFileSync(
-      ENV_FILE,
-      readFileSync(ENV_FILE, 'utf8')
-        .split('\n')
-        .filter((l) => !l.startsWith('DATABASE_OWNER_URL='))
-        .join('\n'),
-    );
+    rmSync(OWNER_ENV_FILE);
     expect(owners()).toEqual(['ozvps_panel_user']);
     const before = { password: rolePassword(), balances: balances(), pid: servicePid() };
     const ledgerBefore = psql('SELECT count(*) FROM wallet_transactions');
@@ -415,7 +442,7 @@ describe('ozvps-install.sh on this machine', () => {
     expectOk(run);
 
     expect(run.stdout).toContain('upgraded in place: ozvps_owner now owns ozvps_panel and its tables');
-    const ownerUrl = new URL(envValue('DATABASE_OWNER_URL'));
+    const ownerUrl = new URL(envValue('DATABASE_OWNER_URL', OWNER_ENV_FILE));
     expect(ownerUrl.username).toBe('ozvps_owner');
     for (const text of [run.stdout, run.stderr]) expect(text).not.toContain(ownerUrl.password.slice(0, 12));
     expect(owners()).toEqual(['ozvps_owner']);
@@ -423,6 +450,7 @@ describe('ozvps-install.sh on this machine', () => {
     expect(balances()).toBe(before.balances);
     expect(psql('SELECT count(*) FROM wallet_transactions')).toBe(ledgerBefore);
     expectLedgerProtected();
+    expectOwnerOutOfPanelReach();
     // The running panel was never stopped and still serves, now with the runtime grants only.
     expect(servicePid()).toBe(before.pid);
     expect(await servedCommit()).toBe(c1);
@@ -434,6 +462,38 @@ describe('ozvps-install.sh on this machine', () => {
     const again = install('--source', src);
     expectOk(again);
     expect(again.stdout).toContain('ozvps_panel_user owns nothing in ozvps_panel');
+    // A restart (what the next release does) comes up as the role that owns nothing, without the
+    // owner URL, and still serves: nothing is pending.
+    sh(`start-stop-daemon --stop --quiet --pidfile ${DIR}/run/ozvps-panel.pid --retry TERM/30/KILL/5`);
+    const restarted = install('--source', src);
+    expectOk(restarted);
+    expect(restarted.stdout).toContain('was not running: started');
+    expect(await servedCommit()).toBe(c1);
+    expectOwnerOutOfPanelReach();
+    expect(readFileSync(join(DIR, 'logs', 'ozvps-panel.log'), 'utf8')).not.toMatch(
+      /DATABASE_OWNER_URL is unset/,
+    );
+  });
+
+  it('an owner URL found in .env is neither used nor removed, only warned about', () => {
+    const env = readFileSync(ENV_FILE, 'utf8');
+    const ownerEnv = readFileSync(OWNER_ENV_FILE);
+    writeFileSync(
+      ENV_FILE,
+      `${env}DATABASE_OWNER_URL=postgresql://someone:elsewhere@127.0.0.1:5432/ozvps_panel\n`,
+    );
+    try {
+      const run = install('--source', src);
+      expectOk(run);
+      expect(run.stderr).toContain(
+        `warning: ${ENV_FILE} has DATABASE_OWNER_URL: the panel process can read it and could alter the ledger.`,
+      );
+      expect(run.stderr).not.toContain('elsewhere');
+      expect(readFileSync(OWNER_ENV_FILE).equals(ownerEnv)).toBe(true);
+      expect(readFileSync(ENV_FILE, 'utf8')).toContain('DATABASE_OWNER_URL=postgresql://someone:');
+    } finally {
+      writeFileSync(ENV_FILE, env);
+    }
   });
 
   it('upgrade: new release, backup, migration applied, balances and the custom .env kept', async () => {
@@ -474,6 +534,12 @@ describe('ozvps-install.sh on this machine', () => {
     expect(psql("SELECT to_regclass('installer_probe') IS NOT NULL")).toBe('t');
     // The new migration's table belongs to the owner role; the panel's role got its grants.
     expect(owners()).toEqual(['ozvps_owner']);
+    expect(asPanelRole('SELECT count(*) FROM installer_probe').out).toBe('0');
+    // `sudo ozvpsctl db migrate` also migrates as the owner (from owner.env): it re-grants what only
+    // the owner can, while the panel's own role is refused.
+    psql('REVOKE SELECT ON installer_probe FROM ozvps_panel_user');
+    expect(asPanelRole('SELECT count(*) FROM installer_probe').out).toContain('permission denied');
+    expect(sh('ozvpsctl db migrate 2>&1')).toContain('nothing to migrate');
     expect(asPanelRole('SELECT count(*) FROM installer_probe').out).toBe('0');
     expect(balances()).toBe(balancesBefore);
     expect(psql('SELECT count(*) FROM wallet_transactions')).toBe(ledgerBefore);

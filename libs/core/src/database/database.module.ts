@@ -12,8 +12,8 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DatabaseStartupError } from '../errors';
 import { EmbeddedDatabase, openEmbeddedPostgres } from './embedded-postgres';
 import { createDataSource } from './data-source';
-import { runMigrations } from './migrate';
-import { roleOfUrl } from './roles';
+import { pendingMigrations, runMigrations } from './migrate';
+import { objectsOwnedBy, roleOfUrl } from './roles';
 
 export interface DatabaseModuleOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -29,7 +29,10 @@ const OPTIONS = Symbol('DATABASE_MODULE_OPTIONS');
 
 export interface MigrationOutcome {
   applied: Migration[];
-  /** False when there is no owner role: the panel's own role owns the schema. */
+  /**
+   * False when the panel's own role owns the schema (no owner role). True when migrations ran as
+   * the owner role, or when no owner URL is set and the panel's role owns nothing (nothing pending).
+   */
   ledgerProtected: boolean;
 }
 
@@ -51,7 +54,7 @@ export class DatabaseMigrator {
   async migrate(): Promise<MigrationOutcome> {
     const runtimeUrl = this.config.databaseUrl ?? this.embedded!.url;
     const ownerUrl = this.config.databaseUrl ? this.config.databaseOwnerUrl : this.embedded!.ownerUrl;
-    if (!ownerUrl) return { applied: await runMigrations(this.dataSource), ledgerProtected: false };
+    if (!ownerUrl) return this.migrateWithoutOwner();
 
     const role = roleOfUrl(runtimeUrl);
     if (!role)
@@ -71,6 +74,30 @@ export class DatabaseMigrator {
     } finally {
       await owner.destroy();
     }
+  }
+
+  /**
+   * No owner URL in this process. The installer and Docker keep it away from the panel on purpose
+   * (whoever controls the panel process must not get the owner role), so a runtime role that owns
+   * nothing and cannot CREATE is the protected layout: nothing to do if the schema is up to date,
+   * and a clear refusal if it is not (this role could not apply a migration anyway). A role that
+   * owns the schema or may create in it is a hand-configured single-role database: migrate as it.
+   */
+  private async migrateWithoutOwner(): Promise<MigrationOutcome> {
+    const [me] = (await this.dataSource.query(
+      `SELECT current_user AS name, has_schema_privilege('public', 'CREATE') AS can_create,
+              (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser`,
+    )) as { name: string; can_create: boolean; superuser: boolean }[];
+    const owned = await objectsOwnedBy(this.dataSource, me.name);
+    if (me.superuser || me.can_create || owned.length)
+      return { applied: await runMigrations(this.dataSource), ledgerProtected: false };
+    const pending = await pendingMigrations(this.dataSource);
+    if (pending.length)
+      throw new DatabaseStartupError(
+        `${pending.length} migration(s) are pending (${pending.join(', ')}) and the panel's role "${me.name}" owns nothing, ` +
+          'so it cannot apply them: run `ozvpsctl db migrate` with DATABASE_OWNER_URL (the installer does this).',
+      );
+    return { applied: [], ledgerProtected: true };
   }
 }
 
