@@ -72,6 +72,11 @@ describe('loadConfig', () => {
       /TRUST_PROXY must not be true: it would trust an X-Forwarded-For header sent by any client/,
     );
     expect(() => trust('TRUE')).toThrow(/TRUST_PROXY must not be true/);
+    // Ranges that take in the whole internet are refused with a reason (proxy-addr itself would throw
+    // a bare "invalid range" for a /0, and accept 0.0.0.0/1 + 128.0.0.0/1, which trusts everyone).
+    for (const wide of ['0.0.0.0/0', '::/0', '0.0.0.0/1,128.0.0.0/1', 'loopback, 64.0.0.0/2', '::/6'])
+      expect(() => trust(wide)).toThrow(/TRUST_PROXY must not trust so wide a range/);
+    expect(trust('10.0.0.0/8,fc00::/7')).toEqual(['10.0.0.0/8', 'fc00::/7']);
     for (const bad of ['172.16.0.0/33', 'proxy.example.com', '10.0.0.1/8/1', '11', '-1', 'loopback,,'])
       expect({
         bad,

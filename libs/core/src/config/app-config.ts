@@ -431,10 +431,21 @@ function trustProxyOf(value: string): number | string[] | string {
     return hops <= 10 ? hops : 'must be a hop count from 0 to 10, or addresses and CIDR ranges';
   }
   const items = v.split(',').map((i) => i.trim());
+  const wide = items.filter(isTooWide);
+  if (wide.length > 0)
+    return `must not trust so wide a range ("${wide.join(', ').slice(0, 60)}"): a range shorter than /8 (IPv4) or /7 (IPv6) takes in addresses anyone on the internet can send from, so anyone could pose as any address. Name the proxy's address or its network (e.g. 172.16.0.0/12)`;
   const bad = items.filter((i) => !PROXY_NAMES.has(i) && !isAddressOrRange(i));
   if (items.length === 0 || bad.length > 0)
     return `must be loopback, linklocal, uniquelocal, IP addresses or CIDR ranges separated by commas, or a hop count (not understood: "${bad.join(', ').slice(0, 60)}")`;
   return items;
+}
+
+/** A CIDR range so wide that it takes in public addresses wholesale (0.0.0.0/0, 0.0.0.0/1, ::/0, …). */
+function isTooWide(item: string): boolean {
+  const [address, prefix] = item.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || prefix === undefined || !/^[0-9]{1,3}$/.test(prefix)) return false;
+  return Number(prefix) < (family === 4 ? 8 : 7);
 }
 
 function isAddressOrRange(item: string): boolean {
