@@ -4,6 +4,7 @@ import { createTestDatabase, openDataSource, TestDatabase } from './helpers/data
 import { Browser } from './helpers/http';
 import { RunningApi, startPanel } from './helpers/processes';
 import { rawRequest } from './helpers/raw-http';
+import { aPlanOnSale } from './helpers/builders';
 
 // The exhaustive walk over every registered route is apps/api/src/routes.spec.ts; this file holds
 // the issue's own examples against the built panel, as an operator runs it.
@@ -23,11 +24,7 @@ describe('admin routes under other spellings (the built API)', () => {
     ({ api, origin } = await startPanel(db.url));
     ({ browser: customer, id: customerId } = await aCustomerBrowser(api, origin, 'mallory@example.test'));
     admin = await anAdminBrowser(api, origin, db.url, 'root@example.test');
-    [{ id: planId }] = await ds.query(
-      `INSERT INTO plans (virtfusion_package_id, name, vcpu, memory_mb, storage_gb, traffic_gb,
-         network_speed_in_mbps, network_speed_out_mbps, enabled, present, active, price_monthly_cents, last_synced_at)
-       VALUES (7, 'Small', 1, 1024, 20, 0, 1000, 1000, true, true, true, 1500, now()) RETURNING id::int AS id`,
-    );
+    planId = await aPlanOnSale(ds);
   });
 
   afterAll(async () => {

@@ -13,6 +13,7 @@ import { Admin, ADMIN_ROUTE, Public, PUBLIC_ROUTE } from './auth/auth.decorators
 import { RouteAccess, routeAccess } from './auth/route-access';
 import { createPanelApp } from './http-app';
 import { serveWebApp } from './web-app';
+import { aPlanOnSale } from '../../../test/helpers/builders';
 
 // The route walk runs in this process, on the app main.ts builds (createPanelApp + the web app
 // fallback), so the routes it reads from the router are exactly the ones it then attacks.
@@ -174,11 +175,7 @@ describe('routes: access is decided from route metadata, for every registered ro
     customerToken = (await auth.startSession(customer)).token;
     adminToken = (await auth.startSession(await users.create({ email: 'root@example.test', role: 'admin' })))
       .token;
-    [{ id: planId }] = await ds.query(
-      `INSERT INTO plans (virtfusion_package_id, name, vcpu, memory_mb, storage_gb, traffic_gb,
-         network_speed_in_mbps, network_speed_out_mbps, enabled, present, active, price_monthly_cents, last_synced_at)
-       VALUES (7, 'Small', 1, 1024, 20, 0, 1000, 1000, true, true, true, 1500, now()) RETURNING id::int AS id`,
-    );
+    planId = await aPlanOnSale(ds);
   });
 
   afterAll(async () => {
