@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { deliver, FakeStripe, testStripeKeys } from './fakes/stripe';
+import { fakeStripeEnv } from './fakes/env';
 import { aCustomerBrowser, anAdminBrowser } from './helpers/accounts';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 import { Browser } from './helpers/http';
@@ -19,12 +20,7 @@ describe('Stripe top-ups end to end (built API, real SDK against a fake Stripe, 
     db = await createTestDatabase();
     ds = await openDataSource(db.url);
     stripe = await new FakeStripe().start();
-    ({ api, origin } = await startPanel(db.url, {
-      STRIPE_SECRET_KEY: keys.secretKey,
-      STRIPE_PUBLISHABLE_KEY: keys.publishableKey,
-      STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
-      STRIPE_API_BASE: stripe.url,
-    }));
+    ({ api, origin } = await startPanel(db.url, fakeStripeEnv(keys, stripe)));
   });
 
   afterAll(async () => {
@@ -411,10 +407,7 @@ describe('Stripe top-ups end to end (built API, real SDK against a fake Stripe, 
 
   describe('operators: ozvpsctl stripe and the admin status', () => {
     const stripeEnv = () => ({
-      STRIPE_SECRET_KEY: keys.secretKey,
-      STRIPE_PUBLISHABLE_KEY: keys.publishableKey,
-      STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
-      STRIPE_API_BASE: stripe.url,
+      ...fakeStripeEnv(keys, stripe),
       APP_URL: origin,
     });
     const cli = (...args: string[]) => ozvpsctl(db.url, args, stripeEnv());

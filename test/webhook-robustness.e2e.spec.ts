@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@ozvps/migrations';
 import { deliver, FakeStripe, testStripeKeys } from './fakes/stripe';
+import { fakeStripeEnv } from './fakes/env';
 import { aCustomerBrowser, anAdminBrowser } from './helpers/accounts';
 import { createTestDatabase, openDataSource, TestDatabase, urlFor } from './helpers/database';
 import { Browser } from './helpers/http';
@@ -17,12 +18,7 @@ describe('Stripe webhook robustness (built API, real SDK against a fake Stripe, 
   let origin: string;
   const keys = testStripeKeys();
   let n = 0;
-  const stripeEnv = () => ({
-    STRIPE_SECRET_KEY: keys.secretKey,
-    STRIPE_PUBLISHABLE_KEY: keys.publishableKey,
-    STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
-    STRIPE_API_BASE: stripe.url,
-  });
+  const stripeEnv = () => fakeStripeEnv(keys, stripe);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -507,12 +503,7 @@ describe('Stripe idempotency keys carry the installation id', () => {
 
   /** Starts a panel (which migrates), signs up `email`, starts a top-up; stops the panel. */
   async function firstTopup(url: string, email: string) {
-    const { api, origin } = await startPanel(url, {
-      STRIPE_SECRET_KEY: keys.secretKey,
-      STRIPE_PUBLISHABLE_KEY: keys.publishableKey,
-      STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
-      STRIPE_API_BASE: stripe.url,
-    });
+    const { api, origin } = await startPanel(url, fakeStripeEnv(keys, stripe));
     try {
       const { browser, id } = await aCustomerBrowser(api, origin, email);
       const r = await browser.request('POST', '/api/wallet/topups', { body: { amountCents: 1500 } });
