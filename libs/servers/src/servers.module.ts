@@ -5,11 +5,15 @@ import { PlansModule } from '@ozvps/plans';
 import { UsersModule } from '@ozvps/users';
 import { VirtFusionModule } from '@ozvps/virtfusion';
 import { WalletModule } from '@ozvps/wallet';
+import { DeployService } from './deploy.service';
+import { ProvisioningService } from './provisioning.service';
 import { RenewalsService } from './renewals.service';
 import { RepriceService } from './reprice.service';
 import { ServerLedger } from './server-ledger';
+import { ServerAdminService } from './server-admin.service';
+import { ServerQueriesService } from './server-queries.service';
 import { ServersRepository } from './servers.repository';
-import { ServersService } from './servers.service';
+import { SweepService } from './sweep.service';
 import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
@@ -19,12 +23,25 @@ import { VirtFusionAccountsService } from './virtfusion-accounts.service';
     { provide: CLOCK, useValue: systemClock },
     ServersRepository,
     ServerLedger,
-    ServersService,
+    ServerQueriesService,
+    ProvisioningService,
+    DeployService,
+    SweepService,
+    ServerAdminService,
     RenewalsService,
     RepriceService,
     TemplatesService,
     VirtFusionAccountsService,
   ],
-  exports: [ServersService, RenewalsService, RepriceService, TemplatesService, CLOCK],
+  exports: [
+    DeployService,
+    SweepService,
+    ServerQueriesService,
+    ServerAdminService,
+    RenewalsService,
+    RepriceService,
+    TemplatesService,
+    CLOCK,
+  ],
 })
 export class ServersModule {}
