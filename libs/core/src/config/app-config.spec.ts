@@ -31,7 +31,13 @@ describe('loadConfig', () => {
       topups: { minCents: 500, maxCents: 100000, presetsCents: [1000, 2500, 5000, 10000] },
       planSyncCron: '*/10 * * * *',
       sandbox: false,
-      renewals: { graceHours: 24, terminateAfterDays: 14, repriceNoticeDays: 30 },
+      renewals: {
+        graceHours: 24,
+        terminateAfterDays: 14,
+        repriceNoticeDays: 30,
+        reminderDays: 3,
+        finalWarningDays: 2,
+      },
     });
   });
 
@@ -54,6 +60,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...NO_FILE, REPRICE_NOTICE_DAYS: '45' }).renewals.repriceNoticeDays).toBe(45);
     for (const bad of ['-1', '2.5', 'soon'])
       expect(() => loadConfig({ ...NO_FILE, REPRICE_NOTICE_DAYS: bad })).toThrow(/REPRICE_NOTICE_DAYS/);
+  });
+
+  it('takes RENEWAL_REMINDER_DAYS as whole days from 0 to 28, and refuses anything else', () => {
+    expect(loadConfig({ ...NO_FILE, RENEWAL_REMINDER_DAYS: '0' }).renewals.reminderDays).toBe(0);
+    expect(loadConfig({ ...NO_FILE, RENEWAL_REMINDER_DAYS: '7' }).renewals.reminderDays).toBe(7);
+    for (const bad of ['-1', '2.5', 'soon', '29'])
+      expect(() => loadConfig({ ...NO_FILE, RENEWAL_REMINDER_DAYS: bad })).toThrow(/RENEWAL_REMINDER_DAYS/);
+  });
+
+  it('takes FINAL_WARNING_DAYS as whole days from 1, before TERMINATE_AFTER_DAYS, and refuses anything else', () => {
+    expect(loadConfig({ ...NO_FILE, FINAL_WARNING_DAYS: '5' }).renewals.finalWarningDays).toBe(5);
+    for (const bad of ['0', '-1', '1.5', 'soon'])
+      expect(() => loadConfig({ ...NO_FILE, FINAL_WARNING_DAYS: bad })).toThrow(/FINAL_WARNING_DAYS/);
+    expect(() => loadConfig({ ...NO_FILE, FINAL_WARNING_DAYS: '14' })).toThrow(
+      /FINAL_WARNING_DAYS \(14\) must be less than TERMINATE_AFTER_DAYS \(14\)/,
+    );
+    expect(
+      loadConfig({ ...NO_FILE, FINAL_WARNING_DAYS: '14', TERMINATE_AFTER_DAYS: '30' }).renewals.finalWarningDays,
+    ).toBe(14);
   });
 
   it('takes TRUST_PROXY as Express does (names, addresses, CIDR ranges, a hop count) and refuses true', () => {

@@ -161,6 +161,20 @@ export class EnvironmentVariables {
   @Max(3650)
   REPRICE_NOTICE_DAYS: number = 30;
 
+  /** Days before a renewal the wallet will not cover that the customer is reminded (0: on the day). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(0)
+  @Max(28)
+  RENEWAL_REMINDER_DAYS: number = 3;
+
+  /** Days before a suspended server is terminated that its owner gets a final warning. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(365)
+  FINAL_WARNING_DAYS: number = 2;
+
   @IsOptional()
   @Transform(emptyToUndefined)
   @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/, {
@@ -274,6 +288,8 @@ export interface AppConfig {
     readonly graceHours: number;
     readonly terminateAfterDays: number;
     readonly repriceNoticeDays: number;
+    readonly reminderDays: number;
+    readonly finalWarningDays: number;
   };
 }
 
@@ -350,6 +366,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     const missing = oidcKeys.filter((k) => vars[k] === undefined).join(', ');
     problems.push(`${missing} must be set too: OIDC sign-in needs all of ${oidcKeys.join(', ')}`);
   }
+  if (vars.FINAL_WARNING_DAYS >= vars.TERMINATE_AFTER_DAYS) {
+    problems.push(
+      `FINAL_WARNING_DAYS (${vars.FINAL_WARNING_DAYS}) must be less than TERMINATE_AFTER_DAYS (${vars.TERMINATE_AFTER_DAYS}): the warning comes before the termination`,
+    );
+  }
   const trustProxy = trustProxyOf(vars.TRUST_PROXY);
   if (typeof trustProxy === 'string') problems.push(`TRUST_PROXY ${trustProxy}`);
   if (problems.length > 0) {
@@ -402,6 +423,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       graceHours: vars.GRACE_HOURS,
       terminateAfterDays: vars.TERMINATE_AFTER_DAYS,
       repriceNoticeDays: vars.REPRICE_NOTICE_DAYS,
+      reminderDays: vars.RENEWAL_REMINDER_DAYS,
+      finalWarningDays: vars.FINAL_WARNING_DAYS,
     }),
     oidc:
       vars.OIDC_ISSUER_URL && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET
