@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-const libs = ['core', 'users', 'wallet', 'accounts', 'plans', 'billing', 'servers'];
+const libs = ['core', 'users', 'wallet', 'accounts', 'plans', 'billing', 'servers', 'notifications'];
 
 // A lib is used through its index only: `@ozvps/wallet`, never `@ozvps/wallet/src/...` nor a
 // relative path into another lib; and nothing imports an app.
@@ -60,6 +60,24 @@ export default tseslint.config(
           name,
           message: 'users depends only on core.',
         })),
+      ),
+    },
+  },
+  {
+    // The outbox is a leaf: the libs that cause messages (accounts, billing, servers, wallet) use
+    // it; it uses only core and users (the recipient's preferences and the foreign key).
+    files: ['libs/notifications/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        [],
+        [
+          '@ozvps/wallet',
+          '@ozvps/accounts',
+          '@ozvps/plans',
+          '@ozvps/billing',
+          '@ozvps/servers',
+          '@ozvps/migrations',
+        ].map((name) => ({ name, message: 'notifications depends only on core and users.' })),
       ),
     },
   },

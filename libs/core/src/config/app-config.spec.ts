@@ -38,7 +38,69 @@ describe('loadConfig', () => {
         reminderDays: 3,
         finalWarningDays: 2,
       },
+      mail: {
+        smtp: undefined,
+        from: 'OzVPS <noreply@localhost>',
+        adminAlertEmail: undefined,
+        panelName: 'OzVPS',
+      },
     });
+  });
+
+  it('takes SMTP_URL as smtp:// or smtps:// with optional credentials, and shows it without the password', () => {
+    const config = loadConfig({
+      ...NO_FILE,
+      SMTP_URL: 'smtps://mailer:s3cret-pw@mail.example.com',
+      MAIL_FROM: 'Example Cloud <billing@example.com>',
+      ADMIN_ALERT_EMAIL: 'ops@example.com',
+      PANEL_NAME: 'Example Cloud',
+    });
+    expect(config.mail).toEqual({
+      smtp: {
+        url: 'smtps://mailer:s3cret-pw@mail.example.com',
+        display: 'smtps://mailer@mail.example.com',
+        secure: true,
+        host: 'mail.example.com',
+        port: 465,
+      },
+      from: 'Example Cloud <billing@example.com>',
+      adminAlertEmail: 'ops@example.com',
+      panelName: 'Example Cloud',
+    });
+    expect(loadConfig({ ...NO_FILE, SMTP_URL: 'smtp://localhost:2525' }).mail.smtp).toMatchObject({
+      secure: false,
+      port: 2525,
+      display: 'smtp://localhost:2525',
+    });
+    expect(loadConfig({ ...NO_FILE, SMTP_URL: 'smtp://relay.example.com' }).mail.smtp?.port).toBe(587);
+  });
+
+  it('refuses a bad SMTP_URL, MAIL_FROM or ADMIN_ALERT_EMAIL by name, never echoing the SMTP password', () => {
+    for (const bad of [
+      'http://mailer:s3cret-pw@mail.example.com',
+      'mailer:s3cret-pw@mail.example.com',
+      'smtp://mailer:s3cret-pw@mail.example.com/path',
+      'smtp://mailer:s3cret-pw@',
+    ]) {
+      expect(() => loadConfig({ ...NO_FILE, SMTP_URL: bad })).toThrow(
+        expect.objectContaining({
+          message: expect.stringMatching(/SMTP_URL must/) as unknown,
+        }),
+      );
+      expect(() => loadConfig({ ...NO_FILE, SMTP_URL: bad })).toThrow(
+        expect.objectContaining({ message: expect.not.stringContaining('s3cret-pw') as unknown }),
+      );
+    }
+    expect(() => loadConfig({ ...NO_FILE, MAIL_FROM: 'not an address' })).toThrow(/MAIL_FROM must be/);
+    expect(() => loadConfig({ ...NO_FILE, MAIL_FROM: 'Evil <a@b.c>\r\nBcc: x@y.z' })).toThrow(
+      /MAIL_FROM must be/,
+    );
+    expect(() => loadConfig({ ...NO_FILE, ADMIN_ALERT_EMAIL: 'ops' })).toThrow(
+      /ADMIN_ALERT_EMAIL must be an email address/,
+    );
+    expect(loadConfig({ ...NO_FILE, MAIL_FROM: 'billing@example.com' }).mail.from).toBe(
+      'billing@example.com',
+    );
   });
 
   it('reads .env from the working directory; the real environment wins; blank means unset', () => {

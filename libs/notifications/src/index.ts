@@ -1,0 +1,17 @@
+export * from './errors';
+export * from './outbox-message.entity';
+export { NotificationsModule } from './notifications.module';
+export { Outbox } from './outbox.service';
+export type { MailInput } from './outbox.service';
+export { MAIL_KINDS, TEMPLATES, escapeHtml } from './templates';
+export type {
+  MailCategory,
+  MailDataByKind,
+  MailKind,
+  MailTemplate,
+  RenderedMail,
+  TemplateContext,
+} from './templates';
+
+import { OutboxMessage } from './outbox-message.entity';
+export const NOTIFICATIONS_ENTITIES = [OutboxMessage];
