@@ -14,6 +14,7 @@ import { WebhookRobustness1763800000007 } from './1763800000007-webhook-robustne
 import { ServerOwnPrice1763800000009 } from './1763800000009-server-own-price';
 import { WaitingDeployCancel1763800000011 } from './1763800000011-waiting-deploy-cancel';
 import { CreateOutbox1763800000012 } from './1763800000012-create-outbox';
+import { CreateServiceOutages1763800000013 } from './1763800000013-create-service-outages';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   ServerOwnPrice1763800000009,
   WaitingDeployCancel1763800000011,
   CreateOutbox1763800000012,
+  CreateServiceOutages1763800000013,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */

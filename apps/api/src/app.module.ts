@@ -7,6 +7,7 @@ import { AccountsModule } from '@ozvps/accounts';
 import { BillingModule } from '@ozvps/billing';
 import { AppConfig, BUILD_INFO, BuildInfo, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
+import { NotificationsModule } from '@ozvps/notifications';
 import { PlansModule } from '@ozvps/plans';
 import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
@@ -19,6 +20,7 @@ import { JsonOriginGuard } from './auth/json-origin.guard';
 import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
 import { PlanSyncScheduler } from './plans/plan-sync.scheduler';
+import { VirtFusionReachabilityHandler } from './plans/virtfusion-reachability.handler';
 import { AdminPlansController, PlansController } from './plans/plans.controller';
 import { StripeAdminController } from './billing/stripe-admin.controller';
 import { StripeWebhookController } from './billing/stripe-webhook.controller';
@@ -44,6 +46,7 @@ export class AppModule {
         PlansModule,
         BillingModule,
         ServersModule,
+        NotificationsModule,
         ScheduleModule.forRoot(),
       ],
       controllers: [
@@ -64,6 +67,7 @@ export class AppModule {
         PlanSyncScheduler,
         ServersScheduler,
         TopupCreditedHandler,
+        VirtFusionReachabilityHandler,
         // Order matters: cross-site writes are refused first (uncounted, as before any route
         // work), rate limits count refused requests too, then the session gate.
         { provide: APP_GUARD, useClass: JsonOriginGuard },

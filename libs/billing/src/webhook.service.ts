@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, isUniqueViolation, LogThrottle } from '@ozvps/core';
+import { AdminAlerts } from '@ozvps/notifications';
 import { User, UsersService } from '@ozvps/users';
 import { DuplicateLedgerKeyError, DuplicateStripeEventError, WalletService } from '@ozvps/wallet';
 import { EventOutcome, Topup, WebhookFailureReason } from './billing.entity';
@@ -51,6 +52,7 @@ export class StripeWebhookService {
     private readonly wallet: WalletService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: EventEmitter2,
+    private readonly alerts: AdminAlerts,
   ) {}
 
   /** Verifies the signature against each configured secret (several while rotating). */
@@ -110,8 +112,9 @@ export class StripeWebhookService {
 
   /**
    * One line (the reason class only: never the secret, the header or the body) and one counter
-   * tick, which `ozvpsctl stripe status` and the admin Stripe page turn into a warning. A failure
-   * to count never changes the 400.
+   * tick, which `ozvpsctl stripe status` and the admin Stripe page turn into a warning; a bad
+   * signature is also an admin alert (one an hour: a wrong STRIPE_WEBHOOK_SECRET means payments
+   * are not being credited). A failure to count or alert never changes the 400.
    */
   private async refused(reason: WebhookFailureReason): Promise<void> {
     const line = this.refusals.line(
@@ -122,6 +125,11 @@ export class StripeWebhookService {
     await this.billing.countWebhookFailure(reason).catch((err: unknown) => {
       this.logger.error(`could not count a refused webhook: ${(err as Error).message}`);
     });
+    // A post with no signature at all is rarely Stripe; a signature that does not match (or is stale) is.
+    if (reason === 'bad_signature' || reason === 'too_old')
+      await this.alerts.webhookSignatureFailed(reason).catch((err: unknown) => {
+        this.logger.error(`could not alert admins of a refused webhook: ${(err as Error).message}`);
+      });
   }
 
   /** Handles a verified event; safe to call again with the same event (reconciliation does). */

@@ -1,5 +1,7 @@
 export * from './errors';
 export * from './outbox-message.entity';
+export * from './service-outage.entity';
+export { AdminAlerts, OUTAGE_ALERT_AFTER_MS } from './admin-alerts.service';
 export { NotificationsModule } from './notifications.module';
 export { Outbox } from './outbox.service';
 export type { MailInput } from './outbox.service';
@@ -14,4 +16,5 @@ export type {
 } from './templates';
 
 import { OutboxMessage } from './outbox-message.entity';
-export const NOTIFICATIONS_ENTITIES = [OutboxMessage];
+import { ServiceOutage } from './service-outage.entity';
+export const NOTIFICATIONS_ENTITIES = [OutboxMessage, ServiceOutage];

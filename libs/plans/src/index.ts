@@ -6,6 +6,7 @@ export { PlansService, MAX_PLAN_PRICE_CENTS } from './plans.service';
 export { PlanSyncService } from './plan-sync.service';
 export type { SyncReport } from './plan-sync.service';
 export { VirtFusionClient, isAmbiguous } from './virtfusion.client';
+export { VIRTFUSION_REACHABILITY, VirtFusionReachabilityEvent } from './virtfusion-reachability.event';
 export type {
   VirtFusionPackage,
   VirtFusionServer,

@@ -3,21 +3,24 @@ import { BillingModule } from '@ozvps/billing';
 import { CLOCK, systemClock } from '@ozvps/core';
 import { PlansModule } from '@ozvps/plans';
 import { UsersModule } from '@ozvps/users';
+import { NotificationsModule } from '@ozvps/notifications';
 import { WalletModule } from '@ozvps/wallet';
 import { RenewalsService } from './renewals.service';
 import { RepriceService } from './reprice.service';
 import { ServerLedger } from './server-ledger';
+import { ServerMail } from './server-mail';
 import { ServersRepository } from './servers.repository';
 import { ServersService } from './servers.service';
 import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
 @Module({
-  imports: [UsersModule, WalletModule, PlansModule, BillingModule],
+  imports: [UsersModule, WalletModule, PlansModule, BillingModule, NotificationsModule],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     ServersRepository,
     ServerLedger,
+    ServerMail,
     ServersService,
     RenewalsService,
     RepriceService,

@@ -37,6 +37,7 @@ import {
 import { CancelReason, Server, ServerEvent } from './server.entity';
 import { ServerLedger } from './server-ledger';
 import { NewServer, ServersRepository, UserLock } from './servers.repository';
+import { ServerMail } from './server-mail';
 import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
@@ -102,6 +103,7 @@ export class ServersService {
     private readonly virtfusion: VirtFusionClient,
     private readonly accounts: VirtFusionAccountsService,
     private readonly templates: TemplatesService,
+    private readonly mail: ServerMail,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -380,12 +382,10 @@ export class ServersService {
       throw new ServerStateError(`Server ${id} is ${s.status}; only an active server can be suspended`);
     await this.virtfusion.suspendServer(s.virtfusionServerId);
     await this.repo.transaction(async (em) => {
-      await this.repo.update(
-        id,
-        { status: 'suspended', suspendedAt: this.clock.now(), suspendReason: 'admin' },
-        em,
-      );
+      const at = this.clock.now();
+      await this.repo.update(id, { status: 'suspended', suspendedAt: at, suspendReason: 'admin' }, em);
       await this.repo.event(id, 'suspended', actor, 'suspended by an admin', em);
+      await this.mail.suspended(em, s, at, 'admin');
     });
     return this.get(id);
   }
@@ -577,6 +577,7 @@ export class ServersService {
         () => null,
       );
     }
+    const osName = await this.mail.osNameOf(s);
     const now = this.clock.now();
     await this.repo.transaction(async (em) => {
       await this.repo.update(
@@ -593,6 +594,7 @@ export class ServersService {
         em,
       );
       await this.repo.event(s.id, 'active', 'system', ip ? `IPv4 ${ip}` : null, em);
+      await this.mail.serverReady(em, s, ip, osName);
     });
     this.logger.log(
       `server #${s.id} (${s.hostname}) is active: VirtFusion ${s.virtfusionServerId}, ${ip ?? 'no IP yet'}`,

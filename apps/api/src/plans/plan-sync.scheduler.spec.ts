@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
+import { NotificationsModule } from '@ozvps/notifications';
 import { PlansModule } from '@ozvps/plans';
 import { aPackage, FakeVirtFusion } from '../../../../test/fakes/virtfusion';
 import { createTestDatabase, TestDatabase } from '../../../../test/helpers/database';
@@ -29,6 +30,7 @@ describe('PlanSyncScheduler', () => {
         CoreConfigModule.forRoot(config),
         DatabaseModule.forRoot(SCHEMA),
         PlansModule,
+        NotificationsModule,
         ScheduleModule.forRoot(),
       ],
       providers: [PlanSyncScheduler],

@@ -1,6 +1,16 @@
 import * as adminAlert from './admin-alert';
+import * as emailVerification from './email-verification';
+import * as finalWarning from './final-warning';
 import { MailTemplate } from './layout';
+import * as passwordReset from './password-reset';
+import * as priceChange from './price-change';
 import * as refundAdjustment from './refund-adjustment';
+import * as renewalCharged from './renewal-charged';
+import * as renewalFailed from './renewal-failed';
+import * as renewalReminder from './renewal-reminder';
+import * as serverReady from './server-ready';
+import * as suspended from './suspended';
+import * as terminated from './terminated';
 import * as test from './test';
 import * as topupReceived from './topup-received';
 import * as welcome from './welcome';
@@ -12,6 +22,16 @@ export interface MailDataByKind {
   'refund-adjustment': refundAdjustment.RefundAdjustmentData;
   'admin-alert': adminAlert.AdminAlertData;
   test: test.TestMailData;
+  'server-ready': serverReady.ServerReadyData;
+  'renewal-reminder': renewalReminder.RenewalReminderData;
+  'renewal-charged': renewalCharged.RenewalChargedData;
+  'renewal-failed': renewalFailed.RenewalFailedData;
+  suspended: suspended.SuspendedData;
+  'final-warning': finalWarning.FinalWarningData;
+  terminated: terminated.TerminatedData;
+  'price-change': priceChange.PriceChangeData;
+  'email-verification': emailVerification.EmailVerificationData;
+  'password-reset': passwordReset.PasswordResetData;
 }
 
 export type MailKind = keyof MailDataByKind;
@@ -23,6 +43,16 @@ export const TEMPLATES: { readonly [K in MailKind]: MailTemplate<MailDataByKind[
   'refund-adjustment': refundAdjustment,
   'admin-alert': adminAlert,
   test,
+  'server-ready': serverReady,
+  'renewal-reminder': renewalReminder,
+  'renewal-charged': renewalCharged,
+  'renewal-failed': renewalFailed,
+  suspended,
+  'final-warning': finalWarning,
+  terminated,
+  'price-change': priceChange,
+  'email-verification': emailVerification,
+  'password-reset': passwordReset,
 };
 
 export const MAIL_KINDS = Object.keys(TEMPLATES) as MailKind[];
