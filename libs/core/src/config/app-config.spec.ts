@@ -139,7 +139,8 @@ describe('loadConfig', () => {
       /FINAL_WARNING_DAYS \(14\) must be less than TERMINATE_AFTER_DAYS \(14\)/,
     );
     expect(
-      loadConfig({ ...NO_FILE, FINAL_WARNING_DAYS: '14', TERMINATE_AFTER_DAYS: '30' }).renewals.finalWarningDays,
+      loadConfig({ ...NO_FILE, FINAL_WARNING_DAYS: '14', TERMINATE_AFTER_DAYS: '30' }).renewals
+        .finalWarningDays,
     ).toBe(14);
   });
 
