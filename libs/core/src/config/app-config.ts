@@ -237,6 +237,13 @@ export class EnvironmentVariables {
   @IsString()
   SMTP_URL?: string = undefined;
 
+  /** How long the SMTP connection may take to open, greet, or answer before a send is retried later. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(200)
+  @Max(300_000)
+  SMTP_TIMEOUT_MS: number = 30_000;
+
   /** The From of every message: an address, or `Name <address>`. */
   @Transform(trimmed)
   @IsString()
@@ -318,6 +325,8 @@ export interface SmtpConfig {
   readonly secure: boolean;
   readonly host: string;
   readonly port: number;
+  /** Connection, greeting and socket timeout, each. */
+  readonly timeoutMs: number;
 }
 
 export interface StripeConfig {
@@ -393,7 +402,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     const missing = oidcKeys.filter((k) => vars[k] === undefined).join(', ');
     problems.push(`${missing} must be set too: OIDC sign-in needs all of ${oidcKeys.join(', ')}`);
   }
-  const smtp = vars.SMTP_URL === undefined ? undefined : smtpOf(vars.SMTP_URL);
+  const smtp = vars.SMTP_URL === undefined ? undefined : smtpOf(vars.SMTP_URL, vars.SMTP_TIMEOUT_MS);
   if (typeof smtp === 'string') problems.push(`SMTP_URL ${smtp}`);
   if (!isMailbox(vars.MAIL_FROM))
     problems.push(
@@ -474,7 +483,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
  * SMTP_URL as nodemailer takes it, or, as a string, what is wrong with it. The messages never
  * quote the URL: it may carry the SMTP password.
  */
-function smtpOf(value: string): SmtpConfig | string {
+function smtpOf(value: string, timeoutMs: number): SmtpConfig | string {
   let url: URL;
   try {
     url = new URL(value);
@@ -496,6 +505,7 @@ function smtpOf(value: string): SmtpConfig | string {
     secure,
     host: url.hostname,
     port,
+    timeoutMs,
   });
 }
 
