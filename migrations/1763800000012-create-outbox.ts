@@ -24,6 +24,7 @@ export class CreateOutbox1763800000012 implements MigrationInterface {
         attempts         integer NOT NULL DEFAULT 0,
         next_attempt_at  timestamptz NOT NULL DEFAULT now(),
         lease_until      timestamptz,
+        give_up_at       timestamptz NOT NULL,
         last_error       text,
         sent_at          timestamptz,
         created_at       timestamptz NOT NULL DEFAULT now(),

@@ -68,6 +68,10 @@ export class OutboxMessage {
   @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
   leaseUntil!: Date | null;
 
+  /** Failed sends are retried until then (24 h after it was written or last re-queued), then dead. */
+  @Column({ name: 'give_up_at', type: 'timestamptz' })
+  giveUpAt!: Date;
+
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
 

@@ -20,6 +20,8 @@ export type MailInput = {
 
 const ADDRESS = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+$/;
 const MAX_DEDUPE_KEY = 300;
+/** How long a failing message is retried before it is marked dead. */
+export const RETRY_FOR_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Writes messages to the outbox inside the caller's transaction, so a message exists if and only
@@ -61,6 +63,7 @@ export class Outbox {
       if (!(await this.repository.wantsReceipts(manager, userId))) return false;
     }
     const rendered = this.render(msg);
+    const now = this.clock.now();
     // A bad address must not roll back the change that caused the message (a credit, say): the
     // message is kept, dead, where an admin sees it.
     const deliverable = ADDRESS.test(msg.to);
@@ -74,7 +77,8 @@ export class Outbox {
       dedupeKey: msg.dedupeKey,
       status: !deliverable ? 'dead' : this.config.mail.smtp ? 'pending' : 'held',
       lastError: deliverable ? null : 'not a deliverable email address',
-      now: this.clock.now(),
+      now,
+      giveUpAt: new Date(now.getTime() + RETRY_FOR_MS),
     });
   }
 

@@ -62,6 +62,7 @@ describe('loadConfig', () => {
         secure: true,
         host: 'mail.example.com',
         port: 465,
+        timeoutMs: 30_000,
       },
       from: 'Example Cloud <billing@example.com>',
       adminAlertEmail: 'ops@example.com',

@@ -251,6 +251,13 @@ export class EnvironmentVariables {
   @IsString()
   SMTP_URL?: string = undefined;
 
+  /** How long the SMTP connection may take to open, greet, or answer before a send is retried later. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(200)
+  @Max(300_000)
+  SMTP_TIMEOUT_MS: number = 30_000;
+
   /** The From of every message: an address, or `Name <address>`. */
   @Transform(trimmed)
   @IsString()
@@ -334,6 +341,8 @@ export interface SmtpConfig {
   readonly secure: boolean;
   readonly host: string;
   readonly port: number;
+  /** Connection, greeting and socket timeout, each. */
+  readonly timeoutMs: number;
 }
 
 export interface StripeConfig {
@@ -414,7 +423,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       `FINAL_WARNING_DAYS (${vars.FINAL_WARNING_DAYS}) must be less than TERMINATE_AFTER_DAYS (${vars.TERMINATE_AFTER_DAYS}): the warning comes before the termination`,
     );
   }
-  const smtp = vars.SMTP_URL === undefined ? undefined : smtpOf(vars.SMTP_URL);
+  const smtp = vars.SMTP_URL === undefined ? undefined : smtpOf(vars.SMTP_URL, vars.SMTP_TIMEOUT_MS);
   if (typeof smtp === 'string') problems.push(`SMTP_URL ${smtp}`);
   if (!isMailbox(vars.MAIL_FROM))
     problems.push(
@@ -497,7 +506,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
  * SMTP_URL as nodemailer takes it, or, as a string, what is wrong with it. The messages never
  * quote the URL: it may carry the SMTP password.
  */
-function smtpOf(value: string): SmtpConfig | string {
+function smtpOf(value: string, timeoutMs: number): SmtpConfig | string {
   let url: URL;
   try {
     url = new URL(value);
@@ -519,6 +528,7 @@ function smtpOf(value: string): SmtpConfig | string {
     secure,
     host: url.hostname,
     port,
+    timeoutMs,
   });
 }
 
