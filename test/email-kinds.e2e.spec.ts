@@ -1,0 +1,96 @@
+import { DataSource } from 'typeorm';
+import { fakeStripeEnv } from './fakes/env';
+import { FakeStripe, testStripeKeys } from './fakes/stripe';
+import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
+import { anAdminBrowser } from './helpers/accounts';
+import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
+import { RunningApi, startPanel } from './helpers/processes';
+
+const ADMIN = 'ops@example.test';
+
+/** Polls `check` until it holds (the API's background work is not awaited by any request). */
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+/** The admin alerts the built API writes from its schedulers, handlers and the webhook. */
+describe('admin alerts from the running API (built panel, fake VirtFusion and Stripe)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let vf: FakeVirtFusion;
+  let stripe: FakeStripe;
+  let api: RunningApi;
+  let origin: string;
+  const keys = testStripeKeys();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openDataSource(db.url);
+    stripe = await new FakeStripe().start();
+    vf = await new FakeVirtFusion().start();
+    vf.packages = [aPackage(1)];
+    vf.failWith('503'); // down from the start: the start-up plan sync fails
+    ({ api, origin } = await startPanel(db.url, {
+      ...fakeStripeEnv(keys, stripe),
+      VIRTFUSION_URL: vf.url,
+      VIRTFUSION_API_TOKEN: vf.token,
+      VIRTFUSION_TIMEOUT_MS: '500',
+      ADMIN_ALERT_EMAIL: ADMIN,
+    }));
+  });
+
+  afterAll(async () => {
+    await api.stop();
+    await vf.stop();
+    await stripe.stop();
+    await ds.destroy();
+    await db.drop();
+  });
+
+  const alertKeys = async (prefix: string): Promise<string[]> =>
+    (
+      await ds.query(
+        `SELECT dedupe_key AS key FROM outbox_messages WHERE kind = 'admin-alert' AND recipient = $1
+           AND dedupe_key LIKE $2 ORDER BY id`,
+        [ADMIN, `${prefix}%`],
+      )
+    ).map((r: { key: string }) => r.key);
+  const outage = async (): Promise<{ since: Date } | undefined> =>
+    (await ds.query(`SELECT since FROM service_outages WHERE service = 'virtfusion'`))[0];
+
+  it('a failed plan sync is a job alert, and VirtFusion not answering opens an outage; its answer closes it', async () => {
+    await eventually(async () => (await alertKeys('alert:job:plan-sync:')).length === 1, 'plan-sync alert');
+    await eventually(async () => (await outage()) !== undefined, 'outage recorded');
+    const [alert] = await ds.query(
+      `SELECT subject, body_text AS text FROM outbox_messages WHERE dedupe_key LIKE 'alert:job:plan-sync:%'`,
+    );
+    expect(alert.subject).toBe('[OzVPS alert] Scheduled job failed: plan-sync');
+    expect(alert.text).not.toContain(vf.token);
+
+    vf.failWith('none');
+    const admin = await anAdminBrowser(api, origin, db.url);
+    const sync = await admin.request('POST', '/api/admin/plans/sync', { body: {} });
+    expect(sync.status).toBe(200);
+    await eventually(async () => (await outage()) === undefined, 'outage closed');
+  });
+
+  it('Stripe webhook deliveries with a bad signature: one alert for the hour, and still a 400', async () => {
+    const hourBefore = new Date().toISOString().slice(0, 13);
+    for (let i = 0; i < 3; i++) {
+      const r = await fetch(`${api.baseUrl}/api/stripe/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': `t=${i + 1},v1=deadbeef` },
+        body: JSON.stringify({ id: `evt_bad_${i}`, object: 'event' }),
+      });
+      expect(r.status).toBe(400);
+    }
+    const hourAfter = new Date().toISOString().slice(0, 13);
+    const keys = await alertKeys('alert:webhook-signature:');
+    // One per hour: the three posts fell in one hour, or (rarely) straddled two.
+    expect(keys).toEqual([...new Set([hourBefore, hourAfter])].map((h) => `alert:webhook-signature:${h}`));
+  });
+});
