@@ -162,7 +162,7 @@ export class EnvironmentVariables {
   @Max(3650)
   REPRICE_NOTICE_DAYS: number = 30;
 
-  /** Days before a renewal the wallet will not cover that the customer is reminded (0: on the day). */
+  /** Days before a renewal the wallet will not cover that the customer is reminded (0: no reminders). */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number of days' })
   @Min(0)
