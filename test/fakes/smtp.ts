@@ -28,6 +28,8 @@ export interface FakeSmtp {
   next(...behaviours: SmtpBehaviour[]): void;
   /** What every message gets once the queue from next() is empty (initially 'accept'). */
   setDefault(behaviour: SmtpBehaviour): void;
+  /** Messages to this recipient get `behaviour` (before the queue and the default); undefined removes it. */
+  setFor(recipient: string, behaviour: SmtpBehaviour | undefined): void;
   /** Waits until `n` messages matching `where` were accepted (polls; never a fixed sleep). */
   waitFor(n: number, where?: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -42,6 +44,7 @@ export async function startFakeSmtp(options: { user?: string; password?: string 
   const password = options.password ?? 'smtp-pw-Zq8v3Kx1';
   const queue: SmtpBehaviour[] = [];
   let fallback: SmtpBehaviour = 'accept';
+  const perRecipient = new Map<string, SmtpBehaviour>();
   const received: ReceivedMail[] = [];
   const state = { attempts: 0 };
 
@@ -61,7 +64,8 @@ export async function startFakeSmtp(options: { user?: string; password?: string 
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         state.attempts++;
-        const behaviour = queue.shift() ?? fallback;
+        const rule = session.envelope.rcptTo.map((r) => perRecipient.get(r.address)).find(Boolean);
+        const behaviour = rule ?? queue.shift() ?? fallback;
         if (behaviour === 'hang') return;
         if (behaviour === 'close') {
           for (const c of server.connections) if (c.id === session.id) c._socket.destroy();
@@ -107,6 +111,10 @@ export async function startFakeSmtp(options: { user?: string; password?: string 
     next: (...behaviours) => queue.push(...behaviours),
     setDefault: (behaviour) => {
       fallback = behaviour;
+    },
+    setFor: (recipient, behaviour) => {
+      if (behaviour === undefined) perRecipient.delete(recipient);
+      else perRecipient.set(recipient, behaviour);
     },
     async waitFor(n, where = () => true, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;

@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, isUniqueViolation, LogThrottle } from '@ozvps/core';
+import { Outbox } from '@ozvps/notifications';
 import { User, UsersService } from '@ozvps/users';
 import { DuplicateLedgerKeyError, DuplicateStripeEventError, WalletService } from '@ozvps/wallet';
 import { EventOutcome, Topup, WebhookFailureReason } from './billing.entity';
@@ -51,6 +52,7 @@ export class StripeWebhookService {
     private readonly wallet: WalletService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: EventEmitter2,
+    private readonly outbox: Outbox,
   ) {}
 
   /** Verifies the signature against each configured secret (several while rotating). */
@@ -230,7 +232,7 @@ export class StripeWebhookService {
           typeof session.payment_intent === 'string'
             ? session.payment_intent
             : (session.payment_intent?.id ?? null);
-        await this.wallet.credit(
+        const row = await this.wallet.credit(
           {
             userId: user!.id,
             amountCents: topup!.amountCents,
@@ -243,6 +245,14 @@ export class StripeWebhookService {
           },
           em,
         );
+        const payer = await this.users.getById(user!.id, em);
+        await this.outbox.enqueue(em, {
+          kind: 'topup-received',
+          to: payer.email,
+          userId: payer.id,
+          dedupeKey: `topup-received:${session.id}`,
+          data: { amountCents: topup!.amountCents, balanceCents: row.balanceAfterCents },
+        });
         const decision: Decision = {
           outcome: 'credited',
           user,
@@ -307,7 +317,7 @@ export class StripeWebhookService {
       const newly = refunded - already;
       if (newly <= 0)
         return { outcome: 'duplicate', user, reason: `refund of ${refunded} already taken back` };
-      await this.wallet.debit(
+      const row = await this.wallet.debit(
         {
           userId: user.id,
           amountCents: newly,
@@ -319,6 +329,14 @@ export class StripeWebhookService {
         },
         em,
       );
+      // Keyed by the cumulative amount: each further partial refund is its own message.
+      await this.outbox.enqueue(em, {
+        kind: 'refund-adjustment',
+        to: user.email,
+        userId: user.id,
+        dedupeKey: `refund-adjustment:${charge.id}:${refunded}`,
+        data: { reason: 'refund', amountCents: newly, balanceCents: row.balanceAfterCents },
+      });
       return { outcome: 'reversed', user, reason: `took back ${newly}` };
     });
   }
@@ -349,20 +367,30 @@ export class StripeWebhookService {
         stripePaymentIntentId: paymentIntent,
         idempotencyKey: key,
       };
+      const notify = (balanceCents: number) =>
+        this.outbox.enqueue(em, {
+          kind: 'refund-adjustment',
+          to: user.email,
+          userId: user.id,
+          dedupeKey: `refund-adjustment:dispute-${way}:${dispute.id}`,
+          data: { reason: `dispute-${way}`, amountCents, balanceCents },
+        });
       if (way === 'withdrawn') {
-        await this.wallet.debit(
+        const row = await this.wallet.debit(
           { ...change, type: 'dispute_withdrawn', reason: `Stripe dispute ${dispute.id}: funds withdrawn` },
           em,
         );
+        await notify(row.balanceAfterCents);
         return { outcome: 'reversed', user, reason: `dispute took ${amountCents}` };
       }
       if (!(await this.wallet.hasLedgerKey(em, `dispute-withdrawn:${dispute.id}`))) {
         return { outcome: 'ignored', user, reason: 'reinstated funds that were never withdrawn here' };
       }
-      await this.wallet.credit(
+      const row = await this.wallet.credit(
         { ...change, type: 'dispute_reinstated', reason: `Stripe dispute ${dispute.id}: funds reinstated` },
         em,
       );
+      await notify(row.balanceAfterCents);
       return {
         outcome: 'credited',
         user,

@@ -87,6 +87,7 @@ export class MailTransport implements OnModuleDestroy {
 function describeSmtpError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const e = err as Error & { code?: string; responseCode?: number; response?: string };
-  if (e.response) return /^\d{3}\b/.test(e.response) ? e.response : `${e.responseCode ?? e.code} ${e.response}`;
+  if (e.response)
+    return /^\d{3}\b/.test(e.response) ? e.response : `${e.responseCode ?? e.code} ${e.response}`;
   return `${e.code ? `${e.code}: ` : ''}${e.message}`;
 }
