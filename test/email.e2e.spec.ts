@@ -38,7 +38,6 @@ describe('Email end to end (built API, real nodemailer against a real SMTP serve
     env = {
       ...fakeStripeEnv(keys, stripe),
       SMTP_URL: smtp.url,
-      SMTP_TIMEOUT_MS: '1000',
       MAIL_FROM: 'Test Cloud <billing@cloud.example>',
       ADMIN_ALERT_EMAIL: 'ops@cloud.example',
       PLAN_SYNC_CRON: 'off',
