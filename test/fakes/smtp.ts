@@ -6,6 +6,7 @@ import { SMTPServer } from 'smtp-server';
 export type SmtpBehaviour = 'accept' | { reply: number; text?: string } | 'close' | 'hang';
 
 export interface ReceivedMail {
+  receivedAt: Date;
   from: string;
   to: string[];
   subject: string;
@@ -39,7 +40,9 @@ export interface FakeSmtp {
  * A real SMTP server (smtp-server) in the test process, requiring AUTH PLAIN/LOGIN with the given
  * credentials over plain TCP, parsing what arrives with mailparser.
  */
-export async function startFakeSmtp(options: { user?: string; password?: string } = {}): Promise<FakeSmtp> {
+export async function startFakeSmtp(
+  options: { user?: string; password?: string; port?: number } = {},
+): Promise<FakeSmtp> {
   const user = options.user ?? 'mailer';
   const password = options.password ?? 'smtp-pw-Zq8v3Kx1';
   const queue: SmtpBehaviour[] = [];
@@ -78,6 +81,7 @@ export async function startFakeSmtp(options: { user?: string; password?: string 
         simpleParser(Buffer.concat(chunks)).then(
           (parsed) => {
             received.push({
+              receivedAt: new Date(),
               from: parsed.from?.text ?? '',
               to: session.envelope.rcptTo.map((r) => r.address),
               subject: parsed.subject ?? '',
@@ -95,7 +99,7 @@ export async function startFakeSmtp(options: { user?: string; password?: string 
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.server.address() as AddressInfo).port;
 
