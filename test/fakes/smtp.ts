@@ -6,6 +6,7 @@ import { SMTPServer } from 'smtp-server';
 export type SmtpBehaviour = 'accept' | { reply: number; text?: string } | 'close' | 'hang';
 
 export interface ReceivedMail {
+  receivedAt: Date;
   from: string;
   to: string[];
   subject: string;
@@ -28,6 +29,8 @@ export interface FakeSmtp {
   next(...behaviours: SmtpBehaviour[]): void;
   /** What every message gets once the queue from next() is empty (initially 'accept'). */
   setDefault(behaviour: SmtpBehaviour): void;
+  /** Messages to this recipient get `behaviour` (before the queue and the default); undefined removes it. */
+  setFor(recipient: string, behaviour: SmtpBehaviour | undefined): void;
   /** Waits until `n` messages matching `where` were accepted (polls; never a fixed sleep). */
   waitFor(n: number, where?: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -37,11 +40,14 @@ export interface FakeSmtp {
  * A real SMTP server (smtp-server) in the test process, requiring AUTH PLAIN/LOGIN with the given
  * credentials over plain TCP, parsing what arrives with mailparser.
  */
-export async function startFakeSmtp(options: { user?: string; password?: string } = {}): Promise<FakeSmtp> {
+export async function startFakeSmtp(
+  options: { user?: string; password?: string; port?: number } = {},
+): Promise<FakeSmtp> {
   const user = options.user ?? 'mailer';
   const password = options.password ?? 'smtp-pw-Zq8v3Kx1';
   const queue: SmtpBehaviour[] = [];
   let fallback: SmtpBehaviour = 'accept';
+  const perRecipient = new Map<string, SmtpBehaviour>();
   const received: ReceivedMail[] = [];
   const state = { attempts: 0 };
 
@@ -61,7 +67,8 @@ export async function startFakeSmtp(options: { user?: string; password?: string 
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         state.attempts++;
-        const behaviour = queue.shift() ?? fallback;
+        const rule = session.envelope.rcptTo.map((r) => perRecipient.get(r.address)).find(Boolean);
+        const behaviour = rule ?? queue.shift() ?? fallback;
         if (behaviour === 'hang') return;
         if (behaviour === 'close') {
           for (const c of server.connections) if (c.id === session.id) c._socket.destroy();
@@ -74,6 +81,7 @@ export async function startFakeSmtp(options: { user?: string; password?: string 
         simpleParser(Buffer.concat(chunks)).then(
           (parsed) => {
             received.push({
+              receivedAt: new Date(),
               from: parsed.from?.text ?? '',
               to: session.envelope.rcptTo.map((r) => r.address),
               subject: parsed.subject ?? '',
@@ -91,7 +99,7 @@ export async function startFakeSmtp(options: { user?: string; password?: string 
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.server.address() as AddressInfo).port;
 
@@ -107,6 +115,10 @@ export async function startFakeSmtp(options: { user?: string; password?: string 
     next: (...behaviours) => queue.push(...behaviours),
     setDefault: (behaviour) => {
       fallback = behaviour;
+    },
+    setFor: (recipient, behaviour) => {
+      if (behaviour === undefined) perRecipient.delete(recipient);
+      else perRecipient.set(recipient, behaviour);
     },
     async waitFor(n, where = () => true, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;

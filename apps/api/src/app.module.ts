@@ -12,6 +12,8 @@ import { PlansModule } from '@ozvps/plans';
 import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
+import { AccountController } from './account/account.controller';
+import { AdminMailController } from './admin/admin-mail.controller';
 import { AdminRepriceController } from './admin/admin-reprice.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
@@ -19,6 +21,7 @@ import { OidcController } from './auth/oidc.controller';
 import { JsonOriginGuard } from './auth/json-origin.guard';
 import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
+import { MailSenderScheduler } from './mail/mail-sender.scheduler';
 import { PlanSyncScheduler } from './plans/plan-sync.scheduler';
 import { VirtFusionReachabilityHandler } from './plans/virtfusion-reachability.handler';
 import { AdminPlansController, PlansController } from './plans/plans.controller';
@@ -61,12 +64,15 @@ export class AppModule {
         StripeWebhookController,
         StripeAdminController,
         ServersController,
+        AdminMailController,
+        AccountController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
         PlanSyncScheduler,
         ServersScheduler,
         TopupCreditedHandler,
+        MailSenderScheduler,
         VirtFusionReachabilityHandler,
         // Order matters: cross-site writes are refused first (uncounted, as before any route
         // work), rate limits count refused requests too, then the session gate.
