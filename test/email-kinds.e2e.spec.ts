@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { fakeStripeEnv } from './fakes/env';
+import { FakeSmtp, startFakeSmtp } from './fakes/smtp';
 import { FakeStripe, testStripeKeys } from './fakes/stripe';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
 import { anAdminBrowser } from './helpers/accounts';
@@ -17,9 +18,10 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
   throw new Error(`never happened: ${what}`);
 }
 
-/** The admin alerts the built API writes from its schedulers, handlers and the webhook. */
-describe('admin alerts from the running API (built panel, fake VirtFusion and Stripe)', () => {
+/** The admin alerts the built API writes from its schedulers, handlers and the webhook, and sends. */
+describe('admin alerts from the running API (built panel, real SMTP server, fake VirtFusion and Stripe)', () => {
   let db: TestDatabase;
+  let smtp: FakeSmtp;
   let ds: DataSource;
   let vf: FakeVirtFusion;
   let stripe: FakeStripe;
@@ -31,6 +33,7 @@ describe('admin alerts from the running API (built panel, fake VirtFusion and St
     db = await createTestDatabase();
     ds = await openDataSource(db.url);
     stripe = await new FakeStripe().start();
+    smtp = await startFakeSmtp();
     vf = await new FakeVirtFusion().start();
     vf.packages = [aPackage(1)];
     vf.failWith('503'); // down from the start: the start-up plan sync fails
@@ -40,6 +43,7 @@ describe('admin alerts from the running API (built panel, fake VirtFusion and St
       VIRTFUSION_API_TOKEN: vf.token,
       VIRTFUSION_TIMEOUT_MS: '500',
       ADMIN_ALERT_EMAIL: ADMIN,
+      SMTP_URL: smtp.url,
     }));
   });
 
@@ -47,6 +51,7 @@ describe('admin alerts from the running API (built panel, fake VirtFusion and St
     await api.stop();
     await vf.stop();
     await stripe.stop();
+    await smtp.close();
     await ds.destroy();
     await db.drop();
   });
@@ -65,11 +70,13 @@ describe('admin alerts from the running API (built panel, fake VirtFusion and St
   it('a failed plan sync is a job alert, and VirtFusion not answering opens an outage; its answer closes it', async () => {
     await eventually(async () => (await alertKeys('alert:job:plan-sync:')).length === 1, 'plan-sync alert');
     await eventually(async () => (await outage()) !== undefined, 'outage recorded');
-    const [alert] = await ds.query(
-      `SELECT subject, body_text AS text FROM outbox_messages WHERE dedupe_key LIKE 'alert:job:plan-sync:%'`,
+    const [alert] = await smtp.waitFor(
+      1,
+      (m) => m.subject === '[OzVPS alert] Scheduled job failed: plan-sync',
     );
-    expect(alert.subject).toBe('[OzVPS alert] Scheduled job failed: plan-sync');
-    expect(alert.text).not.toContain(vf.token);
+    expect(alert!.to).toEqual([ADMIN]);
+    expect(alert!.text).toContain('VirtFusion GET /packages answered 503');
+    expect(alert!.text).not.toContain(vf.token);
 
     vf.failWith('none');
     const admin = await anAdminBrowser(api, origin, db.url);
@@ -92,5 +99,9 @@ describe('admin alerts from the running API (built panel, fake VirtFusion and St
     const keys = await alertKeys('alert:webhook-signature:');
     // One per hour: the three posts fell in one hour, or (rarely) straddled two.
     expect(keys).toEqual([...new Set([hourBefore, hourAfter])].map((h) => `alert:webhook-signature:${h}`));
+    const sent = await smtp.waitFor(keys.length, (m) =>
+      m.subject.includes('Stripe webhook deliveries refused'),
+    );
+    expect(sent[0]!.text).toContain('STRIPE_WEBHOOK_SECRET');
   });
 });
