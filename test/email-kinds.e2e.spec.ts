@@ -3,9 +3,9 @@ import { fakeStripeEnv } from './fakes/env';
 import { FakeSmtp, startFakeSmtp } from './fakes/smtp';
 import { FakeStripe, testStripeKeys } from './fakes/stripe';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
-import { anAdminBrowser } from './helpers/accounts';
+import { aCustomerBrowser, anAdminBrowser } from './helpers/accounts';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
-import { RunningApi, startPanel } from './helpers/processes';
+import { ozvpsctl, RunningApi, startPanel } from './helpers/processes';
 
 const ADMIN = 'ops@example.test';
 
@@ -18,8 +18,8 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
   throw new Error(`never happened: ${what}`);
 }
 
-/** The admin alerts the built API writes from its schedulers, handlers and the webhook, and sends. */
-describe('admin alerts from the running API (built panel, real SMTP server, fake VirtFusion and Stripe)', () => {
+/** What the built API writes from a deploy, its schedulers, handlers and the webhook, and sends. */
+describe('emails from the running API: server-ready and admin alerts (built panel, real SMTP server, fake VirtFusion and Stripe)', () => {
   let db: TestDatabase;
   let smtp: FakeSmtp;
   let ds: DataSource;
@@ -42,6 +42,7 @@ describe('admin alerts from the running API (built panel, real SMTP server, fake
       VIRTFUSION_URL: vf.url,
       VIRTFUSION_API_TOKEN: vf.token,
       VIRTFUSION_TIMEOUT_MS: '500',
+      VIRTFUSION_HYPERVISOR_GROUP_ID: '3',
       ADMIN_ALERT_EMAIL: ADMIN,
       SMTP_URL: smtp.url,
     }));
@@ -83,6 +84,41 @@ describe('admin alerts from the running API (built panel, real SMTP server, fake
     const sync = await admin.request('POST', '/api/admin/plans/sync', { body: {} });
     expect(sync.status).toBe(200);
     await eventually(async () => (await outage()) === undefined, 'outage closed');
+  });
+
+  it('a deploy through the API -> its owner gets one server-ready email, with the server page on APP_URL', async () => {
+    vf.failWith('none');
+    await eventually(
+      async () => (await ds.query(`SELECT 1 FROM plans WHERE virtfusion_package_id = 1`)).length > 0,
+      'plan synced',
+    );
+    const cli = (...args: string[]) =>
+      ozvpsctl(db.url, args, { VIRTFUSION_URL: vf.url, VIRTFUSION_API_TOKEN: vf.token });
+    expect((await cli('plans', 'set-price', '--package', '1', '1200')).code).toBe(0);
+    const planId = Number((await ds.query(`SELECT id FROM plans WHERE virtfusion_package_id = 1`))[0].id);
+    const email = 'deployer@example.test';
+    const { browser, id } = await aCustomerBrowser(api, origin, email);
+    expect((await cli('wallet', 'add', String(id), '1200', '--reason', 'opening balance')).code).toBe(0);
+    const body = { planId, osTemplateId: 44, hostname: 'ready.example.test', idempotencyKey: 'e2e-ready-1' };
+    const r = await browser.request('POST', '/api/servers', { body });
+    expect(r.status).toBe(201);
+    const server = (r.body as { server: { id: number; status: string; ipAddress: string } }).server;
+    expect(server.status).toBe('active');
+    expect((await browser.request('POST', '/api/servers', { body })).status).toBe(200); // the same deploy again
+
+    const isReady = (m: { to: string[]; subject: string }) =>
+      m.to.includes(email) && m.subject === 'Your server ready.example.test is ready';
+    const [mail] = await smtp.waitFor(1, isReady);
+    expect(mail!.text).toContain(`IP address: ${server.ipAddress}`);
+    expect(mail!.text).toContain('Operating system: Debian 12 (Bookworm) Minimal');
+    expect(mail!.text).toContain(`${origin}/servers/${server.id}`);
+    await eventually(
+      async () =>
+        (await ds.query(`SELECT 1 FROM outbox_messages WHERE status = 'pending' OR status = 'sending'`))
+          .length === 0,
+      'outbox drained',
+    );
+    expect(smtp.received.filter(isReady)).toHaveLength(1);
   });
 
   it('Stripe webhook deliveries with a bad signature: one alert for the hour, and still a 400', async () => {
