@@ -186,6 +186,14 @@ describe('MailSender against a real SMTP server (real PostgreSQL)', () => {
     expect(smtp.received).toHaveLength(2);
   });
 
+  it('never stores the SMTP password, even when the server echoes it in its refusal', async () => {
+    const id = await aWelcome();
+    smtp.next({ reply: 535, text: `credentials mailer/${smtp.password} refused` });
+    await send();
+    const r = await row(id);
+    expect(r.last_error).toBe('535 credentials mailer/*** refused');
+  });
+
   it('retries when nothing listens at SMTP_URL (connection refused)', async () => {
     const port = await findFreePort();
     const refused = await bootLibs(db.url, { clock, env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
