@@ -326,6 +326,9 @@ describe('Email end to end (built API, real nodemailer against a real SMTP serve
 
   it('never writes the SMTP password or a message body to the log', () => {
     const log = api.output();
+    expect(log).toContain(
+      `sending email through smtp://mailer@127.0.0.1:${smtp.port} as Test Cloud <billing@cloud.example>`,
+    );
     expect(log).toMatch(/mail \d+ kind=welcome to=\*@shop\.example attempt=1 sent/);
     expect(log).not.toContain(smtp.password);
     expect(log).not.toContain('Your OzVPS account is ready');

@@ -1,7 +1,13 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { findFreePort } from '@ozvps/core';
-import { MailInput, MailSender, Outbox } from '@ozvps/notifications';
+import {
+  MailAdminService,
+  MailInput,
+  MailSender,
+  Outbox,
+  SmtpNotConfiguredError,
+} from '@ozvps/notifications';
 import { aUser } from './helpers/builders';
 import { createTestDatabase, TestDatabase } from './helpers/database';
 import { bootLibs, TestClock } from './helpers/panel';
@@ -186,6 +192,14 @@ describe('MailSender against a real SMTP server (real PostgreSQL)', () => {
     expect(smtp.received).toHaveLength(2);
   });
 
+  it('never stores the SMTP password, even when the server echoes it in its refusal', async () => {
+    const id = await aWelcome();
+    smtp.next({ reply: 535, text: `credentials mailer/${smtp.password} refused` });
+    await send();
+    const r = await row(id);
+    expect(r.last_error).toBe('535 credentials mailer/*** refused');
+  });
+
   it('retries when nothing listens at SMTP_URL (connection refused)', async () => {
     const port = await findFreePort();
     const refused = await bootLibs(db.url, { clock, env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
@@ -245,6 +259,17 @@ describe('MailSender against a real SMTP server (real PostgreSQL)', () => {
       expect(await held.get(MailSender).runOnce()).toEqual({ sent: 0, retried: 0, dead: 0 });
       expect(await send()).toEqual({ sent: 0, retried: 0, dead: 0 });
       expect(smtp.received).toHaveLength(0);
+
+      // Retrying it there would only make it look queued: refused until SMTP_URL is set.
+      const [{ id }] = (await ds.query(`SELECT id FROM outbox_messages WHERE dedupe_key = $1`, [
+        `welcome:held-sender:${user.id}`,
+      ])) as { id: string }[];
+      await expect(held.get(MailAdminService).retry(Number(id))).rejects.toThrow(SmtpNotConfiguredError);
+      expect(await row(Number(id))).toMatchObject({ status: 'held', attempts: 0 });
+      // With SMTP configured, the held message goes back to the queue and out.
+      expect(await app.get(MailAdminService).retry(Number(id))).toMatchObject({ status: 'pending' });
+      expect(await send()).toEqual({ sent: 1, retried: 0, dead: 0 });
+      expect(smtp.received.map((m) => m.subject)).toEqual(['Welcome to OzVPS']);
     } finally {
       await held.close();
     }

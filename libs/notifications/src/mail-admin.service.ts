@@ -67,8 +67,10 @@ export class MailAdminService {
     return message;
   }
 
-  /** A dead or held message back to the queue: due now, attempts reset, another 24 hours. */
+  /** A dead or held message back to the queue: due now, attempts reset, another 24 hours. Needs SMTP_URL. */
   async retry(id: number): Promise<OutboxMessage> {
+    // Without SMTP the sender sends nothing: a retried message would only look queued.
+    if (!this.transport.configured) throw new SmtpNotConfiguredError();
     const now = this.clock.now();
     const requeued = await this.repository.requeue(id, now, new Date(now.getTime() + RETRY_FOR_MS));
     if (requeued) return requeued;

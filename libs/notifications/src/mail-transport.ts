@@ -77,10 +77,18 @@ export class MailTransport implements OnModuleDestroy {
       .replace(/[\r\n]+/g, ' ')
       .trim()
       .slice(0, 500);
-    for (const secret of [url?.password, url?.password && decodeURIComponent(url.password)]) {
+    for (const secret of [url?.password, url?.password && safeDecode(url.password)]) {
       if (secret) out = out.split(secret).join('***');
     }
     return out;
+  }
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
 }
 
