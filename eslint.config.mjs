@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-const libs = ['core', 'users', 'wallet', 'accounts', 'virtfusion', 'plans', 'billing', 'servers'];
+const libs = [
+  'core',
+  'users',
+  'wallet',
+  'accounts',
+  'virtfusion',
+  'plans',
+  'billing',
+  'servers',
+  'notifications',
+];
 
 // A lib is used through its index only: `@ozvps/wallet`, never `@ozvps/wallet/src/...` nor a
 // relative path into another lib; and nothing imports an app.
@@ -72,6 +82,25 @@ export default tseslint.config(
         libs
           .filter((l) => l !== 'core' && l !== 'virtfusion')
           .map((l) => ({ name: `@ozvps/${l}`, message: 'virtfusion depends only on core.' })),
+      ),
+    },
+  },
+  {
+    // The outbox is a leaf: the libs that cause messages (accounts, billing, servers, wallet) use
+    // it; it uses only core and users (the recipient's preferences and the foreign key).
+    files: ['libs/notifications/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        [],
+        [
+          '@ozvps/wallet',
+          '@ozvps/accounts',
+          '@ozvps/plans',
+          '@ozvps/billing',
+          '@ozvps/servers',
+          '@ozvps/migrations',
+          '@ozvps/virtfusion',
+        ].map((name) => ({ name, message: 'notifications depends only on core and users.' })),
       ),
     },
   },

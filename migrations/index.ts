@@ -1,4 +1,5 @@
 import { BILLING_ENTITIES } from '@ozvps/billing';
+import { NOTIFICATIONS_ENTITIES } from '@ozvps/notifications';
 import { PLANS_ENTITIES } from '@ozvps/plans';
 import { SERVERS_ENTITIES } from '@ozvps/servers';
 import { USERS_ENTITIES } from '@ozvps/users';
@@ -12,6 +13,8 @@ import { CreateServers1763800000005 } from './1763800000005-create-servers';
 import { WebhookRobustness1763800000007 } from './1763800000007-webhook-robustness';
 import { ServerOwnPrice1763800000009 } from './1763800000009-server-own-price';
 import { WaitingDeployCancel1763800000011 } from './1763800000011-waiting-deploy-cancel';
+import { CreateOutbox1763800000012 } from './1763800000012-create-outbox';
+import { CreateServiceOutages1763800000013 } from './1763800000013-create-service-outages';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -24,6 +27,8 @@ export const MIGRATIONS = [
   WebhookRobustness1763800000007,
   ServerOwnPrice1763800000009,
   WaitingDeployCancel1763800000011,
+  CreateOutbox1763800000012,
+  CreateServiceOutages1763800000013,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */
@@ -33,6 +38,7 @@ export const ENTITIES = [
   ...PLANS_ENTITIES,
   ...BILLING_ENTITIES,
   ...SERVERS_ENTITIES,
+  ...NOTIFICATIONS_ENTITIES,
 ];
 
 /**

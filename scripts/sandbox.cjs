@@ -19,11 +19,15 @@ require.extensions['.ts'] = (module, filename) => {
 const { FakeStripe, testStripeKeys } = require('../test/fakes/stripe.ts');
 const { FakeVirtFusion, aPackage } = require('../test/fakes/virtfusion.ts');
 const { fakeServicesEnv } = require('../test/fakes/env.ts');
+const { startFakeSmtp } = require('../test/fakes/smtp.ts');
+const { startMailbox } = require('../test/fakes/mailbox.ts');
 
 const ROOT = join(__dirname, '..');
 const PORT = Number(process.env.PORT || 3000);
 const STRIPE_PORT = Number(process.env.SANDBOX_STRIPE_PORT || 12111);
 const VIRTFUSION_PORT = Number(process.env.SANDBOX_VIRTFUSION_PORT || 12112);
+const SMTP_PORT = Number(process.env.SANDBOX_SMTP_PORT || 12125);
+const MAILBOX_PORT = Number(process.env.SANDBOX_MAILBOX_PORT || 12180);
 const APP_URL = `http://localhost:${PORT}`;
 const SAMPLE_PRICES = { 1: 600, 2: 1200, 4: 2400 };
 
@@ -40,6 +44,11 @@ async function main() {
     aPackage(4, { name: 'Performance', description: 'For databases and build servers', traffic: 4000 }),
   ];
 
+  // A local SMTP catcher: the panel sends real mail to it, and the mailbox page shows what arrived.
+  const smtp = await startFakeSmtp({ port: SMTP_PORT, password: randomBytes(12).toString('hex') });
+  const mailbox = await startMailbox(smtp, MAILBOX_PORT);
+  const mailEnv = { SMTP_URL: smtp.url, MAIL_FROM: 'OzVPS Sandbox <noreply@sandbox.localhost>' };
+
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -50,11 +59,14 @@ async function main() {
     PORT: String(PORT),
     APP_URL,
     ...fakeServicesEnv(keys, stripe, virtfusion),
+    ...mailEnv,
   };
   const api = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], { env, stdio: 'inherit' });
   const stopAll = (code) => {
     void stripe.stop();
     void virtfusion.stop();
+    void mailbox.close();
+    void smtp.close();
     process.exit(code ?? 0);
   };
   api.on('exit', stopAll);
@@ -92,6 +104,7 @@ async function main() {
     OZVPS_EMBEDDED_PG_PORT: env.OZVPS_EMBEDDED_PG_PORT,
     APP_URL,
     ...fakeServicesEnv(keys, stripe, virtfusion),
+    ...mailEnv,
   };
   const envFile = join(env.OZVPS_DATA_DIR, 'ozvpsctl.env');
   mkdirSync(env.OZVPS_DATA_DIR, { recursive: true });
@@ -111,6 +124,7 @@ async function main() {
     `\nSandbox ready: ${APP_URL}\n` +
       `  Stripe (fake): ${stripe.url}  checkout pages have Pay and Cancel; Pay sends the signed webhook\n` +
       `  VirtFusion (fake): ${virtfusion.url}  ${virtfusion.packages.length} sample packages\n` +
+      `  Mailbox: ${mailbox.url}  every email the panel sends (caught by a local SMTP server)\n` +
       `  Sign up in the browser; to see the admin pages: ${admin}\n` +
       `  Any ozvpsctl command against the sandbox, e.g.: ${withEnv('stripe status')}\n` +
       `  (the settings, test keys included, are in .data/sandbox/ozvpsctl.env, mode 600)\n` +

@@ -3,6 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AppConfig, Clock, CLOCK, CoreConfigModule, DatabaseModule, loadConfig } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
+import { NotificationsModule } from '@ozvps/notifications';
 import { PlansModule } from '@ozvps/plans';
 import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
@@ -51,6 +52,7 @@ export async function bootLibs(
       UsersModule,
       WalletModule,
       PlansModule,
+      NotificationsModule,
       ...(options.servers ? [ServersModule] : []),
     ],
   });

@@ -7,10 +7,13 @@ import { AccountsModule } from '@ozvps/accounts';
 import { BillingModule } from '@ozvps/billing';
 import { AppConfig, BUILD_INFO, BuildInfo, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
+import { NotificationsModule } from '@ozvps/notifications';
 import { PlansModule } from '@ozvps/plans';
 import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
+import { AccountController } from './account/account.controller';
+import { AdminMailController } from './admin/admin-mail.controller';
 import { AdminRepriceController } from './admin/admin-reprice.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
@@ -18,7 +21,9 @@ import { OidcController } from './auth/oidc.controller';
 import { JsonOriginGuard } from './auth/json-origin.guard';
 import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
+import { MailSenderScheduler } from './mail/mail-sender.scheduler';
 import { PlanSyncScheduler } from './plans/plan-sync.scheduler';
+import { VirtFusionReachabilityHandler } from './plans/virtfusion-reachability.handler';
 import { AdminPlansController, PlansController } from './plans/plans.controller';
 import { StripeAdminController } from './billing/stripe-admin.controller';
 import { StripeWebhookController } from './billing/stripe-webhook.controller';
@@ -44,6 +49,7 @@ export class AppModule {
         PlansModule,
         BillingModule,
         ServersModule,
+        NotificationsModule,
         ScheduleModule.forRoot(),
       ],
       controllers: [
@@ -58,12 +64,16 @@ export class AppModule {
         StripeWebhookController,
         StripeAdminController,
         ServersController,
+        AdminMailController,
+        AccountController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
         PlanSyncScheduler,
         ServersScheduler,
         TopupCreditedHandler,
+        MailSenderScheduler,
+        VirtFusionReachabilityHandler,
         // Order matters: cross-site writes are refused first (uncounted, as before any route
         // work), rate limits count refused requests too, then the session gate.
         { provide: APP_GUARD, useClass: JsonOriginGuard },

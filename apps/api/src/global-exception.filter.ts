@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '@ozvps/core';
 import { StripeNotConfiguredError, StripeUnavailableError } from '@ozvps/billing';
+import { SmtpNotConfiguredError } from '@ozvps/notifications';
 import { DeploysBusyError, DeploysNotConfiguredError } from '@ozvps/servers';
 import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/virtfusion';
 import { InsufficientFundsError } from '@ozvps/wallet';
@@ -106,7 +107,8 @@ function statusOf(error: DomainError): number {
     error instanceof VirtFusionNotConfiguredError ||
     error instanceof StripeNotConfiguredError ||
     error instanceof DeploysNotConfiguredError ||
-    error instanceof DeploysBusyError
+    error instanceof DeploysBusyError ||
+    error instanceof SmtpNotConfiguredError
   ) {
     return HttpStatus.SERVICE_UNAVAILABLE;
   }

@@ -176,6 +176,12 @@ describe('routes: access is decided from route metadata, for every registered ro
     adminToken = (await auth.startSession(await users.create({ email: 'root@example.test', role: 'admin' })))
       .token;
     planId = await aPlanOnSale(ds);
+    // A dead message under the id the attacks use, so a retry that got through would show.
+    await ds.query(
+      `INSERT INTO outbox_messages (id, recipient, kind, subject, body_text, body_html, dedupe_key, status, give_up_at)
+       OVERRIDING SYSTEM VALUE VALUES ($1, 'x@example.test', 'welcome', 's', 't', 'h', 'routes:dead', 'dead', now())`,
+      [customerId],
+    );
   });
 
   afterAll(async () => {
@@ -199,6 +205,11 @@ describe('routes: access is decided from route metadata, for every registered ro
       'PUT /api/admin/plans/:id/price': 'admin',
       'POST /api/admin/plans/sync': 'admin',
       'GET /api/billing/stripe/status': 'admin',
+      'GET /api/admin/mail': 'admin',
+      'GET /api/admin/mail/:id': 'admin',
+      'POST /api/admin/mail/:id/retry': 'admin',
+      'GET /api/account/preferences': 'signed-in',
+      'PUT /api/account/preferences': 'signed-in',
     });
     expect(routes.length).toBeGreaterThanOrEqual(25);
     for (const r of routes) {
@@ -261,7 +272,8 @@ describe('routes: access is decided from route metadata, for every registered ro
         (SELECT coalesce(sum(balance_cents), 0)::text FROM wallets) AS balances,
         (SELECT string_agg(id || ':' || coalesce(price_monthly_cents::text, '-'), ',') FROM plans) AS prices,
         (SELECT count(*)::int FROM plan_sync_runs) AS sync_runs,
-        (SELECT string_agg(id || ':' || role, ',' ORDER BY id) FROM users) AS roles`);
+        (SELECT string_agg(id || ':' || role, ',' ORDER BY id) FROM users) AS roles,
+        (SELECT string_agg(id || ':' || status || ':' || attempts, ',' ORDER BY id) FROM outbox_messages) AS mail`);
     return row as Record<string, unknown>;
   }
 

@@ -4,6 +4,7 @@ import { AccountsModule } from '@ozvps/accounts';
 import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
+import { NotificationsModule } from '@ozvps/notifications';
 import { PlansModule } from '@ozvps/plans';
 import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
@@ -16,6 +17,13 @@ import {
   ServersSuspendCommand,
   ServersUnsuspendCommand,
 } from './servers.command';
+import {
+  MailCommand,
+  MailListCommand,
+  MailRetryCommand,
+  MailShowCommand,
+  MailTestCommand,
+} from './mail.command';
 import { DbCommand, DbMigrateCommand, DbStatusCommand } from './db.command';
 import {
   StripeCommand,
@@ -60,6 +68,7 @@ export class CliModule {
         PlansModule,
         BillingModule,
         ServersModule,
+        NotificationsModule,
       ],
       providers: [
         UsersCommand,
@@ -89,6 +98,11 @@ export class CliModule {
         ServersShowCommand,
         ServersSuspendCommand,
         ServersUnsuspendCommand,
+        MailCommand,
+        MailListCommand,
+        MailShowCommand,
+        MailRetryCommand,
+        MailTestCommand,
         DbCommand,
         DbMigrateCommand,
         DbStatusCommand,

@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { api, ApiError } from './api';
 import { AdminPlans, AdminStripe, AdminUser, AdminUsers } from './pages/Admin';
+import { AdminMail, AdminMailMessage } from './pages/admin/AdminMail';
 import { SignIn, SignUp } from './pages/Auth';
 import { Billing } from './pages/Billing';
 import { Deploy, Pricing } from './pages/Plans';
@@ -188,6 +189,18 @@ function App() {
             <RequireUser admin>
               <AdminStripe />
             </RequireUser>
+          </Route>
+          <Route path="/admin/mail">
+            <RequireUser admin>
+              <AdminMail />
+            </RequireUser>
+          </Route>
+          <Route path="/admin/mail/:id">
+            {(params: { id: string }) => (
+              <RequireUser admin>
+                <AdminMailMessage id={params.id} />
+              </RequireUser>
+            )}
           </Route>
           <Route>
             <section className="narrow">

@@ -11,6 +11,7 @@ import {
   User,
   UsersService,
 } from '@ozvps/users';
+import { Outbox } from '@ozvps/notifications';
 import { WalletService } from '@ozvps/wallet';
 import { SignupRefusedError } from './errors';
 
@@ -28,6 +29,7 @@ export class AccountsService {
     private readonly users: UsersService,
     private readonly auth: AuthService,
     private readonly wallet: WalletService,
+    private readonly outbox: Outbox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -49,7 +51,7 @@ export class AccountsService {
           { email, name: input.name as string | undefined, passwordHash },
           em,
         );
-        await this.openAccount(created.id, em);
+        await this.openAccount(created, em);
         return created;
       });
     } catch (err) {
@@ -80,15 +82,25 @@ export class AccountsService {
         { email, name: input.name?.slice(0, 200), auth0Sub: input.auth0Sub },
         em,
       );
-      await this.openAccount(created.id, em);
+      await this.openAccount(created, em);
       return created;
     });
   }
 
-  /** The new user's wallet, and the sign-up credit if one is configured. */
-  private async openAccount(userId: number, em: EntityManager): Promise<void> {
-    await this.wallet.openWallet(userId, em);
-    await this.grantSignupCredit(userId, em);
+  /**
+   * The new user's wallet, the sign-up credit if one is configured, and the welcome message: all
+   * in the sign-up's transaction, so a failed sign-up sends no welcome.
+   */
+  private async openAccount(user: User, em: EntityManager): Promise<void> {
+    await this.wallet.openWallet(user.id, em);
+    await this.grantSignupCredit(user.id, em);
+    await this.outbox.enqueue(em, {
+      kind: 'welcome',
+      to: user.email,
+      userId: user.id,
+      dedupeKey: `welcome:${user.id}`,
+      data: { name: user.name },
+    });
   }
 
   private async grantSignupCredit(userId: number, em: EntityManager): Promise<void> {

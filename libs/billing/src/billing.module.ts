@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '@ozvps/notifications';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { BillingRepository } from './billing.repository';
@@ -9,7 +10,7 @@ import { TopupsService } from './topups.service';
 import { StripeWebhookService } from './webhook.service';
 
 @Module({
-  imports: [UsersModule, WalletModule],
+  imports: [UsersModule, WalletModule, NotificationsModule],
   providers: [
     stripeProvider,
     BillingRepository,

@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, isUniqueViolation, LogThrottle } from '@ozvps/core';
+import { AdminAlerts, Outbox } from '@ozvps/notifications';
 import { User, UsersService } from '@ozvps/users';
 import { DuplicateLedgerKeyError, DuplicateStripeEventError, WalletService } from '@ozvps/wallet';
 import { EventOutcome, Topup, WebhookFailureReason } from './billing.entity';
@@ -51,6 +52,8 @@ export class StripeWebhookService {
     private readonly wallet: WalletService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: EventEmitter2,
+    private readonly outbox: Outbox,
+    private readonly alerts: AdminAlerts,
   ) {}
 
   /** Verifies the signature against each configured secret (several while rotating). */
@@ -110,8 +113,9 @@ export class StripeWebhookService {
 
   /**
    * One line (the reason class only: never the secret, the header or the body) and one counter
-   * tick, which `ozvpsctl stripe status` and the admin Stripe page turn into a warning. A failure
-   * to count never changes the 400.
+   * tick, which `ozvpsctl stripe status` and the admin Stripe page turn into a warning; a bad
+   * signature is also an admin alert (one an hour: a wrong STRIPE_WEBHOOK_SECRET means payments
+   * are not being credited). A failure to count or alert never changes the 400.
    */
   private async refused(reason: WebhookFailureReason): Promise<void> {
     const line = this.refusals.line(
@@ -122,6 +126,11 @@ export class StripeWebhookService {
     await this.billing.countWebhookFailure(reason).catch((err: unknown) => {
       this.logger.error(`could not count a refused webhook: ${(err as Error).message}`);
     });
+    // A post with no signature at all is rarely Stripe; a signature that does not match (or is stale) is.
+    if (reason === 'bad_signature' || reason === 'too_old')
+      await this.alerts.webhookSignatureFailed(reason).catch((err: unknown) => {
+        this.logger.error(`could not alert admins of a refused webhook: ${(err as Error).message}`);
+      });
   }
 
   /** Handles a verified event; safe to call again with the same event (reconciliation does). */
@@ -230,7 +239,7 @@ export class StripeWebhookService {
           typeof session.payment_intent === 'string'
             ? session.payment_intent
             : (session.payment_intent?.id ?? null);
-        await this.wallet.credit(
+        const row = await this.wallet.credit(
           {
             userId: user!.id,
             amountCents: topup!.amountCents,
@@ -243,6 +252,14 @@ export class StripeWebhookService {
           },
           em,
         );
+        const payer = await this.users.getById(user!.id, em);
+        await this.outbox.enqueue(em, {
+          kind: 'topup-received',
+          to: payer.email,
+          userId: payer.id,
+          dedupeKey: `topup-received:${session.id}`,
+          data: { amountCents: topup!.amountCents, balanceCents: row.balanceAfterCents },
+        });
         const decision: Decision = {
           outcome: 'credited',
           user,
@@ -307,7 +324,7 @@ export class StripeWebhookService {
       const newly = refunded - already;
       if (newly <= 0)
         return { outcome: 'duplicate', user, reason: `refund of ${refunded} already taken back` };
-      await this.wallet.debit(
+      const row = await this.wallet.debit(
         {
           userId: user.id,
           amountCents: newly,
@@ -319,6 +336,14 @@ export class StripeWebhookService {
         },
         em,
       );
+      // Keyed by the cumulative amount: each further partial refund is its own message.
+      await this.outbox.enqueue(em, {
+        kind: 'refund-adjustment',
+        to: user.email,
+        userId: user.id,
+        dedupeKey: `refund-adjustment:${charge.id}:${refunded}`,
+        data: { reason: 'refund', amountCents: newly, balanceCents: row.balanceAfterCents },
+      });
       return { outcome: 'reversed', user, reason: `took back ${newly}` };
     });
   }
@@ -349,20 +374,30 @@ export class StripeWebhookService {
         stripePaymentIntentId: paymentIntent,
         idempotencyKey: key,
       };
+      const notify = (balanceCents: number) =>
+        this.outbox.enqueue(em, {
+          kind: 'refund-adjustment',
+          to: user.email,
+          userId: user.id,
+          dedupeKey: `refund-adjustment:dispute-${way}:${dispute.id}`,
+          data: { reason: `dispute-${way}`, amountCents, balanceCents },
+        });
       if (way === 'withdrawn') {
-        await this.wallet.debit(
+        const row = await this.wallet.debit(
           { ...change, type: 'dispute_withdrawn', reason: `Stripe dispute ${dispute.id}: funds withdrawn` },
           em,
         );
+        await notify(row.balanceAfterCents);
         return { outcome: 'reversed', user, reason: `dispute took ${amountCents}` };
       }
       if (!(await this.wallet.hasLedgerKey(em, `dispute-withdrawn:${dispute.id}`))) {
         return { outcome: 'ignored', user, reason: 'reinstated funds that were never withdrawn here' };
       }
-      await this.wallet.credit(
+      const row = await this.wallet.credit(
         { ...change, type: 'dispute_reinstated', reason: `Stripe dispute ${dispute.id}: funds reinstated` },
         em,
       );
+      await notify(row.balanceAfterCents);
       return {
         outcome: 'credited',
         user,

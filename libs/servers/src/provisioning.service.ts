@@ -7,6 +7,7 @@ import { VirtFusionEmailTakenError } from './errors';
 import { Server } from './server.entity';
 import { ServerLedger } from './server-ledger';
 import { ServerQueriesService } from './server-queries.service';
+import { ServerMail } from './server-mail';
 import { ServersRepository, UserLock } from './servers.repository';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
@@ -37,6 +38,7 @@ export class ProvisioningService {
     private readonly users: UsersService,
     private readonly virtfusion: VirtFusionClient,
     private readonly accounts: VirtFusionAccountsService,
+    private readonly mail: ServerMail,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -208,6 +210,7 @@ export class ProvisioningService {
         () => null,
       );
     }
+    const osName = await this.mail.osNameOf(s);
     const now = this.clock.now();
     await this.repo.transaction(async (em) => {
       await this.repo.update(
@@ -224,6 +227,7 @@ export class ProvisioningService {
         em,
       );
       await this.repo.event(s.id, 'active', 'system', ip ? `IPv4 ${ip}` : null, em);
+      await this.mail.serverReady(em, s, ip, osName);
     });
     this.logger.log(
       `server #${s.id} (${s.hostname}) is active: VirtFusion ${s.virtfusionServerId}, ${ip ?? 'no IP yet'}`,

@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { addMonths, APP_CONFIG, AppConfig, Clock, CLOCK, formatCents } from '@ozvps/core';
 import { PlansService } from '@ozvps/plans';
 import { VirtFusionClient } from '@ozvps/virtfusion';
-import { InsufficientFundsError } from '@ozvps/wallet';
+import { InsufficientFundsError, WalletService } from '@ozvps/wallet';
 import { Server } from './server.entity';
 import { ServerLedger } from './server-ledger';
+import { ServerMail, shortfall } from './server-mail';
 import { ServersRepository } from './servers.repository';
 
 export interface RenewalReport {
@@ -13,6 +14,10 @@ export interface RenewalReport {
   suspended: number;
   unsuspended: number;
   terminated: number;
+  /** Reminders written for renewals within RENEWAL_REMINDER_DAYS that the wallet will not cover. */
+  reminded: number;
+  /** Final warnings written FINAL_WARNING_DAYS before a termination. */
+  finalWarnings: number;
   errors: number;
 }
 
@@ -28,7 +33,10 @@ const DAY_MS = 24 * HOUR_MS;
  * Monthly renewals on each server's anniversary: one ledger row per server per period (the
  * period is in the row's idempotency key, so a sweep run twice, or two at once, charge once).
  * Unpaid: suspended after GRACE_HOURS, unsuspended when the money arrives, deleted in VirtFusion
- * after TERMINATE_AFTER_DAYS suspended.
+ * after TERMINATE_AFTER_DAYS suspended. The owner is told at each step (ServerMail), in the
+ * transaction that records it: a reminder RENEWAL_REMINDER_DAYS ahead when the wallet will not
+ * cover the renewal, the receipt, the failed renewal, the suspension, a final warning
+ * FINAL_WARNING_DAYS before termination, the termination.
  */
 @Injectable()
 export class RenewalsService {
@@ -39,6 +47,8 @@ export class RenewalsService {
     private readonly plans: PlansService,
     private readonly ledger: ServerLedger,
     private readonly virtfusion: VirtFusionClient,
+    private readonly wallet: WalletService,
+    private readonly mail: ServerMail,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -51,6 +61,8 @@ export class RenewalsService {
       suspended: 0,
       unsuspended: 0,
       terminated: 0,
+      reminded: 0,
+      finalWarnings: 0,
       errors: 0,
     };
     const now = this.clock.now();
@@ -72,15 +84,13 @@ export class RenewalsService {
         this.logger.error(`server #${id}: unsuspend failed: ${(err as Error).message}`);
       }
     }
-    if (
-      report.charged +
-        report.unpaid +
-        report.suspended +
-        report.unsuspended +
-        report.terminated +
-        report.errors >
-      0
-    ) {
+    try {
+      report.reminded += await this.remind(now, userId);
+    } catch (err) {
+      report.errors++;
+      this.logger.error(`renewal reminders failed: ${(err as Error).message}`);
+    }
+    if (Object.values(report).some((n) => n > 0)) {
       this.logger.log(`renewals: ${JSON.stringify(report)}`);
     }
     return report;
@@ -99,15 +109,14 @@ export class RenewalsService {
       const graceOver =
         s.overdueSince!.getTime() + this.config.renewals.graceHours * HOUR_MS <= now.getTime();
       if (s.status === 'active' && graceOver) {
-        await this.suspend(s);
-        report.suspended++;
-      } else if (
-        s.status === 'suspended' &&
-        s.suspendReason === 'overdue' &&
-        s.suspendedAt!.getTime() + this.config.renewals.terminateAfterDays * DAY_MS <= now.getTime()
-      ) {
-        await this.terminate(s);
-        report.terminated++;
+        if (await this.suspend(s)) report.suspended++;
+      } else if (s.status === 'suspended' && s.suspendReason === 'overdue') {
+        const terminatesAt = this.mail.terminatesAt(s.suspendedAt!).getTime();
+        if (terminatesAt <= now.getTime()) {
+          if (await this.terminate(s)) report.terminated++;
+        } else if (terminatesAt - this.config.renewals.finalWarningDays * DAY_MS <= now.getTime()) {
+          if (await this.finalWarning(s)) report.finalWarnings++;
+        }
       }
     } else if (s.status === 'suspended' && s.suspendReason === 'overdue' && s.overdueSince === null) {
       if (await this.unsuspend(s)) report.unsuspended++;
@@ -124,9 +133,9 @@ export class RenewalsService {
       const period = s.periodsPaid + 1;
       const periodEnd = addMonths(s.anchorAt!, period);
       // The server's own price (a plan's new price is for new deploys; see RepriceService).
-      let price: number;
+      let charged: { priceCents: number; balanceCents: number };
       try {
-        price = await this.ledger.chargeRenewal(
+        charged = await this.ledger.chargeRenewal(
           em,
           s,
           period,
@@ -143,6 +152,7 @@ export class RenewalsService {
             `renewal of ${formatCents(s.priceMonthlyCents, s.currency)} due; the wallet holds ${formatCents(error.balanceCents, s.currency)}`,
             em,
           );
+          await this.mail.renewalFailed(em, s, period, error.balanceCents);
         }
         return 'unpaid';
       }
@@ -151,21 +161,31 @@ export class RenewalsService {
         s.id,
         'renewal_charged',
         'system',
-        `${formatCents(price, s.currency)} to ${periodEnd.toISOString()}`,
+        `${formatCents(charged.priceCents, s.currency)} to ${periodEnd.toISOString()}`,
         em,
       );
+      await this.mail.renewalCharged(em, s, period, {
+        amountCents: charged.priceCents,
+        periodFrom: s.paidUntil,
+        periodTo: periodEnd,
+        balanceCents: charged.balanceCents,
+      });
       return 'charged';
     });
   }
 
-  private async suspend(s: Server): Promise<void> {
+  /**
+   * Suspends in VirtFusion, then records it with its message (never before VirtFusion answered).
+   * False when another run recorded it first.
+   */
+  private async suspend(s: Server): Promise<boolean> {
     await this.virtfusion.suspendServer(s.virtfusionServerId!);
-    await this.repo.transaction(async (em) => {
-      await this.repo.update(
-        s.id,
-        { status: 'suspended', suspendReason: 'overdue', suspendedAt: this.clock.now() },
-        em,
-      );
+    const balanceCents = await this.balanceOf(s.userId);
+    const done = await this.repo.transaction(async (em) => {
+      const current = await this.repo.lock(em, s.id);
+      if (!current || current.status !== 'active') return false;
+      const at = this.clock.now();
+      await this.repo.update(s.id, { status: 'suspended', suspendReason: 'overdue', suspendedAt: at }, em);
       await this.repo.event(
         s.id,
         'suspended',
@@ -173,8 +193,62 @@ export class RenewalsService {
         `renewal unpaid for ${this.config.renewals.graceHours} h (GRACE_HOURS); unsuspended as soon as a top-up covers it`,
         em,
       );
+      await this.mail.suspended(em, current, at, 'overdue', balanceCents);
+      return true;
     });
-    this.logger.warn(`server #${s.id} suspended: renewal unpaid since ${s.overdueSince!.toISOString()}`);
+    if (done)
+      this.logger.warn(`server #${s.id} suspended: renewal unpaid since ${s.overdueSince!.toISOString()}`);
+    return done;
+  }
+
+  /** The owner's last chance before termination; once per suspension. */
+  private async finalWarning(s: Server): Promise<boolean> {
+    const balanceCents = await this.balanceOf(s.userId);
+    return this.repo.transaction(async (em) => {
+      const current = await this.repo.lock(em, s.id);
+      if (
+        current?.status !== 'suspended' ||
+        current.suspendReason !== 'overdue' ||
+        current.overdueSince === null ||
+        current.suspendedAt?.getTime() !== s.suspendedAt!.getTime()
+      )
+        return false;
+      return this.mail.finalWarning(em, current, balanceCents);
+    });
+  }
+
+  /**
+   * A reminder for each renewal within RENEWAL_REMINDER_DAYS that the wallet will not cover, one
+   * per server and period (each server its own message, so each can say its own shortfall). A
+   * customer's renewals are counted in date order: the wallet pays the earlier ones first.
+   */
+  private async remind(now: Date, userId?: number): Promise<number> {
+    const days = this.config.renewals.reminderDays;
+    if (days === 0) return 0;
+    const upcoming = await this.repo.renewingWithin(now, new Date(now.getTime() + days * DAY_MS), userId);
+    let written = 0;
+    const byUser = new Map<number, Server[]>();
+    for (const s of upcoming) byUser.set(s.userId, [...(byUser.get(s.userId) ?? []), s]);
+    for (const [owner, list] of byUser) {
+      const balanceCents = await this.balanceOf(owner);
+      let needed = 0;
+      for (const s of list) {
+        const priceCents = priceAtNextRenewal(s);
+        needed += priceCents;
+        if (needed <= balanceCents) continue;
+        const shortfallCents = Math.min(priceCents, shortfall(needed, balanceCents));
+        const period = s.periodsPaid + 1;
+        const isNew = await this.repo.transaction((em) =>
+          this.mail.renewalReminder(em, s, period, { priceCents, balanceCents, shortfallCents }),
+        );
+        if (isNew) written++;
+      }
+    }
+    return written;
+  }
+
+  private async balanceOf(userId: number): Promise<number> {
+    return (await this.wallet.balance(userId)).balanceCents;
   }
 
   private async unsuspend(s: Server): Promise<boolean> {
@@ -188,9 +262,12 @@ export class RenewalsService {
     return true;
   }
 
-  private async terminate(s: Server): Promise<void> {
+  /** Deletes in VirtFusion, then records it with its message; false when another run recorded it first. */
+  private async terminate(s: Server): Promise<boolean> {
     await this.virtfusion.deleteServer(s.virtfusionServerId!);
-    await this.repo.transaction(async (em) => {
+    const done = await this.repo.transaction(async (em) => {
+      const current = await this.repo.lock(em, s.id);
+      if (!current || current.status === 'terminated') return false;
       await this.repo.update(s.id, { status: 'terminated', terminatedAt: this.clock.now() }, em);
       await this.repo.event(
         s.id,
@@ -199,7 +276,17 @@ export class RenewalsService {
         `suspended for ${this.config.renewals.terminateAfterDays} days (TERMINATE_AFTER_DAYS) with the renewal unpaid; deleted in VirtFusion`,
         em,
       );
+      await this.mail.terminated(em, current, 'overdue');
+      return true;
     });
-    this.logger.warn(`server #${s.id} terminated: unpaid since ${s.overdueSince!.toISOString()}`);
+    if (done) this.logger.warn(`server #${s.id} terminated: unpaid since ${s.overdueSince!.toISOString()}`);
+    return done;
   }
+}
+
+/** What the next renewal charges: a price change scheduled for it (or earlier) applies. */
+function priceAtNextRenewal(s: Server): number {
+  return s.nextPriceCents !== null && s.nextPriceFrom !== null && s.nextPriceFrom <= s.paidUntil!
+    ? s.nextPriceCents
+    : s.priceMonthlyCents;
 }

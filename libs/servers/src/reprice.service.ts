@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { addMonths, APP_CONFIG, AppConfig, Clock, CLOCK, formatCents, ValidationError } from '@ozvps/core';
 import { Plan, PlansService } from '@ozvps/plans';
 import { Server } from './server.entity';
+import { ServerMail } from './server-mail';
 import { ServersRepository } from './servers.repository';
 
 const DAY_MS = 86_400_000;
@@ -80,13 +81,15 @@ export function firstRenewalOnOrAfter(s: Pick<Server, 'anchorAt' | 'periodsPaid'
  * Moving existing servers to their plan's current price: an explicit admin action, announced.
  * Each running server keeps its price until its first renewal at least REPRICE_NOTICE_DAYS
  * ahead (and not before `fromDate`); the schedule shows on the server from the moment it is
- * made and is recorded in its history. Renewals then charge it (RenewalsService).
+ * made and is recorded in its history, and its owner is emailed (price-change) in the same
+ * transaction. Renewals then charge it (RenewalsService).
  */
 @Injectable()
 export class RepriceService {
   constructor(
     private readonly repo: ServersRepository,
     private readonly plans: PlansService,
+    private readonly mail: ServerMail,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -185,6 +188,11 @@ export class RepriceService {
               ? ` (replaces ${formatCents(c.scheduled.amountCents, c.currency)} from ${formatDay(c.scheduled.fromDate)})`
               : ''),
           em,
+        );
+        await this.mail.priceChange(
+          em,
+          { id: c.serverId, userId: c.userId, hostname: c.hostname },
+          { oldCents: c.fromCents, newCents: c.toCents, from: c.effectiveAt },
         );
       }
       return planned;

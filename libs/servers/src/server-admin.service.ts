@@ -3,6 +3,7 @@ import { Clock, CLOCK } from '@ozvps/core';
 import { VirtFusionClient } from '@ozvps/virtfusion';
 import { ServerStateError } from './errors';
 import { Server } from './server.entity';
+import { ServerMail } from './server-mail';
 import { ServerQueriesService } from './server-queries.service';
 import { ServersRepository } from './servers.repository';
 
@@ -13,6 +14,7 @@ export class ServerAdminService {
     private readonly repo: ServersRepository,
     private readonly queries: ServerQueriesService,
     private readonly virtfusion: VirtFusionClient,
+    private readonly mail: ServerMail,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -24,12 +26,10 @@ export class ServerAdminService {
       throw new ServerStateError(`Server ${id} is ${s.status}; only an active server can be suspended`);
     await this.virtfusion.suspendServer(s.virtfusionServerId);
     await this.repo.transaction(async (em) => {
-      await this.repo.update(
-        id,
-        { status: 'suspended', suspendedAt: this.clock.now(), suspendReason: 'admin' },
-        em,
-      );
+      const at = this.clock.now();
+      await this.repo.update(id, { status: 'suspended', suspendedAt: at, suspendReason: 'admin' }, em);
       await this.repo.event(id, 'suspended', actor, 'suspended by an admin', em);
+      await this.mail.suspended(em, s, at, 'admin');
     });
     return this.queries.get(id);
   }

@@ -17,7 +17,10 @@ export class ServerLedger {
     private readonly repo: ServersRepository,
   ) {}
 
-  /** Charges period `period` (1 = the first month); InsufficientFundsError when the wallet is short. */
+  /**
+   * Charges period `period` (1 = the first month); InsufficientFundsError when the wallet is short.
+   * Returns the balance after the charge.
+   */
   async chargePeriod(
     em: EntityManager,
     s: Pick<Server, 'id' | 'userId'>,
@@ -25,8 +28,8 @@ export class ServerLedger {
     amountCents: number,
     actor: string,
     reason: string,
-  ): Promise<void> {
-    await this.wallet.debit(
+  ): Promise<number> {
+    const row = await this.wallet.debit(
       {
         userId: s.userId,
         amountCents,
@@ -37,15 +40,22 @@ export class ServerLedger {
       },
       em,
     );
+    return row.balanceAfterCents;
   }
 
   /**
    * Charges the renewal due at `s.paidUntil` at the server's own price (never the plan's current
    * one). A reprice scheduled for this renewal or an earlier one takes effect here: the row's
    * price switches and the server's history says so (and stands when the wallet is short: the
-   * renewal is then due at the new price, in `s.priceMonthlyCents`). Returns the price charged.
+   * renewal is then due at the new price, in `s.priceMonthlyCents`). Returns the price charged and
+   * the balance after it.
    */
-  async chargeRenewal(em: EntityManager, s: Server, period: number, reason: string): Promise<number> {
+  async chargeRenewal(
+    em: EntityManager,
+    s: Server,
+    period: number,
+    reason: string,
+  ): Promise<{ priceCents: number; balanceCents: number }> {
     if (s.nextPriceCents !== null && s.nextPriceFrom !== null && s.nextPriceFrom <= s.paidUntil!) {
       const before = s.priceMonthlyCents;
       s.priceMonthlyCents = s.nextPriceCents;
@@ -64,8 +74,8 @@ export class ServerLedger {
         em,
       );
     }
-    await this.chargePeriod(em, s, period, s.priceMonthlyCents, 'system', reason);
-    return s.priceMonthlyCents;
+    const balanceCents = await this.chargePeriod(em, s, period, s.priceMonthlyCents, 'system', reason);
+    return { priceCents: s.priceMonthlyCents, balanceCents };
   }
 
   /** The deploy's first month at the price the server was ordered at, and its event. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BillingModule } from '@ozvps/billing';
 import { CLOCK, systemClock } from '@ozvps/core';
+import { NotificationsModule } from '@ozvps/notifications';
 import { PlansModule } from '@ozvps/plans';
 import { UsersModule } from '@ozvps/users';
 import { VirtFusionModule } from '@ozvps/virtfusion';
@@ -11,6 +12,7 @@ import { RenewalsService } from './renewals.service';
 import { RepriceService } from './reprice.service';
 import { ServerLedger } from './server-ledger';
 import { ServerAdminService } from './server-admin.service';
+import { ServerMail } from './server-mail';
 import { ServerQueriesService } from './server-queries.service';
 import { ServersRepository } from './servers.repository';
 import { SweepService } from './sweep.service';
@@ -18,11 +20,12 @@ import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
 @Module({
-  imports: [UsersModule, WalletModule, PlansModule, BillingModule, VirtFusionModule],
+  imports: [UsersModule, WalletModule, PlansModule, BillingModule, VirtFusionModule, NotificationsModule],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     ServersRepository,
     ServerLedger,
+    ServerMail,
     ServerQueriesService,
     ProvisioningService,
     DeployService,

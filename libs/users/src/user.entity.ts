@@ -29,6 +29,10 @@ export class User {
   @Column({ name: 'stripe_customer_id', type: 'text', nullable: true })
   stripeCustomerId!: string | null;
 
+  /** Receipts (top-ups, renewals) by email; notices about money and servers are always sent. */
+  @Column({ name: 'receipts_email', type: 'boolean', default: true })
+  receiptsEmail!: boolean;
+
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash!: string | null;
 

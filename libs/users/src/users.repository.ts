@@ -61,7 +61,9 @@ export class UsersRepository {
 
   async update(
     id: number,
-    changes: Partial<Pick<User, 'passwordHash' | 'role' | 'name' | 'auth0Sub' | 'stripeCustomerId'>>,
+    changes: Partial<
+      Pick<User, 'passwordHash' | 'role' | 'name' | 'auth0Sub' | 'stripeCustomerId' | 'receiptsEmail'>
+    >,
     em?: EntityManager,
   ): Promise<void> {
     await this.using(em).update({ id }, changes);

@@ -89,6 +89,13 @@ export class UsersService {
     return this.getById(user.id);
   }
 
+  /** The customer's own switch: receipts by email on or off (notices are always sent). */
+  async setReceiptsEmail(user: User, receiptsEmail: boolean): Promise<User> {
+    if (typeof receiptsEmail !== 'boolean') throw new ValidationError('receiptsEmail must be true or false');
+    await this.users.update(user.id, { receiptsEmail });
+    return this.getById(user.id);
+  }
+
   /** Users in id order, keyset-paginated. */
   list(limit = 100, afterId?: number, query?: string): Promise<User[]> {
     return this.users.list(limit, afterId, query?.trim() || undefined);

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './virtfusion.module';
 export { VirtFusionClient, isAmbiguous } from './virtfusion.client';
+export { VIRTFUSION_REACHABILITY, VirtFusionReachabilityEvent } from './virtfusion-reachability.event';
 export type {
   VirtFusionPackage,
   VirtFusionServer,

@@ -1,8 +1,10 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AxiosError, AxiosResponse } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { APP_CONFIG, AppConfig, VirtFusionConfig } from '@ozvps/core';
+import { VIRTFUSION_REACHABILITY, VirtFusionReachabilityEvent } from './virtfusion-reachability.event';
 import {
   VirtFusionAuthError,
   VirtFusionBadResponseError,
@@ -24,6 +26,8 @@ export function isAmbiguous(error: unknown): boolean {
 }
 
 const GET_ATTEMPTS = 3;
+/** While VirtFusion stays unreachable, it is said again at most this often. */
+const UNREACHABLE_REPEAT_MS = 60_000;
 const BACKOFF_MS = [250, 1000];
 
 /**
@@ -34,10 +38,12 @@ const BACKOFF_MS = [250, 1000];
 @Injectable()
 export class VirtFusionClient {
   private readonly logger = new Logger('VirtFusion');
+  private lastReported: { reachable: boolean; at: number } | null = null;
 
   constructor(
     private readonly http: HttpService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly events?: EventEmitter2,
   ) {}
 
   isConfigured(): boolean {
@@ -190,18 +196,36 @@ export class VirtFusionClient {
             maxRedirects: 0,
           }),
         );
-        if (response.status === 404 && options.notFoundIsNull) return null;
+        if (response.status === 404 && options.notFoundIsNull) {
+          this.reachability(true, null);
+          return null;
+        }
         this.check(response, method, path);
+        this.reachability(true, null);
         return response.data;
       } catch (err) {
         const error = this.toError(err, method, path);
         const retriable =
           error instanceof VirtFusionUnavailableError || error instanceof VirtFusionRateLimitedError;
-        if (!retriable || attempt >= attempts) throw error;
+        if (!retriable || attempt >= attempts) {
+          // Only "no answer" counts as unreachable: a 4xx or an odd answer came from a VirtFusion that is up.
+          if (error instanceof VirtFusionUnavailableError) this.reachability(false, error.message);
+          else this.reachability(true, null);
+          throw error;
+        }
         this.logger.warn(`${error.message}; retrying (${attempt}/${attempts - 1})`);
         await new Promise((r) => setTimeout(r, BACKOFF_MS[attempt - 1]));
       }
     }
+  }
+
+  /** Tells listeners (the API's admin alerts) when VirtFusion starts or stops answering. */
+  private reachability(reachable: boolean, detail: string | null): void {
+    const now = Date.now();
+    const last = this.lastReported;
+    if (last && last.reachable === reachable && (reachable || now - last.at < UNREACHABLE_REPEAT_MS)) return;
+    this.lastReported = { reachable, at: now };
+    this.events?.emit(VIRTFUSION_REACHABILITY, new VirtFusionReachabilityEvent(reachable, detail));
   }
 
   private check(response: AxiosResponse<unknown>, method: string, path: string): void {

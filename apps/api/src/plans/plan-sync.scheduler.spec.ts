@@ -2,12 +2,13 @@ import { INestApplicationContext } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { CLOCK, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
+import { NotificationsModule } from '@ozvps/notifications';
 import { PlansModule } from '@ozvps/plans';
 import { aPackage, FakeVirtFusion } from '../../../../test/fakes/virtfusion';
 import { createTestDatabase, TestDatabase } from '../../../../test/helpers/database';
-import { testConfig } from '../../../../test/helpers/panel';
+import { TestClock, testConfig } from '../../../../test/helpers/panel';
 import { PLAN_SYNC_JOB, PlanSyncScheduler } from './plan-sync.scheduler';
 
 describe('PlanSyncScheduler', () => {
@@ -23,16 +24,22 @@ describe('PlanSyncScheduler', () => {
       VIRTFUSION_URL: vf.url,
       VIRTFUSION_API_TOKEN: vf.token,
       PLAN_SYNC_CRON: '*/7 * * * *',
+      ADMIN_ALERT_EMAIL: 'ops@example.test',
     });
     const moduleRef = await Test.createTestingModule({
       imports: [
         CoreConfigModule.forRoot(config),
         DatabaseModule.forRoot(SCHEMA),
         PlansModule,
+        NotificationsModule,
         ScheduleModule.forRoot(),
       ],
       providers: [PlanSyncScheduler],
-    }).compile();
+    })
+      // Alerts are keyed by the hour: a fixed clock keeps the two failures below in one.
+      .overrideProvider(CLOCK)
+      .useValue(new TestClock(new Date('2026-05-01T10:30:00Z')))
+      .compile();
     app = await moduleRef.init();
   });
 
@@ -63,5 +70,25 @@ describe('PlanSyncScheduler', () => {
     expect((await runs()).at(-1)).toEqual({ trigger: 'schedule', status: 'succeeded' });
     const [plan] = await app.get(DataSource).query(`SELECT name FROM plans WHERE virtfusion_package_id = 1`);
     expect(plan.name).toBe('Renamed');
+  });
+
+  it('a sync that fails is an admin alert, one per hour however often it fails', async () => {
+    vf.failWith('401');
+    try {
+      await app.get(PlanSyncScheduler).run('schedule');
+      await app.get(PlanSyncScheduler).run('schedule');
+    } finally {
+      vf.failWith('none');
+    }
+    const alerts: { key: string; subject: string; text: string }[] = await app
+      .get(DataSource)
+      .query(
+        `SELECT dedupe_key AS key, subject, body_text AS text FROM outbox_messages WHERE kind = 'admin-alert' ORDER BY id`,
+      );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.key).toBe('alert:job:plan-sync:2026-05-01T10');
+    expect(alerts[0]!.subject).toBe('[OzVPS alert] Scheduled job failed: plan-sync');
+    expect(alerts[0]!.text).toContain('VIRTFUSION_API_TOKEN');
+    expect(alerts[0]!.text).not.toContain(vf.token);
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
+import { AdminAlerts } from '@ozvps/notifications';
 import { PlanSyncInProgressError, PlanSyncService, SyncTrigger } from '@ozvps/plans';
 
 export const PLAN_SYNC_JOB = 'plan-sync';
@@ -18,6 +19,7 @@ export class PlanSyncScheduler implements OnApplicationBootstrap {
   constructor(
     private readonly planSync: PlanSyncService,
     private readonly registry: SchedulerRegistry,
+    private readonly alerts: AdminAlerts,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -44,9 +46,14 @@ export class PlanSyncScheduler implements OnApplicationBootstrap {
     try {
       await this.planSync.sync(trigger);
     } catch (err) {
-      if (err instanceof PlanSyncInProgressError)
+      if (err instanceof PlanSyncInProgressError) {
         this.logger.log(`plan sync (${trigger}) skipped: another is running`);
-      // other failures were already logged and recorded by PlanSyncService
+        return;
+      }
+      // Already logged and recorded by PlanSyncService; admins hear of it (once an hour at most).
+      await this.alerts.jobFailed('plan-sync', (err as Error).message).catch((e: unknown) => {
+        this.logger.error(`could not alert admins that the plan sync failed: ${(e as Error).message}`);
+      });
     }
   }
 }

@@ -1,11 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Cron, CronExpression, Interval } from '@nestjs/schedule';
+import { AdminAlerts } from '@ozvps/notifications';
 import { RenewalsService, SweepService } from '@ozvps/servers';
 
 /**
  * Recovery on start and every minute (provisioning a crash interrupted, deploys whose top-up
  * arrived or lapsed); renewals every hour. Safe with several API processes: leases, row locks and
- * per-period ledger keys make a second runner change nothing.
+ * per-period ledger keys make a second runner change nothing. A run that fails is an admin alert
+ * (one per job per hour).
  */
 @Injectable()
 export class ServersScheduler implements OnApplicationBootstrap {
@@ -16,6 +18,7 @@ export class ServersScheduler implements OnApplicationBootstrap {
   constructor(
     private readonly sweeper: SweepService,
     private readonly renewals: RenewalsService,
+    private readonly alerts: AdminAlerts,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -31,6 +34,7 @@ export class ServersScheduler implements OnApplicationBootstrap {
       if (r.resumed + r.started + r.cancelled > 0) this.logger.log(`sweep: ${JSON.stringify(r)}`);
     } catch (err) {
       this.logger.error(`sweep failed: ${(err as Error).message}`);
+      await this.alert('servers-sweep', (err as Error).message);
     } finally {
       this.sweeping = false;
     }
@@ -41,11 +45,23 @@ export class ServersScheduler implements OnApplicationBootstrap {
     if (this.renewing) return;
     this.renewing = true;
     try {
-      await this.renewals.run();
+      const report = await this.renewals.run();
+      if (report.errors > 0)
+        await this.alert(
+          'renewals',
+          `${report.errors} step${report.errors === 1 ? '' : 's'} failed (the servers' events and the log say which)`,
+        );
     } catch (err) {
       this.logger.error(`renewals failed: ${(err as Error).message}`);
+      await this.alert('renewals', (err as Error).message);
     } finally {
       this.renewing = false;
     }
+  }
+
+  private async alert(job: string, message: string): Promise<void> {
+    await this.alerts.jobFailed(job, message).catch((err: unknown) => {
+      this.logger.error(`could not alert admins that ${job} failed: ${(err as Error).message}`);
+    });
   }
 }

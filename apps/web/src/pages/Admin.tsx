@@ -3,19 +3,10 @@ import { FormEvent, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { AdminPlan, api, UserView } from '../api';
 import { formatDate, formatMoney, parseDollars } from '../money';
+import { AdminNav } from '../components/AdminNav';
 import { useAppInfo } from '../session';
 import { ErrorMessage, Loading, newRequestKey, PageTitle } from '../ui';
 import { History } from './Wallet';
-
-export function AdminNav() {
-  return (
-    <nav aria-label="Admin" className="subnav">
-      <Link href="/admin/users">Users</Link>
-      <Link href="/admin/plans">Plans</Link>
-      <Link href="/admin/stripe">Stripe</Link>
-    </nav>
-  );
-}
 
 export function AdminUsers() {
   const [q, setQ] = useState('');

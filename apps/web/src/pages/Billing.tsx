@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api';
+import { EmailPreferences } from '../components/EmailPreferences';
 import { ErrorMessage, PageTitle } from '../ui';
 
 export function Billing() {
@@ -27,6 +28,7 @@ export function Billing() {
         Manage payment methods and receipts
       </button>
       <ErrorMessage error={error} />
+      <EmailPreferences />
     </section>
   );
 }

@@ -31,8 +31,77 @@ describe('loadConfig', () => {
       topups: { minCents: 500, maxCents: 100000, presetsCents: [1000, 2500, 5000, 10000] },
       planSyncCron: '*/10 * * * *',
       sandbox: false,
-      renewals: { graceHours: 24, terminateAfterDays: 14, repriceNoticeDays: 30 },
+      renewals: {
+        graceHours: 24,
+        terminateAfterDays: 14,
+        repriceNoticeDays: 30,
+        reminderDays: 3,
+        finalWarningDays: 2,
+      },
+      mail: {
+        smtp: undefined,
+        from: 'OzVPS <noreply@localhost>',
+        adminAlertEmail: undefined,
+        panelName: 'OzVPS',
+      },
     });
+  });
+
+  it('takes SMTP_URL as smtp:// or smtps:// with optional credentials, and shows it without the password', () => {
+    const config = loadConfig({
+      ...NO_FILE,
+      SMTP_URL: 'smtps://mailer:s3cret-pw@mail.example.com',
+      MAIL_FROM: 'Example Cloud <billing@example.com>',
+      ADMIN_ALERT_EMAIL: 'ops@example.com',
+      PANEL_NAME: 'Example Cloud',
+    });
+    expect(config.mail).toEqual({
+      smtp: {
+        url: 'smtps://mailer:s3cret-pw@mail.example.com',
+        display: 'smtps://mailer@mail.example.com',
+        secure: true,
+        host: 'mail.example.com',
+        port: 465,
+        timeoutMs: 30_000,
+      },
+      from: 'Example Cloud <billing@example.com>',
+      adminAlertEmail: 'ops@example.com',
+      panelName: 'Example Cloud',
+    });
+    expect(loadConfig({ ...NO_FILE, SMTP_URL: 'smtp://localhost:2525' }).mail.smtp).toMatchObject({
+      secure: false,
+      port: 2525,
+      display: 'smtp://localhost:2525',
+    });
+    expect(loadConfig({ ...NO_FILE, SMTP_URL: 'smtp://relay.example.com' }).mail.smtp?.port).toBe(587);
+  });
+
+  it('refuses a bad SMTP_URL, MAIL_FROM or ADMIN_ALERT_EMAIL by name, never echoing the SMTP password', () => {
+    for (const bad of [
+      'http://mailer:s3cret-pw@mail.example.com',
+      'mailer:s3cret-pw@mail.example.com',
+      'smtp://mailer:s3cret-pw@mail.example.com/path',
+      'smtp://mailer:s3cret-pw@',
+    ]) {
+      expect(() => loadConfig({ ...NO_FILE, SMTP_URL: bad })).toThrow(
+        expect.objectContaining({
+          message: expect.stringMatching(/SMTP_URL must/) as unknown,
+        }),
+      );
+      expect(() => loadConfig({ ...NO_FILE, SMTP_URL: bad })).toThrow(
+        expect.objectContaining({ message: expect.not.stringContaining('s3cret-pw') as unknown }),
+      );
+    }
+    expect(() => loadConfig({ ...NO_FILE, MAIL_FROM: 'not an address' })).toThrow(/MAIL_FROM must be/);
+    expect(() => loadConfig({ ...NO_FILE, MAIL_FROM: 'Evil <a@b.c>\r\nBcc: x@y.z' })).toThrow(
+      /MAIL_FROM must be/,
+    );
+    expect(() => loadConfig({ ...NO_FILE, ADMIN_ALERT_EMAIL: 'ops' })).toThrow(
+      /ADMIN_ALERT_EMAIL must be an email address/,
+    );
+    expect(loadConfig({ ...NO_FILE, MAIL_FROM: 'billing@example.com' }).mail.from).toBe(
+      'billing@example.com',
+    );
   });
 
   it('reads .env from the working directory; the real environment wins; blank means unset', () => {
@@ -54,6 +123,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...NO_FILE, REPRICE_NOTICE_DAYS: '45' }).renewals.repriceNoticeDays).toBe(45);
     for (const bad of ['-1', '2.5', 'soon'])
       expect(() => loadConfig({ ...NO_FILE, REPRICE_NOTICE_DAYS: bad })).toThrow(/REPRICE_NOTICE_DAYS/);
+  });
+
+  it('takes RENEWAL_REMINDER_DAYS as whole days from 0 to 28, and refuses anything else', () => {
+    expect(loadConfig({ ...NO_FILE, RENEWAL_REMINDER_DAYS: '0' }).renewals.reminderDays).toBe(0);
+    expect(loadConfig({ ...NO_FILE, RENEWAL_REMINDER_DAYS: '7' }).renewals.reminderDays).toBe(7);
+    for (const bad of ['-1', '2.5', 'soon', '29'])
+      expect(() => loadConfig({ ...NO_FILE, RENEWAL_REMINDER_DAYS: bad })).toThrow(/RENEWAL_REMINDER_DAYS/);
+  });
+
+  it('takes FINAL_WARNING_DAYS as whole days from 1, before TERMINATE_AFTER_DAYS, and refuses anything else', () => {
+    expect(loadConfig({ ...NO_FILE, FINAL_WARNING_DAYS: '5' }).renewals.finalWarningDays).toBe(5);
+    for (const bad of ['0', '-1', '1.5', 'soon'])
+      expect(() => loadConfig({ ...NO_FILE, FINAL_WARNING_DAYS: bad })).toThrow(/FINAL_WARNING_DAYS/);
+    expect(() => loadConfig({ ...NO_FILE, FINAL_WARNING_DAYS: '14' })).toThrow(
+      /FINAL_WARNING_DAYS \(14\) must be less than TERMINATE_AFTER_DAYS \(14\)/,
+    );
+    expect(
+      loadConfig({ ...NO_FILE, FINAL_WARNING_DAYS: '14', TERMINATE_AFTER_DAYS: '30' }).renewals
+        .finalWarningDays,
+    ).toBe(14);
   });
 
   it('takes TRUST_PROXY as Express does (names, addresses, CIDR ranges, a hop count) and refuses true', () => {

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -161,6 +162,20 @@ export class EnvironmentVariables {
   @Max(3650)
   REPRICE_NOTICE_DAYS: number = 30;
 
+  /** Days before a renewal the wallet will not cover that the customer is reminded (0: no reminders). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(0)
+  @Max(28)
+  RENEWAL_REMINDER_DAYS: number = 3;
+
+  /** Days before a suspended server is terminated that its owner gets a final warning. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(365)
+  FINAL_WARNING_DAYS: number = 2;
+
   @IsOptional()
   @Transform(emptyToUndefined)
   @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/, {
@@ -230,6 +245,35 @@ export class EnvironmentVariables {
   @IsString()
   TRUST_PROXY: string = 'loopback';
 
+  /** Outgoing mail: smtp:// or smtps://, optionally with user:pass. Unset: messages are held. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  SMTP_URL?: string = undefined;
+
+  /** How long the SMTP connection may take to open, greet, or answer before a send is retried later. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(200)
+  @Max(300_000)
+  SMTP_TIMEOUT_MS: number = 30_000;
+
+  /** The From of every message: an address, or `Name <address>`. */
+  @Transform(trimmed)
+  @IsString()
+  MAIL_FROM: string = 'OzVPS <noreply@localhost>';
+
+  /** Where admin alerts (dead messages, failed jobs) go; unset: none are written. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsEmail({ require_tld: false }, { message: 'must be an email address' })
+  ADMIN_ALERT_EMAIL?: string = undefined;
+
+  /** The panel's name in messages and page titles. */
+  @Transform(trimmed)
+  @Matches(/^[^<>\r\n]{1,60}$/, { message: 'must be a short name, at most 60 characters, without < or >' })
+  PANEL_NAME: string = 'OzVPS';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -274,7 +318,31 @@ export interface AppConfig {
     readonly graceHours: number;
     readonly terminateAfterDays: number;
     readonly repriceNoticeDays: number;
+    readonly reminderDays: number;
+    readonly finalWarningDays: number;
   };
+  /** Outgoing mail. `smtp` undefined: messages are written to the outbox and held. */
+  readonly mail: MailConfig;
+}
+
+export interface MailConfig {
+  readonly smtp: SmtpConfig | undefined;
+  /** `Name <address>` or a bare address, checked at start. */
+  readonly from: string;
+  readonly adminAlertEmail: string | undefined;
+  readonly panelName: string;
+}
+
+export interface SmtpConfig {
+  /** The URL as given (it may carry a password: never log it; use `display`). */
+  readonly url: string;
+  /** The URL without its password, for logs and status output. */
+  readonly display: string;
+  readonly secure: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** Connection, greeting and socket timeout, each. */
+  readonly timeoutMs: number;
 }
 
 export interface StripeConfig {
@@ -305,7 +373,7 @@ export interface OidcConfig {
 /** Injection token for AppConfig (an interface has no runtime value). */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-const SECRET_KEY = /SECRET|TOKEN|PASSWORD|KEY|DATABASE_(OWNER_)?URL/;
+const SECRET_KEY = /SECRET|TOKEN|PASSWORD|KEY|DATABASE_(OWNER_)?URL|SMTP_URL/;
 
 /**
  * Reads `.env` (or OZVPS_ENV_FILE) under the real environment, validates every value and
@@ -350,6 +418,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     const missing = oidcKeys.filter((k) => vars[k] === undefined).join(', ');
     problems.push(`${missing} must be set too: OIDC sign-in needs all of ${oidcKeys.join(', ')}`);
   }
+  if (vars.FINAL_WARNING_DAYS >= vars.TERMINATE_AFTER_DAYS) {
+    problems.push(
+      `FINAL_WARNING_DAYS (${vars.FINAL_WARNING_DAYS}) must be less than TERMINATE_AFTER_DAYS (${vars.TERMINATE_AFTER_DAYS}): the warning comes before the termination`,
+    );
+  }
+  const smtp = vars.SMTP_URL === undefined ? undefined : smtpOf(vars.SMTP_URL, vars.SMTP_TIMEOUT_MS);
+  if (typeof smtp === 'string') problems.push(`SMTP_URL ${smtp}`);
+  if (!isMailbox(vars.MAIL_FROM))
+    problems.push(
+      `MAIL_FROM must be an email address or "Name <address>" (got "${vars.MAIL_FROM.slice(0, 60)}")`,
+    );
   const trustProxy = trustProxyOf(vars.TRUST_PROXY);
   if (typeof trustProxy === 'string') problems.push(`TRUST_PROXY ${trustProxy}`);
   if (problems.length > 0) {
@@ -402,6 +481,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       graceHours: vars.GRACE_HOURS,
       terminateAfterDays: vars.TERMINATE_AFTER_DAYS,
       repriceNoticeDays: vars.REPRICE_NOTICE_DAYS,
+      reminderDays: vars.RENEWAL_REMINDER_DAYS,
+      finalWarningDays: vars.FINAL_WARNING_DAYS,
+    }),
+    mail: Object.freeze({
+      smtp: smtp as SmtpConfig | undefined,
+      from: vars.MAIL_FROM,
+      adminAlertEmail: vars.ADMIN_ALERT_EMAIL,
+      panelName: vars.PANEL_NAME,
     }),
     oidc:
       vars.OIDC_ISSUER_URL && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET
@@ -413,6 +500,45 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
           })
         : undefined,
   });
+}
+
+/**
+ * SMTP_URL as nodemailer takes it, or, as a string, what is wrong with it. The messages never
+ * quote the URL: it may carry the SMTP password.
+ */
+function smtpOf(value: string, timeoutMs: number): SmtpConfig | string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL such as smtp://user:pass@mail.example.com:587 or smtps://mail.example.com:465';
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    return `must start with smtp:// or smtps:// (got ${url.protocol.slice(0, 20)}//…)`;
+  if (!url.hostname) return 'must name the SMTP server, like smtp://mail.example.com:587';
+  if (url.pathname !== '' && url.pathname !== '/') return 'must not have a path';
+  const secure = url.protocol === 'smtps:';
+  const port = url.port ? Number(url.port) : secure ? 465 : 587;
+  const shown = new URL(url.toString());
+  shown.password = '';
+  shown.search = '';
+  return Object.freeze({
+    url: value,
+    display: shown.toString().replace(/\/$/, ''),
+    secure,
+    host: url.hostname,
+    port,
+    timeoutMs,
+  });
+}
+
+const ADDRESS = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+$/;
+
+/** `someone@host` or `Display Name <someone@host>` (no line breaks: it becomes a header). */
+function isMailbox(value: string): boolean {
+  if (/[\r\n]/.test(value)) return false;
+  const named = /^([^<>]*)<([^<>]+)>$/.exec(value);
+  return named ? ADDRESS.test(named[2]!.trim()) : ADDRESS.test(value);
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);

@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig, Clock, CLOCK } from '@ozvps/core';
+import { OutboxRepository } from './outbox.repository';
+import { MailDataByKind, MailKind, RenderedMail, TEMPLATES, TemplateContext } from './templates';
+
+/** One message to write: its kind, the data its template needs, and the key that makes it once-only. */
+export type MailInput = {
+  [K in MailKind]: {
+    kind: K;
+    /** The recipient's address. */
+    to: string;
+    /** The customer it concerns: their receipts preference applies, and admins can filter by it. */
+    userId?: number | null;
+    /** Unique per message, e.g. `topup-received:<checkout session id>`: a second write is a no-op. */
+    dedupeKey: string;
+    data: MailDataByKind[K];
+  };
+}[MailKind];
+
+const ADDRESS = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+$/;
+const MAX_DEDUPE_KEY = 300;
+/** How long a failing message is retried before it is marked dead. */
+export const RETRY_FOR_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Writes messages to the outbox inside the caller's transaction, so a message exists if and only
+ * if the change that causes it committed. Nothing here talks to the network.
+ */
+@Injectable()
+export class Outbox {
+  constructor(
+    private readonly repository: OutboxRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** What templates see: the panel's name, URL and currency. */
+  get context(): TemplateContext {
+    return {
+      panelName: this.config.mail.panelName,
+      appUrl: this.config.appUrl,
+      currency: this.config.walletCurrency,
+    };
+  }
+
+  /** Renders a kind's template with its data (no database, no network). */
+  render(msg: Pick<MailInput, 'kind' | 'data'>): RenderedMail {
+    const template = TEMPLATES[msg.kind] as { render(data: unknown, ctx: TemplateContext): RenderedMail };
+    return template.render(msg.data, this.context);
+  }
+
+  /**
+   * Renders the message now and writes it in `manager`'s transaction: `pending` when SMTP is
+   * configured, `held` when not. Returns false when the dedupe key was already used, or when the
+   * message is a receipt and the user switched receipts off (then nothing is written).
+   */
+  async enqueue(manager: EntityManager, msg: MailInput): Promise<boolean> {
+    if (!msg.dedupeKey || msg.dedupeKey.length > MAX_DEDUPE_KEY)
+      throw new Error(`An outbox dedupe key must be 1 to ${MAX_DEDUPE_KEY} characters`);
+    const userId = msg.userId ?? null;
+    if (TEMPLATES[msg.kind].category === 'receipt' && userId !== null) {
+      if (!(await this.repository.wantsReceipts(manager, userId))) return false;
+    }
+    const rendered = this.render(msg);
+    const now = this.clock.now();
+    // A bad address must not roll back the change that caused the message (a credit, say): the
+    // message is kept, dead, where an admin sees it.
+    const deliverable = ADDRESS.test(msg.to);
+    return this.repository.insert(manager, {
+      userId,
+      recipient: msg.to,
+      kind: msg.kind,
+      subject: rendered.subject,
+      bodyText: rendered.text,
+      bodyHtml: rendered.html,
+      dedupeKey: msg.dedupeKey,
+      status: !deliverable ? 'dead' : this.config.mail.smtp ? 'pending' : 'held',
+      lastError: deliverable ? null : 'not a deliverable email address',
+      now,
+      giveUpAt: new Date(now.getTime() + RETRY_FOR_MS),
+    });
+  }
+
+  /**
+   * An alert to ADMIN_ALERT_EMAIL, in `manager`'s transaction; false when no alert address is
+   * configured or the key was used already.
+   */
+  async alertAdmins(
+    manager: EntityManager,
+    alert: { dedupeKey: string; title: string; lines: readonly string[] },
+  ): Promise<boolean> {
+    const to = this.config.mail.adminAlertEmail;
+    if (!to) return false;
+    return this.enqueue(manager, {
+      kind: 'admin-alert',
+      to,
+      userId: null,
+      dedupeKey: alert.dedupeKey,
+      data: { title: alert.title, lines: alert.lines },
+    });
+  }
+}

@@ -1,0 +1,147 @@
+import { TEMPLATES, TemplateContext } from '.';
+
+const ctx: TemplateContext = { panelName: 'OzVPS', appUrl: 'https://panel.example.com', currency: 'aud' };
+const HOSTILE = '<b>x</b>';
+const render = <K extends keyof typeof TEMPLATES>(
+  kind: K,
+  data: Parameters<(typeof TEMPLATES)[K]['render']>[0],
+) =>
+  (
+    TEMPLATES[kind].render as (
+      d: typeof data,
+      c: TemplateContext,
+    ) => ReturnType<(typeof TEMPLATES)[K]['render']>
+  )(data, ctx);
+
+const at = new Date('2027-01-23T09:05:00Z');
+const later = new Date('2027-02-23T09:05:00Z');
+
+/** Every server kind, rendered for a server whose hostname is markup. */
+const serverKinds = () => [
+  render('server-ready', { serverId: 7, hostname: HOSTILE, ips: ['203.0.113.9'], osName: 'Debian 12' }),
+  render('renewal-reminder', {
+    serverId: 7,
+    hostname: HOSTILE,
+    renewsAt: at,
+    priceCents: 1200,
+    balanceCents: 700,
+    shortfallCents: 500,
+    graceHours: 24,
+  }),
+  render('renewal-charged', {
+    serverId: 7,
+    hostname: HOSTILE,
+    amountCents: 1200,
+    periodFrom: at,
+    periodTo: later,
+    balanceCents: 123456,
+  }),
+  render('renewal-failed', {
+    serverId: 7,
+    hostname: HOSTILE,
+    amountCents: 1200,
+    balanceCents: -50,
+    shortfallCents: 1250,
+    dueAt: at,
+    graceEndsAt: later,
+  }),
+  render('suspended', {
+    reason: 'overdue',
+    serverId: 7,
+    hostname: HOSTILE,
+    amountDueCents: 1200,
+    shortfallCents: 1200,
+    terminatesAt: later,
+  }),
+  render('suspended', { reason: 'admin', serverId: 7, hostname: HOSTILE }),
+  render('final-warning', {
+    serverId: 7,
+    hostname: HOSTILE,
+    amountDueCents: 1200,
+    shortfallCents: 1200,
+    terminatesAt: later,
+  }),
+  render('terminated', { serverId: 7, hostname: HOSTILE, reason: 'overdue' }),
+  render('terminated', { serverId: 7, hostname: HOSTILE, reason: 'admin' }),
+  render('price-change', { serverId: 7, hostname: HOSTILE, oldCents: 1200, newCents: 1500, from: later }),
+];
+
+describe('server and renewal message templates', () => {
+  it('escape a hostname like <b>x</b> in the HTML body and keep it as written in the text', () => {
+    for (const mail of serverKinds()) {
+      expect(mail.html).not.toContain(HOSTILE);
+      expect(mail.html).toContain('&lt;b&gt;x&lt;/b&gt;');
+      expect(mail.text).toContain(HOSTILE);
+      expect(mail.subject).toContain(HOSTILE);
+      // the panel's name and address on every message; no images, nothing remote that reports an open
+      expect(mail.text).toContain('https://panel.example.com');
+      expect(mail.html).toContain('OzVPS');
+      expect(mail.html).not.toMatch(/<img|src=/i);
+    }
+  });
+
+  it('format money in the wallet currency (cents, thousands, negative balances)', () => {
+    const [, reminder, receipt, failed] = serverKinds();
+    expect(reminder!.text).toContain('Renewal price: A$12.00');
+    expect(reminder!.text).toContain('Wallet balance: A$7.00');
+    expect(reminder!.text).toContain('Short by: A$5.00');
+    expect(reminder!.subject).toBe('Top up A$5.00 before <b>x</b> renews');
+    expect(receipt!.text).toContain('New balance: A$1,234.56');
+    expect(receipt!.text).toContain('Period: 23 Jan 2027 to 23 Feb 2027');
+    expect(failed!.text).toContain('Wallet balance: -A$0.50');
+    expect(failed!.text).toContain('Short by: A$12.50');
+    expect(failed!.text).toContain('Suspended at: 23 Feb 2027, 09:05 UTC');
+  });
+
+  it('link where the customer acts: the wallet to top up, the server page otherwise', () => {
+    const [ready, reminder, receipt, failed, overdue, admin, warning, , , price] = serverKinds();
+    for (const m of [reminder, receipt, failed, overdue, warning])
+      expect(m!.text).toContain('https://panel.example.com/wallet');
+    for (const m of [ready, admin, price]) expect(m!.text).toContain('https://panel.example.com/servers/7');
+  });
+
+  it('server-ready says how to log in without any password, and the suspensions say different things', () => {
+    const [ready, , , , overdue, admin, , gone, removed] = serverKinds();
+    expect(ready!.text).toContain('ssh root@203.0.113.9');
+    expect(ready!.text).toContain('Operating system: Debian 12');
+    expect(ready!.text).toMatch(/password is not in this email/);
+    expect(overdue!.text).toMatch(/Top up at least A\$12\.00/);
+    expect(overdue!.text).not.toMatch(/contact/i);
+    expect(admin!.text).toMatch(/contact OzVPS support/);
+    expect(admin!.text).not.toMatch(/top up/i);
+    expect(gone!.text).toMatch(/renewal unpaid/);
+    expect(removed!.text).toMatch(/contact OzVPS support/);
+  });
+
+  it('email-verification and password-reset carry their link and its expiry, escaped in HTML', () => {
+    const link = 'https://panel.example.com/verify?token=a&b="c"';
+    const verify = render('email-verification', { verifyUrl: link, expiresAt: at });
+    expect(verify.subject).toBe('Confirm your email address for OzVPS');
+    expect(verify.text).toContain(link);
+    expect(verify.text).toContain('expires on 23 Jan 2027, 09:05 UTC');
+    expect(verify.html).toContain('href="https://panel.example.com/verify?token=a&amp;b=&quot;c&quot;"');
+    const reset = render('password-reset', {
+      resetUrl: 'https://panel.example.com/reset?t=1',
+      expiresAt: at,
+    });
+    expect(reset.subject).toBe('Reset your OzVPS password');
+    expect(reset.text).toContain('Choose a new password: https://panel.example.com/reset?t=1');
+    expect(reset.text).toContain('expires on 23 Jan 2027, 09:05 UTC');
+    expect(TEMPLATES['email-verification'].category).toBe('notice');
+    expect(TEMPLATES['password-reset'].category).toBe('notice');
+  });
+
+  it('only the renewal receipt can be switched off; every warning about money or servers is a notice', () => {
+    expect(TEMPLATES['renewal-charged'].category).toBe('receipt');
+    for (const kind of [
+      'server-ready',
+      'renewal-reminder',
+      'renewal-failed',
+      'suspended',
+      'final-warning',
+      'terminated',
+      'price-change',
+    ] as const)
+      expect(TEMPLATES[kind].category).toBe('notice');
+  });
+});

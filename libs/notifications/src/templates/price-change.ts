@@ -1,0 +1,34 @@
+import { formatCents } from '@ozvps/core';
+import { formatDate } from './dates';
+import { compose, MailTemplate } from './layout';
+
+export interface PriceChangeData {
+  readonly serverId: number;
+  readonly hostname: string;
+  readonly oldCents: number;
+  readonly newCents: number;
+  /** The renewal from which the new price is charged. */
+  readonly from: Date;
+}
+
+export const category = 'notice';
+
+export const render: MailTemplate<PriceChangeData>['render'] = (data, ctx) => {
+  const money = (c: number) => formatCents(c, ctx.currency);
+  return compose(ctx, `Price change for ${data.hostname} from ${formatDate(data.from)}`, [
+    {
+      p:
+        `The monthly price of your server ${data.hostname} changes from ${money(data.oldCents)} to ` +
+        `${money(data.newCents)}, from its renewal on ${formatDate(data.from)}. Until then it stays ${money(data.oldCents)}.`,
+    },
+    {
+      facts: [
+        ['Server', data.hostname],
+        ['Current price', `${money(data.oldCents)} a month`],
+        ['New price', `${money(data.newCents)} a month`],
+        ['From the renewal on', formatDate(data.from)],
+      ],
+    },
+    { link: `${ctx.appUrl}/servers/${data.serverId}`, label: 'Open the server page' },
+  ]);
+};

@@ -1,0 +1,34 @@
+import { compose, MailTemplate } from './layout';
+
+export interface ServerReadyData {
+  readonly serverId: number;
+  readonly hostname: string;
+  /** The addresses VirtFusion gave it (none yet: the server page shows them when they come). */
+  readonly ips: readonly string[];
+  /** The OS template's name; null when VirtFusion could not say. */
+  readonly osName: string | null;
+}
+
+export const category = 'notice';
+
+export const render: MailTemplate<ServerReadyData>['render'] = (data, ctx) => {
+  const page = `${ctx.appUrl}/servers/${data.serverId}`;
+  const login = data.ips[0] ? `ssh root@${data.ips[0]}` : 'ssh root@<its IP address>';
+  return compose(ctx, `Your server ${data.hostname} is ready`, [
+    { p: `Your server ${data.hostname} is built and running.` },
+    {
+      facts: [
+        ['Hostname', data.hostname],
+        ['IP address', data.ips.length ? data.ips.join(', ') : 'shown on the server page once assigned'],
+        ['Operating system', data.osName ?? 'as chosen at deploy'],
+      ],
+    },
+    {
+      p:
+        `Log in as root over SSH (${login}) with the password or SSH key you chose when you deployed. ` +
+        'For your security that password is not in this email. ' +
+        "The server's page has its console, power controls and reinstall.",
+    },
+    { link: page, label: 'Open the server page' },
+  ]);
+};
