@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MailInput, Outbox } from '@ozvps/notifications';
+import { ValidationError } from '@ozvps/core';
+import { MailAdminService, MailInput, Outbox } from '@ozvps/notifications';
 import { aUser } from './helpers/builders';
 import { createTestDatabase, TestDatabase } from './helpers/database';
 import { bootLibs } from './helpers/panel';
@@ -192,5 +193,27 @@ describe('Outbox.enqueue (real PostgreSQL)', () => {
     } finally {
       await withAlerts.close();
     }
+  });
+
+  it('lists messages newest first, filtered by status, kind and user, in keyset pages', async () => {
+    const user = await aUser(held);
+    for (const n of [1, 2, 3])
+      await enqueue(held, {
+        kind: 'welcome',
+        to: user.email,
+        userId: user.id,
+        dedupeKey: `welcome:list:${user.id}:${n}`,
+        data: { name: `N${n}` },
+      });
+    const mail = held.get(MailAdminService);
+    const mine = await mail.list({ userId: user.id, kind: 'welcome', status: 'held' });
+    expect(mine.map((m) => m.dedupeKey)).toEqual([3, 2, 1].map((n) => `welcome:list:${user.id}:${n}`));
+    const page = await mail.list({ userId: user.id, limit: 2 });
+    expect(page).toHaveLength(2);
+    const rest = await mail.list({ userId: user.id, limit: 2, beforeId: page[1]!.id });
+    expect(rest.map((m) => m.dedupeKey)).toEqual([`welcome:list:${user.id}:1`]);
+    expect(await mail.list({ userId: user.id, status: 'sent' })).toEqual([]);
+    await expect(mail.list({ status: 'lost' })).rejects.toThrow(ValidationError);
+    await expect(mail.list({ limit: 0 })).rejects.toThrow(ValidationError);
   });
 });

@@ -42,7 +42,7 @@ export class MailAdminService {
   ) {}
 
   /** Messages newest first, filtered by status, kind and user. */
-  list(query: MailListQuery = {}): Promise<OutboxMessage[]> {
+  async list(query: MailListQuery = {}): Promise<OutboxMessage[]> {
     const limit = query.limit ?? 50;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE)
       throw new ValidationError(`limit must be a whole number from 1 to ${MAX_PAGE}`);

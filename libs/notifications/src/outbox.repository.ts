@@ -69,7 +69,7 @@ export class OutboxRepository {
       .limit(limit);
     if (filter.status) q.andWhere('m.status = :status', { status: filter.status });
     if (filter.kind) q.andWhere('m.kind = :kind', { kind: filter.kind });
-    if (filter.userId !== undefined) q.andWhere('m.user_id = :userId', { userId: filter.userId });
+    if (filter.userId !== undefined) q.andWhere('m.userId = :userId', { userId: filter.userId });
     if (beforeId !== undefined) q.andWhere('m.id < :beforeId', { beforeId });
     return q.getMany();
   }
