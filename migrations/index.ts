@@ -2,6 +2,7 @@ import { BILLING_ENTITIES } from '@ozvps/billing';
 import { PLANS_ENTITIES } from '@ozvps/plans';
 import { SERVERS_ENTITIES } from '@ozvps/servers';
 import { USERS_ENTITIES } from '@ozvps/users';
+import { CLUSTER_ENTITIES } from '@ozvps/core';
 import { WALLET_ENTITIES } from '@ozvps/wallet';
 import { CreateUsers1763800000000 } from './1763800000000-create-users';
 import { CreateWalletLedger1763800000001 } from './1763800000001-create-wallet-ledger';
@@ -12,6 +13,7 @@ import { CreateServers1763800000005 } from './1763800000005-create-servers';
 import { WebhookRobustness1763800000007 } from './1763800000007-webhook-robustness';
 import { ServerOwnPrice1763800000009 } from './1763800000009-server-own-price';
 import { WaitingDeployCancel1763800000011 } from './1763800000011-waiting-deploy-cancel';
+import { Replicas1763800000015 } from './1763800000015-replicas';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -24,6 +26,7 @@ export const MIGRATIONS = [
   WebhookRobustness1763800000007,
   ServerOwnPrice1763800000009,
   WaitingDeployCancel1763800000011,
+  Replicas1763800000015,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */
@@ -33,6 +36,7 @@ export const ENTITIES = [
   ...PLANS_ENTITIES,
   ...BILLING_ENTITIES,
   ...SERVERS_ENTITIES,
+  ...CLUSTER_ENTITIES,
 ];
 
 /**

@@ -5,7 +5,15 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule } from '@ozvps/accounts';
 import { BillingModule } from '@ozvps/billing';
-import { AppConfig, BUILD_INFO, BuildInfo, CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import {
+  AppConfig,
+  BUILD_INFO,
+  BuildInfo,
+  ClusterModule,
+  CoreConfigModule,
+  DatabaseModule,
+  RateLimitsRepository,
+} from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
 import { PlansModule } from '@ozvps/plans';
 import { ServersModule } from '@ozvps/servers';
@@ -18,6 +26,9 @@ import { OidcController } from './auth/oidc.controller';
 import { JsonOriginGuard } from './auth/json-origin.guard';
 import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
+import { SharedThrottlerStorage } from './auth/shared-throttler.storage';
+import { ClusterJobs } from './jobs/cluster-jobs';
+import { ClusterMaintenanceScheduler } from './jobs/cluster-maintenance.scheduler';
 import { PlanSyncScheduler } from './plans/plan-sync.scheduler';
 import { AdminPlansController, PlansController } from './plans/plans.controller';
 import { StripeAdminController } from './billing/stripe-admin.controller';
@@ -36,7 +47,15 @@ export class AppModule {
       imports: [
         CoreConfigModule.forRoot(config),
         DatabaseModule.forRoot(SCHEMA),
-        ThrottlerModule.forRoot(RATE_LIMITS),
+        ClusterModule,
+        ThrottlerModule.forRootAsync({
+          imports: [ClusterModule],
+          inject: [RateLimitsRepository],
+          useFactory: (counters: RateLimitsRepository) => ({
+            ...RATE_LIMITS,
+            storage: new SharedThrottlerStorage(counters),
+          }),
+        }),
         EventEmitterModule.forRoot(),
         UsersModule,
         WalletModule,
@@ -61,6 +80,8 @@ export class AppModule {
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
+        ClusterJobs,
+        ClusterMaintenanceScheduler,
         PlanSyncScheduler,
         ServersScheduler,
         TopupCreditedHandler,

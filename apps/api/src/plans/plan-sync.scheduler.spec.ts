@@ -2,12 +2,13 @@ import { INestApplicationContext } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { ClusterModule, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
 import { PlansModule } from '@ozvps/plans';
 import { aPackage, FakeVirtFusion } from '../../../../test/fakes/virtfusion';
 import { createTestDatabase, TestDatabase } from '../../../../test/helpers/database';
 import { testConfig } from '../../../../test/helpers/panel';
+import { ClusterJobs } from '../jobs/cluster-jobs';
 import { PLAN_SYNC_JOB, PlanSyncScheduler } from './plan-sync.scheduler';
 
 describe('PlanSyncScheduler', () => {
@@ -29,9 +30,10 @@ describe('PlanSyncScheduler', () => {
         CoreConfigModule.forRoot(config),
         DatabaseModule.forRoot(SCHEMA),
         PlansModule,
+        ClusterModule,
         ScheduleModule.forRoot(),
       ],
-      providers: [PlanSyncScheduler],
+      providers: [ClusterJobs, PlanSyncScheduler],
     }).compile();
     app = await moduleRef.init();
   });
