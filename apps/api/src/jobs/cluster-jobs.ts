@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob, CronTime } from 'cron';
 import { APP_CONFIG, AppConfig, JobCounts, JobRunner } from '@ozvps/core';
@@ -23,9 +23,12 @@ export function tickOf(time: CronTime, now: Date): Date {
  * or scheduled, is recorded there with the process that ran it.
  */
 @Injectable()
-export class ClusterJobs {
+export class ClusterJobs implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
-  private readonly running = new Set<string>();
+  /** Runs going on in this process, by job name. */
+  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly scheduled: CronJob[] = [];
+  private stopping = false;
 
   constructor(
     private readonly runner: JobRunner,
@@ -43,38 +46,45 @@ export class ClusterJobs {
       onTick: async () => void (await this.tick(name, tickOf(time, new Date()), job)),
     });
     this.registry.addCronJob(name, cronJob);
+    this.scheduled.push(cronJob);
     return cronJob;
   }
 
   /** Runs `job` in this process now (on start), whatever the others do; recorded, never thrown. */
   async runHere(name: string, job: Job): Promise<void> {
-    if (!this.enter(name)) return;
-    try {
+    await this.exclusive(name, async () => {
       await this.runner.runHere(name, job);
-    } catch (err) {
-      this.logger.error(`${name} failed: ${(err as Error).message}`);
-    } finally {
-      this.running.delete(name);
-    }
+      return 'ran' as const;
+    });
   }
 
   /** One tick: run here if this process claims it; failures are recorded and logged, never thrown. */
   async tick(name: string, tick: Date, job: Job): Promise<'ran' | 'skipped'> {
+    return this.exclusive(name, () => this.runner.runOnce(name, tick, job));
+  }
+
+  /**
+   * On SIGTERM: no new runs, and the ones going on finish (and are recorded) before the database
+   * closes, so a rolling restart leaves no run half done.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    for (const job of this.scheduled) void job.stop();
+    await Promise.allSettled(this.running.values());
+  }
+
+  private async exclusive(name: string, run: () => Promise<'ran' | 'skipped'>): Promise<'ran' | 'skipped'> {
     // A run still going here (a slow sweep) lets another process have the tick.
-    if (!this.enter(name)) return 'skipped';
+    if (this.stopping || this.running.has(name)) return 'skipped';
+    const going = run().catch((err: Error) => {
+      this.logger.error(`${name} failed: ${err.message}`);
+      return 'ran' as const;
+    });
+    this.running.set(name, going);
     try {
-      return await this.runner.runOnce(name, tick, job);
-    } catch (err) {
-      this.logger.error(`${name} failed: ${(err as Error).message}`);
-      return 'ran';
+      return await going;
     } finally {
       this.running.delete(name);
     }
-  }
-
-  private enter(name: string): boolean {
-    if (this.running.has(name)) return false;
-    this.running.add(name);
-    return true;
   }
 }
