@@ -1,3 +1,4 @@
+import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
 import { DataSource } from 'typeorm';
 import { fakeServicesEnv } from './fakes/env';
 import { deliver, FakeStripe, testStripeKeys } from './fakes/stripe';
@@ -211,5 +212,83 @@ describe('three API replicas on one database (built API, real PostgreSQL, fakes 
     expect(syncs.startup).toBeLessThanOrEqual(3);
     const packageCalls = vf.calls.filter((c) => c.method === 'GET' && c.path.includes('/packages')).length;
     expect(packageCalls).toBe(syncs.scheduled + syncs.startup);
+  });
+});
+
+/** A TCP relay to PostgreSQL that the test can cut and restore: the database "goes away". */
+class DatabaseLink {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(private readonly target: URL) {}
+
+  async open(): Promise<this> {
+    this.server = createServer((client) => {
+      const upstream = connect(Number(this.target.port), this.target.hostname);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => s.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async cut(): Promise<void> {
+    const closed = new Promise((resolve) => this.server!.close(resolve));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  /** `url` with its host and port replaced by this relay's. */
+  via(url: string): string {
+    const u = new URL(url);
+    u.hostname = '127.0.0.1';
+    u.port = String(this.port);
+    return u.toString();
+  }
+}
+
+describe('sign-in limits when PostgreSQL stops answering (built API)', () => {
+  let db: TestDatabase;
+  let link: DatabaseLink;
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    link = await new DatabaseLink(new URL(db.url)).open();
+    ({ api } = await startPanel(link.via(db.url), { APP_URL: SITE }));
+  });
+
+  afterAll(async () => {
+    await api.stop();
+    await link.cut().catch(() => undefined);
+    await db.drop();
+  });
+
+  const login = () =>
+    browser(api.baseUrl, SITE).request('POST', '/api/auth/login', {
+      body: { email: 'someone@example.test', password: 'not the password' },
+    });
+
+  it('refuses sign-ins it cannot count with 503 database_unavailable, never a 500, and other routes answer', async () => {
+    expect((await login()).status).toBe(401);
+    await link.cut();
+    const refused = await Promise.all(Array.from({ length: 10 }, login));
+    for (const r of refused) {
+      expect(r.status).toBe(503);
+      expect(r.body).toMatchObject({ error: { code: 'database_unavailable' } });
+      expect(r.token).toBeNull();
+    }
+    // Routes that need no database are not held up by the limits.
+    expect((await browser(api.baseUrl, SITE).request('GET', '/api/version')).status).toBe(200);
+    expect((await browser(api.baseUrl, SITE).request('GET', '/api/health')).status).toBe(503);
+
+    await link.open();
+    expect((await login()).status).toBe(401);
   });
 });
