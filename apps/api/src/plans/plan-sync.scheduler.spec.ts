@@ -48,9 +48,19 @@ describe('PlanSyncScheduler', () => {
     return app.get(DataSource).query(`SELECT trigger, status FROM plan_sync_runs ORDER BY id`);
   }
 
+  /** Until `n` syncs are recorded and the job run around each has ended (a loaded machine is slow). */
+  async function settled(n: number): Promise<void> {
+    const ended = async () => {
+      const [{ open }] = await app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS open FROM job_runs WHERE finished_at IS NULL`);
+      return (await runs()).length >= n && open === 0;
+    };
+    for (let i = 0; i < 200 && !(await ended()); i++) await new Promise((r) => setTimeout(r, 50));
+  }
+
   it('syncs once on start without holding up start-up, and registers the job on PLAN_SYNC_CRON', async () => {
-    for (let i = 0; i < 50 && (await runs()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(1);
     expect(await runs()).toEqual([{ trigger: 'startup', status: 'succeeded' }]);
     const job = app.get(SchedulerRegistry).getCronJob(PLAN_SYNC_JOB);
     expect(job.cronTime.source).toBe('*/7 * * * *');
@@ -60,8 +70,7 @@ describe('PlanSyncScheduler', () => {
   it('runs the same sync service, as a scheduled run, when the job fires', async () => {
     vf.packages = [aPackage(1, { name: 'Renamed' }), aPackage(2)];
     await app.get(SchedulerRegistry).getCronJob(PLAN_SYNC_JOB).fireOnTick();
-    for (let i = 0; i < 50 && (await runs()).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(2);
     expect((await runs()).at(-1)).toEqual({ trigger: 'schedule', status: 'succeeded' });
     const [plan] = await app.get(DataSource).query(`SELECT name FROM plans WHERE virtfusion_package_id = 1`);
     expect(plan.name).toBe('Renamed');
