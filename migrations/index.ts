@@ -3,6 +3,7 @@ import { NOTIFICATIONS_ENTITIES } from '@ozvps/notifications';
 import { PLANS_ENTITIES } from '@ozvps/plans';
 import { SERVERS_ENTITIES } from '@ozvps/servers';
 import { USERS_ENTITIES } from '@ozvps/users';
+import { CLUSTER_ENTITIES } from '@ozvps/core';
 import { WALLET_ENTITIES } from '@ozvps/wallet';
 import { CreateUsers1763800000000 } from './1763800000000-create-users';
 import { CreateWalletLedger1763800000001 } from './1763800000001-create-wallet-ledger';
@@ -15,6 +16,7 @@ import { ServerOwnPrice1763800000009 } from './1763800000009-server-own-price';
 import { WaitingDeployCancel1763800000011 } from './1763800000011-waiting-deploy-cancel';
 import { CreateOutbox1763800000012 } from './1763800000012-create-outbox';
 import { CreateServiceOutages1763800000013 } from './1763800000013-create-service-outages';
+import { Replicas1763800000015 } from './1763800000015-replicas';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -29,6 +31,7 @@ export const MIGRATIONS = [
   WaitingDeployCancel1763800000011,
   CreateOutbox1763800000012,
   CreateServiceOutages1763800000013,
+  Replicas1763800000015,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */
@@ -39,6 +42,7 @@ export const ENTITIES = [
   ...BILLING_ENTITIES,
   ...SERVERS_ENTITIES,
   ...NOTIFICATIONS_ENTITIES,
+  ...CLUSTER_ENTITIES,
 ];
 
 /**

@@ -95,7 +95,8 @@ export async function startApi(options: {
   const baseUrl = `http://127.0.0.1:${options.port}`;
   const stop = () =>
     new Promise<number | null>((resolve) => {
-      if (child.exitCode !== null) return resolve(child.exitCode);
+      // Already gone (a second stop): by its own exit, or by the signal it re-raised after shutting down.
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
       child.once('exit', (code) => resolve(code));
       child.kill('SIGTERM');
     });

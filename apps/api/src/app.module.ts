@@ -5,7 +5,15 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule } from '@ozvps/accounts';
 import { BillingModule } from '@ozvps/billing';
-import { AppConfig, BUILD_INFO, BuildInfo, CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import {
+  AppConfig,
+  BUILD_INFO,
+  BuildInfo,
+  ClusterModule,
+  CoreConfigModule,
+  DatabaseModule,
+  RateLimitsRepository,
+} from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
 import { NotificationsModule } from '@ozvps/notifications';
 import { PlansModule } from '@ozvps/plans';
@@ -22,6 +30,9 @@ import { JsonOriginGuard } from './auth/json-origin.guard';
 import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
 import { MailSenderScheduler } from './mail/mail-sender.scheduler';
+import { SharedThrottlerStorage } from './auth/shared-throttler.storage';
+import { ClusterJobs } from './jobs/cluster-jobs';
+import { ClusterMaintenanceScheduler } from './jobs/cluster-maintenance.scheduler';
 import { PlanSyncScheduler } from './plans/plan-sync.scheduler';
 import { VirtFusionReachabilityHandler } from './plans/virtfusion-reachability.handler';
 import { AdminPlansController, PlansController } from './plans/plans.controller';
@@ -41,7 +52,15 @@ export class AppModule {
       imports: [
         CoreConfigModule.forRoot(config),
         DatabaseModule.forRoot(SCHEMA),
-        ThrottlerModule.forRoot(RATE_LIMITS),
+        ClusterModule,
+        ThrottlerModule.forRootAsync({
+          imports: [ClusterModule],
+          inject: [RateLimitsRepository],
+          useFactory: (counters: RateLimitsRepository) => ({
+            ...RATE_LIMITS,
+            storage: new SharedThrottlerStorage(counters),
+          }),
+        }),
         EventEmitterModule.forRoot(),
         UsersModule,
         WalletModule,
@@ -69,6 +88,8 @@ export class AppModule {
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
+        ClusterJobs,
+        ClusterMaintenanceScheduler,
         PlanSyncScheduler,
         ServersScheduler,
         TopupCreditedHandler,

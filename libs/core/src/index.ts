@@ -13,3 +13,4 @@ export * from './database/unique-violation';
 export * from './clock';
 export * from './database/roles';
 export * from './log-throttle';
+export * from './cluster';

@@ -20,12 +20,25 @@ function accountOf(req: { body?: unknown }): string | undefined {
 }
 
 /**
- * Rate limits, counted per API process in memory (documented in the README): a generous limit on
- * every route per IP (the Stripe webhook has its own, larger one). Sign-in and sign-up attempts:
- * 30 per IP, 10 per account from one source (IP), and 100 per account from all sources together
- * in 15 minutes. Counting per account and source means someone guessing at an account from one
- * address cannot lock its owner out; the ceiling across sources still stops a spread-out attack.
+ * Rate limits: a generous limit on every route per IP (the Stripe webhook has its own, larger
+ * one). Sign-in and sign-up attempts: 30 per IP, 10 per account from one source (IP), and 100 per
+ * account from all sources together in 15 minutes. Counting per account and source means someone
+ * guessing at an account from one address cannot lock its owner out; the ceiling across sources
+ * still stops a spread-out attack.
  */
+/**
+ * The limits counted in PostgreSQL, across every API process (SharedThrottlerStorage): the
+ * sign-in attempts, which protect accounts and must not grow with the number of replicas. The
+ * per-address request budgets ('default', 'webhook') stay in each process's memory: they only cap
+ * floods, a flood must not cost the shared database a write per request, and behind N replicas
+ * they allow N times their limit (the README says so).
+ */
+export const SHARED_RATE_LIMITS: ReadonlySet<string> = new Set([
+  'auth-ip',
+  'auth-account-source',
+  'auth-account',
+]);
+
 export const RATE_LIMITS: ThrottlerModuleOptions = {
   throttlers: [
     { name: 'default', ttl: MINUTE, limit: 600, skipIf: isWebhook },

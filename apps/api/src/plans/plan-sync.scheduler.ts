@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
-import { APP_CONFIG, AppConfig } from '@ozvps/core';
-import { AdminAlerts } from '@ozvps/notifications';
+import { APP_CONFIG, AppConfig, JobCounts } from '@ozvps/core';
 import { PlanSyncInProgressError, PlanSyncService, SyncTrigger } from '@ozvps/plans';
+import { ClusterJobs } from '../jobs/cluster-jobs';
 
 export const PLAN_SYNC_JOB = 'plan-sync';
 
 /**
  * Runs the plan sync on API start (in the background: readiness does not wait for VirtFusion) and
- * on PLAN_SYNC_CRON. With several API processes every one schedules it; the advisory lock makes
- * the extra runs step aside.
+ * on PLAN_SYNC_CRON, each tick in one API process of the cluster (ClusterJobs). On start every
+ * process syncs; the advisory lock makes a second concurrent run step aside.
  */
 @Injectable()
 export class PlanSyncScheduler implements OnApplicationBootstrap {
@@ -18,8 +16,7 @@ export class PlanSyncScheduler implements OnApplicationBootstrap {
 
   constructor(
     private readonly planSync: PlanSyncService,
-    private readonly registry: SchedulerRegistry,
-    private readonly alerts: AdminAlerts,
+    private readonly jobs: ClusterJobs,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -30,30 +27,31 @@ export class PlanSyncScheduler implements OnApplicationBootstrap {
       );
       return;
     }
-    if (this.config.planSyncCron) {
-      const job = CronJob.from({
-        cronTime: this.config.planSyncCron,
-        onTick: () => this.run('schedule'),
-        start: true,
-      });
-      this.registry.addCronJob(PLAN_SYNC_JOB, job);
-    }
-    setImmediate(() => void this.run('startup'));
+    if (this.config.planSyncCron)
+      this.jobs.schedule(PLAN_SYNC_JOB, this.config.planSyncCron, () => this.run('schedule'));
+    setImmediate(() => void this.jobs.runHere(PLAN_SYNC_JOB, () => this.run('startup')));
   }
 
-  /** One sync; failures are recorded in plan_sync_runs and logged, never thrown into the scheduler. */
-  async run(trigger: SyncTrigger): Promise<void> {
+  /**
+   * One sync; failures are recorded in plan_sync_runs and logged by PlanSyncService, so they are
+   * thrown on only for job_runs to record the run as failed.
+   */
+  async run(trigger: SyncTrigger): Promise<JobCounts> {
     try {
-      await this.planSync.sync(trigger);
+      const r = await this.planSync.sync(trigger);
+      return {
+        created: r.created,
+        updated: r.updated,
+        deactivated: r.deactivated,
+        reactivated: r.reactivated,
+        unchanged: r.unchanged,
+      };
     } catch (err) {
       if (err instanceof PlanSyncInProgressError) {
         this.logger.log(`plan sync (${trigger}) skipped: another is running`);
-        return;
+        return { skipped: 1 };
       }
-      // Already logged and recorded by PlanSyncService; admins hear of it (once an hour at most).
-      await this.alerts.jobFailed('plan-sync', (err as Error).message).catch((e: unknown) => {
-        this.logger.error(`could not alert admins that the plan sync failed: ${(e as Error).message}`);
-      });
+      throw err;
     }
   }
 }

@@ -1,8 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { CLOCK, CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { CLOCK, ClusterModule, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { SCHEMA } from '@ozvps/migrations';
 import { NotificationsModule } from '@ozvps/notifications';
 import { PlanSyncService, PlansModule, PlansService } from '@ozvps/plans';
@@ -13,6 +14,7 @@ import { aPackage, FakeVirtFusion } from '../../../../test/fakes/virtfusion';
 import { aUserWithBalance } from '../../../../test/helpers/builders';
 import { createTestDatabase, TestDatabase } from '../../../../test/helpers/database';
 import { TestClock, testConfig } from '../../../../test/helpers/panel';
+import { ClusterJobs } from '../jobs/cluster-jobs';
 import { ServersScheduler } from './servers.scheduler';
 
 describe('ServersScheduler', () => {
@@ -42,8 +44,10 @@ describe('ServersScheduler', () => {
           PlansModule,
           NotificationsModule,
           ServersModule,
+          ClusterModule,
+          ScheduleModule.forRoot(),
         ],
-        providers: [ServersScheduler],
+        providers: [ClusterJobs, ServersScheduler],
       })
         .overrideProvider(CLOCK)
         .useValue(clock)

@@ -1,67 +1,53 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Cron, CronExpression, Interval } from '@nestjs/schedule';
 import { AdminAlerts } from '@ozvps/notifications';
-import { RenewalsService, SweepService } from '@ozvps/servers';
+import { RenewalReport, RenewalsService, SweepService } from '@ozvps/servers';
+import { ClusterJobs } from '../jobs/cluster-jobs';
+
+export const SWEEP_JOB = 'servers-sweep';
+export const RENEWALS_JOB = 'renewals';
 
 /**
  * Recovery on start and every minute (provisioning a crash interrupted, deploys whose top-up
- * arrived or lapsed); renewals every hour. Safe with several API processes: leases, row locks and
- * per-period ledger keys make a second runner change nothing. A run that fails is an admin alert
- * (one per job per hour).
+ * arrived or lapsed); renewals every hour. Each tick runs in one API process of the cluster
+ * (ClusterJobs, which also alerts admins when a run fails); leases, row locks and per-period
+ * ledger keys would make a second runner change nothing anyway. The sweep on start runs in every
+ * process that starts.
  */
 @Injectable()
 export class ServersScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger('ServersSweep');
-  private sweeping = false;
-  private renewing = false;
 
   constructor(
     private readonly sweeper: SweepService,
     private readonly renewals: RenewalsService,
+    private readonly jobs: ClusterJobs,
     private readonly alerts: AdminAlerts,
   ) {}
 
   onApplicationBootstrap(): void {
-    setImmediate(() => void this.sweep());
+    this.jobs.schedule(SWEEP_JOB, '* * * * *', () => this.sweep());
+    this.jobs.schedule(RENEWALS_JOB, '0 * * * *', () => this.renew().then((r) => ({ ...r })));
+    setImmediate(() => void this.jobs.runHere(SWEEP_JOB, () => this.sweep()));
   }
 
-  @Interval('servers-sweep', 60_000)
-  async sweep(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
-    try {
-      const r = await this.sweeper.sweep();
-      if (r.resumed + r.started + r.cancelled > 0) this.logger.log(`sweep: ${JSON.stringify(r)}`);
-    } catch (err) {
-      this.logger.error(`sweep failed: ${(err as Error).message}`);
-      await this.alert('servers-sweep', (err as Error).message);
-    } finally {
-      this.sweeping = false;
-    }
+  async sweep(): Promise<{ resumed: number; started: number; cancelled: number }> {
+    const r = await this.sweeper.sweep();
+    if (r.resumed + r.started + r.cancelled > 0) this.logger.log(`sweep: ${JSON.stringify(r)}`);
+    return r;
   }
 
-  @Cron(CronExpression.EVERY_HOUR, { name: 'renewals' })
-  async renew(): Promise<void> {
-    if (this.renewing) return;
-    this.renewing = true;
-    try {
-      const report = await this.renewals.run();
-      if (report.errors > 0)
-        await this.alert(
-          'renewals',
+  /** One renewals run. Steps that failed inside a run that finished are an alert too (one an hour). */
+  async renew(): Promise<RenewalReport> {
+    const report = await this.renewals.run();
+    if (report.errors > 0)
+      await this.alerts
+        .jobFailed(
+          RENEWALS_JOB,
           `${report.errors} step${report.errors === 1 ? '' : 's'} failed (the servers' events and the log say which)`,
-        );
-    } catch (err) {
-      this.logger.error(`renewals failed: ${(err as Error).message}`);
-      await this.alert('renewals', (err as Error).message);
-    } finally {
-      this.renewing = false;
-    }
-  }
-
-  private async alert(job: string, message: string): Promise<void> {
-    await this.alerts.jobFailed(job, message).catch((err: unknown) => {
-      this.logger.error(`could not alert admins that ${job} failed: ${(err as Error).message}`);
-    });
+        )
+        .catch((err: unknown) => {
+          this.logger.error(`could not alert admins that renewals failed: ${(err as Error).message}`);
+        });
+    return report;
   }
 }

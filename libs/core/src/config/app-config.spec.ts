@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       stripe: undefined,
       topups: { minCents: 500, maxCents: 100000, presetsCents: [1000, 2500, 5000, 10000] },
       planSyncCron: '*/10 * * * *',
+      testJobsCron: null,
       sandbox: false,
       renewals: {
         graceHours: 24,
@@ -178,6 +179,21 @@ describe('loadConfig', () => {
           }
         })(),
       }).toEqual({ bad, error: expect.stringMatching(/TRUST_PROXY must be/) });
+  });
+
+  it('takes OZVPS_TEST_JOBS_CRON (six fields, with seconds) only with NODE_ENV=test', () => {
+    const test = { ...NO_FILE, NODE_ENV: 'test' };
+    expect(loadConfig({ ...test, OZVPS_TEST_JOBS_CRON: '*/2 * * * * *' }).testJobsCron).toBe('*/2 * * * * *');
+    expect(loadConfig(test).testJobsCron).toBeNull();
+    expect(() => loadConfig({ ...NO_FILE, OZVPS_TEST_JOBS_CRON: '*/2 * * * * *' })).toThrow(
+      /OZVPS_TEST_JOBS_CRON is for tests only: it needs NODE_ENV=test/,
+    );
+    expect(() =>
+      loadConfig({ ...NO_FILE, NODE_ENV: 'production', OZVPS_TEST_JOBS_CRON: '*/2 * * * * *' }),
+    ).toThrow(/needs NODE_ENV=test/);
+    expect(() => loadConfig({ ...test, OZVPS_TEST_JOBS_CRON: '*/2 * * * *' })).toThrow(
+      /OZVPS_TEST_JOBS_CRON must be a six-field cron expression/,
+    );
   });
 
   it('names every bad variable in one error', () => {

@@ -231,6 +231,15 @@ export class EnvironmentVariables {
   })
   PLAN_SYNC_CRON: string = '*/10 * * * *';
 
+  /**
+   * Tests only (NODE_ENV=test): one cron expression with a seconds field, such as `0-59/2 * * * * *`,
+   * that every scheduled job runs on instead of its own, so a test sees several ticks in seconds.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^(\S+\s+){5}\S+$/, { message: 'must be a six-field cron expression (with seconds)' })
+  OZVPS_TEST_JOBS_CRON?: string = undefined;
+
   /** Set by `npm run sandbox`: Stripe and VirtFusion are the local fakes; the UI shows a banner. */
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsIn(['0', '1', 'true', 'false'], { message: 'must be 1 or 0' })
@@ -302,6 +311,8 @@ export interface AppConfig {
   readonly virtfusion: VirtFusionConfig | undefined;
   /** When the scheduled plan sync runs; null: never (on start and on demand only). */
   readonly planSyncCron: string | null;
+  /** Tests only: the schedule every scheduled job runs on instead of its own; null in real use. */
+  readonly testJobsCron: string | null;
   /** Stripe, when the secret key and webhook secret are set. */
   readonly stripe: StripeConfig | undefined;
   readonly topups: {
@@ -431,6 +442,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     );
   const trustProxy = trustProxyOf(vars.TRUST_PROXY);
   if (typeof trustProxy === 'string') problems.push(`TRUST_PROXY ${trustProxy}`);
+  if (vars.OZVPS_TEST_JOBS_CRON !== undefined && vars.NODE_ENV !== 'test')
+    problems.push('OZVPS_TEST_JOBS_CRON is for tests only: it needs NODE_ENV=test');
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
@@ -476,6 +489,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
           })
         : undefined,
     planSyncCron: vars.PLAN_SYNC_CRON === 'off' ? null : vars.PLAN_SYNC_CRON,
+    testJobsCron: vars.OZVPS_TEST_JOBS_CRON ?? null,
     sandbox: vars.OZVPS_SANDBOX === '1' || vars.OZVPS_SANDBOX === 'true',
     renewals: Object.freeze({
       graceHours: vars.GRACE_HOURS,
