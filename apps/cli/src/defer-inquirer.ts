@@ -24,6 +24,7 @@ export function deferInquirer(): void {
   const load = (): Record<string | symbol, unknown> => {
     if (!real) {
       delete require.cache[path];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded synchronously, inside a property read
       real = require(path) as Record<string | symbol, unknown>;
     }
     return real;
