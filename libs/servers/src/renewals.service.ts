@@ -53,9 +53,11 @@ export class RenewalsService {
       errors: 0,
     };
     const now = this.clock.now();
+    // Plan names for the ledger rows' reasons, read once per run rather than once per server.
+    const planNames = new Map<number, string>();
     for (const id of await this.repo.due(now, userId)) {
       try {
-        await this.renew(id, now, report);
+        await this.renew(id, now, report, planNames);
       } catch (err) {
         report.errors++;
         this.logger.error(`server #${id}: renewal step failed: ${(err as Error).message}`);
@@ -85,12 +87,23 @@ export class RenewalsService {
     return report;
   }
 
-  private async renew(id: number, now: Date, report: RenewalReport): Promise<void> {
+  private async renew(
+    id: number,
+    now: Date,
+    report: RenewalReport,
+    planNames: Map<number, string>,
+  ): Promise<void> {
     let outcome: Outcome = 'not_due';
     for (let i = 0; i < MAX_CATCH_UP; i++) {
-      outcome = await this.chargeNextPeriod(id, now);
+      const step = await this.chargeNextPeriod(id, now, planNames);
+      outcome = step.outcome;
       if (outcome !== 'charged') break;
       report.charged++;
+      // Paid past now: another pass would only lock the row to find nothing due.
+      if (step.paidUntil! > now) {
+        outcome = 'not_due';
+        break;
+      }
     }
     const s = (await this.repo.findById(id))!;
     if (outcome === 'unpaid') {
@@ -114,12 +127,20 @@ export class RenewalsService {
   }
 
   /** Charges the period that is due, if one is and the wallet covers it; one transaction. */
-  private chargeNextPeriod(id: number, now: Date): Promise<Outcome> {
+  private chargeNextPeriod(
+    id: number,
+    now: Date,
+    planNames: Map<number, string>,
+  ): Promise<{ outcome: Outcome; paidUntil?: Date }> {
     return this.repo.transaction(async (em) => {
       const s = await this.repo.lock(em, id);
       if (!s || !['active', 'suspended'].includes(s.status) || !s.paidUntil || s.paidUntil > now)
-        return 'not_due';
-      const plan = await this.plans.get({ planId: s.planId });
+        return { outcome: 'not_due' };
+      let planName = planNames.get(s.planId);
+      if (planName === undefined) {
+        planName = (await this.plans.get({ planId: s.planId })).name;
+        planNames.set(s.planId, planName);
+      }
       const period = s.periodsPaid + 1;
       const periodEnd = addMonths(s.anchorAt!, period);
       // The server's own price (a plan's new price is for new deploys; see RepriceService).
@@ -129,7 +150,7 @@ export class RenewalsService {
           em,
           s,
           period,
-          `${plan.name}: renewal of server #${s.id} (${s.hostname}) to ${periodEnd.toISOString().slice(0, 10)}`,
+          `${planName}: renewal of server #${s.id} (${s.hostname}) to ${periodEnd.toISOString().slice(0, 10)}`,
         );
       } catch (error) {
         if (!(error instanceof InsufficientFundsError)) throw error;
@@ -143,7 +164,7 @@ export class RenewalsService {
             em,
           );
         }
-        return 'unpaid';
+        return { outcome: 'unpaid' };
       }
       await this.repo.update(s.id, { periodsPaid: period, paidUntil: periodEnd, overdueSince: null }, em);
       await this.repo.event(
@@ -153,7 +174,7 @@ export class RenewalsService {
         `${formatCents(price, s.currency)} to ${periodEnd.toISOString()}`,
         em,
       );
-      return 'charged';
+      return { outcome: 'charged', paidUntil: periodEnd };
     });
   }
 
