@@ -8,7 +8,8 @@ import { aPlanOnSale } from '../helpers/builders';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
 import { bootLibs, TestClock } from '../helpers/panel';
 
-const SERVERS = 20_000;
+/** The issue's figure; BENCH_RENEWAL_SERVERS runs a smaller one (a multiple of PER_USER). */
+const SERVERS = Number(process.env.BENCH_RENEWAL_SERVERS ?? 20_000);
 const PER_USER = 10;
 const PRICE = 1500;
 const BARE = 5_000;
@@ -112,5 +113,5 @@ describe(`bench: one renewal run over ${SERVERS.toLocaleString('en')} servers du
         `  report ${JSON.stringify(report)}; ledger charges ${charges}, renewal events ${events}; wallets verified ok: ${verify.ok}`,
       ].join('\n'),
     );
-  }, 900_000);
+  }, 3_600_000);
 });

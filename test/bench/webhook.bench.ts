@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import Stripe from 'stripe';
 import { signedDelivery, testStripeKeys } from '../fakes/stripe';
@@ -68,9 +69,12 @@ describe(`bench: ${EVENTS} signed paid-checkout webhooks from ${SENDERS} senders
       STRIPE_SECRET_KEY: keys.secretKey,
       STRIPE_WEBHOOK_SECRET: keys.webhookSecret,
       STRIPE_API_BASE: 'http://127.0.0.1:9', // never called by the webhook path
-      // BENCH_CPU_PROF=<dir>: the panel writes a V8 CPU profile there when it stops (node --cpu-prof).
+      // BENCH_CPU_PROF=<dir>: the panel writes a V8 CPU profile there when it stops.
       ...(process.env.BENCH_CPU_PROF
-        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` }
+        ? {
+            NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}`,
+            BENCH_CPU_PROF: process.env.BENCH_CPU_PROF,
+          }
         : {}),
     }));
   });
