@@ -17,6 +17,7 @@ import { WaitingDeployCancel1763800000011 } from './1763800000011-waiting-deploy
 import { CreateOutbox1763800000012 } from './1763800000012-create-outbox';
 import { CreateServiceOutages1763800000013 } from './1763800000013-create-service-outages';
 import { Replicas1763800000015 } from './1763800000015-replicas';
+import { WalletTotals1763800000016 } from './1763800000016-wallet-totals';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   CreateOutbox1763800000012,
   CreateServiceOutages1763800000013,
   Replicas1763800000015,
+  WalletTotals1763800000016,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */

@@ -1,6 +1,9 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
-import { ozvpsctl, RunResult } from './helpers/processes';
+import { CLI_MAIN, ozvpsctl, RunResult, runNode } from './helpers/processes';
 
 /** Everything a failed command could have written: it must be identical before and after. */
 async function snapshot(ds: DataSource) {
@@ -214,11 +217,30 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       try {
         const bad = await cli('wallet', 'verify');
         expect(bad.code).toBe(1);
-        expect(bad.stdout).toMatch(new RegExp(`^\\s*\\d+\\s+${annId}\\s+2010\\s+2003\\s+2003$`, 'm'));
+        // wallet, user, balance, ledger sum, last row; then topped up and spent, kept and summed.
+        expect(bad.stdout).toMatch(
+          new RegExp(`^\\s*\\d+\\s+${annId}\\s+2010\\s+2003\\s+2003\\s+0\\s+0\\s+0\\s+0$`, 'm'),
+        );
         expect(bad.stderr).toMatch(/1 of \d+ wallet\(s\) disagree with their ledger/);
       } finally {
         await ds.query(`UPDATE wallets SET balance_cents = balance_cents - 7 WHERE user_id = $1`, [annId]);
       }
+    });
+
+    it('verify fails (exit 1) when a kept total (topped up, spent) was edited by hand', async () => {
+      await ds.query(`UPDATE wallets SET topped_up_cents = topped_up_cents + 3 WHERE user_id = $1`, [annId]);
+      try {
+        const bad = await cli('wallet', 'verify', '--json');
+        expect(bad.code).toBe(1);
+        expect(JSON.parse(bad.stdout).drifted).toEqual([
+          expect.objectContaining({ userId: annId, toppedUpCents: 3, ledgerToppedUpCents: 0 }),
+        ]);
+      } finally {
+        await ds.query(`UPDATE wallets SET topped_up_cents = topped_up_cents - 3 WHERE user_id = $1`, [
+          annId,
+        ]);
+      }
+      expect((await cli('wallet', 'verify')).code).toBe(0);
     });
   });
 
@@ -323,6 +345,49 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
     const r = await cli('wallet', '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/deduct/);
+  });
+
+  // A configuration the full container refuses (WALLET_CURRENCY) proves these never build it.
+  it('--version and -V answer from the build stamp without loading the configuration or the database', async () => {
+    const stamp = JSON.parse(readFileSync(join(__dirname, '..', 'dist', 'build-info.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const r = await ozvpsctl(db.url, [flag], {
+        WALLET_CURRENCY: 'dollars',
+        DATABASE_URL: 'postgres://nowhere:1/x',
+      });
+      expect(r).toEqual({ code: 0, stdout: `${stamp.version} (${stamp.commit})\n`, stderr: '' });
+    }
+  });
+
+  it('the root help (--help, -h, help) lists every command group without building the container', async () => {
+    for (const flag of ['--help', '-h', 'help']) {
+      const r = await ozvpsctl(db.url, [flag], { WALLET_CURRENCY: 'dollars' });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^Usage: ozvpsctl \[options\] \[command\]\n/);
+      for (const group of ['users', 'wallet', 'plans', 'stripe', 'servers', 'db'])
+        expect(r.stdout).toMatch(new RegExp(`^  ${group} +\\S`, 'm'));
+    }
+  });
+
+  it('loads inquirer only when a prompt is asked for, and then the real one', async () => {
+    const probe = join(mkdtempSync(join(tmpdir(), 'ozvps-inquirer-')), 'probe.js');
+    const root = JSON.stringify(join(__dirname, '..'));
+    writeFileSync(
+      probe,
+      `const commander = require.resolve('nest-commander', { paths: [${root}] });
+       const { deferInquirer } = require(${JSON.stringify(join(dirname(CLI_MAIN), 'defer-inquirer.js'))});
+       // The stand-in sits at inquirer's own path: the real one shows by the files it requires.
+       const real = () => Object.keys(require.cache).some((k) => k.includes('/inquirer/lib/prompts/'));
+       deferInquirer();
+       require(commander);
+       const before = real();
+       const prompt = typeof require(require.resolve('inquirer', { paths: [commander] })).prompt;
+       console.log(JSON.stringify({ before, prompt, after: real() }));`,
+    );
+    const r = await runNode(probe, [], { PATH: process.env.PATH }, join(__dirname, '..'));
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ before: false, prompt: 'function', after: true });
   });
 });
 

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { runMigrations, schemaDrift } from '@ozvps/core';
 import { MIGRATIONS } from '@ozvps/migrations';
+import { WalletTotals1763800000016 } from '../migrations/1763800000016-wallet-totals';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 
 /** Runs every migration's up() again, as a half-finished earlier run or a second installer would. */
@@ -58,6 +59,56 @@ describe('migrations', () => {
     expect(await ds.query(`SELECT count(*)::int AS n FROM wallet_transactions`)).toEqual([{ n: 1 }]);
     // The append-only trigger is still in force after the re-run.
     await expect(ds.query(`DELETE FROM wallet_transactions`)).rejects.toThrow(/append-only/);
+  });
+
+  it("1763800000016 backfills each wallet's totals from its ledger, and a second run changes nothing", async () => {
+    await runMigrations(ds);
+    await ds.query(`INSERT INTO users (email) VALUES ('a@example.test'), ('b@example.test')`);
+    // Wallets as the old code left them: balances and rows, no totals.
+    await ds.query(`INSERT INTO wallets (user_id, currency, balance_cents) SELECT id, 'aud', 0 FROM users`);
+    const [a, b] = (
+      await ds.query(`SELECT w.id FROM wallets w JOIN users u ON u.id = w.user_id ORDER BY u.email`)
+    ).map((r: { id: string }) => r.id);
+    const rows: [string, string, number][] = [
+      [a, 'topup', 5000],
+      [a, 'server_charge', -1200],
+      [a, 'server_refund', 200],
+      [a, 'admin_credit', 300],
+      [a, 'topup', 700],
+      [a, 'stripe_refund', -700],
+      [b, 'admin_credit', 50],
+    ];
+    let after = 0;
+    for (const [wallet, type, amount] of rows) {
+      after = wallet === a ? after + amount : amount;
+      await ds.query(
+        `INSERT INTO wallet_transactions (wallet_id, type, amount_cents, balance_after_cents, actor, reason)
+         VALUES ($1, $2, $3, $4, 'test', 'seed')`,
+        [wallet, type, amount, after],
+      );
+    }
+    const totals = () =>
+      ds.query(
+        `SELECT id, topped_up_cents::int AS topped_up, spent_cents::int AS spent FROM wallets ORDER BY id`,
+      );
+    expect(await totals()).toEqual([
+      { id: a, topped_up: 0, spent: 0 },
+      { id: b, topped_up: 0, spent: 0 },
+    ]);
+
+    const runner = ds.createQueryRunner();
+    try {
+      await new WalletTotals1763800000016().up(runner);
+      const once = await totals();
+      expect(once).toEqual([
+        { id: a, topped_up: 5700, spent: 1000 },
+        { id: b, topped_up: 0, spent: 0 },
+      ]);
+      await new WalletTotals1763800000016().up(runner);
+      expect(await totals()).toEqual(once);
+    } finally {
+      await runner.release();
+    }
   });
 
   it('produce exactly the schema the entities describe (generate would find nothing)', async () => {

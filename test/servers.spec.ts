@@ -368,6 +368,33 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     expect(await balance(user.id)).toBe(PRICE);
   });
 
+  it("renews a wallet's servers several at a time, in two runs at once: charges what the balance covers, each period once, never below zero", async () => {
+    clock.set(new Date('2027-01-10T09:00:00Z'));
+    const user = await aUserWithBalance(app, 6 * PRICE);
+    const deployed: number[] = [];
+    for (let i = 0; i < 6; i++) deployed.push((await deploys.deploy(user, deployInput())).server.id);
+    await wallet.credit({
+      userId: user.id,
+      amountCents: 4 * PRICE,
+      type: 'topup',
+      actor: 'test',
+      reason: 't',
+    });
+
+    clock.set(new Date('2027-02-10T09:00:00Z'));
+    const reports = await Promise.all([renewals.run(user.id), renewals.run(user.id)]);
+    expect(reports[0]!.charged + reports[1]!.charged).toBe(4);
+    expect(reports[0]!.errors + reports[1]!.errors).toBe(0);
+    expect(await balance(user.id)).toBe(0);
+    const renewalCharges = (await ledger(user.id)).filter((r) => r.key?.endsWith(':2'));
+    expect(new Set(renewalCharges.map((r) => r.key)).size).toBe(4);
+    expect(renewalCharges.every((r) => r.type === 'server_charge' && r.amount === -PRICE)).toBe(true);
+    const states = await Promise.all(deployed.map((id) => queries.get(id)));
+    expect(states.filter((s) => s.periodsPaid === 2 && s.overdueSince === null)).toHaveLength(4);
+    expect(states.filter((s) => s.periodsPaid === 1 && s.overdueSince !== null)).toHaveLength(2);
+    expect((await wallet.verify()).ok).toBe(true);
+  });
+
   it('unpaid: suspended after GRACE_HOURS, unsuspended when money covers it, terminated after TERMINATE_AFTER_DAYS', async () => {
     const user = await aUserWithBalance(app, PRICE);
     const { server } = await deploys.deploy(user, deployInput());

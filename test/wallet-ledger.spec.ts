@@ -239,6 +239,67 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
     expect((await wallet.verify()).ok).toBe(true);
   });
 
+  async function storedTotals(userId: number) {
+    const [row]: { topped_up: string; spent: string }[] = await ds.query(
+      `SELECT topped_up_cents AS topped_up, spent_cents AS spent FROM wallets WHERE user_id = $1`,
+      [userId],
+    );
+    return { toppedUpCents: Number(row!.topped_up), spentCents: Number(row!.spent) };
+  }
+
+  it('keeps the topped-up and spent totals equal to the ledger under 120 concurrent changes of every kind', async () => {
+    const user = await aUserWithBalance(app, 5000); // an admin credit: in neither total
+    const kinds = [
+      () => wallet.credit({ userId: user.id, amountCents: 300, type: 'topup', actor: 'test', reason: 't' }),
+      () =>
+        wallet.debit({
+          userId: user.id,
+          amountCents: 700,
+          type: 'server_charge',
+          actor: 'test',
+          reason: 's',
+        }),
+      () =>
+        wallet.credit({
+          userId: user.id,
+          amountCents: 100,
+          type: 'server_refund',
+          actor: 'test',
+          reason: 'r',
+        }),
+      () =>
+        wallet.debit({ userId: user.id, amountCents: 50, type: 'admin_debit', actor: 'test', reason: 'a' }),
+      () =>
+        wallet.debit({ userId: user.id, amountCents: 20, type: 'stripe_refund', actor: 'test', reason: 'x' }),
+      // Refused for want of funds now and then: a refused change must move no total either.
+      () =>
+        wallet.debit({
+          userId: user.id,
+          amountCents: 4000,
+          type: 'server_charge',
+          actor: 'test',
+          reason: 'big',
+        }),
+    ];
+    const results = await Promise.allSettled(
+      Array.from({ length: 120 }, (_, i) => kinds[i % kinds.length]!()),
+    );
+    for (const r of results.filter((x) => x.status === 'rejected'))
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(InsufficientFundsError);
+
+    const rows = await ledger(user.id);
+    const sumOf = (types: string[]) =>
+      rows.filter((r) => types.includes(r.type)).reduce((sum, r) => sum + r.amount, 0);
+    expect(sumOf(['topup'])).toBe(20 * 300);
+    expect(await storedTotals(user.id)).toEqual({
+      toppedUpCents: sumOf(['topup']),
+      spentCents: -sumOf(['server_charge', 'server_refund']),
+    });
+    expect(await wallet.totals(user.id)).toEqual(await storedTotals(user.id));
+    expect(await storedBalance(user.id)).toBe(rows.reduce((sum, r) => sum + r.amount, 0));
+    expect((await wallet.verify()).ok).toBe(true);
+  });
+
   it('has the database refuse UPDATE, DELETE and TRUNCATE on wallet_transactions', async () => {
     const user = await aUserWithBalance(app, 700);
     const [row] = await ds.query(
@@ -289,5 +350,36 @@ describe('WalletService and the ledger (real PostgreSQL)', () => {
       }),
     );
     await ds.query(`UPDATE wallets SET balance_cents = balance_cents - 1 WHERE user_id = $1`, [user.id]);
+  });
+
+  it('verify() reports a wallet whose kept totals no longer match its rows', async () => {
+    const user = await aUser(app);
+    await wallet.credit({ userId: user.id, amountCents: 800, type: 'topup', actor: 'test', reason: 't' });
+    await wallet.debit({
+      userId: user.id,
+      amountCents: 300,
+      type: 'server_charge',
+      actor: 'test',
+      reason: 's',
+    });
+    expect((await wallet.verify()).ok).toBe(true);
+    await ds.query(`UPDATE wallets SET spent_cents = spent_cents + 5 WHERE user_id = $1`, [user.id]);
+    try {
+      const report = await wallet.verify();
+      expect(report.ok).toBe(false);
+      expect(report.drifted).toContainEqual(
+        expect.objectContaining({
+          userId: user.id,
+          balanceCents: 500,
+          ledgerSumCents: 500,
+          toppedUpCents: 800,
+          ledgerToppedUpCents: 800,
+          spentCents: 305,
+          ledgerSpentCents: 300,
+        }),
+      );
+    } finally {
+      await ds.query(`UPDATE wallets SET spent_cents = spent_cents - 5 WHERE user_id = $1`, [user.id]);
+    }
   });
 });

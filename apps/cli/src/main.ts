@@ -1,44 +1,40 @@
-import 'reflect-metadata';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommanderError } from 'commander';
-import { CommandFactory, CommandRunnerService } from 'nest-commander';
-import { loadConfig, PanelLogger, readBuildInfo } from '@ozvps/core';
-import { describeFailure, EXIT_FAILURE, ParseAborted } from './cli-errors';
-import { CliModule } from './cli.module';
+import { rootHelp } from './command-catalog';
+import { deferInquirer } from './defer-inquirer';
 
-function fail(err: unknown): void {
-  if (err instanceof ParseAborted) return; // commander already printed its message; the code is set
-  const { message, exitCode } = describeFailure(err);
-  process.stderr.write(`ozvpsctl: ${message}\n`);
-  process.exitCode = exitCode;
+/**
+ * The `ozvpsctl` entry point. `--version` and the root help are answered from files on disk;
+ * everything else loads the DI container (run-command.ts). Nothing heavy is imported up here:
+ * @ozvps/core alone pulls in Nest, TypeORM and pg.
+ */
+function version(): string {
+  const path = join(__dirname, '..', '..', '..', 'build-info.json');
+  const info = existsSync(path)
+    ? (JSON.parse(readFileSync(path, 'utf8')) as { version?: string; commit?: string })
+    : {};
+  return `${info.version ?? 'unknown'} (${info.commit ?? 'unknown'})`;
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const build = readBuildInfo(join(__dirname, '..', '..', '..', 'build-info.json'));
-  const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(config), {
-    // Nest's own messages go to stderr and only when they matter: stdout belongs to the command.
-    logger: new PanelLogger('ozvpsctl', { logLevels: ['fatal', 'error', 'warn'] }, 'stderr'),
-    abortOnError: false,
-    version: `${build.version} (${build.commit})`,
-    errorHandler: (err: Error) => {
-      // Reached for the root command's parse errors; subcommands route through base.command.ts.
-      process.exitCode = (err as CommanderError).exitCode === 0 ? 0 : 2;
-      throw new ParseAborted(err.message);
-    },
-    serviceErrorHandler: fail,
-  });
-  try {
-    // Commander names the program after argv[1]: help and errors say `ozvpsctl`, whichever file started it.
-    await app.get(CommandRunnerService).run([process.argv[0]!, 'ozvpsctl', ...process.argv.slice(2)]);
-  } finally {
-    await app.close(); // closes the database, and stops an embedded PostgreSQL this command started
+async function main(args: string[]): Promise<void> {
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${version()}\n`);
+    return;
   }
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h' || args[0] === 'help')) {
+    process.stdout.write(rootHelp());
+    return;
+  }
+  deferInquirer();
+  const { runCommand } = await import('./run-command');
+  await runCommand(args);
 }
 
-main()
+main(process.argv.slice(2))
   .catch((err: unknown) => {
-    fail(err);
-    if (!process.exitCode) process.exitCode = EXIT_FAILURE;
+    process.stderr.write(
+      `ozvpsctl: unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    if (!process.exitCode) process.exitCode = 1;
   })
   .finally(() => process.exit(process.exitCode ?? 0));

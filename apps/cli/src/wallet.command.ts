@@ -189,7 +189,10 @@ export class WalletHistoryCommand extends OzvpsCommand<HistoryOptions> {
   }
 }
 
-@SubCommand({ name: 'verify', description: 'check that every balance equals the sum of its ledger rows' })
+@SubCommand({
+  name: 'verify',
+  description: 'check that every balance and total equals the sum of its ledger rows',
+})
 export class WalletVerifyCommand extends OzvpsCommand {
   protected readonly arity = 0;
 
@@ -201,7 +204,9 @@ export class WalletVerifyCommand extends OzvpsCommand {
     const report = await this.wallet.verify();
     if (options.json) printJson(report);
     else if (report.ok)
-      process.stdout.write(`ok: ${report.walletsChecked} wallet(s), every balance equals its ledger\n`);
+      process.stdout.write(
+        `ok: ${report.walletsChecked} wallet(s), every balance and total equals its ledger\n`,
+      );
     else
       printTable(
         report.drifted.map((d) => ({
@@ -210,8 +215,22 @@ export class WalletVerifyCommand extends OzvpsCommand {
           balance: d.balanceCents,
           ledger_sum: d.ledgerSumCents,
           last_row: d.lastBalanceAfterCents,
+          topped_up: d.toppedUpCents,
+          ledger_topped_up: d.ledgerToppedUpCents,
+          spent: d.spentCents,
+          ledger_spent: d.ledgerSpentCents,
         })),
-        ['wallet', 'user', 'balance', 'ledger_sum', 'last_row'],
+        [
+          'wallet',
+          'user',
+          'balance',
+          'ledger_sum',
+          'last_row',
+          'topped_up',
+          'ledger_topped_up',
+          'spent',
+          'ledger_spent',
+        ],
       );
     if (!report.ok) {
       throw new CheckFailedError(

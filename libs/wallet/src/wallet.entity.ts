@@ -45,6 +45,14 @@ export class Wallet {
   @Column({ type: 'text' })
   currency!: string;
 
+  /** Sum of the `topup` rows, kept by the statement that appends each row (the wallet page's total). */
+  @Column({ name: 'topped_up_cents', type: 'bigint', default: 0, transformer: bigintToNumber })
+  toppedUpCents!: number;
+
+  /** Minus the sum of the `server_charge` and `server_refund` rows, kept the same way. */
+  @Column({ name: 'spent_cents', type: 'bigint', default: 0, transformer: bigintToNumber })
+  spentCents!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -21,9 +21,20 @@ export interface WalletDrift {
   balanceCents: number;
   ledgerSumCents: number;
   lastBalanceAfterCents: number | null;
+  toppedUpCents: number;
+  ledgerToppedUpCents: number;
+  spentCents: number;
+  ledgerSpentCents: number;
 }
 
 const toInt = (v: string | number | null): number => Number(v);
+
+// The wallet page's totals: what each kept column sums (spent is the negated sum: charges are negative).
+const TOPPED_UP_TYPES: readonly TransactionType[] = ['topup'];
+const SPENT_TYPES: readonly TransactionType[] = ['server_charge', 'server_refund'];
+const sqlList = (types: readonly TransactionType[]) => types.map((t) => `'${t}'`).join(', ');
+const TOPPED_UP_SQL = sqlList(TOPPED_UP_TYPES);
+const SPENT_SQL = sqlList(SPENT_TYPES);
 
 /** The only code that speaks SQL for `wallets` and `wallet_transactions`. */
 @Injectable()
@@ -47,7 +58,8 @@ export class WalletRepository {
   /**
    * Changes the balance and appends the ledger row in one statement (one round trip): the UPDATE
    * takes the wallet's row lock until the transaction ends, and the INSERT records the balance it
-   * produced. It changes nothing and returns null when the wallet is missing, holds another
+   * produced. The same UPDATE keeps the wallet's totals (topped up, spent), so they can never
+   * disagree with the ledger they summarise. It changes nothing and returns null when the wallet is missing, holds another
    * currency, or (with `onlyIfCovered`) the balance does not cover a debit; the caller asks why.
    */
   async applyChange(
@@ -58,7 +70,11 @@ export class WalletRepository {
     const inserted: { id: string; wallet_id: string; balance_after_cents: string; created_at: Date }[] =
       await em.query(
         `WITH changed AS (
-           UPDATE wallets SET balance_cents = balance_cents + $3, updated_at = now()
+           UPDATE wallets
+              SET balance_cents = balance_cents + $3,
+                  topped_up_cents = topped_up_cents + CASE WHEN $5::text IN (${TOPPED_UP_SQL}) THEN $3 ELSE 0 END,
+                  spent_cents = spent_cents - CASE WHEN $5::text IN (${SPENT_SQL}) THEN $3 ELSE 0 END,
+                  updated_at = now()
             WHERE user_id = $1 AND currency = $2 AND ($4::boolean IS FALSE OR balance_cents + $3 >= 0)
             RETURNING id, balance_cents
          )
@@ -122,17 +138,6 @@ export class WalletRepository {
     return this.dataSource.getRepository(WalletTransaction).findOneBy({ idempotencyKey: key });
   }
 
-  /** Money in by top-up and net money spent on servers, over a wallet's whole ledger. */
-  async totals(walletId: number): Promise<{ toppedUpCents: number; spentCents: number }> {
-    const [row]: { topped_up: string; spent: string }[] = await this.dataSource.query(
-      `SELECT COALESCE(sum(amount_cents) FILTER (WHERE type = 'topup'), 0) AS topped_up,
-              COALESCE(-sum(amount_cents) FILTER (WHERE type IN ('server_charge', 'server_refund')), 0) AS spent
-         FROM wallet_transactions WHERE wallet_id = $1`,
-      [walletId],
-    );
-    return { toppedUpCents: Number(row!.topped_up), spentCents: Number(row!.spent) };
-  }
-
   /** Newest first; `beforeId` continues from the last row of the previous page. */
   history(walletId: number, limit: number, beforeId?: number): Promise<WalletTransaction[]> {
     const qb = this.dataSource
@@ -145,14 +150,23 @@ export class WalletRepository {
     return qb.getMany();
   }
 
-  /** Wallets whose balance differs from the sum of their rows or from their newest row. */
+  /**
+   * Wallets whose balance differs from the sum of their rows or from their newest row, or whose
+   * kept totals differ from the sums of the rows they stand for.
+   */
   async drift(): Promise<{ checked: number; drifted: WalletDrift[] }> {
     const rows: Record<string, string | null>[] = await this.dataSource.query(
-      `SELECT w.id, w.user_id, w.balance_cents,
+      `SELECT w.id, w.user_id, w.balance_cents, w.topped_up_cents, w.spent_cents,
               COALESCE(s.total, 0) AS ledger_sum,
+              COALESCE(s.topped_up, 0) AS ledger_topped_up,
+              COALESCE(s.spent, 0) AS ledger_spent,
               l.balance_after_cents AS last_after
          FROM wallets w
-         LEFT JOIN LATERAL (SELECT sum(amount_cents) AS total FROM wallet_transactions t WHERE t.wallet_id = w.id) s ON true
+         LEFT JOIN LATERAL (
+           SELECT sum(amount_cents) AS total,
+                  sum(amount_cents) FILTER (WHERE type IN (${TOPPED_UP_SQL})) AS topped_up,
+                  -sum(amount_cents) FILTER (WHERE type IN (${SPENT_SQL})) AS spent
+             FROM wallet_transactions t WHERE t.wallet_id = w.id) s ON true
          LEFT JOIN LATERAL (SELECT balance_after_cents FROM wallet_transactions t WHERE t.wallet_id = w.id ORDER BY t.id DESC LIMIT 1) l ON true
         ORDER BY w.id`,
     );
@@ -163,9 +177,17 @@ export class WalletRepository {
         balanceCents: toInt(r.balance_cents!),
         ledgerSumCents: toInt(r.ledger_sum!),
         lastBalanceAfterCents: r.last_after === null ? null : toInt(r.last_after),
+        toppedUpCents: toInt(r.topped_up_cents!),
+        ledgerToppedUpCents: toInt(r.ledger_topped_up!),
+        spentCents: toInt(r.spent_cents!),
+        ledgerSpentCents: toInt(r.ledger_spent!),
       }))
       .filter(
-        (w) => w.balanceCents !== w.ledgerSumCents || w.balanceCents !== (w.lastBalanceAfterCents ?? 0),
+        (w) =>
+          w.balanceCents !== w.ledgerSumCents ||
+          w.balanceCents !== (w.lastBalanceAfterCents ?? 0) ||
+          w.toppedUpCents !== w.ledgerToppedUpCents ||
+          w.spentCents !== w.ledgerSpentCents,
       );
     return { checked: rows.length, drifted };
   }

@@ -116,11 +116,14 @@ export class WalletService {
     };
   }
 
-  /** What the wallet page's cards show: money topped up and money spent on servers, all time. */
+  /**
+   * What the wallet page's cards show: money topped up and money spent on servers, all time.
+   * Read from the wallet row (kept as each ledger row is written), so it costs the same at any ledger size.
+   */
   async totals(userId: number): Promise<{ toppedUpCents: number; spentCents: number }> {
     await this.users.getById(userId);
     const wallet = await this.wallets.findByUserId(userId);
-    return wallet ? this.wallets.totals(wallet.id) : { toppedUpCents: 0, spentCents: 0 };
+    return { toppedUpCents: wallet?.toppedUpCents ?? 0, spentCents: wallet?.spentCents ?? 0 };
   }
 
   /** Ledger rows newest first, `limit` per page; pass the last id seen as `beforeId` for the next page. */
@@ -172,7 +175,10 @@ export class WalletService {
     }
   }
 
-  /** Checks, for every wallet, that balance = sum of its rows = its newest row's balance_after. */
+  /**
+   * Checks, for every wallet, that balance = sum of its rows = its newest row's balance_after, and
+   * that its kept totals (topped up, spent) equal the sums of the rows they count.
+   */
   async verify(): Promise<VerifyReport> {
     const { checked, drifted } = await this.wallets.drift();
     return { walletsChecked: checked, ok: drifted.length === 0, drifted };
