@@ -1,5 +1,7 @@
 export * from './errors';
 export * from './server.entity';
+export * from './server-action.entity';
+export * from './ssh-key.entity';
 export * from './server.view';
 export * from './servers.module';
 export { ServersService } from './servers.service';
@@ -10,5 +12,7 @@ export { formatDay, RepriceService, scheduledPricesDifferNote } from './reprice.
 export type { RepriceChange, RepriceResult, RepriceSkip, ScheduledPricesDiffer } from './reprice.service';
 export { TemplatesService } from './templates.service';
 
+import { ServerAction } from './server-action.entity';
 import { Server, ServerEvent, VirtFusionAccount } from './server.entity';
-export const SERVERS_ENTITIES = [VirtFusionAccount, Server, ServerEvent];
+import { SshKey } from './ssh-key.entity';
+export const SERVERS_ENTITIES = [VirtFusionAccount, Server, ServerEvent, ServerAction, SshKey];
