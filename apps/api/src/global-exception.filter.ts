@@ -9,8 +9,8 @@ import {
   ValidationError,
 } from '@ozvps/core';
 import { StripeNotConfiguredError, StripeUnavailableError } from '@ozvps/billing';
-import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/plans';
 import { DeploysBusyError, DeploysNotConfiguredError } from '@ozvps/servers';
+import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/virtfusion';
 import { InsufficientFundsError } from '@ozvps/wallet';
 import { databaseUnavailableCause } from './database-errors';
 

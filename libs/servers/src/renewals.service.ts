@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { addMonths, APP_CONFIG, AppConfig, Clock, CLOCK, formatCents } from '@ozvps/core';
-import { PlansService, VirtFusionClient } from '@ozvps/plans';
+import { PlansService } from '@ozvps/plans';
+import { VirtFusionClient } from '@ozvps/virtfusion';
 import { InsufficientFundsError } from '@ozvps/wallet';
 import { Server } from './server.entity';
 import { ServerLedger } from './server-ledger';

@@ -3,6 +3,7 @@ import { BillingModule } from '@ozvps/billing';
 import { CLOCK, systemClock } from '@ozvps/core';
 import { PlansModule } from '@ozvps/plans';
 import { UsersModule } from '@ozvps/users';
+import { VirtFusionModule } from '@ozvps/virtfusion';
 import { WalletModule } from '@ozvps/wallet';
 import { RenewalsService } from './renewals.service';
 import { RepriceService } from './reprice.service';
@@ -13,7 +14,7 @@ import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
 @Module({
-  imports: [UsersModule, WalletModule, PlansModule, BillingModule],
+  imports: [UsersModule, WalletModule, PlansModule, BillingModule, VirtFusionModule],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     ServersRepository,

@@ -13,15 +13,9 @@ import {
   isUniqueViolation,
   ValidationError,
 } from '@ozvps/core';
-import {
-  isAmbiguous,
-  Plan,
-  PlansService,
-  VirtFusionClient,
-  VirtFusionError,
-  VirtFusionServer,
-} from '@ozvps/plans';
+import { Plan, PlansService } from '@ozvps/plans';
 import { User, UsersService } from '@ozvps/users';
+import { isAmbiguous, VirtFusionClient, VirtFusionError, VirtFusionServer } from '@ozvps/virtfusion';
 import { InsufficientFundsError } from '@ozvps/wallet';
 import {
   CancelLinkInvalidError,
