@@ -192,3 +192,12 @@ export class VirtFusionDidNotAnswerError extends DomainError {
     super('VirtFusion did not answer, nothing was changed — try again');
   }
 }
+
+/** The customer has no VirtFusion account yet (no server was ever set up for them). */
+export class NoVirtFusionAccountError extends ConflictError {
+  override readonly code = 'virtfusion_account_missing';
+
+  constructor() {
+    super('You have no account in VirtFusion yet: it is created with your first server');
+  }
+}
