@@ -3,6 +3,7 @@ export * from './server.entity';
 export * from './server-action.entity';
 export * from './ssh-key.entity';
 export * from './server.view';
+export * from './server-action.view';
 export * from './servers.module';
 export { ServersService } from './servers.service';
 export type { DeployInput, DeployResult, ServerTopup } from './servers.service';

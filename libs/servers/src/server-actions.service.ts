@@ -12,6 +12,7 @@ import {
 import {
   ActionInProgressError,
   ConfirmationMismatchError,
+  NoVirtFusionAccountError,
   ServerNotFoundError,
   ServerNotReadyError,
   ServerStateError,
@@ -212,6 +213,12 @@ export class ServerActionsService {
     const url = await this.ask(() => this.virtfusion.loginUrl(server.userId, server.virtfusionServerId!));
     await this.servers.event(server.id, 'console_opened', scope.actor, null);
     return url;
+  }
+
+  /** "Manage in VirtFusion": a one-time login to the user's whole VirtFusion account (60 s). */
+  async accountLoginUrl(userId: number): Promise<string> {
+    if ((await this.servers.virtFusionUserId(userId)) === null) throw new NoVirtFusionAccountError();
+    return this.ask(() => this.virtfusion.loginUrl(userId));
   }
 
   /** Traffic this billing month against the plan's allowance, plus the months before it. */

@@ -2,9 +2,18 @@ import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Res } from 
 import type { Response } from 'express';
 import { Allow } from 'class-validator';
 import { PlansService } from '@ozvps/plans';
-import { Server, ServersService, TemplatesService, toServerEventView, toServerView } from '@ozvps/servers';
+import {
+  Server,
+  ServerDetailsService,
+  ServersService,
+  TemplatesService,
+  toDetailsView,
+  toServerEventView,
+  toServerView,
+} from '@ozvps/servers';
 import { User } from '@ozvps/users';
 import { CurrentUser } from '../auth/auth.decorators';
+import { ServerIdPipe } from './server-id.pipe';
 
 /** Shapes and limits are checked by ServersService (one place for the API, the CLI and tests). */
 class DeployDto {
@@ -40,6 +49,7 @@ export class ServersController {
     private readonly servers: ServersService,
     private readonly templates: TemplatesService,
     private readonly plans: PlansService,
+    private readonly details: ServerDetailsService,
   ) {}
 
   /** OS templates VirtFusion offers for the plan's package (cached for a few minutes). */
@@ -75,11 +85,12 @@ export class ServersController {
     return { servers: servers.map((s) => toServerView(s, topups.get(s.id) ?? null)) };
   }
 
+  /** The server page: the view plus plan specs, OS, addresses, next renewal and history in words. */
   @Get('servers/:id')
-  async show(@CurrentUser() user: User, @Param('id', notFound) id: number) {
+  async show(@CurrentUser() user: User, @Param('id', ServerIdPipe) id: number) {
     const server = await this.servers.get(id, user.id);
     return {
-      server: await this.view(server),
+      server: { ...(await this.view(server)), ...toDetailsView(await this.details.details(server)) },
       events: (await this.servers.events(id)).map(toServerEventView),
     };
   }
