@@ -14,6 +14,13 @@ import { UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
 import { auditActor, printAudit, printFields, printJson, printTable } from './output';
+import {
+  ServersCancelCommand,
+  ServersPowerCommand,
+  ServersReinstallCommand,
+  ServersResetPasswordCommand,
+  ServersTerminateCommand,
+} from './server-actions.command';
 
 function parseServerId(value: string | undefined): number {
   if (!value || !/^[1-9][0-9]{0,15}$/.test(value) || !Number.isSafeInteger(Number(value)))
@@ -278,13 +285,19 @@ function printReprice(r: RepriceResult): void {
 
 @Command({
   name: 'servers',
-  description: 'customer servers: list, show, suspend, unsuspend, reprice',
+  description:
+    'customer servers: list, show, suspend, unsuspend, reprice, power, reinstall, reset-password, cancel, terminate',
   subCommands: [
     ServersListCommand,
     ServersShowCommand,
     ServersSuspendCommand,
     ServersUnsuspendCommand,
     ServersRepriceCommand,
+    ServersPowerCommand,
+    ServersReinstallCommand,
+    ServersResetPasswordCommand,
+    ServersCancelCommand,
+    ServersTerminateCommand,
   ],
 })
 export class ServersCommand extends GroupCommand {}
