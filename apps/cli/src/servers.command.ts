@@ -5,7 +5,8 @@ import {
   RepriceResult,
   RepriceService,
   Server,
-  ServersService,
+  ServerAdminService,
+  ServerQueriesService,
   toAdminServerView,
   toRepriceView,
   toServerEventView,
@@ -37,7 +38,7 @@ export class ServersListCommand extends OzvpsCommand<ListOptions> {
   protected readonly arity = 0;
 
   constructor(
-    private readonly servers: ServersService,
+    private readonly servers: ServerQueriesService,
     private readonly users: UsersService,
   ) {
     super();
@@ -81,7 +82,7 @@ function noteOf(s: Server): string | null {
 export class ServersShowCommand extends OzvpsCommand {
   protected readonly arity = 1;
 
-  constructor(private readonly servers: ServersService) {
+  constructor(private readonly servers: ServerQueriesService) {
     super();
   }
 
@@ -131,7 +132,10 @@ abstract class SuspensionCommand extends OzvpsCommand<ConfirmOptions> {
   protected readonly arity = 1;
   protected abstract readonly action: 'suspend' | 'unsuspend';
 
-  constructor(private readonly servers: ServersService) {
+  constructor(
+    private readonly servers: ServerQueriesService,
+    private readonly admin: ServerAdminService,
+  ) {
     super();
   }
 
@@ -143,8 +147,8 @@ abstract class SuspensionCommand extends OzvpsCommand<ConfirmOptions> {
       );
     const after =
       this.action === 'suspend'
-        ? await this.servers.suspendByAdmin(before.id, auditActor())
-        : await this.servers.unsuspendByAdmin(before.id, auditActor());
+        ? await this.admin.suspendByAdmin(before.id, auditActor())
+        : await this.admin.unsuspendByAdmin(before.id, auditActor());
     printAudit(
       {
         action: `servers.${this.action}`,

@@ -1,6 +1,6 @@
 import type { RepriceResult } from './reprice.service';
 import { Server, ServerEvent } from './server.entity';
-import type { ServerTopup } from './servers.service';
+import type { ServerTopup } from './server-queries.service';
 
 /** What every view of a server shows. */
 function baseView(s: Server) {

@@ -5,6 +5,8 @@ import { PlansModule } from '@ozvps/plans';
 import { UsersModule } from '@ozvps/users';
 import { VirtFusionModule } from '@ozvps/virtfusion';
 import { WalletModule } from '@ozvps/wallet';
+import { DeployService } from './deploy.service';
+import { ProvisioningService } from './provisioning.service';
 import { RenewalsService } from './renewals.service';
 import { RepriceService } from './reprice.service';
 import { ServerActionsRepository } from './server-actions.repository';
@@ -12,10 +14,12 @@ import { ServerActionsService } from './server-actions.service';
 import { ServerCancellationService } from './server-cancellation.service';
 import { ServerDetailsService } from './server-details.service';
 import { ServerLedger } from './server-ledger';
+import { ServerAdminService } from './server-admin.service';
+import { ServerQueriesService } from './server-queries.service';
 import { ServersRepository } from './servers.repository';
-import { ServersService } from './servers.service';
 import { SshKeysRepository } from './ssh-keys.repository';
 import { SshKeysService } from './ssh-keys.service';
+import { SweepService } from './sweep.service';
 import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
@@ -25,7 +29,11 @@ import { VirtFusionAccountsService } from './virtfusion-accounts.service';
     { provide: CLOCK, useValue: systemClock },
     ServersRepository,
     ServerLedger,
-    ServersService,
+    ServerQueriesService,
+    ProvisioningService,
+    DeployService,
+    SweepService,
+    ServerAdminService,
     RenewalsService,
     RepriceService,
     TemplatesService,
@@ -39,7 +47,10 @@ import { VirtFusionAccountsService } from './virtfusion-accounts.service';
     SshKeysService,
   ],
   exports: [
-    ServersService,
+    DeployService,
+    SweepService,
+    ServerQueriesService,
+    ServerAdminService,
     RenewalsService,
     RepriceService,
     TemplatesService,

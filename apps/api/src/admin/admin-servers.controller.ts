@@ -8,7 +8,8 @@ import {
   ServerActionsService,
   ServerCancellationService,
   ServerDetailsService,
-  ServersService,
+  ServerAdminService,
+  ServerQueriesService,
   ServerStatus,
   toActionView,
   toAdminServerRowView,
@@ -39,7 +40,8 @@ const actor = (admin: User) => `admin:${admin.id}`;
 @Controller('api/admin/servers')
 export class AdminServersController {
   constructor(
-    private readonly servers: ServersService,
+    private readonly servers: ServerQueriesService,
+    private readonly admin: ServerAdminService,
     private readonly actions: ServerActionsService,
     private readonly cancellation: ServerCancellationService,
     private readonly details: ServerDetailsService,
@@ -118,13 +120,13 @@ export class AdminServersController {
   async suspend(@CurrentUser() admin: User, @Param('id', ServerIdPipe) id: number, @Body() body: SuspendDto) {
     if (body?.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > 500))
       throw new ValidationError('reason must be text of at most 500 characters');
-    return this.view(await this.servers.suspendByAdmin(id, actor(admin)));
+    return this.view(await this.admin.suspendByAdmin(id, actor(admin)));
   }
 
   @Post(':id/unsuspend')
   @HttpCode(200)
   async unsuspend(@CurrentUser() admin: User, @Param('id', ServerIdPipe) id: number) {
-    return this.view(await this.servers.unsuspendByAdmin(id, actor(admin)));
+    return this.view(await this.admin.unsuspendByAdmin(id, actor(admin)));
   }
 
   /** Deletes the server in VirtFusion now (no refund); the hostname must be typed to confirm. */

@@ -6,7 +6,7 @@ import {
   ServerActionsService,
   ServerCancellationService,
   ServerDetailsService,
-  ServersService,
+  ServerQueriesService,
   toActionView,
   toDetailsView,
   toServerEventView,
@@ -49,7 +49,7 @@ export class ServerActionsController {
     private readonly actions: ServerActionsService,
     private readonly cancellation: ServerCancellationService,
     private readonly details: ServerDetailsService,
-    private readonly servers: ServersService,
+    private readonly servers: ServerQueriesService,
   ) {}
 
   /** Power as VirtFusion reports it and the latest action (the page polls this while one runs). */

@@ -3,9 +3,10 @@ import type { Response } from 'express';
 import { Allow } from 'class-validator';
 import { PlansService } from '@ozvps/plans';
 import {
+  DeployService,
   Server,
   ServerDetailsService,
-  ServersService,
+  ServerQueriesService,
   TemplatesService,
   toDetailsView,
   toServerEventView,
@@ -15,7 +16,7 @@ import { User } from '@ozvps/users';
 import { CurrentUser } from '../auth/auth.decorators';
 import { ServerIdPipe } from './server-id.pipe';
 
-/** Shapes and limits are checked by ServersService (one place for the API, the CLI and tests). */
+/** Shapes and limits are checked by DeployService (one place for the API, the CLI and tests). */
 class DeployDto {
   @Allow()
   planId!: unknown;
@@ -46,7 +47,8 @@ const notFound = new ParseIntPipe({ errorHttpStatusCode: 404 });
 @Controller('api')
 export class ServersController {
   constructor(
-    private readonly servers: ServersService,
+    private readonly deploys: DeployService,
+    private readonly servers: ServerQueriesService,
     private readonly templates: TemplatesService,
     private readonly plans: PlansService,
     private readonly details: ServerDetailsService,
@@ -70,7 +72,7 @@ export class ServersController {
     @Body() body: DeployDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const result = await this.servers.deploy(user, body);
+    const result = await this.deploys.deploy(user, body);
     res.status(!result.created ? 200 : result.server.status === 'awaiting_funds' ? 202 : 201);
     return {
       server: await this.view(result.server),
@@ -103,7 +105,7 @@ export class ServersController {
   @Post('servers/:id/cancel')
   @HttpCode(200)
   async cancel(@CurrentUser() user: User, @Param('id', notFound) id: number, @Body() body: CancelDto) {
-    return { server: await this.view(await this.servers.cancelByOwner(id, user.id, body?.token)) };
+    return { server: await this.view(await this.deploys.cancelByOwner(id, user.id, body?.token)) };
   }
 
   private async view(server: Server) {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Cron, CronExpression, Interval } from '@nestjs/schedule';
-import { RenewalsService, ServersService } from '@ozvps/servers';
+import { RenewalsService, SweepService } from '@ozvps/servers';
 
 /**
  * Recovery on start and every minute (provisioning a crash interrupted, deploys whose top-up
@@ -14,7 +14,7 @@ export class ServersScheduler implements OnApplicationBootstrap {
   private renewing = false;
 
   constructor(
-    private readonly servers: ServersService,
+    private readonly sweeper: SweepService,
     private readonly renewals: RenewalsService,
   ) {}
 
@@ -27,7 +27,7 @@ export class ServersScheduler implements OnApplicationBootstrap {
     if (this.sweeping) return;
     this.sweeping = true;
     try {
-      const r = await this.servers.sweep();
+      const r = await this.sweeper.sweep();
       if (r.resumed + r.started + r.cancelled > 0) this.logger.log(`sweep: ${JSON.stringify(r)}`);
     } catch (err) {
       this.logger.error(`sweep failed: ${(err as Error).message}`);
