@@ -23,11 +23,13 @@ import {
   ServerStateError,
   TooManyWaitingDeploysError,
 } from './errors';
+import { HOSTNAME } from './hostname';
 import { LEASE_MS, ProvisioningService } from './provisioning.service';
 import { CancelReason, Server } from './server.entity';
 import { ServerLedger } from './server-ledger';
 import { ServerQueriesService } from './server-queries.service';
 import { NewServer, ServersRepository, UserLock } from './servers.repository';
+import { parseSshKeyIds, SshKeysService } from './ssh-keys.service';
 import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
@@ -38,6 +40,8 @@ export interface DeployInput {
   idempotencyKey: unknown;
   /** When the wallet is short: record the deploy as waiting and open a top-up for the shortfall. */
   topUpIfShort?: unknown;
+  /** The customer's SSH keys (ids) the build installs. */
+  sshKeyIds?: unknown;
 }
 
 export interface DeployResult {
@@ -54,7 +58,6 @@ const MAX_WAITING_DEPLOYS = 3;
 const USER_LOCK_WAIT_MS = 3_000;
 const USER_LOCK_POLL_MS = 150;
 
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
 
 /**
@@ -72,6 +75,7 @@ export class DeployService {
     private readonly topups: TopupsService,
     private readonly accounts: VirtFusionAccountsService,
     private readonly templates: TemplatesService,
+    private readonly sshKeys: SshKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -85,6 +89,8 @@ export class DeployService {
     const plan = await this.plans.assertDeployable(req.planId);
     if (this.config.virtfusion?.hypervisorGroupId === undefined) throw new DeploysNotConfiguredError();
     await this.templates.assertOffered(plan, req.osTemplateId);
+    // Another customer's key id refuses the deploy before anything is written.
+    req.sshKeyIds = (await this.sshKeys.owned(user.id, parseSshKeyIds(input.sshKeyIds))).map((k) => k.id);
     // Before any money moves: a VirtFusion account problem (email taken) is the customer's to fix.
     await this.accounts.ensure(user);
 
@@ -207,6 +213,7 @@ export class DeployService {
       currency: this.config.walletCurrency,
       periodsPaid: provisioning ? 1 : 0,
       leaseUntil: provisioning ? new Date(this.clock.now().getTime() + LEASE_MS) : null,
+      sshKeyIds: req.sshKeyIds?.length ? req.sshKeyIds : null,
     };
   }
 
@@ -331,6 +338,7 @@ interface ValidDeploy {
   hostname: string;
   idempotencyKey: string;
   topUpIfShort: boolean;
+  sshKeyIds?: number[];
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

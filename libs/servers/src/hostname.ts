@@ -1,6 +1,8 @@
 import { ValidationError } from '@ozvps/core';
 
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/** Letters, digits and hyphens, dot-separated, up to 253 characters (deploy and rename). */
+export const HOSTNAME =
+  /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export const HOSTNAME_RULE =
   'hostname must be a valid host name (letters, digits and hyphens, dot-separated, up to 253 characters)';

@@ -27,7 +27,7 @@ import { ActionKind, POWER_ACTIONS, PowerAction, ServerAction } from './server-a
 import { ServerActionsRepository } from './server-actions.repository';
 import { Server } from './server.entity';
 import { ServersRepository } from './servers.repository';
-import { SshKeysService } from './ssh-keys.service';
+import { parseSshKeyIds, SshKeysService } from './ssh-keys.service';
 
 /** At most this many actions per server in RATE_WINDOW_MS (a restart loop, a script gone wrong). */
 export const ACTIONS_PER_WINDOW = 10;
@@ -149,20 +149,14 @@ export class ServerActionsService {
     const templateId = input.templateId;
     if (typeof templateId !== 'number' || !Number.isSafeInteger(templateId) || templateId < 1)
       throw new ValidationError('templateId must be a positive whole number');
-    const keyIds = input.sshKeyIds ?? [];
-    if (
-      !Array.isArray(keyIds) ||
-      keyIds.length > 20 ||
-      keyIds.some((k) => typeof k !== 'number' || !Number.isSafeInteger(k) || k < 1)
-    )
-      throw new ValidationError('sshKeyIds must be a list of at most 20 SSH key ids');
+    const keyIds = parseSshKeyIds(input.sshKeyIds);
     if (typeof input.confirmHostname !== 'string')
       throw new ValidationError("confirmHostname must be the server's hostname, typed to confirm");
     const server = this.usable(await this.find(id, scope));
     if (input.confirmHostname.trim().toLowerCase() !== server.hostname)
       throw new ConfirmationMismatchError(server.hostname);
     // Keys belong to the server's owner (staff reinstall with the customer's keys, never their own).
-    const keys = await this.sshKeys.owned(server.userId, keyIds as number[]);
+    const keys = await this.sshKeys.owned(server.userId, keyIds);
     const offered = await this.templates(id, scope);
     const template = offered.find((t) => t.id === templateId);
     if (!template)

@@ -9,6 +9,19 @@ import { SshKeysRepository } from './ssh-keys.repository';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
 const MAX_KEYS_PER_USER = 50;
+const MAX_KEYS_PER_SERVER = 20;
+
+/** `sshKeyIds` of a deploy or reinstall: absent, or a short list of positive whole numbers. */
+export function parseSshKeyIds(value: unknown): number[] {
+  if (value === undefined || value === null) return [];
+  if (
+    !Array.isArray(value) ||
+    value.length > MAX_KEYS_PER_SERVER ||
+    value.some((k) => typeof k !== 'number' || !Number.isSafeInteger(k) || k < 1)
+  )
+    throw new ValidationError(`sshKeyIds must be a list of at most ${MAX_KEYS_PER_SERVER} SSH key ids`);
+  return value as number[];
+}
 
 /** The whitespace-free key text, for comparing a key with VirtFusion's copy. */
 const keyText = (publicKey: string) => publicKey.trim().split(/\s+/).slice(0, 2).join(' ');
@@ -65,6 +78,14 @@ export class SshKeysService {
     const missing = unique.filter((id) => !keys.some((k) => k.id === id));
     if (missing.length) throw new SshKeysNotYoursError(missing);
     return keys;
+  }
+
+  /**
+   * For a build: VirtFusion's ids for those of `ids` the user still has (a key deleted since the
+   * deploy is simply not installed).
+   */
+  async virtFusionIdsFor(user: Pick<User, 'id' | 'email' | 'name'>, ids: number[]): Promise<number[]> {
+    return this.virtFusionIds(user, await this.repo.findOwned(user.id, ids));
   }
 
   /**

@@ -33,6 +33,10 @@ class DeployDto {
   /** "Top up & deploy": when the wallet is short, wait for a top-up of the shortfall instead of 402. */
   @Allow()
   topUpIfShort?: unknown;
+
+  /** The customer's SSH keys (ids from GET /api/ssh-keys) to install. */
+  @Allow()
+  sshKeyIds?: unknown;
 }
 
 class CancelDto {
