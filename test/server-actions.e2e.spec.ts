@@ -183,7 +183,7 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     expect(both.map((r) => r.status).sort()).toEqual([202, 409]);
     expect(errorOf(both.find((r) => r.status === 409)!.body).code).toBe('action_in_progress');
     expect(powerCalls(s.vfId)).toBe(1);
-    const third = await owner.browser.request('POST', `/api/servers/${s.id}/reset-password`);
+    const third = await owner.browser.request('POST', `/api/servers/${s.id}/reset-password`, { body: {} });
     expect(third.status).toBe(409);
     expect(errorOf(third.body).code).toBe('action_in_progress');
     const [{ running }] = await ds.query(
@@ -472,10 +472,14 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     expect(await count()).toBe(3);
 
     expect(await owner.browser.request('GET', '/api/ssh-keys')).toMatchObject({ status: 200, body: [] });
-    const stolen = await owner.browser.request('DELETE', `/api/ssh-keys/${added[0]!.id}`);
+    const stolen = await owner.browser.request('DELETE', `/api/ssh-keys/${added[0]!.id}`, { body: {} });
     expect(stolen.status).toBe(404);
-    expect((await other.browser.request('DELETE', `/api/ssh-keys/${added[2]!.id}`)).status).toBe(204);
-    expect((await other.browser.request('DELETE', `/api/ssh-keys/${added[2]!.id}`)).status).toBe(404);
+    expect(
+      (await other.browser.request('DELETE', `/api/ssh-keys/${added[2]!.id}`, { body: {} })).status,
+    ).toBe(204);
+    expect(
+      (await other.browser.request('DELETE', `/api/ssh-keys/${added[2]!.id}`, { body: {} })).status,
+    ).toBe(404);
     expect(await count()).toBe(2);
   });
 
