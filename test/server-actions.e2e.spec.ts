@@ -852,6 +852,9 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     });
     expect(p.status).toBe(202);
     expect((await actions(s.id))[0]!.actor).toMatch(/^admin:\d+$/);
+    expect((await admin.request('GET', `/api/admin/servers/${s.id}`)).body).toMatchObject({
+      action: { kind: 'poweroff', actor: expect.stringMatching(/^admin:\d+$/) },
+    });
     const pw = await admin.request('POST', `/api/admin/servers/${s.id}/reset-password`, { body: {} });
     expect(pw.status).toBe(200);
     expect((pw.body as { password: string }).password).toBe(vf.stateOf(s.vfId).rootPassword);
