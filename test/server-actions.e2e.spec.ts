@@ -826,7 +826,11 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
       expect(page.body).toMatchObject({
         server: { id: overdue.id, owner: { id: poor.id }, status: 'suspended', history: expect.any(Array) },
         events: expect.arrayContaining([
-          expect.objectContaining({ type: 'suspended', actor: expect.stringMatching(/^admin:/) }),
+          expect.objectContaining({
+            type: 'suspended',
+            actor: expect.stringMatching(/^admin:/),
+            detail: 'suspended by an admin: overdue',
+          }),
         ]),
         action: null,
       });
