@@ -307,6 +307,14 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     }
     expect((await state(s.id)).power).toBe('suspended');
     expect(await actions(s.id)).toEqual([]);
+    // Stopping payment never needs an empty wallet: a suspended server can still be cancelled.
+    const cancelled = await owner.browser.request('POST', `/api/servers/${s.id}/cancel-at-period-end`, {
+      body: {},
+    });
+    expect(cancelled.status).toBe(200);
+    expect((cancelled.body as { server: { cancelAtPeriodEnd: boolean } }).server.cancelAtPeriodEnd).toBe(
+      true,
+    );
 
     vf.failCall('POST /servers', '422');
     const failed = await owner.browser.request('POST', '/api/servers', {
@@ -942,6 +950,9 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     const cancel = await cli('servers', 'cancel', String(s.id));
     expect(cancel.code).toBe(0);
     expect(cancel.stdout).toMatch(/will not be renewed/);
+    expect((await cli('servers', 'show', String(s.id))).stdout).toMatch(
+      /cancelled:\s+at the end of the paid period/,
+    );
     expect((await ds.query(`SELECT cancel_at_period_end AS c FROM servers WHERE id = $1`, [s.id]))[0].c).toBe(
       true,
     );
