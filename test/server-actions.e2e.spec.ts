@@ -674,6 +674,25 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     );
   });
 
+  it('VirtFusion hanging: the server page and its state still answer after one timeout, with what the panel recorded', async () => {
+    const s = await aServer();
+    const reads = () =>
+      vf.callsTo('GET /servers').filter((c) => c.path.startsWith(`/api/v1/servers/${s.vfId}`)).length;
+    const before = reads();
+    vf.failCall('GET /servers', 'timeout', 3);
+    const page = await owner.browser.request('GET', `/api/servers/${s.id}`);
+    expect(page.status).toBe(200);
+    const server = (page.body as { server: { ipAddress: string; ipv4: string[]; ipv6: string[] } }).server;
+    expect(server.ipv4).toEqual([server.ipAddress]);
+    expect(server.ipv6).toEqual([]);
+    const st = await state(s.id);
+    expect(st).toMatchObject({ power: 'unknown', reachable: false });
+    // One attempt each (no retries while a page waits): the third failure is still queued.
+    expect(reads() - before).toBe(2);
+    expect(await state(s.id)).toMatchObject({ reachable: false }); // the third timeout
+    expect(await state(s.id)).toMatchObject({ power: 'running', reachable: true });
+  });
+
   describe('cancel at period end, renewals and the settle timeout (in-process libs on injected time)', () => {
     let libs: INestApplicationContext;
     let clock: TestClock;

@@ -249,7 +249,7 @@ export class ServerActionsService {
     let reachable = false;
     if (server.virtfusionServerId !== null && ['active', 'suspended'].includes(server.status)) {
       try {
-        vf = await this.virtfusion.getServer(server.virtfusionServerId, { remoteState: true });
+        vf = await this.virtfusion.getServer(server.virtfusionServerId, { remoteState: true, once: true });
         reachable = vf !== null;
       } catch (err) {
         this.logger.warn(`server #${server.id}: state not read from VirtFusion: ${(err as Error).message}`);
