@@ -256,7 +256,9 @@ export class ServerActionsService {
       }
     }
     let action = await this.actions.latest(server.id);
-    if (action?.status === 'running') action = await this.settle(action, server, vf, reachable);
+    // VirtFusion not answering: nothing to ask it now, but a late action still ends.
+    if (action?.status === 'running')
+      action = reachable ? await this.settle(action, server, vf, reachable) : await this.expireIfLate(action);
     return { power: powerOf(server, vf), reachable, action };
   }
 
@@ -440,6 +442,11 @@ export class ServerActionsService {
       // Not known yet: asked again on the next poll, until the timeout.
       this.logger.warn(`action #${action.id}: ${(err as Error).message}`);
     }
+    return this.expireIfLate(action);
+  }
+
+  /** A running action past its timeout is failed as "did not settle"; else unchanged. */
+  private async expireIfLate(action: ServerAction): Promise<ServerAction> {
     if (this.clock.now().getTime() - action.startedAt.getTime() > SETTLE_TIMEOUT_MS[action.kind])
       return this.end(
         action,
