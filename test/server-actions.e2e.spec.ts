@@ -172,6 +172,34 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     );
   });
 
+  it('without a queue id from VirtFusion, an action settles when its jobs are done and the power is what it asked for', async () => {
+    const s = await aServer();
+    vf.omitQueueIds = true;
+    try {
+      vf.holdQueue = true;
+      const r = await owner.browser.request('POST', `/api/servers/${s.id}/power`, {
+        body: { action: 'poweroff' },
+      });
+      expect(r.status).toBe(202);
+      expect(await state(s.id)).toMatchObject({
+        power: 'running',
+        action: { kind: 'poweroff', status: 'running' },
+      });
+      vf.releaseQueue();
+      expect(await state(s.id)).toMatchObject({
+        power: 'stopped',
+        action: { kind: 'poweroff', status: 'succeeded' },
+      });
+      const pw = await owner.browser.request('POST', `/api/servers/${s.id}/reset-password`, { body: {} });
+      expect(pw.status).toBe(200);
+      expect((await state(s.id)).action).toMatchObject({ kind: 'reset_password', status: 'running' });
+      vf.releaseQueue();
+      expect((await state(s.id)).action).toMatchObject({ kind: 'reset_password', status: 'succeeded' });
+    } finally {
+      vf.omitQueueIds = false;
+    }
+  });
+
   it('one action at a time: another request while one runs is 409 action_in_progress; of two at once, one 202 and one 409', async () => {
     const s = await aServer();
     vf.holdQueue = true;

@@ -430,6 +430,15 @@ export class ServerActionsService {
             item.failed ? 'failed' : 'succeeded',
             item.failed ? (item.message ?? 'VirtFusion reported the job as failed') : null,
           );
+      } else if (action.kind !== 'reinstall' && server.virtfusionServerId !== null) {
+        // No queue item to ask (VirtFusion gave none): done when its jobs are and the power is right.
+        const now =
+          vf === undefined || !reachable
+            ? await this.virtfusion.getServer(server.virtfusionServerId, { remoteState: true })
+            : vf;
+        const expected = action.kind === 'shutdown' || action.kind === 'poweroff' ? 'stopped' : 'running';
+        if (now && !now.tasksActive && (action.kind === 'reset_password' || now.power === expected))
+          return await this.end(action, 'succeeded', null);
       } else if (action.kind === 'reinstall' && server.virtfusionServerId !== null) {
         const now =
           vf === undefined || !reachable ? await this.virtfusion.getServer(server.virtfusionServerId) : vf;
