@@ -16,6 +16,7 @@ import { ServerOwnPrice1763800000009 } from './1763800000009-server-own-price';
 import { WaitingDeployCancel1763800000011 } from './1763800000011-waiting-deploy-cancel';
 import { CreateOutbox1763800000012 } from './1763800000012-create-outbox';
 import { CreateServiceOutages1763800000013 } from './1763800000013-create-service-outages';
+import { ServerActions1763800000014 } from './1763800000014-server-actions';
 import { Replicas1763800000015 } from './1763800000015-replicas';
 import { WalletTotals1763800000016 } from './1763800000016-wallet-totals';
 
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   WaitingDeployCancel1763800000011,
   CreateOutbox1763800000012,
   CreateServiceOutages1763800000013,
+  ServerActions1763800000014,
   Replicas1763800000015,
   WalletTotals1763800000016,
 ];

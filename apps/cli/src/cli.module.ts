@@ -24,6 +24,13 @@ import {
   MailShowCommand,
   MailTestCommand,
 } from './mail.command';
+import {
+  ServersCancelCommand,
+  ServersPowerCommand,
+  ServersReinstallCommand,
+  ServersResetPasswordCommand,
+  ServersTerminateCommand,
+} from './server-actions.command';
 import { DbCommand, DbMigrateCommand, DbStatusCommand } from './db.command';
 import {
   StripeCommand,
@@ -103,6 +110,11 @@ export class CliModule {
         MailShowCommand,
         MailRetryCommand,
         MailTestCommand,
+        ServersPowerCommand,
+        ServersReinstallCommand,
+        ServersResetPasswordCommand,
+        ServersCancelCommand,
+        ServersTerminateCommand,
         DbCommand,
         DbMigrateCommand,
         DbStatusCommand,

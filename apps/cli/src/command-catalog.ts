@@ -10,7 +10,11 @@ export const COMMAND_GROUPS: readonly { name: string; description: string }[] = 
   { name: 'wallet', description: 'balances, credits, deductions and the ledger' },
   { name: 'plans', description: 'plans from VirtFusion: sync, list, prices' },
   { name: 'stripe', description: 'Stripe: status, customers, received events, reconciliation' },
-  { name: 'servers', description: 'customer servers: list, show, suspend, unsuspend, reprice' },
+  {
+    name: 'servers',
+    description:
+      'customer servers: list, show, suspend, unsuspend, reprice, power, reinstall, reset-password, cancel, terminate',
+  },
   { name: 'mail', description: 'the email outbox: list, show, retry, send a test' },
   { name: 'db', description: 'database schema' },
 ];

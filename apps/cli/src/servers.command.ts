@@ -15,6 +15,13 @@ import { UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
 import { auditActor, printAudit, printFields, printJson, printTable } from './output';
+import {
+  ServersCancelCommand,
+  ServersPowerCommand,
+  ServersReinstallCommand,
+  ServersResetPasswordCommand,
+  ServersTerminateCommand,
+} from './server-actions.command';
 
 function parseServerId(value: string | undefined): number {
   if (!value || !/^[1-9][0-9]{0,15}$/.test(value) || !Number.isSafeInteger(Number(value)))
@@ -100,6 +107,7 @@ export class ServersShowCommand extends OzvpsCommand {
           : null,
       ],
       ['paid until', v.paidUntil],
+      ['cancelled', v.cancelAtPeriodEnd ? 'at the end of the paid period (not renewed)' : null],
       ['periods paid', v.periodsPaid],
       ['overdue since', v.overdueSince],
       ['suspended', v.suspendedAt ? `${v.suspendedAt} (${v.suspendReason})` : null],
@@ -282,13 +290,19 @@ function printReprice(r: RepriceResult): void {
 
 @Command({
   name: 'servers',
-  description: 'customer servers: list, show, suspend, unsuspend, reprice',
+  description:
+    'customer servers: list, show, suspend, unsuspend, reprice, power, reinstall, reset-password, cancel, terminate',
   subCommands: [
     ServersListCommand,
     ServersShowCommand,
     ServersSuspendCommand,
     ServersUnsuspendCommand,
     ServersRepriceCommand,
+    ServersPowerCommand,
+    ServersReinstallCommand,
+    ServersResetPasswordCommand,
+    ServersCancelCommand,
+    ServersTerminateCommand,
   ],
 })
 export class ServersCommand extends GroupCommand {}

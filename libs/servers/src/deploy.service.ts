@@ -20,6 +20,7 @@ import { CancelReason, Server } from './server.entity';
 import { ServerLedger } from './server-ledger';
 import { ServerQueriesService } from './server-queries.service';
 import { NewServer, ServersRepository, UserLock } from './servers.repository';
+import { parseSshKeyIds, SshKeysService } from './ssh-keys.service';
 import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
@@ -32,6 +33,8 @@ export interface DeployInput {
   idempotencyKey: string;
   /** When the wallet is short: record the deploy as waiting and open a top-up for the shortfall. */
   topUpIfShort?: boolean;
+  /** The customer's SSH keys (ids) the build installs. */
+  sshKeyIds?: number[];
 }
 
 export interface DeployResult {
@@ -69,6 +72,7 @@ export class DeployService {
     private readonly topups: TopupsService,
     private readonly accounts: VirtFusionAccountsService,
     private readonly templates: TemplatesService,
+    private readonly sshKeys: SshKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -82,6 +86,8 @@ export class DeployService {
     const plan = await this.plans.assertDeployable(req.planId);
     if (this.config.virtfusion?.hypervisorGroupId === undefined) throw new DeploysNotConfiguredError();
     await this.templates.assertOffered(plan, req.osTemplateId);
+    // Another customer's key id refuses the deploy before anything is written.
+    req.sshKeyIds = (await this.sshKeys.owned(user.id, parseSshKeyIds(input.sshKeyIds))).map((k) => k.id);
     // Before any money moves: a VirtFusion account problem (email taken) is the customer's to fix.
     await this.accounts.ensure(user);
 
@@ -204,6 +210,7 @@ export class DeployService {
       currency: this.config.walletCurrency,
       periodsPaid: provisioning ? 1 : 0,
       leaseUntil: provisioning ? new Date(this.clock.now().getTime() + LEASE_MS) : null,
+      sshKeyIds: req.sshKeyIds?.length ? req.sshKeyIds : null,
     };
   }
 
@@ -328,6 +335,7 @@ interface ValidDeploy {
   hostname: string;
   idempotencyKey: string;
   topUpIfShort: boolean;
+  sshKeyIds?: number[];
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -9,6 +9,7 @@ import { ServerLedger } from './server-ledger';
 import { ServerQueriesService } from './server-queries.service';
 import { ServerMail } from './server-mail';
 import { ServersRepository, UserLock } from './servers.repository';
+import { SshKeysService } from './ssh-keys.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
 /** How long one worker owns a provisioning row before another may take over. */
@@ -39,6 +40,7 @@ export class ProvisioningService {
     private readonly virtfusion: VirtFusionClient,
     private readonly accounts: VirtFusionAccountsService,
     private readonly mail: ServerMail,
+    private readonly sshKeys: SshKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -184,12 +186,21 @@ export class ProvisioningService {
     } else {
       await this.repo.update(s.id, { step: 'building' });
     }
+    // The customer's chosen keys, copied to their VirtFusion account first (VirtFusion failing
+    // here is like failing the build call: asked again later).
+    const sshKeys = s.sshKeyIds?.length
+      ? await this.step(
+          async () => this.sshKeys.virtFusionIdsFor(await this.users.getById(s.userId), s.sshKeyIds!),
+          'adding SSH keys',
+        )
+      : [];
     await this.repo.event(s.id, 'build_requested', 'system', `OS template ${s.osTemplateId}`);
     let built: VirtFusionServer;
     try {
       built = await this.virtfusion.buildServer(vfId, {
         operatingSystemId: s.osTemplateId,
         hostname: s.hostname,
+        sshKeys,
       });
     } catch (err) {
       if (!isAmbiguous(err))

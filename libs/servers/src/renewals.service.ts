@@ -116,6 +116,13 @@ export class RenewalsService {
     report: RenewalReport,
     planNames: Map<number, string>,
   ): Promise<void> {
+    const due = await this.repo.findById(id);
+    if (due?.cancelAtPeriodEnd) {
+      // The customer cancelled at the end of the paid period: no charge, the server ends now.
+      if (await this.endCancelled(due)) report.terminated++;
+      return;
+    }
+
     let outcome: Outcome = 'not_due';
     for (let i = 0; i < MAX_CATCH_UP; i++) {
       const step = await this.chargeNextPeriod(id, now, planNames);
@@ -158,6 +165,8 @@ export class RenewalsService {
       const s = await this.repo.lock(em, id);
       if (!s || !['active', 'suspended'].includes(s.status) || !s.paidUntil || s.paidUntil > now)
         return { outcome: 'not_due' };
+      // Cancelled at period end (perhaps a moment ago): never charged again.
+      if (s.cancelAtPeriodEnd) return { outcome: 'not_due' };
       let planName = planNames.get(s.planId);
       if (planName === undefined) {
         planName = (await this.plans.get({ planId: s.planId })).name;
@@ -293,6 +302,30 @@ export class RenewalsService {
     });
     this.logger.log(`server #${s.id} unsuspended: renewal paid`);
     return true;
+  }
+
+  /**
+   * Ends a server its owner cancelled at the end of the paid period (no refund: the period was
+   * used). Deleted in VirtFusion first, then recorded; a "keep" is refused once paid_until passed.
+   */
+  private async endCancelled(s: Server): Promise<boolean> {
+    if (s.virtfusionServerId !== null) await this.virtfusion.deleteServer(s.virtfusionServerId);
+    const ended = await this.repo.transaction(async (em) => {
+      const locked = await this.repo.lock(em, s.id);
+      if (!locked?.cancelAtPeriodEnd || !['active', 'suspended'].includes(locked.status)) return false;
+      await this.repo.update(s.id, { status: 'terminated', terminatedAt: this.clock.now() }, em);
+      await this.repo.event(
+        s.id,
+        'terminated',
+        'system',
+        "cancelled at the customer's request; the paid period has ended",
+        em,
+      );
+      await this.mail.terminated(em, locked, 'cancelled');
+      return true;
+    });
+    if (ended) this.logger.log(`server #${s.id} terminated: cancelled at the end of its paid period`);
+    return ended;
   }
 
   /** Deletes in VirtFusion, then records it with its message; false when another run recorded it first. */

@@ -138,7 +138,7 @@ export class ServerMail {
     });
   }
 
-  async terminated(em: EntityManager, s: Server, reason: 'overdue' | 'admin'): Promise<void> {
+  async terminated(em: EntityManager, s: Server, reason: 'overdue' | 'admin' | 'cancelled'): Promise<void> {
     await this.send(em, s, `terminated:${s.id}`, {
       kind: 'terminated',
       data: { serverId: s.id, hostname: s.hostname, reason },

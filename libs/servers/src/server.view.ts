@@ -26,6 +26,8 @@ function baseView(s: Server) {
     failureReason: s.failureReason,
     /** Why a waiting deploy was cancelled ('payment_short': its payment is in the wallet); else null. */
     cancelReason: s.cancelReason,
+    /** Cancelled at the end of the paid period: not renewed, terminated at paidUntil. */
+    cancelAtPeriodEnd: s.cancelAtPeriodEnd,
     createdAt: s.createdAt.toISOString(),
   };
 }

@@ -10,11 +10,17 @@ import { DeployService } from './deploy.service';
 import { ProvisioningService } from './provisioning.service';
 import { RenewalsService } from './renewals.service';
 import { RepriceService } from './reprice.service';
+import { ServerActionsRepository } from './server-actions.repository';
+import { ServerActionsService } from './server-actions.service';
+import { ServerCancellationService } from './server-cancellation.service';
+import { ServerDetailsService } from './server-details.service';
 import { ServerLedger } from './server-ledger';
 import { ServerAdminService } from './server-admin.service';
 import { ServerMail } from './server-mail';
 import { ServerQueriesService } from './server-queries.service';
 import { ServersRepository } from './servers.repository';
+import { SshKeysRepository } from './ssh-keys.repository';
+import { SshKeysService } from './ssh-keys.service';
 import { SweepService } from './sweep.service';
 import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
@@ -35,6 +41,13 @@ import { VirtFusionAccountsService } from './virtfusion-accounts.service';
     RepriceService,
     TemplatesService,
     VirtFusionAccountsService,
+    // Server self-service (issue 16).
+    ServerActionsRepository,
+    ServerActionsService,
+    ServerCancellationService,
+    ServerDetailsService,
+    SshKeysRepository,
+    SshKeysService,
   ],
   exports: [
     DeployService,
@@ -44,6 +57,10 @@ import { VirtFusionAccountsService } from './virtfusion-accounts.service';
     RenewalsService,
     RepriceService,
     TemplatesService,
+    ServerActionsService,
+    ServerCancellationService,
+    ServerDetailsService,
+    SshKeysService,
     CLOCK,
   ],
 })

@@ -17,7 +17,7 @@ export type NewServer = Pick<
   | 'periodsPaid'
   | 'leaseUntil'
 > &
-  Partial<Pick<Server, 'cancelTokenHash'>>;
+  Partial<Pick<Server, 'cancelTokenHash' | 'sshKeyIds'>>;
 
 export type ServerChanges = Partial<
   Omit<Server, 'id' | 'userId' | 'createdAt' | 'updatedAt' | 'user' | 'plan'>
@@ -155,6 +155,8 @@ export class ServersRepository implements OnModuleDestroy {
       .createQueryBuilder('s')
       .where(`s.status IN ('active', 'suspended')`)
       .andWhere('s.overdue_since IS NULL')
+      // A server cancelled at the end of its period will not renew: nothing to remind of.
+      .andWhere('s.cancel_at_period_end = FALSE')
       .andWhere('s.paid_until > :now AND s.paid_until <= :until', { now, until })
       .andWhere(userId ? 's.user_id = :userId' : 'TRUE', { userId })
       .orderBy('s.user_id', 'ASC')

@@ -4,7 +4,10 @@ export { VirtFusionClient, isAmbiguous } from './virtfusion.client';
 export { VIRTFUSION_REACHABILITY, VirtFusionReachabilityEvent } from './virtfusion-reachability.event';
 export type {
   VirtFusionPackage,
+  VirtFusionPowerAction,
+  VirtFusionQueueItem,
   VirtFusionServer,
+  VirtFusionTrafficPeriod,
   VirtFusionTemplate,
   VirtFusionUser,
 } from './virtfusion.types';

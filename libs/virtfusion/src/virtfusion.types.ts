@@ -30,6 +30,7 @@ export interface VirtFusionTemplate {
   /** The family VirtFusion lists it under (Debian, Ubuntu, …). */
   group: string;
   eol: boolean;
+  description?: string | null;
 }
 
 /** A VirtFusion server as the panel uses it. */
@@ -44,4 +45,35 @@ export interface VirtFusionServer {
   built: string | null;
   /** The first enabled IPv4 address, once VirtFusion has assigned one. */
   ipv4: string | null;
+  /** Every enabled IPv4 address. */
+  ipv4Addresses: string[];
+  /** Assigned IPv6 addresses, or the subnets (`2001:db8::/64`) when none is assigned singly. */
+  ipv6: string[];
+  /** Asked with remoteState: whether the hypervisor runs it; null when not asked or not known. */
+  power: 'running' | 'stopped' | null;
+  /** A job (build, power, …) is queued or running for it. */
+  tasksActive: boolean;
+  /** A rebuild is in progress. */
+  rebuilding: boolean;
+}
+
+export type VirtFusionPowerAction = 'boot' | 'shutdown' | 'restart' | 'poweroff';
+
+/** A queued job as GET /queue/{id} reports it. */
+export interface VirtFusionQueueItem {
+  id: number;
+  finished: boolean;
+  failed: boolean;
+  /** VirtFusion's reason when it failed. */
+  message: string | null;
+}
+
+/** One billing month of traffic (GET /servers/{id}/traffic). */
+export interface VirtFusionTrafficPeriod {
+  start: string;
+  end: string;
+  rxBytes: number;
+  txBytes: number;
+  /** The allowance in GB; 0: unlimited. */
+  limitGb: number;
 }

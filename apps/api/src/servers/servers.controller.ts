@@ -4,13 +4,16 @@ import { PlansService } from '@ozvps/plans';
 import {
   DeployService,
   Server,
+  ServerDetailsService,
   ServerQueriesService,
   TemplatesService,
+  toDetailsView,
   toServerEventView,
   toServerView,
 } from '@ozvps/servers';
 import { User } from '@ozvps/users';
 import { CurrentUser } from '../auth/auth.decorators';
+import { ServerIdPipe } from './server-id.pipe';
 import { CancelDto, DeployDto } from './servers.dto';
 
 const notFound = new ParseIntPipe({ errorHttpStatusCode: 404 });
@@ -23,6 +26,7 @@ export class ServersController {
     private readonly servers: ServerQueriesService,
     private readonly templates: TemplatesService,
     private readonly plans: PlansService,
+    private readonly details: ServerDetailsService,
   ) {}
 
   /** OS templates VirtFusion offers for the plan's package (cached for a few minutes). */
@@ -58,11 +62,12 @@ export class ServersController {
     return { servers: servers.map((s) => toServerView(s, topups.get(s.id) ?? null)) };
   }
 
+  /** The server page: the view plus plan specs, OS, addresses, next renewal and history in words. */
   @Get('servers/:id')
-  async show(@CurrentUser() user: User, @Param('id', notFound) id: number) {
+  async show(@CurrentUser() user: User, @Param('id', ServerIdPipe) id: number) {
     const server = await this.servers.get(id, user.id);
     return {
-      server: await this.view(server),
+      server: { ...(await this.view(server)), ...toDetailsView(await this.details.details(server)) },
       events: (await this.servers.events(id)).map(toServerEventView),
     };
   }

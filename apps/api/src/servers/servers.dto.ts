@@ -39,6 +39,20 @@ export class DeployDto {
   @ValidateIf((_, value) => value !== undefined)
   @IsBoolean({ message: 'topUpIfShort must be true or false' })
   topUpIfShort?: boolean;
+
+  /** The customer's SSH keys (ids from GET /api/ssh-keys) the build installs. */
+  @ValidateIf((_, value) => value !== undefined)
+  @ValidateBy({
+    name: 'isSshKeyIds',
+    validator: {
+      validate: (v: unknown) =>
+        Array.isArray(v) &&
+        v.length <= 20 &&
+        v.every((k) => typeof k === 'number' && Number.isSafeInteger(k) && k >= 1),
+      defaultMessage: () => 'sshKeyIds must be a list of at most 20 SSH key ids',
+    },
+  })
+  sshKeyIds?: number[];
 }
 
 export class CancelDto {

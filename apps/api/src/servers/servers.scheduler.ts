@@ -1,17 +1,18 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AdminAlerts } from '@ozvps/notifications';
-import { RenewalReport, RenewalsService, SweepService } from '@ozvps/servers';
+import { RenewalReport, RenewalsService, ServerActionsService, SweepService } from '@ozvps/servers';
 import { ClusterJobs } from '../jobs/cluster-jobs';
 
 export const SWEEP_JOB = 'servers-sweep';
 export const RENEWALS_JOB = 'renewals';
+export const SETTLE_ACTIONS_JOB = 'server-actions-settle';
 
 /**
  * Recovery on start and every minute (provisioning a crash interrupted, deploys whose top-up
- * arrived or lapsed); renewals every hour. Each tick runs in one API process of the cluster
- * (ClusterJobs, which also alerts admins when a run fails); leases, row locks and per-period
- * ledger keys would make a second runner change nothing anyway. The sweep on start runs in every
- * process that starts.
+ * arrived or lapsed); renewals every hour; server actions nobody watches settled every minute.
+ * Each tick runs in one API process of the cluster (ClusterJobs, which also alerts admins when a
+ * run fails); leases, row locks and per-period ledger keys would make a second runner change
+ * nothing anyway. The sweep on start runs in every process that starts.
  */
 @Injectable()
 export class ServersScheduler implements OnApplicationBootstrap {
@@ -20,6 +21,7 @@ export class ServersScheduler implements OnApplicationBootstrap {
   constructor(
     private readonly sweeper: SweepService,
     private readonly renewals: RenewalsService,
+    private readonly actions: ServerActionsService,
     private readonly jobs: ClusterJobs,
     private readonly alerts: AdminAlerts,
   ) {}
@@ -27,6 +29,7 @@ export class ServersScheduler implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.jobs.schedule(SWEEP_JOB, '* * * * *', () => this.sweep());
     this.jobs.schedule(RENEWALS_JOB, '0 * * * *', () => this.renew().then((r) => ({ ...r })));
+    this.jobs.schedule(SETTLE_ACTIONS_JOB, '* * * * *', () => this.settleActions());
     setImmediate(() => void this.jobs.runHere(SWEEP_JOB, () => this.sweep()));
   }
 
@@ -34,6 +37,14 @@ export class ServersScheduler implements OnApplicationBootstrap {
     const r = await this.sweeper.sweep();
     if (r.resumed + r.started + r.cancelled > 0) this.logger.log(`sweep: ${JSON.stringify(r)}`);
     return r;
+  }
+
+  /**
+   * Actions nobody is watching (a closed tab, one started with ozvpsctl) still end: their
+   * outcome is read from VirtFusion every minute. Settling twice at once records one outcome.
+   */
+  async settleActions(): Promise<{ settled: number }> {
+    return { settled: await this.actions.settleAll() };
   }
 
   /** One renewals run. Steps that failed inside a run that finished are an alert too (one an hour). */
