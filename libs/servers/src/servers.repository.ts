@@ -150,19 +150,21 @@ export class ServersRepository implements OnModuleDestroy {
 
   /** Servers with a renewal after `now` and up to `until`, not overdue: by owner, then renewal date. */
   renewingWithin(now: Date, until: Date, userId?: number): Promise<Server[]> {
-    return this.dataSource
-      .getRepository(Server)
-      .createQueryBuilder('s')
-      .where(`s.status IN ('active', 'suspended')`)
-      .andWhere('s.overdue_since IS NULL')
-      // A server cancelled at the end of its period will not renew: nothing to remind of.
-      .andWhere('s.cancel_at_period_end = FALSE')
-      .andWhere('s.paid_until > :now AND s.paid_until <= :until', { now, until })
-      .andWhere(userId ? 's.user_id = :userId' : 'TRUE', { userId })
-      .orderBy('s.user_id', 'ASC')
-      .addOrderBy('s.paid_until', 'ASC')
-      .addOrderBy('s.id', 'ASC')
-      .getMany();
+    return (
+      this.dataSource
+        .getRepository(Server)
+        .createQueryBuilder('s')
+        .where(`s.status IN ('active', 'suspended')`)
+        .andWhere('s.overdue_since IS NULL')
+        // A server cancelled at the end of its period will not renew: nothing to remind of.
+        .andWhere('s.cancel_at_period_end = FALSE')
+        .andWhere('s.paid_until > :now AND s.paid_until <= :until', { now, until })
+        .andWhere(userId ? 's.user_id = :userId' : 'TRUE', { userId })
+        .orderBy('s.user_id', 'ASC')
+        .addOrderBy('s.paid_until', 'ASC')
+        .addOrderBy('s.id', 'ASC')
+        .getMany()
+    );
   }
 
   /** Servers suspended for non-payment whose renewal has since been paid (the unsuspend still to do). */

@@ -10,7 +10,8 @@ export interface TerminatedData {
 export const category = 'notice';
 
 const WHAT_HAPPENED: Record<TerminatedData['reason'], (hostname: string) => string> = {
-  overdue: (h) => `Your server ${h} was suspended with its renewal unpaid, and has now been deleted with its data.`,
+  overdue: (h) =>
+    `Your server ${h} was suspended with its renewal unpaid, and has now been deleted with its data.`,
   admin: (h) => `Our team has deleted your server ${h} with its data.`,
   cancelled: (h) =>
     `As you asked, your server ${h} has been deleted with its data now that its paid period has ended.`,
