@@ -277,17 +277,22 @@ env_add() {
 }
 
 ENV_REWRITTEN=0
+# Written before .env changes, removed once the panel answers healthy after a restart: a run
+# interrupted in between still restarts the panel next time, on the same commit.
+RESTART_PENDING_FILE="$DIR/run/restart-pending"
 # env_set KEY VALUE: KEY's effective (last) line becomes KEY=VALUE in place, every other line kept
 # byte for byte; appended when KEY is missing. For settings an option decides (--domain), never secrets.
 env_set() {
   local key=$1 value=$2 old line_no
   if ! env_has "$key"; then
+    mkdir -p "$DIR/run" && : >"$RESTART_PENDING_FILE"
     env_add "$key" "$value"
     ENV_REWRITTEN=1
     return 0
   fi
   old=$(env_get "$key")
   [ "$old" != "$value" ] || return 0
+  mkdir -p "$DIR/run" && : >"$RESTART_PENDING_FILE"
   line_no=$(grep -nE "^[[:space:]]*(export[[:space:]]+)?${key}[[:space:]]*=" "$ENV_FILE" | tail -n 1 | cut -d: -f1)
   local tmp="$ENV_FILE.tmp.$$"
   awk -v n="$line_no" -v text="$key=$value" 'NR == n { print text; next } { print }' "$ENV_FILE" >"$tmp"
@@ -638,11 +643,15 @@ caddy_start_detached() {
   touch "$CADDY_LOG"
   chown caddy:caddy "$CADDY_LOG"
   chmod 640 "$CADDY_LOG"
+  # The shell that starts it in the background exits at once: nothing of ours (the lock, the
+  # caller's pipe) stays open in a process that outlives this run.
+  # shellcheck disable=SC2016 # expanded by that shell, from its environment
   (cd /var/lib/caddy && detached env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/var/lib/caddy LANG=C.UTF-8 \
-    setsid setpriv --reuid caddy --regid caddy --init-groups \
-    --inh-caps +net_bind_service --ambient-caps +net_bind_service \
-    "$(command -v caddy)" run --config "$CADDYFILE" --adapter caddyfile </dev/null >>"$CADDY_LOG" 2>&1 &
-    echo $! >"$CADDY_PID_FILE")
+    CADDY_BIN="$(command -v caddy)" CADDYFILE="$CADDYFILE" CADDY_LOG="$CADDY_LOG" CADDY_PID_FILE="$CADDY_PID_FILE" \
+    bash -c 'setsid setpriv --reuid caddy --regid caddy --init-groups \
+      --inh-caps +net_bind_service --ambient-caps +net_bind_service \
+      "$CADDY_BIN" run --config "$CADDYFILE" --adapter caddyfile </dev/null >>"$CADDY_LOG" 2>&1 &
+      echo $! >"$CADDY_PID_FILE"')
   local _
   for _ in $(seq 1 20); do
     caddy_admin_up && return 0
@@ -1149,7 +1158,7 @@ if [ "$SAME_COMMIT" -eq 1 ]; then
   elif [ "$unit_changed" -eq 1 ]; then
     quiet service_restart
     ok "unit changed: restarted"
-  elif [ "$ENV_REWRITTEN" -eq 1 ]; then
+  elif [ "$ENV_REWRITTEN" -eq 1 ] || [ -f "$RESTART_PENDING_FILE" ]; then
     quiet service_restart
     ok "$ENV_FILE changed: restarted"
   else
@@ -1178,6 +1187,7 @@ if [ -f "$TARGET_RELEASE/dist/web/index.html" ]; then
     die "the web app served at $HEALTH_URL/ is not the one built for $COMMIT"
 fi
 DEPLOY_STATE="done"
+rm -f "$RESTART_PENDING_FILE"
 ok "$HEALTH_URL/api/health ok; /api/version and the web app report $COMMIT"
 
 # =============================================================================================
