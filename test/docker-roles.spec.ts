@@ -69,6 +69,12 @@ describe('docker/compose.yml: the panel runs as a role that owns nothing', () =>
 
 describe('docker/compose.yml: Caddy in front of two panel replicas', () => {
   const caddyfile = readFileSync(join(DOCKER, 'Caddyfile'), 'utf8');
+  /** A key's whole value in a block (it may hold spaces: `${VAR:?message}`). */
+  const valueOf = (name: string, text: string): string => {
+    const match = new RegExp(`^\\s+${name}: (.+)$`, 'm').exec(text);
+    if (!match) throw new Error(`${name} not in compose.yml`);
+    return match[1];
+  };
 
   it('publishes only Caddy, on 80 and 443, with the site from OZVPS_DOMAIN and its certificates in a volume', () => {
     const caddy = service('caddy');
@@ -77,7 +83,7 @@ describe('docker/compose.yml: Caddy in front of two panel replicas', () => {
     expect(caddy).toContain('- ./Caddyfile:/etc/caddy/Caddyfile:ro');
     expect(caddy).toMatch(/- caddy-data:\/data$/m);
     expect(compose).toMatch(/^volumes:\n(?: {2}\S+:\n)*? {2}caddy-data:$/m);
-    expect(envValue('OZVPS_DOMAIN', caddy)).toMatch(/^\$\{OZVPS_DOMAIN:\?/);
+    expect(valueOf('OZVPS_DOMAIN', caddy)).toMatch(/^\$\{OZVPS_DOMAIN:\?/);
     expect(caddy).toMatch(/depends_on:\s+panel:\s+condition: service_healthy/);
     for (const name of ['db', 'db-roles', 'migrate', 'panel'])
       expect(service(name)).not.toMatch(/^\s+ports:/m);
@@ -87,9 +93,9 @@ describe('docker/compose.yml: Caddy in front of two panel replicas', () => {
     const panel = service('panel');
     expect(panel).toMatch(/deploy:\s+replicas: 2/);
     expect(panel).not.toMatch(/container_name:/);
-    expect(envValue('APP_URL', panel)).toMatch(/^https:\/\/\$\{OZVPS_DOMAIN:\?/);
-    const appUrl = envValue('APP_URL', panel).replace(/\$\{[^}]+\}/, 'panel.example.com');
-    const trustProxy = envValue('TRUST_PROXY', panel);
+    expect(valueOf('APP_URL', panel)).toMatch(/^https:\/\/\$\{OZVPS_DOMAIN:\?/);
+    const appUrl = valueOf('APP_URL', panel).replace(/\$\{[^}]+\}/, 'panel.example.com');
+    const trustProxy = valueOf('TRUST_PROXY', panel);
     // What the panel itself makes of these values: accepted, with secure cookies.
     const config = loadConfig({ OZVPS_ENV_FILE: '/dev/null', APP_URL: appUrl, TRUST_PROXY: trustProxy });
     expect(config.secureCookies).toBe(true);
