@@ -605,13 +605,13 @@ caddyfile_ours() {
 
 refuse_foreign_caddyfile() {
   caddyfile_ours && return 0
-  die "$CADDYFILE was not written by $PROGRAM and is not the caddy package's stock file: refusing to overwrite it (nothing changed). Move it aside to let the installer manage Caddy, or proxy https://$DOMAIN to 127.0.0.1:$(env_get PORT | grep . || echo 3000) in it yourself and run without --domain"
+  die "$CADDYFILE was not written by ozvps-install.sh and is not the caddy package's stock file: refusing to overwrite it (nothing changed). Move it aside to let the installer manage Caddy, or proxy https://$DOMAIN to 127.0.0.1:$(env_get PORT | grep . || echo 3000) in it yourself and run without --domain"
 }
 
 caddyfile_text() {
   printf '%s\n' "$CADDY_MARKER"
-  printf '# The OzVPS panel behind HTTPS (%s --domain). To manage this file yourself, delete the line\n' "$PROGRAM"
-  printf '# above: the installer then refuses to touch it.\n'
+  printf '# The OzVPS panel behind HTTPS (ozvps-install.sh --domain). To manage this file yourself, delete\n'
+  printf '# the line above: the installer then refuses to touch it.\n'
   if [ -n "$EMAIL" ] || [ "${OZVPS_CADDY_LOCAL_CERTS:-}" = 1 ]; then
     printf '{\n'
     [ -z "$EMAIL" ] || printf '\temail %s\n' "$EMAIL"
