@@ -2,6 +2,7 @@
 # OzVPS panel: install and upgrade in one command.
 #
 #   sudo installer/ozvps-install.sh [--dir /opt/ozvps-panel] [--source GIT_URL|PATH|TARBALL] [--ref REF]
+#                                   [--domain panel.example.com [--email ops@example.com]]
 #
 # Safe to run again and again. It never drops a database, never resets a balance, never changes an
 # existing database password, never prints a secret, and exits non-zero after any failed step. A
@@ -9,6 +10,8 @@
 #
 # Layout under --dir:
 #   .env                 the panel's configuration (mode 600, owner ozvps), kept line for line across runs
+#                        (--domain sets HOST, APP_URL and TRUST_PROXY there, in place)
+#   installer.env        the installer's own settings remembered across runs (--domain, --email)
 #   owner.env            DATABASE_OWNER_URL only (mode 600, owner root): migrations run as root with
 #                        it; the panel service never gets it, so its process cannot alter the ledger
 #   releases/<version>-<commit>/   one fresh build per commit, never reused by another commit
@@ -32,11 +35,18 @@ readonly DB_ROLE=ozvps_panel_user
 readonly DB_OWNER_ROLE=ozvps_owner
 readonly KEEP_RELEASES=3
 readonly UNIT_PATH="/etc/systemd/system/${SERVICE}.service"
+readonly CADDYFILE=/etc/caddy/Caddyfile
+readonly CADDY_MARKER="# Managed by ozvps-install.sh — rewritten by every run; edits here are lost."
+readonly STEPS=11
 HEALTH_TIMEOUT="${OZVPS_HEALTH_TIMEOUT:-90}"
 
 DIR=/opt/ozvps-panel
 SOURCE=""
 REF=""
+DOMAIN=""
+DOMAIN_GIVEN=0
+EMAIL=""
+EMAIL_GIVEN=0
 
 usage() {
   cat <<'EOF'
@@ -52,6 +62,13 @@ Options:
   --source SRC    a git URL, a local path (git checkout or plain directory) or a .tar/.tar.gz/.tgz
                   (default: the checkout this script belongs to)
   --ref REF       branch, tag or commit to deploy from a git source (default: its HEAD)
+  --domain NAME   serve the panel at https://NAME through Caddy (the distribution's package): automatic
+                  certificates, HTTP redirected to HTTPS, the panel itself on 127.0.0.1 only, APP_URL
+                  https://NAME. Remembered: later runs without --domain keep it. The DNS name must
+                  point at this machine, with ports 80 and 443 open. An /etc/caddy/Caddyfile the
+                  installer did not write (other than the package's stock one) is never overwritten.
+  --email ADDR    with --domain: the address the certificate authority writes to about the
+                  certificates (remembered too)
   -h, --help      this text
 
 Environment:
@@ -76,8 +93,8 @@ say() { printf '%s\n' "$*"; }
 step() {
   STEP_NO=$1
   STEP_NAME=$2
-  printf '\n[%s/10] %s\n' "$1" "$2"
-  printf '\n==== [%s/10] %s (%s)\n' "$1" "$2" "$(date -u +%FT%TZ)" >>"$LOG"
+  printf '\n[%s/%s] %s\n' "$1" "$STEPS" "$2"
+  printf '\n==== [%s/%s] %s (%s)\n' "$1" "$STEPS" "$2" "$(date -u +%FT%TZ)" >>"$LOG"
 }
 ok() { printf '      %s\n' "$*"; }
 die() {
@@ -133,6 +150,10 @@ while [ $# -gt 0 ]; do
     --source=*) SOURCE=${1#*=}; shift ;;
     --ref) [ $# -ge 2 ] || die "--ref needs a value"; REF=$2; shift 2 ;;
     --ref=*) REF=${1#*=}; shift ;;
+    --domain) [ $# -ge 2 ] || die "--domain needs a value"; DOMAIN=$2; DOMAIN_GIVEN=1; shift 2 ;;
+    --domain=*) DOMAIN=${1#*=}; DOMAIN_GIVEN=1; shift ;;
+    --email) [ $# -ge 2 ] || die "--email needs a value"; EMAIL=$2; EMAIL_GIVEN=1; shift 2 ;;
+    --email=*) EMAIL=${1#*=}; EMAIL_GIVEN=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) printf '%s: unknown option: %s (see --help)\n' "$PROGRAM" "$1" >&2; exit 2 ;;
   esac
@@ -147,11 +168,59 @@ if [ -z "$DIR" ]; then die "--dir must not be /"; fi
 case "$HEALTH_TIMEOUT" in
   '' | *[!0-9]*) die "OZVPS_HEALTH_TIMEOUT must be a whole number of seconds" ;;
 esac
+
+# hostname_problem NAME: why NAME cannot be a public site name for a certificate, or nothing.
+hostname_problem() {
+  local name=$1 label
+  case "$name" in
+    '') echo "it is empty" && return ;;
+    *://*) echo "give the host name only, without a scheme (e.g. panel.example.com)" && return ;;
+    */*) echo "give the host name only, without a path" && return ;;
+    *\[* | *\]* | *:*:*) echo "an IP address cannot get a publicly trusted certificate: give a DNS name that points at this machine" && return ;;
+    *:*) echo "give the host name only, without a port (Caddy serves 443 and 80)" && return ;;
+    \** | *.\**) echo "a wildcard needs a DNS challenge; give the one name the panel is served at" && return ;;
+    localhost | *.localhost) echo "localhost cannot get a publicly trusted certificate, and Stripe cannot reach it" && return ;;
+  esac
+  if [[ "$name" =~ ^[0-9.]+$ ]]; then
+    echo "an IP address cannot get a publicly trusted certificate: give a DNS name that points at this machine" && return
+  fi
+  [ "${#name}" -le 253 ] || { echo "it is longer than 253 characters" && return; }
+  case "$name" in *.*) ;; *) echo "give a fully qualified name with a dot (e.g. panel.example.com)" && return ;; esac
+  local IFS=.
+  for label in $name; do
+    [[ "$label" =~ ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$ ]] ||
+      { echo "\"$label\" is not a DNS label (letters, digits and inner hyphens, 1-63 characters)" && return; }
+  done
+  [[ "${name##*.}" =~ [a-z] ]] || echo "its last label is all digits"
+}
+
+email_problem() {
+  local local_part=${1%@*} domain=${1##*@}
+  [[ "$1" == *@* ]] || { echo "it has no @" && return; }
+  [[ "$local_part" =~ ^[A-Za-z0-9._%+-]+$ ]] || { echo "the part before @ may hold letters, digits and . _ % + - only" && return; }
+  local problem
+  problem=$(hostname_problem "$(printf '%s' "$domain" | tr '[:upper:]' '[:lower:]')")
+  [ -z "$problem" ] || echo "its domain: $problem"
+}
+
+if [ "$DOMAIN_GIVEN" -eq 1 ]; then
+  DOMAIN=$(printf '%s' "$DOMAIN" | tr '[:upper:]' '[:lower:]')
+  DOMAIN=${DOMAIN%.}
+  problem=$(hostname_problem "$DOMAIN")
+  [ -z "$problem" ] || die "--domain $DOMAIN: $problem"
+fi
+if [ "$EMAIL_GIVEN" -eq 1 ]; then
+  problem=$(email_problem "$EMAIL")
+  [ -z "$problem" ] || die "--email $EMAIL: $problem"
+fi
 [ "$(id -u)" -eq 0 ] || die "run as root (it installs packages and a system service)"
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ENV_FILE="$DIR/.env"
 OWNER_ENV_FILE="$DIR/owner.env"
+STATE_FILE="$DIR/installer.env"
+CADDY_PID_FILE="$DIR/run/caddy.pid"
+CADDY_LOG="$DIR/logs/caddy.log"
 PID_FILE="$DIR/run/${SERVICE}.pid"
 SERVICE_LOG="$DIR/logs/${SERVICE}.log"
 
@@ -205,6 +274,46 @@ env_add() {
   mv -f "$tmp" "$ENV_FILE"
   ENV_HEADER_WRITTEN=1
   if [ -n "$secret" ]; then ok "+ $key (secret, not shown)"; else ok "+ $key=$value"; fi
+}
+
+ENV_REWRITTEN=0
+# Written before .env changes, removed once the panel answers healthy after a restart: a run
+# interrupted in between still restarts the panel next time, on the same commit.
+RESTART_PENDING_FILE="$DIR/run/restart-pending"
+# env_set KEY VALUE: KEY's effective (last) line becomes KEY=VALUE in place, every other line kept
+# byte for byte; appended when KEY is missing. For settings an option decides (--domain), never secrets.
+env_set() {
+  local key=$1 value=$2 old line_no
+  if ! env_has "$key"; then
+    mkdir -p "$DIR/run" && : >"$RESTART_PENDING_FILE"
+    env_add "$key" "$value"
+    ENV_REWRITTEN=1
+    return 0
+  fi
+  old=$(env_get "$key")
+  [ "$old" != "$value" ] || return 0
+  mkdir -p "$DIR/run" && : >"$RESTART_PENDING_FILE"
+  line_no=$(grep -nE "^[[:space:]]*(export[[:space:]]+)?${key}[[:space:]]*=" "$ENV_FILE" | tail -n 1 | cut -d: -f1)
+  local tmp="$ENV_FILE.tmp.$$"
+  awk -v n="$line_no" -v text="$key=$value" 'NR == n { print text; next } { print }' "$ENV_FILE" >"$tmp"
+  chmod 600 "$tmp"
+  chown "$SERVICE_USER:$SERVICE_USER" "$tmp"
+  mv -f "$tmp" "$ENV_FILE"
+  ENV_REWRITTEN=1
+  ok "~ $key=$value (was ${old:-blank})"
+}
+
+# state_set KEY VALUE: the installer's own remembered settings (root's, no secrets), rewritten whole.
+state_set() {
+  [ "$(file_get "$STATE_FILE" "$1")" != "$2" ] || return 0
+  local tmp="$STATE_FILE.tmp.$$"
+  {
+    printf '# %s settings, remembered across runs. Change them with the options, not here.\n' "$PROGRAM"
+    [ ! -f "$STATE_FILE" ] || grep -vE "^($1=|#)" "$STATE_FILE" || true
+    printf '%s=%s\n' "$1" "$2"
+  } >"$tmp"
+  chmod 644 "$tmp"
+  mv -f "$tmp" "$STATE_FILE"
 }
 
 # owner_env_write URL: creates owner.env (root:root, 600) with DATABASE_OWNER_URL, unless it has one.
@@ -462,6 +571,97 @@ rollback() {
   fi
 }
 
+# ---------------------------------------------------------------------------------------------
+# Caddy, the HTTPS front door (--domain). Its Caddyfile is the installer's only when it carries the
+# marker line, or is byte for byte the one the caddy package shipped; anything else is the
+# operator's and is never overwritten.
+
+caddy_installed() {
+  if [ "$PKG" = apt ]; then
+    dpkg-query -W -f='${db:Status-Abbrev}' caddy 2>/dev/null | grep -q '^.i'
+  else
+    rpm -q caddy >/dev/null 2>&1
+  fi
+}
+
+# caddyfile_is_stock: the Caddyfile is the package's own, unmodified.
+caddyfile_is_stock() {
+  caddy_installed || return 1
+  if [ "$PKG" = apt ]; then
+    local want
+    want=$(dpkg-query -W -f='${Conffiles}\n' caddy 2>/dev/null | awk -v f="$CADDYFILE" '$1 == f { print $2 }')
+    [ -n "$want" ] && [ "$(md5sum <"$CADDYFILE" | cut -d' ' -f1)" = "$want" ]
+  else
+    rpm -qf "$CADDYFILE" >/dev/null 2>&1 && ! rpm -V caddy 2>/dev/null | grep -q " $CADDYFILE\$"
+  fi
+}
+
+# caddyfile_ours: missing, ours (marker on the first line), or the package's stock file.
+caddyfile_ours() {
+  [ -e "$CADDYFILE" ] || [ -L "$CADDYFILE" ] || return 0
+  [ -f "$CADDYFILE" ] && [ ! -L "$CADDYFILE" ] || return 1
+  [ "$(head -n 1 "$CADDYFILE")" = "$CADDY_MARKER" ] || caddyfile_is_stock
+}
+
+refuse_foreign_caddyfile() {
+  caddyfile_ours && return 0
+  die "$CADDYFILE was not written by ozvps-install.sh and is not the caddy package's stock file: refusing to overwrite it (nothing changed). Move it aside to let the installer manage Caddy, or proxy https://$DOMAIN to 127.0.0.1:$(env_get PORT | grep . || echo 3000) in it yourself and run without --domain"
+}
+
+caddyfile_text() {
+  printf '%s\n' "$CADDY_MARKER"
+  printf '# The OzVPS panel behind HTTPS (ozvps-install.sh --domain). To manage this file yourself, delete\n'
+  printf '# the line above: the installer then refuses to touch it.\n'
+  if [ -n "$EMAIL" ] || [ "${OZVPS_CADDY_LOCAL_CERTS:-}" = 1 ]; then
+    printf '{\n'
+    [ -z "$EMAIL" ] || printf '\temail %s\n' "$EMAIL"
+    # Tests only: certificates from Caddy's own local CA, where no ACME server can be reached.
+    [ "${OZVPS_CADDY_LOCAL_CERTS:-}" != 1 ] || printf '\tlocal_certs\n'
+    printf '}\n\n'
+  fi
+  # A named site: Caddy gets its certificate and redirects HTTP to HTTPS by itself. reverse_proxy
+  # passes request bodies through untouched (Stripe signs the raw body) and sets X-Forwarded-For.
+  printf '%s {\n' "$DOMAIN"
+  printf '\tencode zstd gzip\n'
+  printf '\treverse_proxy 127.0.0.1:%s\n' "$1"
+  printf '}\n'
+}
+
+caddy_pid() {
+  local pid
+  [ -f "$CADDY_PID_FILE" ] || return 1
+  pid=$(cat "$CADDY_PID_FILE" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && printf '%s' "$pid"
+}
+
+caddy_admin_up() { curl -fsS --max-time 2 -o /dev/null http://127.0.0.1:2019/config/ 2>/dev/null; }
+
+# Without systemd: as the caddy user, like the package's unit, with only the capability to bind 80
+# and 443; its certificates under /var/lib/caddy as under systemd.
+caddy_start_detached() {
+  mkdir -p "$DIR/run"
+  touch "$CADDY_LOG"
+  chown caddy:caddy "$CADDY_LOG"
+  chmod 640 "$CADDY_LOG"
+  # The shell that starts it in the background exits at once: nothing of ours (the lock, the
+  # caller's pipe) stays open in a process that outlives this run.
+  # shellcheck disable=SC2016 # expanded by that shell, from its environment
+  (cd /var/lib/caddy && detached env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/var/lib/caddy LANG=C.UTF-8 \
+    CADDY_BIN="$(command -v caddy)" CADDYFILE="$CADDYFILE" CADDY_LOG="$CADDY_LOG" CADDY_PID_FILE="$CADDY_PID_FILE" \
+    bash -c 'setsid setpriv --reuid caddy --regid caddy --init-groups \
+      --inh-caps +net_bind_service --ambient-caps +net_bind_service \
+      "$CADDY_BIN" run --config "$CADDYFILE" --adapter caddyfile </dev/null >>"$CADDY_LOG" 2>&1 &
+      echo $! >"$CADDY_PID_FILE"')
+  local _
+  for _ in $(seq 1 20); do
+    caddy_admin_up && return 0
+    caddy_pid >/dev/null || break
+    sleep 0.5
+  done
+  tail -n 20 "$CADDY_LOG" >>"$LOG"
+  return 1
+}
+
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]; }
 node_ok() { has node && version_ge "$(node -p 'process.versions.node' 2>/dev/null || echo 0)" "$NODE_MIN" && has npm; }
 
@@ -492,6 +692,20 @@ case " $OS_ID $OS_LIKE " in
 esac
 has "$([ "$PKG" = apt ] && echo apt-get || echo dnf)" || die "$OS_NAME without its package manager"
 ok "$OS_NAME ($PKG); systemd $(systemd_running && echo running || echo 'not running: pid-file service')"
+
+# HTTPS stays on once asked for: a run without --domain keeps the remembered one.
+RECORDED_DOMAIN=$(file_get "$STATE_FILE" DOMAIN)
+if [ "$DOMAIN_GIVEN" -eq 0 ]; then DOMAIN=$RECORDED_DOMAIN; fi
+if [ "$EMAIL_GIVEN" -eq 0 ] && [ -n "$DOMAIN" ]; then EMAIL=$(file_get "$STATE_FILE" ACME_EMAIL); fi
+[ -z "$EMAIL" ] || [ -n "$DOMAIN" ] || die "--email is for the certificates of --domain: give --domain too"
+if [ -n "$DOMAIN" ]; then
+  refuse_foreign_caddyfile
+  if [ "$DOMAIN_GIVEN" -eq 1 ] && [ -n "$RECORDED_DOMAIN" ] && [ "$RECORDED_DOMAIN" != "$DOMAIN" ]; then
+    ok "HTTPS front door: https://$DOMAIN (was https://$RECORDED_DOMAIN)"
+  else
+    ok "HTTPS front door: https://$DOMAIN${EMAIL:+ (certificate notices to $EMAIL)}$([ "$DOMAIN_GIVEN" -eq 1 ] || echo ', remembered')"
+  fi
+fi
 
 # =============================================================================================
 step 2 "Node.js, PostgreSQL and tools"
@@ -544,6 +758,18 @@ else
   ok "Node.js $(node --version) installed"
 fi
 NODE_BIN=$(command -v node)
+
+if [ -n "$DOMAIN" ]; then
+  if caddy_installed && has caddy; then
+    ok "Caddy already installed ($(caddy version 2>/dev/null | cut -d' ' -f1))"
+  else
+    ok "Caddy missing: installing it from the distribution's packages"
+    # Our Caddyfile check ran before: whatever is there is ours or missing, so the package's is fine.
+    pkg_install caddy || die "could not install the caddy package$([ "$PKG" = apt ] || echo ' (on RHEL-like systems it comes from EPEL)')"
+    has caddy || die "the caddy package installed no caddy command"
+    ok "Caddy $(caddy version 2>/dev/null | cut -d' ' -f1) installed"
+  fi
+fi
 
 # Where the database lives decides whether PostgreSQL belongs on this machine.
 DATABASE_URL_NOW=$(env_get DATABASE_URL)
@@ -720,6 +946,16 @@ step 4 ".env ($ENV_FILE)"
 if [ ! -e "$ENV_FILE" ]; then install -m 600 -o "$SERVICE_USER" -g "$SERVICE_USER" /dev/null "$ENV_FILE"; fi
 fqdn=$(hostname -f 2>/dev/null || hostname)
 env_add NODE_ENV production
+if [ -n "$DOMAIN" ]; then
+  # Behind Caddy: reachable only through it, links and secure cookies on https://DOMAIN, client
+  # addresses from the X-Forwarded-For Caddy sets on loopback.
+  env_set HOST 127.0.0.1
+  env_add PORT 3000
+  env_set APP_URL "https://$DOMAIN"
+  env_add TRUST_PROXY loopback
+  state_set DOMAIN "$DOMAIN"
+  if [ -n "$EMAIL" ]; then state_set ACME_EMAIL "$EMAIL"; fi
+fi
 env_add HOST 0.0.0.0
 env_add PORT 3000
 env_add APP_URL "http://${fqdn:-localhost}:$(env_get PORT)"
@@ -922,6 +1158,9 @@ if [ "$SAME_COMMIT" -eq 1 ]; then
   elif [ "$unit_changed" -eq 1 ]; then
     quiet service_restart
     ok "unit changed: restarted"
+  elif [ "$ENV_REWRITTEN" -eq 1 ] || [ -f "$RESTART_PENDING_FILE" ]; then
+    quiet service_restart
+    ok "$ENV_FILE changed: restarted"
   else
     ok "already serving $CURRENT_TARGET: no restart"
   fi
@@ -948,10 +1187,85 @@ if [ -f "$TARGET_RELEASE/dist/web/index.html" ]; then
     die "the web app served at $HEALTH_URL/ is not the one built for $COMMIT"
 fi
 DEPLOY_STATE="done"
+rm -f "$RESTART_PENDING_FILE"
 ok "$HEALTH_URL/api/health ok; /api/version and the web app report $COMMIT"
 
 # =============================================================================================
-step 10 "finish"
+step 10 "HTTPS front door (Caddy)"
+
+if [ -z "$DOMAIN" ]; then
+  ok "no --domain: the panel answers on ${HEALTH_URL#http://} itself"
+else
+  panel_port=$(env_get PORT)
+  caddyfile_text "${panel_port:-3000}" >"$TMP/Caddyfile"
+  # Validated with a scratch home: whatever it provisions stays out of Caddy's real storage.
+  mkdir -p "$TMP/caddy-home"
+  quiet env HOME="$TMP/caddy-home" XDG_DATA_HOME="$TMP/caddy-home" XDG_CONFIG_HOME="$TMP/caddy-home" \
+    caddy validate --config "$TMP/Caddyfile" --adapter caddyfile || die "caddy validate rejects the Caddyfile for $DOMAIN"
+  caddyfile_changed=0
+  if cmp -s "$TMP/Caddyfile" "$CADDYFILE"; then
+    ok "$CADDYFILE unchanged"
+  else
+    refuse_foreign_caddyfile # again: the package, or someone, may have put one there since step 1
+    install -d -m 755 /etc/caddy
+    install -m 644 "$TMP/Caddyfile" "$CADDYFILE.tmp.$$"
+    mv -f "$CADDYFILE.tmp.$$" "$CADDYFILE"
+    caddyfile_changed=1
+    ok "$CADDYFILE written: https://$DOMAIN -> 127.0.0.1:${panel_port:-3000}"
+  fi
+  if systemd_running; then
+    systemctl is-enabled --quiet caddy || quiet systemctl enable caddy
+    if ! systemctl is-active --quiet caddy; then
+      quiet detached systemctl start caddy || die "caddy did not start: journalctl -u caddy"
+      ok "caddy started"
+    elif [ "$caddyfile_changed" -eq 1 ]; then
+      quiet systemctl reload caddy || die "caddy refused the new configuration: journalctl -u caddy"
+      ok "caddy reloaded"
+    else
+      ok "caddy running: no reload"
+    fi
+  elif caddy_pid >/dev/null || caddy_admin_up; then
+    if [ "$caddyfile_changed" -eq 1 ]; then
+      quiet caddy reload --config "$CADDYFILE" --adapter caddyfile --force || die "caddy refused the new configuration"
+      ok "caddy reloaded"
+    else
+      ok "caddy running: no reload"
+    fi
+  else
+    caddy_start_detached || die "caddy did not start (is something else on ports 80/443?): see $CADDY_LOG"
+    ok "caddy started (pid $(caddy_pid); log $CADDY_LOG)"
+  fi
+  # Through Caddy on this machine, whatever DNS says yet.
+  redirect=""
+  for _ in $(seq 1 20); do
+    redirect=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code} %{redirect_url}' \
+      --resolve "$DOMAIN:80:127.0.0.1" "http://$DOMAIN/api/health" 2>>"$LOG") && break
+    sleep 0.5
+  done
+  case "$redirect" in
+    30[178]" https://$DOMAIN/api/health") ok "http://$DOMAIN redirects to https://$DOMAIN" ;;
+    *) die "Caddy does not redirect http://$DOMAIN to HTTPS (got: ${redirect:-no answer})" ;;
+  esac
+  https_ok=0
+  for _ in $(seq 1 20); do
+    if curl -fsS --max-time 5 -o /dev/null -k --resolve "$DOMAIN:443:127.0.0.1" "https://$DOMAIN/api/health" 2>>"$LOG"; then
+      https_ok=1
+      break
+    fi
+    sleep 1
+  done
+  if [ "$https_ok" -eq 1 ]; then
+    HEALTH_URL="https://$DOMAIN"
+    ok "https://$DOMAIN/api/health ok through Caddy"
+  else
+    # Certificates come asynchronously: the name must resolve here and ports 80/443 be reachable.
+    say "      warning: https://$DOMAIN does not answer yet: Caddy keeps trying to get its certificate. Point" >&2
+    say "      $DOMAIN (A/AAAA) at this machine and open ports 80 and 443; Caddy's log says what failed." >&2
+  fi
+fi
+
+# =============================================================================================
+step 11 "finish"
 
 if [ "$SAME_COMMIT" -eq 0 ]; then
   # Keep the newest few releases for rollback; never the one serving.

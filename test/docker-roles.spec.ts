@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig } from '@ozvps/core';
 
 // No Docker engine runs where this project is built: the compose file is checked by reading it.
 const DOCKER = join(__dirname, '..', 'docker');
@@ -63,5 +64,52 @@ describe('docker/compose.yml: the panel runs as a role that owns nothing', () =>
     expect(rolesSql).toMatch(/ALTER TABLE %s OWNER TO ozvps_owner/);
     // Passwords travel as psql variables, never as literal text in the file.
     expect(rolesSql).not.toMatch(/PASSWORD '[^%]/);
+  });
+});
+
+describe('docker/compose.yml: Caddy in front of two panel replicas', () => {
+  const caddyfile = readFileSync(join(DOCKER, 'Caddyfile'), 'utf8');
+  /** A key's whole value in a block (it may hold spaces: `${VAR:?message}`). */
+  const valueOf = (name: string, text: string): string => {
+    const match = new RegExp(`^\\s+${name}: (.+)$`, 'm').exec(text);
+    if (!match) throw new Error(`${name} not in compose.yml`);
+    return match[1];
+  };
+
+  it('publishes only Caddy, on 80 and 443, with the site from OZVPS_DOMAIN and its certificates in a volume', () => {
+    const caddy = service('caddy');
+    expect(envValue('image', caddy)).toMatch(/^caddy:2/);
+    expect(caddy).toMatch(/ports:\s+- '80:80'\s+- '443:443'/);
+    expect(caddy).toContain('- ./Caddyfile:/etc/caddy/Caddyfile:ro');
+    expect(caddy).toMatch(/- caddy-data:\/data$/m);
+    expect(compose).toMatch(/^volumes:\n(?: {2}\S+:\n)*? {2}caddy-data:$/m);
+    expect(valueOf('OZVPS_DOMAIN', caddy)).toMatch(/^\$\{OZVPS_DOMAIN:\?/);
+    expect(caddy).toMatch(/depends_on:\s+panel:\s+condition: service_healthy/);
+    for (const name of ['db', 'db-roles', 'migrate', 'panel'])
+      expect(service(name)).not.toMatch(/^\s+ports:/m);
+  });
+
+  it('runs two panel replicas on https://OZVPS_DOMAIN, trusting X-Forwarded-For only from the compose network', () => {
+    const panel = service('panel');
+    expect(panel).toMatch(/deploy:\s+replicas: 2/);
+    expect(panel).not.toMatch(/container_name:/);
+    expect(valueOf('APP_URL', panel)).toMatch(/^https:\/\/\$\{OZVPS_DOMAIN:\?/);
+    const appUrl = valueOf('APP_URL', panel).replace(/\$\{[^}]+\}/, 'panel.example.com');
+    const trustProxy = valueOf('TRUST_PROXY', panel);
+    // What the panel itself makes of these values: accepted, with secure cookies.
+    const config = loadConfig({ OZVPS_ENV_FILE: '/dev/null', APP_URL: appUrl, TRUST_PROXY: trustProxy });
+    expect(config.secureCookies).toBe(true);
+    expect(config.trustProxy).toEqual(['uniquelocal']);
+    // The one-shots still run before any replica starts.
+    expect(panel).toMatch(/depends_on:\s+migrate:\s+condition: service_completed_successfully/);
+    expect(service('migrate')).toMatch(/depends_on:\s+db-roles:\s+condition: service_completed_successfully/);
+  });
+
+  it('proxies the named site to every replica, compressed, with request bodies untouched (Stripe signs them)', () => {
+    expect(caddyfile).toMatch(/^\{\n\temail \{\$OZVPS_ACME_EMAIL\}\n\}$/m);
+    expect(caddyfile).toMatch(/^\{\$OZVPS_DOMAIN\} \{$/m);
+    expect(caddyfile).toMatch(/^\tencode zstd gzip$/m);
+    expect(caddyfile).toMatch(/^\treverse_proxy \{\n\t\tdynamic a panel 3000\n/m);
+    expect(caddyfile).not.toMatch(/request_body|replace|rewrite|http:\/\//);
   });
 });

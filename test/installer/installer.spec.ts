@@ -28,6 +28,9 @@ const OWNER_ENV_FILE = join(DIR, 'owner.env');
 const UNIT = '/etc/systemd/system/ozvps-panel.service';
 const BASE_URL = 'http://127.0.0.1:3000';
 const TIMINGS = join(ROOT, '.tmp', 'installer-timings.json');
+const CADDYFILE = '/etc/caddy/Caddyfile';
+const STATE_FILE = join(DIR, 'installer.env');
+const MARKER = '# Managed by ozvps-install.sh — rewritten by every run; edits here are lost.';
 
 if (process.getuid?.() !== 0 || (process.env.CI !== 'true' && process.env.OZVPS_INSTALLER_TESTS !== '1')) {
   throw new Error(
@@ -134,7 +137,8 @@ function install(...args: string[]): Run {
   const result = spawnSync('bash', [INSTALLER, '--dir', DIR, ...args], {
     encoding: 'utf8',
     cwd: '/',
-    env: { ...process.env, OZVPS_HEALTH_TIMEOUT: '60' },
+    // No certificate authority is reachable here: with --domain, Caddy's own local CA signs.
+    env: { ...process.env, OZVPS_HEALTH_TIMEOUT: '60', OZVPS_CADDY_LOCAL_CERTS: '1' },
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, seconds };
@@ -270,9 +274,40 @@ function balances(): string {
 
 function stopPanel(): void {
   sh(`
-    pid_file=${DIR}/run/ozvps-panel.pid
-    if [ -f "$pid_file" ]; then start-stop-daemon --stop --quiet --pidfile "$pid_file" --retry TERM/30/KILL/5 --oknodo || true; fi
+    for pid_file in ${DIR}/run/ozvps-panel.pid ${DIR}/run/caddy.pid; do
+      if [ -f "$pid_file" ]; then start-stop-daemon --stop --quiet --pidfile "$pid_file" --retry TERM/30/KILL/5 --oknodo || true; fi
+    done
   `);
+}
+
+interface CurlAnswer {
+  status: number;
+  location: string;
+  headers: string;
+  body: string;
+}
+
+/** A request to `url` through Caddy on this machine, its name resolved to 127.0.0.1 (no DNS here). */
+function curl(url: string, ...args: string[]): CurlAnswer {
+  const { hostname, port, protocol } = new URL(url);
+  const p = port || (protocol === 'https:' ? '443' : '80');
+  const out = execFileSync(
+    'curl',
+    ['-sS', '-k', '--max-time', '10', '--resolve', `${hostname}:${p}:127.0.0.1`, '-D', '-', ...args, url],
+    { encoding: 'utf8' },
+  );
+  const [head, ...rest] = out.split('\r\n\r\n');
+  const status = Number(/^HTTP\/[\d.]+ (\d+)/.exec(head)?.[1] ?? 0);
+  const location = /^location: (.*)$/im.exec(head)?.[1]?.trim() ?? '';
+  return { status, location, headers: head, body: rest.join('\r\n\r\n') };
+}
+
+function caddyPid(): string {
+  return readFileSync(join(DIR, 'run', 'caddy.pid'), 'utf8').trim();
+}
+
+function packageInstalled(name: string): boolean {
+  return /^.i/.test(sh(`dpkg-query -W -f='\${db:Status-Abbrev}' ${name} 2>/dev/null || true`));
 }
 
 const timings: Record<string, number> = {};
@@ -292,6 +327,10 @@ beforeAll(() => {
     pkgs=$(dpkg-query -W -f='\${db:Status-Abbrev} \${Package}\\n' 'postgresql*' 2>/dev/null | awk '$1 ~ /^.i/ {print $2}')
     if [ -n "$pkgs" ]; then DEBIAN_FRONTEND=noninteractive apt-get purge -y -q $pkgs >/dev/null; fi
     rm -rf /var/lib/postgresql /etc/postgresql /etc/postgresql-common /var/log/postgresql
+    if dpkg-query -W -f='\${db:Status-Abbrev}' caddy 2>/dev/null | grep -q '^.i'; then
+      DEBIAN_FRONTEND=noninteractive apt-get purge -y -q caddy >/dev/null
+    fi
+    rm -rf /etc/caddy
     if id -u ozvps >/dev/null 2>&1; then userdel ozvps; fi
     if ! command -v systemd-analyze >/dev/null; then
       DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends systemd >/dev/null
@@ -299,6 +338,8 @@ beforeAll(() => {
   `);
   if (sh('ss -ltnH "sport = :3000"').trim())
     throw new Error('port 3000 is taken: the test install serves there');
+  if (sh('ss -ltnH "( sport = :80 or sport = :443 )"').trim())
+    throw new Error('port 80 or 443 is taken: the --domain tests run Caddy there');
 
   // The source: this working tree as one commit (what CI checked out, or what a developer has).
   src = mkdtempSync(join(tmpdir(), 'ozvps-installer-src-'));
@@ -612,6 +653,193 @@ describe('ozvps-install.sh on this machine', () => {
       expect(run.stderr).toContain(`did not come up healthy on commit ${broken}`);
       expect(run.stderr).toContain(`rolled back: ${before.current} is serving and healthy`);
       expect(releases()).toEqual(before.releases);
+    });
+  });
+
+  describe('--domain: Caddy in front, HTTPS with automatic certificates, the panel on loopback only', () => {
+    const DOMAIN = 'panel.ozvps.test';
+    const OTHER_DOMAIN = 'billing.ozvps.test';
+    // The release serving now (the failure cases above left the source checked out elsewhere).
+    const installC2 = (...args: string[]) => install('--source', src, '--ref', 'upgrade', ...args);
+    const FOREIGN = 'example.org {\n\trespond "the operator\'s own site"\n}\n';
+
+    it('refuses bad --domain and --email values with a reason, before changing anything', () => {
+      const env = readFileSync(ENV_FILE);
+      const cases: Array<[string[], string]> = [
+        [['--domain', 'https://panel.example.com'], 'without a scheme'],
+        [['--domain', 'panel.example.com/admin'], 'without a path'],
+        [['--domain', 'panel.example.com:8443'], 'without a port'],
+        [['--domain', '203.0.113.7'], 'an IP address cannot get a publicly trusted certificate'],
+        [['--domain', '::1'], 'an IP address cannot get a publicly trusted certificate'],
+        [['--domain', 'localhost'], 'localhost cannot get a publicly trusted certificate'],
+        [['--domain', 'panel'], 'fully qualified name'],
+        [['--domain', 'bad_name.example.com'], '"bad_name" is not a DNS label'],
+        [['--domain', DOMAIN, '--email', 'ops at example.com'], '--email ops at example.com: it has no @'],
+        [['--email', 'ops@example.com'], '--email is for the certificates of --domain'],
+      ];
+      for (const [args, reason] of cases) {
+        const run = installC2(...args);
+        expect([run.status, run.stderr]).toEqual([1, expect.stringContaining(reason)]);
+      }
+      expect(readFileSync(ENV_FILE).equals(env)).toBe(true);
+      expect(existsSync(STATE_FILE)).toBe(false);
+      expect(packageInstalled('caddy')).toBe(false);
+    });
+
+    it('refuses to overwrite a Caddyfile it did not write: non-zero exit, file untouched, nothing installed', async () => {
+      const before = { env: readFileSync(ENV_FILE), pid: servicePid() };
+      mkdirSync('/etc/caddy', { recursive: true });
+      writeFileSync(CADDYFILE, FOREIGN);
+      try {
+        const run = installC2('--domain', DOMAIN);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toContain(
+          `${CADDYFILE} was not written by ozvps-install.sh and is not the caddy package's stock file: refusing to overwrite it (nothing changed)`,
+        );
+        expect(readFileSync(CADDYFILE, 'utf8')).toBe(FOREIGN);
+        expect(packageInstalled('caddy')).toBe(false);
+        expect(readFileSync(ENV_FILE).equals(before.env)).toBe(true);
+        expect(existsSync(STATE_FILE)).toBe(false);
+        expect(servicePid()).toBe(before.pid);
+        expect(await servedCommit()).toBe(c2);
+      } finally {
+        rmSync('/etc/caddy', { recursive: true, force: true });
+      }
+    });
+
+    it('installs Caddy and serves https://DOMAIN: HTTP redirected, compressed, secure cookies, panel on 127.0.0.1 only', async () => {
+      const envBefore = readFileSync(ENV_FILE, 'utf8');
+      const run = installC2('--domain', DOMAIN, '--email', 'ops@example.com');
+      timings.domainRun = Math.round(run.seconds);
+      expectOk(run);
+
+      expect(packageInstalled('caddy')).toBe(true);
+      const caddyfile = readFileSync(CADDYFILE, 'utf8');
+      expect(caddyfile.split('\n')[0]).toBe(MARKER);
+      expect(caddyfile).toContain('{\n\temail ops@example.com\n\tlocal_certs\n}\n');
+      expect(caddyfile).toContain(`${DOMAIN} {\n\tencode zstd gzip\n\treverse_proxy 127.0.0.1:3000\n}\n`);
+      expect(caddyfile).not.toMatch(/request_body|replace|rewrite/);
+
+      const env = readFileSync(ENV_FILE, 'utf8');
+      expect([envValue('HOST'), envValue('APP_URL'), envValue('TRUST_PROXY')]).toEqual([
+        '127.0.0.1',
+        `https://${DOMAIN}`,
+        'loopback',
+      ]);
+      // Every other line as it was; HOST and APP_URL changed where they stood, TRUST_PROXY appended.
+      const expected = envBefore
+        .replace(/^HOST=.*$/m, 'HOST=127.0.0.1')
+        .replace(/^APP_URL=.*$/m, `APP_URL=https://${DOMAIN}`);
+      expect(env.startsWith(expected)).toBe(true);
+      expect(env.slice(expected.length)).toMatch(
+        /^# added by ozvps-install on \d{4}-\d{2}-\d{2}\nTRUST_PROXY=loopback\n$/,
+      );
+      expect(readFileSync(STATE_FILE, 'utf8')).toMatch(/^DOMAIN=panel\.ozvps\.test$/m);
+      expect(run.stdout).toContain('.env changed: restarted');
+      const dbPassword = new URL(envValue('DATABASE_URL')).password;
+      expect(`${run.stdout}${run.stderr}`).not.toContain(dbPassword.slice(0, 12));
+
+      const health = curl(`https://${DOMAIN}/api/health`);
+      expect(health.status).toBe(200);
+      expect(health.headers).toMatch(/^server: Caddy/im);
+      expect(JSON.parse(curl(`https://${DOMAIN}/api/version`).body)).toMatchObject({ commit: c2 });
+      const plain = curl(`http://${DOMAIN}/api/health`);
+      expect([plain.status, plain.location]).toEqual([308, `https://${DOMAIN}/api/health`]);
+      // Compressed by Caddy (zstd: the panel itself does not speak it).
+      const index = curl(`https://${DOMAIN}/`);
+      const asset = /\/assets\/[^"]+\.js/.exec(index.body)?.[0] ?? 'no script in index.html';
+      expect(curl(`https://${DOMAIN}${asset}`, '-H', 'Accept-Encoding: zstd').headers).toMatch(
+        /^content-encoding: zstd/im,
+      );
+      const login = curl(
+        `https://${DOMAIN}/api/auth/login`,
+        '-X',
+        'POST',
+        '-H',
+        'Content-Type: application/json',
+        '-H',
+        `Origin: https://${DOMAIN}`,
+        '--data',
+        JSON.stringify({ email: 'alice@example.com', password: 'correct horse battery staple' }),
+      );
+      expect(login.status).toBe(200);
+      expect(login.headers).toMatch(/^set-cookie: .*; Secure/im);
+
+      // The panel listens on loopback only: another address of this machine is refused.
+      expect(sh('ss -ltnH "sport = :3000"')).toMatch(/^LISTEN\s+\S+\s+\S+\s+127\.0\.0\.1:3000\s/);
+      for (const address of sh('hostname -I').trim().split(/\s+/).filter(Boolean)) {
+        const host = address.includes(':') ? `[${address}]` : address;
+        const probe = spawnSync('curl', ['-sS', '--max-time', '5', `http://${host}:3000/api/health`], {
+          encoding: 'utf8',
+        });
+        expect(probe.status).toBe(7); // could not connect
+      }
+    });
+
+    it('a second run with the same --domain changes nothing: same Caddyfile, .env, panel and Caddy', async () => {
+      const before = {
+        caddyfile: statSync(CADDYFILE).mtimeMs,
+        env: readFileSync(ENV_FILE),
+        pid: servicePid(),
+        caddy: caddyPid(),
+      };
+      const run = installC2('--domain', DOMAIN, '--email', 'ops@example.com');
+      expectOk(run);
+      expect(run.stdout).toContain(`${CADDYFILE} unchanged`);
+      expect(run.stdout).toContain('caddy running: no reload');
+      expect(statSync(CADDYFILE).mtimeMs).toBe(before.caddyfile);
+      expect(readFileSync(ENV_FILE).equals(before.env)).toBe(true);
+      expect([servicePid(), caddyPid()]).toEqual([before.pid, before.caddy]);
+      expect(curl(`https://${DOMAIN}/api/health`).status).toBe(200);
+    });
+
+    it('a run without --domain keeps the remembered domain and e-mail: HTTPS is never turned off silently', () => {
+      const before = { caddyfile: readFileSync(CADDYFILE, 'utf8'), env: readFileSync(ENV_FILE) };
+      const run = installC2();
+      expectOk(run);
+      expect(run.stdout).toContain(
+        `HTTPS front door: https://${DOMAIN} (certificate notices to ops@example.com), remembered`,
+      );
+      expect(readFileSync(CADDYFILE, 'utf8')).toBe(before.caddyfile);
+      expect(readFileSync(ENV_FILE).equals(before.env)).toBe(true);
+      expect(curl(`https://${DOMAIN}/api/health`).status).toBe(200);
+    });
+
+    it("replaces the caddy package's stock Caddyfile, and moves to a new --domain (Caddyfile, APP_URL, restart)", () => {
+      // The package's own file, restored as dpkg ships it.
+      rmSync(CADDYFILE);
+      sh(
+        `DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall -o Dpkg::Options::=--force-confmiss caddy >/dev/null`,
+      );
+      expect(readFileSync(CADDYFILE, 'utf8')).toMatch(/^:80 \{$/m);
+      const before = { pid: servicePid(), caddy: caddyPid() };
+
+      const run = installC2('--domain', OTHER_DOMAIN);
+      expectOk(run);
+      expect(run.stdout).toContain(`HTTPS front door: https://${OTHER_DOMAIN} (was https://${DOMAIN})`);
+      const caddyfile = readFileSync(CADDYFILE, 'utf8');
+      expect(caddyfile.split('\n')[0]).toBe(MARKER);
+      expect(caddyfile).toContain(`${OTHER_DOMAIN} {`);
+      expect(caddyfile).not.toContain(DOMAIN);
+      expect(caddyfile).toContain('email ops@example.com');
+      expect(envValue('APP_URL')).toBe(`https://${OTHER_DOMAIN}`);
+      expect(servicePid()).not.toBe(before.pid);
+      expect(caddyPid()).toBe(before.caddy);
+      expect(run.stdout).toContain('caddy reloaded');
+      expect(curl(`https://${OTHER_DOMAIN}/api/health`).status).toBe(200);
+      expect(JSON.parse(curl(`https://${OTHER_DOMAIN}/api/version`).body)).toMatchObject({ commit: c2 });
+    });
+
+    it('refuses a managed Caddyfile the operator took over (marker removed): untouched, .env unchanged', () => {
+      const taken = readFileSync(CADDYFILE, 'utf8').split('\n').slice(1).join('\n') + '# mine now\n';
+      writeFileSync(CADDYFILE, taken);
+      const env = readFileSync(ENV_FILE);
+      const run = installC2('--domain', DOMAIN);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('refusing to overwrite it (nothing changed)');
+      expect(readFileSync(CADDYFILE, 'utf8')).toBe(taken);
+      expect(readFileSync(ENV_FILE).equals(env)).toBe(true);
+      expect(readFileSync(STATE_FILE, 'utf8')).toMatch(/^DOMAIN=billing\.ozvps\.test$/m);
     });
   });
 
