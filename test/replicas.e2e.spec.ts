@@ -184,7 +184,13 @@ describe('three API replicas on one database (built API, real PostgreSQL, fakes 
     ).toEqual([]);
 
     const jobs = await scheduled();
-    expect(jobs.map((j) => j.name)).toEqual(['plan-sync', 'prune', 'renewals', 'servers-sweep']);
+    expect(jobs.map((j) => j.name)).toEqual([
+      'plan-sync',
+      'prune',
+      'renewals',
+      'server-actions-settle',
+      'servers-sweep',
+    ]);
     for (const j of jobs) {
       expect(j.ticks).toBeGreaterThanOrEqual(4);
       expect(j.runs).toBe(j.ticks);

@@ -12,8 +12,7 @@ export const COMMAND_GROUPS: readonly { name: string; description: string }[] = 
   { name: 'stripe', description: 'Stripe: status, customers, received events, reconciliation' },
   {
     name: 'servers',
-    description:
-      'customer servers: list, show, suspend, unsuspend, reprice, power, reinstall, reset-password, cancel, terminate',
+    description: 'servers: list, show, power, reinstall, cancel, suspend, reprice',
   },
   { name: 'mail', description: 'the email outbox: list, show, retry, send a test' },
   { name: 'db', description: 'database schema' },

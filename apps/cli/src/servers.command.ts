@@ -290,8 +290,7 @@ function printReprice(r: RepriceResult): void {
 
 @Command({
   name: 'servers',
-  description:
-    'customer servers: list, show, suspend, unsuspend, reprice, power, reinstall, reset-password, cancel, terminate',
+  description: 'servers: list, show, power, reinstall, cancel, suspend, reprice',
   subCommands: [
     ServersListCommand,
     ServersShowCommand,
