@@ -12,7 +12,7 @@ export const COMMAND_GROUPS: readonly { name: string; description: string }[] = 
   { name: 'stripe', description: 'Stripe: status, customers, received events, reconciliation' },
   {
     name: 'servers',
-    description: 'servers: list, show, power, reinstall, cancel, suspend, reprice',
+    description: 'servers: list, show, power, reinstall, cancel, suspend',
   },
   { name: 'mail', description: 'the email outbox: list, show, retry, send a test' },
   { name: 'db', description: 'database schema' },

@@ -290,7 +290,7 @@ function printReprice(r: RepriceResult): void {
 
 @Command({
   name: 'servers',
-  description: 'servers: list, show, power, reinstall, cancel, suspend, reprice',
+  description: 'servers: list, show, power, reinstall, cancel, suspend',
   subCommands: [
     ServersListCommand,
     ServersShowCommand,
