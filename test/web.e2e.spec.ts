@@ -5,6 +5,7 @@
  * Screenshots of each page land in .tmp/screenshots (git-ignored).
  */
 import { execFileSync } from 'node:child_process';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -33,6 +34,22 @@ function chromiumPath(): string {
     if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
   }
   throw new Error('The browser tests need Chromium: `apt-get install chromium`, or set CHROMIUM_PATH');
+}
+
+/** A fresh OpenSSH ed25519 public key line and its SHA256 fingerprint, as ssh-keygen -l prints it. */
+function anEd25519Key(comment: string): { line: string; fingerprint: string } {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+  const str = (b: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(b.length);
+    return Buffer.concat([length, b]);
+  };
+  const blob = Buffer.concat([str(Buffer.from('ssh-ed25519')), str(raw)]);
+  return {
+    line: `ssh-ed25519 ${blob.toString('base64')} ${comment}`,
+    fingerprint: `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`,
+  };
 }
 
 describe('the panel in a real browser', () => {
@@ -356,6 +373,157 @@ describe('the panel in a real browser', () => {
       `SELECT w.balance_cents::int AS balance FROM wallets w JOIN users u ON u.id = w.user_id WHERE u.email = 'dana@example.test'`,
     );
     expect(wallet).toEqual({ balance: 0 });
+    expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
+  });
+
+  it('a customer restarts a server, reinstalls it with an SSH key (typed confirmation), resets the root password and sees it once, cancels at period end and keeps it', async () => {
+    const page = await newPage();
+    await signIn(page, 'dana@example.test');
+
+    // An SSH key, added on the account's SSH keys page.
+    const key = anEd25519Key('dana@laptop');
+    await page.getByRole('link', { name: 'SSH keys' }).click();
+    await page.getByRole('heading', { name: 'SSH keys' }).waitFor();
+    await page.getByLabel('Name').fill('laptop');
+    await page.getByLabel('Public key').fill('ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQ== too@short');
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByTestId('key-error').waitFor();
+    await page.getByLabel('Public key').fill(key.line);
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByTestId('ssh-keys').getByText(key.fingerprint).waitFor();
+    await shot(page, 'ssh-keys');
+    expect(await ds.query(`SELECT name, fingerprint FROM ssh_keys`)).toEqual([
+      { name: 'laptop', fingerprint: key.fingerprint },
+    ]);
+
+    const [web1] = await ds.query(
+      `SELECT id, virtfusion_server_id AS vf FROM servers WHERE hostname = 'web1.example.test'`,
+    );
+    await page.goto(`/servers/${web1.id}`);
+    await page.getByRole('heading', { name: 'web1.example.test' }).waitFor();
+    await page.getByTestId('power-state').getByText('Running').waitFor();
+
+    // Restart: the page shows it running while VirtFusion's queue holds it, then the result.
+    virtfusion.holdQueue = true;
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await page.getByTestId('action-status').getByText('Restarting…').waitFor();
+    expect(await page.getByRole('button', { name: 'Shut down' }).isDisabled()).toBe(true);
+    await shot(page, 'server-restarting');
+    virtfusion.releaseQueue();
+    await page.getByTestId('action-status').getByText('Restarted.').waitFor();
+    expect(virtfusion.callsTo('POST /servers/power').map((c) => c.path)).toEqual([
+      `/api/v1/servers/${web1.vf}/power/restart`,
+    ]);
+
+    // Reinstall with the key: the hostname must be typed before the disk is erased.
+    await page.getByRole('button', { name: 'Reinstall…' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Reinstall the server' });
+    await dialog.getByLabel('Operating system').selectOption({ index: 1 });
+    await dialog.getByLabel(/laptop/).check();
+    const erase = dialog.getByRole('button', { name: 'Erase and reinstall' });
+    await dialog.getByLabel('Type web1.example.test to confirm').fill('web1');
+    expect(await erase.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type web1.example.test to confirm').fill('web1.example.test');
+    await shot(page, 'server-reinstall-confirm');
+    await erase.click();
+    await page.getByTestId('action-status').getByText('Reinstalling…').waitFor();
+    virtfusion.releaseQueue();
+    await page.getByTestId('action-status').getByText('Reinstalled.').waitFor();
+    virtfusion.holdQueue = false;
+    const vfKeys = virtfusion.stateOf(web1.vf).sshKeys;
+    expect(vfKeys).toHaveLength(1);
+    expect(virtfusion.sshKeys.find((k) => k.id === vfKeys[0])!.publicKey).toBe(key.line);
+
+    // The root password: shown once, with Copy; gone after Done and after a reload.
+    await page.getByRole('button', { name: 'Reset root password…' }).click();
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    const password = (await page.getByTestId('root-password').textContent())!;
+    expect(password).toBe(virtfusion.stateOf(web1.vf).rootPassword);
+    expect(page.url()).not.toContain(password);
+    await shot(page, 'server-root-password');
+    await page.getByRole('button', { name: 'Done, I have saved it' }).click();
+    expect(await page.getByTestId('root-password').count()).toBe(0);
+    await page.reload();
+    await page.getByRole('heading', { name: 'web1.example.test' }).waitFor();
+    expect(await page.content()).not.toContain(password);
+    expect(api.output()).not.toContain(password);
+    const stored = await ds.query(
+      `SELECT count(*)::int AS n FROM server_events e, server_actions a
+        WHERE e.detail LIKE '%' || $1 || '%' OR a.message LIKE '%' || $1 || '%'`,
+      [password],
+    );
+    expect(stored).toEqual([{ n: 0 }]);
+
+    // Cancel at the end of the paid period, seen in the list, then kept.
+    await page.getByRole('button', { name: 'Cancel at the end of the paid period…' }).click();
+    await page.getByRole('button', { name: 'Cancel at period end' }).click();
+    await page.getByTestId('cancel-scheduled').waitFor();
+    expect(await ds.query(`SELECT cancel_at_period_end AS c FROM servers WHERE id = $1`, [web1.id])).toEqual([
+      { c: true },
+    ]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(page, 'server-phone');
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await page.getByRole('link', { name: 'All servers' }).click();
+    await page.getByTestId(`ends-${web1.id}`).waitFor();
+    await page.getByRole('link', { name: 'web1.example.test' }).click();
+    await page.getByRole('button', { name: 'Keep this server' }).click();
+    await page.getByRole('button', { name: 'Cancel at the end of the paid period…' }).waitFor();
+    expect(await ds.query(`SELECT cancel_at_period_end AS c FROM servers WHERE id = $1`, [web1.id])).toEqual([
+      { c: false },
+    ]);
+
+    // The console opens in a new tab at VirtFusion's one-time login.
+    const [tab] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('button', { name: 'Open console' }).click(),
+    ]);
+    await tab.waitForURL(/token_authenticate/);
+    expect(tab.url()).toContain(virtfusion.url);
+    await page.context().close();
+
+    const actions = await ds.query(
+      `SELECT kind, status FROM server_actions WHERE server_id = $1 ORDER BY id`,
+      [web1.id],
+    );
+    expect(actions).toEqual([
+      { kind: 'restart', status: 'succeeded' },
+      { kind: 'reinstall', status: 'succeeded' },
+      { kind: 'reset_password', status: 'succeeded' },
+    ]);
+    expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
+  });
+
+  it('an admin finds an overdue server under "Needs care" and suspends it', async () => {
+    const [web2] = await ds.query(
+      `UPDATE servers SET paid_until = now() - interval '1 day', overdue_since = now() - interval '1 day'
+        WHERE hostname = 'web2.example.test' RETURNING id, virtfusion_server_id AS vf`,
+    );
+    const page = await newPage();
+    await signIn(page, 'root@example.test');
+    await page.goto('/admin/servers');
+    await page.getByTestId('admin-servers').waitFor();
+    await page.getByLabel(/Needs care/).check();
+    const row = page.getByTestId(`admin-server-${web2.id}`);
+    await row.getByText('Overdue').waitFor();
+    expect(await page.getByRole('link', { name: 'web1.example.test' }).count()).toBe(0);
+    await shot(page, 'admin-servers-needs-care');
+    await row.getByRole('link', { name: 'web2.example.test' }).click();
+    await page.getByRole('heading', { name: 'web2.example.test' }).waitFor();
+    await page.getByLabel(/^Reason/).fill('renewal unpaid, customer told');
+    await page.getByRole('button', { name: 'Suspend', exact: true }).click();
+    await page.getByTestId('server-status').getByText('Suspended').waitFor();
+    await page.getByRole('button', { name: 'Unsuspend' }).waitFor();
+    await shot(page, 'admin-server-suspended');
+    await page.context().close();
+
+    expect(await ds.query(`SELECT status FROM servers WHERE id = $1`, [web2.id])).toEqual([
+      { status: 'suspended' },
+    ]);
+    expect(virtfusion.callsTo('POST /servers/suspend').map((c) => c.path)).toEqual([
+      `/api/v1/servers/${web2.vf}/suspend`,
+    ]);
     expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
   });
 });
