@@ -228,13 +228,23 @@ export interface TrafficDay {
   inBytes: number;
   outBytes: number;
 }
-export interface ServerTraffic {
+export interface TrafficMonth {
   periodStart: string;
   periodEnd: string;
+  inBytes: number;
+  outBytes: number;
+}
+export interface ServerTraffic {
+  /** null when VirtFusion has no period to report yet. */
+  periodStart: string | null;
+  periodEnd: string | null;
   usedBytes: number;
   /** null: unmetered. */
   allowanceBytes: number | null;
+  /** Per day when VirtFusion gives days (it may give none: then `months`). */
   days: TrafficDay[];
+  /** This billing month first, then the ones before it. */
+  months?: TrafficMonth[];
 }
 export interface SshKey {
   id: number;

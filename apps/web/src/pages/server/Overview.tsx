@@ -95,6 +95,7 @@ export function History({ entries }: { entries: ServerHistoryEntry[] }) {
       {entries.map((e, i) => (
         <li key={i}>
           <time dateTime={e.at}>{formatDate(e.at)}</time> {e.text}
+          {e.actor === 'support' && <span className="muted small"> (by our team)</span>}
         </li>
       ))}
     </ul>

@@ -113,17 +113,52 @@ describe('the server page: what the customer has', () => {
     expect((button('Start') as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('usage: traffic this period against the allowance, with a chart of the days', async () => {
+  it('usage: traffic this period against the allowance, with a chart of the days and the allowance line', async () => {
     serving(aServer());
     show();
     await waitFor(() => expect(screen.getByTestId('traffic-used')).toBeTruthy());
-    expect(screen.getByTestId('traffic-used').textContent).toMatch(/^50 GB used of 1000 GB \(5%\)/);
+    expect(screen.getByTestId('traffic-used').textContent).toMatch(
+      /^50 GB used of 1000 GB \(5%\) this period/,
+    );
     const chart = screen.getByTestId('traffic-chart');
+    expect(chart.getAttribute('aria-label')).toBe('Traffic per day: busiest 30 GB, allowance 1000 GB');
     expect(chart.querySelectorAll('rect.bar-in')).toHaveLength(2);
-    expect(chart.querySelectorAll('rect.bar-out')).toHaveLength(2);
-    // The busiest day (30 GB) fills the chart's height.
+    // Scaled to the allowance (the highest value): the allowance line at the top, day 1 at 3%.
+    expect(screen.getByTestId('allowance-line').getAttribute('y1')).toBe('0');
     const [inBar, outBar] = [chart.querySelector('rect.bar-in')!, chart.querySelector('rect.bar-out')!];
-    expect(Number(inBar.getAttribute('height')) + Number(outBar.getAttribute('height'))).toBeCloseTo(60);
+    expect(Number(inBar.getAttribute('height')) + Number(outBar.getAttribute('height'))).toBeCloseTo(
+      60 * 0.03,
+    );
+  });
+
+  it('usage: VirtFusion gives whole months only: the months are charted, oldest first', async () => {
+    serving(aServer(), {
+      'GET /api/servers/7/traffic': ok({
+        periodStart: '2026-02-01 00:00:00',
+        periodEnd: '2026-02-28 23:59:59',
+        usedBytes: 2 * GB,
+        allowanceBytes: null,
+        days: [],
+        months: [
+          { periodStart: '2026-02-01 00:00:00', periodEnd: '2026-02-28 23:59:59', inBytes: GB, outBytes: GB },
+          {
+            periodStart: '2026-01-01 00:00:00',
+            periodEnd: '2026-01-31 23:59:59',
+            inBytes: 3 * GB,
+            outBytes: GB,
+          },
+        ],
+      } satisfies ServerTraffic),
+    });
+    show();
+    await waitFor(() => expect(screen.getByTestId('traffic-chart')).toBeTruthy());
+    expect(screen.getByTestId('traffic-used').textContent).toMatch(/^2 GB used \(unmetered\)/);
+    const titles = Array.from(
+      screen.getByTestId('traffic-chart').querySelectorAll('title'),
+      (t) => t.textContent,
+    );
+    expect(titles).toEqual(['Jan 2026: 3 GB in, 1 GB out', 'Feb 2026: 1 GB in, 1 GB out']);
+    expect(screen.queryByTestId('allowance-line')).toBeNull();
   });
 
   it('usage: says plainly that VirtFusion did not answer (502), and the rest of the page works', async () => {

@@ -142,6 +142,8 @@ export function ServerPage({
           </div>
         </section>
       )}
+      {/* A failed deploy has nothing to operate, but an admin may still terminate what VirtFusion kept. */}
+      {adminControls && s.status === 'failed' && <div className="panels">{adminControls(data)}</div>}
       {!scope.admin && s.status === 'active' && <Usage scope={scope} />}
       <h2>History</h2>
       <History entries={data.history} />
