@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api';
+import { ServerAction } from '../../api';
 import { ConfirmPanel } from '../../confirm';
 import { ErrorMessage } from '../../ui';
+import { useActionRunner } from './actions';
 import { ServerScope } from './server-api';
 
 /**
@@ -14,6 +16,7 @@ export function ResetPassword({ scope, blocked }: { scope: ServerScope; blocked:
   const [error, setError] = useState<unknown>(null);
   const [password, setPassword] = useState<string | null>(null);
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const runner = useActionRunner(scope);
   const shown = useRef<HTMLDivElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
 
@@ -30,9 +33,13 @@ export function ResetPassword({ scope, blocked }: { scope: ServerScope; blocked:
     setBusy(true);
     setError(null);
     try {
-      const answer = await api.post<{ password: string }>(`${scope.base}/reset-password`);
+      const answer = await api.post<{ password: string; action?: ServerAction }>(
+        `${scope.base}/reset-password`,
+      );
       setCopied(null);
       setPassword(answer.password);
+      // VirtFusion applies it through its queue: the page follows that like any other action.
+      if (answer.action) runner.track(answer.action);
     } catch (err) {
       setError(err);
     } finally {

@@ -66,7 +66,7 @@ export function useActionRunner(scope: ServerScope) {
     }
   }
 
-  return { busy, error, setError, start, change };
+  return { busy, error, setError, start, change, track };
 }
 
 const POWER_BUTTONS: { action: PowerAction; label: string; when: (p: PowerState | undefined) => boolean }[] =
