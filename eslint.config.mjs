@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-const libs = ['core', 'users', 'wallet', 'accounts', 'plans', 'billing', 'servers'];
+const libs = ['core', 'users', 'wallet', 'accounts', 'virtfusion', 'plans', 'billing', 'servers'];
 
 // A lib is used through its index only: `@ozvps/wallet`, never `@ozvps/wallet/src/...` nor a
 // relative path into another lib; and nothing imports an app.
@@ -60,6 +60,18 @@ export default tseslint.config(
           name,
           message: 'users depends only on core.',
         })),
+      ),
+    },
+  },
+  {
+    // The VirtFusion client knows only the API it talks to; plans and servers use it, not the reverse.
+    files: ['libs/virtfusion/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        [],
+        libs
+          .filter((l) => l !== 'core' && l !== 'virtfusion')
+          .map((l) => ({ name: `@ozvps/${l}`, message: 'virtfusion depends only on core.' })),
       ),
     },
   },

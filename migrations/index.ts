@@ -12,6 +12,7 @@ import { CreateServers1763800000005 } from './1763800000005-create-servers';
 import { WebhookRobustness1763800000007 } from './1763800000007-webhook-robustness';
 import { ServerOwnPrice1763800000009 } from './1763800000009-server-own-price';
 import { WaitingDeployCancel1763800000011 } from './1763800000011-waiting-deploy-cancel';
+import { ServerActions1763800000014 } from './1763800000014-server-actions';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   WebhookRobustness1763800000007,
   ServerOwnPrice1763800000009,
   WaitingDeployCancel1763800000011,
+  ServerActions1763800000014,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */

@@ -6,10 +6,12 @@ import {
   PlanSyncRefusedError,
   PlanSyncService,
   PlansService,
+} from '@ozvps/plans';
+import {
   VirtFusionAuthError,
   VirtFusionBadResponseError,
   VirtFusionUnavailableError,
-} from '@ozvps/plans';
+} from '@ozvps/virtfusion';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
 import { createTestDatabase, TestDatabase } from './helpers/database';
 import { bootLibs } from './helpers/panel';

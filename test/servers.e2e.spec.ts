@@ -1,7 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { findFreePort } from '@ozvps/core';
-import { ServersService } from '@ozvps/servers';
+import { ServerQueriesService, SweepService } from '@ozvps/servers';
 import { deliver, FakeStripe, testStripeKeys } from './fakes/stripe';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
 import { aCustomerBrowser, anAdminBrowser } from './helpers/accounts';
@@ -211,7 +211,7 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       const event = stripe.complete(topup.sessionId);
       const deliveries = Promise.all([1, 2, 3].map(() => deliver(api.baseUrl, event, keys.webhookSecret)));
       const resumed = Promise.all(
-        [1, 2, 3].map(() => other.get(ServersService).startForTopup(topup.sessionId)),
+        [1, 2, 3].map(() => other.get(SweepService).startForTopup(topup.sessionId)),
       );
       expect((await deliveries).map((d) => d.status)).toEqual([200, 200, 200]);
       await resumed;
@@ -345,7 +345,7 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
         status: 'credited',
         serverId: null,
       });
-      await sweeper.get(ServersService).sweep();
+      await sweeper.get(SweepService).sweep();
       expect(await statusOf(a.server.id)).toBe('cancelled');
       expect(await ledger(id)).toEqual([`topup ${PRICE}`, `server_charge -${PRICE}`, 'topup 2500']);
       expect(await balance(id)).toBe(2500);
@@ -394,7 +394,7 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       ).toHaveLength(1);
 
       expect((await deliver(api.baseUrl, paidElsewhere, keys.webhookSecret)).status).toBe(200);
-      await sweeper.get(ServersService).sweep();
+      await sweeper.get(SweepService).sweep();
       expect(await statusOf(a.server.id)).toBe('cancelled');
       expect(await ledger(id)).toEqual([`topup ${PRICE}`]);
       expect(await balance(id)).toBe(PRICE);
@@ -417,7 +417,7 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       expect((await cli('wallet', 'add', String(id), String(PRICE * 2), '--reason', 'goodwill')).code).toBe(
         0,
       );
-      await sweeper.get(ServersService).sweep();
+      await sweeper.get(SweepService).sweep();
       await new Promise((r) => setTimeout(r, 300)); // anything the credit set going has had its chance
       expect(await statusOf(a.server.id)).toBe('awaiting_funds');
       expect(await ledger(id)).toEqual([`admin_credit ${PRICE * 2}`]);
@@ -483,9 +483,9 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       ).toBe('credited');
 
       // The crash-recovery sweep: run twice at once, it starts A once and leaves B waiting.
-      await Promise.all([1, 2].map(() => sweeper.get(ServersService).sweep()));
+      await Promise.all([1, 2].map(() => sweeper.get(SweepService).sweep()));
       await whenActive(browser, a.server.id);
-      await sweeper.get(ServersService).sweep();
+      await sweeper.get(SweepService).sweep();
       expect(await statusOf(b.server.id)).toBe('awaiting_funds');
       expect(await ledger(id)).toEqual([
         `admin_credit ${PRICE}`,
@@ -593,8 +593,8 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       expect((await deliver(api.baseUrl, stripe.complete(plainSession), keys.webhookSecret)).status).toBe(
         200,
       );
-      expect(await sweeper.get(ServersService).sweep()).toMatchObject({ started: 0 });
-      await sweeper.get(ServersService).sweep();
+      expect(await sweeper.get(SweepService).sweep()).toMatchObject({ started: 0 });
+      await sweeper.get(SweepService).sweep();
       await new Promise((r) => setTimeout(r, 300)); // anything the credit set going has had its chance
       expect((await row(standard.server.id)).status).toBe('cancelled');
       expect(await ledger(id)).toEqual([
@@ -625,7 +625,7 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
         (await browser.request('POST', `/api/servers/${other.server.id}/cancel`, { body: {} })).status,
       ).toBe(200);
       expect((await deliver(api.baseUrl, paidElsewhere, keys.webhookSecret)).status).toBe(200);
-      await sweeper.get(ServersService).sweep();
+      await sweeper.get(SweepService).sweep();
       await new Promise((r) => setTimeout(r, 300));
 
       expect((await row(standard.server.id)).status).toBe('cancelled');
@@ -650,7 +650,7 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       expect(reconciled.code).toBe(0);
       expect((await row(standard.server.id)).status).toBe('awaiting_funds');
 
-      const swept = await Promise.all([1, 2].map(() => sweeper.get(ServersService).sweep()));
+      const swept = await Promise.all([1, 2].map(() => sweeper.get(SweepService).sweep()));
       // (The API's own minute sweep may have made the one attempt first: at most one cancel in all.)
       expect(swept.reduce((n, r) => n + r.cancelled, 0)).toBeLessThanOrEqual(1);
       expect(swept.reduce((n, r) => n + r.started, 0)).toBe(0);
@@ -660,7 +660,7 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
         reason: SHORT_REASON,
       });
       expect((await cli('wallet', 'add', String(id), String(STANDARD), '--reason', 'goodwill')).code).toBe(0);
-      await sweeper.get(ServersService).sweep();
+      await sweeper.get(SweepService).sweep();
       expect((await row(standard.server.id)).status).toBe('cancelled');
       expect(await ledger(id)).toEqual([
         'admin_credit 700',
@@ -880,9 +880,9 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       expect(vf.servers.filter((s) => s.ownerId === vfUser.id)).toHaveLength(0);
 
       clock.set(new Date(Date.now() + 4 * 60_000)); // the dead process's lease has run out
-      const swept = await recovery.get(ServersService).sweep();
+      const swept = await recovery.get(SweepService).sweep();
       expect(swept.resumed).toBeGreaterThanOrEqual(1);
-      const after = await recovery.get(ServersService).get(Number(row.id));
+      const after = await recovery.get(ServerQueriesService).get(Number(row.id));
       expect(after.status).toBe('active');
       expect(vf.servers.filter((s) => s.ownerId === vfUser.id)).toHaveLength(1);
       expect(await ledger(id)).toEqual(['admin_credit 5000', `server_charge -${PRICE}`]);
@@ -898,8 +898,8 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
       expect(row).toMatchObject({ status: 'provisioning', step: 'creating' });
 
       clock.set(new Date(Date.now() + 4 * 60_000));
-      await recovery.get(ServersService).sweep();
-      const after = await recovery.get(ServersService).get(Number(row.id));
+      await recovery.get(SweepService).sweep();
+      const after = await recovery.get(ServerQueriesService).get(Number(row.id));
       expect(after.status).toBe('active');
       const vfUser = vf.users.find((u) => u.extRelationId === id)!;
       expect(vf.servers.filter((s) => s.ownerId === vfUser.id)).toHaveLength(1);

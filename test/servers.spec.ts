@@ -5,10 +5,12 @@ import { PlanNotDeployableError, PlanSyncService, PlansService } from '@ozvps/pl
 import { MIGRATIONS } from '@ozvps/migrations';
 import {
   DeployKeyReusedError,
+  DeployService,
   RenewalsService,
   RepriceService,
   scheduledPricesDifferNote,
-  ServersService,
+  ServerQueriesService,
+  SweepService,
   TemplateNotOfferedError,
   toServerView,
   VirtFusionEmailTakenError,
@@ -29,7 +31,9 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   let vf: FakeVirtFusion;
   let app: INestApplicationContext;
   let clock: TestClock;
-  let servers: ServersService;
+  let deploys: DeployService;
+  let sweeper: SweepService;
+  let queries: ServerQueriesService;
   let renewals: RenewalsService;
   let wallet: WalletService;
   let ds: DataSource;
@@ -61,7 +65,9 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     db = await createTestDatabase();
     clock = new TestClock();
     app = await bootLibs(db.url, { env: env(), servers: true, clock });
-    servers = app.get(ServersService);
+    deploys = app.get(DeployService);
+    sweeper = app.get(SweepService);
+    queries = app.get(ServerQueriesService);
     renewals = app.get(RenewalsService);
     wallet = app.get(WalletService);
     ds = app.get(DataSource);
@@ -119,7 +125,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
 
   it('deploys: VirtFusion user by extRelationId, server created and built, first month charged once', async () => {
     const user = await aUserWithBalance(app, 5000);
-    const { server, created } = await servers.deploy(user, deployInput({ hostname: 'Web1.Example.test' }));
+    const { server, created } = await deploys.deploy(user, deployInput({ hostname: 'Web1.Example.test' }));
     expect(created).toBe(true);
     expect(server).toMatchObject({
       status: 'active',
@@ -156,7 +162,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
 
     // A second deploy reuses the stored VirtFusion user (no second POST /users).
     const usersCreated = vf.callsTo('POST /users').length;
-    await servers.deploy(user, deployInput());
+    await deploys.deploy(user, deployInput());
     expect(vf.callsTo('POST /users').length).toBe(usersCreated);
     expect(await balance(user.id)).toBe(5000 - 2 * PRICE);
   });
@@ -173,7 +179,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
       created: '',
     });
     const before = vf.callsTo('POST /users').length;
-    const { server } = await servers.deploy(user, deployInput());
+    const { server } = await deploys.deploy(user, deployInput());
     expect(server.status).toBe('active');
     expect(vf.callsTo('POST /users').length).toBe(before);
     expect(vf.servers.find((s) => s.id === server.virtfusionServerId)!.ownerId).toBe(9000 + user.id);
@@ -190,8 +196,8 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
       suspended: false,
       created: '',
     });
-    await expect(servers.deploy(user, deployInput())).rejects.toThrow(VirtFusionEmailTakenError);
-    await expect(servers.deploy(user, deployInput())).rejects.toThrow(/extRelationId to \d+/);
+    await expect(deploys.deploy(user, deployInput())).rejects.toThrow(VirtFusionEmailTakenError);
+    await expect(deploys.deploy(user, deployInput())).rejects.toThrow(/extRelationId to \d+/);
     expect(await serverRows(user.id)).toEqual([]);
     expect(await balance(user.id)).toBe(5000);
     expect(await ledger(user.id)).toHaveLength(1);
@@ -200,11 +206,11 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it('refuses an unpriced or unknown plan, an unoffered template and bad input; nothing charged or written', async () => {
     const user = await aUserWithBalance(app, 5000);
     const calls = vf.callsTo('POST /servers').length;
-    await expect(servers.deploy(user, deployInput({ planId: unpricedPlanId }))).rejects.toThrow(
+    await expect(deploys.deploy(user, deployInput({ planId: unpricedPlanId }))).rejects.toThrow(
       PlanNotDeployableError,
     );
-    await expect(servers.deploy(user, deployInput({ planId: 999999 }))).rejects.toThrow(/No plan/);
-    await expect(servers.deploy(user, deployInput({ osTemplateId: 12345 }))).rejects.toThrow(
+    await expect(deploys.deploy(user, deployInput({ planId: 999999 }))).rejects.toThrow(/No plan/);
+    await expect(deploys.deploy(user, deployInput({ osTemplateId: 12345 }))).rejects.toThrow(
       TemplateNotOfferedError,
     );
     for (const bad of [
@@ -220,7 +226,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
       { idempotencyKey: undefined },
       { topUpIfShort: 'yes' },
     ]) {
-      await expect(servers.deploy(user, deployInput(bad))).rejects.toThrow(ValidationError);
+      await expect(deploys.deploy(user, deployInput(bad))).rejects.toThrow(ValidationError);
     }
     expect(await serverRows(user.id)).toEqual([]);
     expect(await ledger(user.id)).toHaveLength(1);
@@ -230,9 +236,9 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it('insufficient funds: refused with nothing written (no server row, no ledger row, nothing in VirtFusion)', async () => {
     const user = await aUserWithBalance(app, PRICE - 1);
     const calls = vf.callsTo('POST /servers').length;
-    await expect(servers.deploy(user, deployInput())).rejects.toThrow(InsufficientFundsError);
+    await expect(deploys.deploy(user, deployInput())).rejects.toThrow(InsufficientFundsError);
     const poor = await aUser(app);
-    await expect(servers.deploy(poor, deployInput())).rejects.toThrow(InsufficientFundsError);
+    await expect(deploys.deploy(poor, deployInput())).rejects.toThrow(InsufficientFundsError);
     expect(await serverRows(user.id)).toEqual([]);
     expect(await serverRows(poor.id)).toEqual([]);
     expect(await balance(user.id)).toBe(PRICE - 1);
@@ -243,7 +249,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it('VirtFusion refusing the create (422): the server fails with the reason and the charge is refunded', async () => {
     const user = await aUserWithBalance(app, 5000);
     vf.failCall('POST /servers', '422');
-    const { server } = await servers.deploy(user, deployInput());
+    const { server } = await deploys.deploy(user, deployInput());
     expect(server.status).toBe('failed');
     expect(server.failureReason).toMatch(/refused to create/);
     expect(await ledger(user.id)).toEqual([
@@ -258,7 +264,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it('VirtFusion answering 500 to the create without creating: asked, nothing there, refunded', async () => {
     const user = await aUserWithBalance(app, 5000);
     vf.failCall('POST /servers', '500');
-    const { server } = await servers.deploy(user, deployInput());
+    const { server } = await deploys.deploy(user, deployInput());
     expect(server.status).toBe('failed');
     expect(await balance(user.id)).toBe(5000);
     expect(vfServersOf(user)).toEqual([]);
@@ -268,7 +274,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it('VirtFusion failing at build: refunded, and the half-made server is deleted in VirtFusion', async () => {
     const user = await aUserWithBalance(app, 5000);
     vf.failCall('POST /servers/build', '500');
-    const { server } = await servers.deploy(user, deployInput());
+    const { server } = await deploys.deploy(user, deployInput());
     expect(server.status).toBe('failed');
     expect(server.failureReason).toMatch(/did not start the build/);
     expect(server.virtfusionServerId).not.toBeNull();
@@ -280,7 +286,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it('a create that times out after VirtFusion created the server: found by asking, no duplicate, charged once', async () => {
     const user = await aUserWithBalance(app, 5000);
     vf.failCall('POST /servers', 'timeout-after');
-    const { server } = await servers.deploy(user, deployInput());
+    const { server } = await deploys.deploy(user, deployInput());
     expect(server.status).toBe('active');
     expect(vfServersOf(user)).toHaveLength(1);
     expect(vfServersOf(user)[0]!.id).toBe(server.virtfusionServerId);
@@ -297,7 +303,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it('a build that times out after VirtFusion queued it: active, built once', async () => {
     const user = await aUserWithBalance(app, 5000);
     vf.failCall('POST /servers/build', 'timeout-after');
-    const { server } = await servers.deploy(user, deployInput());
+    const { server } = await deploys.deploy(user, deployInput());
     expect(server.status).toBe('active');
     expect(
       vf
@@ -312,17 +318,17 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     vf.failCall('POST /servers', 'timeout-after');
     vf.failCall('GET /servers/user', 'pass'); // the list taken before the create answers
     vf.failCall('GET /servers/user', '503', 3); // the check after the lost answer fails, retries too
-    const { server } = await servers.deploy(user, deployInput());
+    const { server } = await deploys.deploy(user, deployInput());
     expect(server).toMatchObject({ status: 'provisioning', step: 'creating' });
     expect(server.failureReason).toMatch(/waiting for VirtFusion/);
     expect(await balance(user.id)).toBe(5000 - PRICE);
     expect(await ledger(user.id)).toHaveLength(2); // charged, not refunded: the server may exist
 
     // Before the retry time nothing happens; after it, the sweep asks again and adopts the server.
-    expect((await servers.sweep()).resumed).toBe(0);
+    expect((await sweeper.sweep()).resumed).toBe(0);
     clock.advance(2 * 60_000);
-    expect((await servers.sweep()).resumed).toBe(1);
-    const after = await servers.get(server.id);
+    expect((await sweeper.sweep()).resumed).toBe(1);
+    const after = await queries.get(server.id);
     expect(after.status).toBe('active');
     expect(vfServersOf(user)).toHaveLength(1);
     expect(await balance(user.id)).toBe(5000 - PRICE);
@@ -331,16 +337,16 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it('a double click (same idempotencyKey), one after the other and 6 at once: one server, one charge', async () => {
     const user = await aUserWithBalance(app, 5000);
     const input = deployInput();
-    const first = await servers.deploy(user, input);
-    const again = await servers.deploy(user, { ...input });
+    const first = await deploys.deploy(user, input);
+    const again = await deploys.deploy(user, { ...input });
     expect(again).toMatchObject({ created: false });
     expect(again.server.id).toBe(first.server.id);
-    await expect(servers.deploy(user, { ...input, hostname: 'other.example.test' })).rejects.toThrow(
+    await expect(deploys.deploy(user, { ...input, hostname: 'other.example.test' })).rejects.toThrow(
       DeployKeyReusedError,
     );
 
     const burst = deployInput();
-    const results = await Promise.all(Array.from({ length: 6 }, () => servers.deploy(user, { ...burst })));
+    const results = await Promise.all(Array.from({ length: 6 }, () => deploys.deploy(user, { ...burst })));
     expect(new Set(results.map((r) => r.server.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(await serverRows(user.id)).toHaveLength(2);
@@ -351,7 +357,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
 
   it('renews on the anniversary once per period, even when the sweep runs twice or twice at once', async () => {
     const user = await aUserWithBalance(app, 5 * PRICE);
-    const { server } = await servers.deploy(user, deployInput()); // 31 Jan → paid until 28 Feb
+    const { server } = await deploys.deploy(user, deployInput()); // 31 Jan → paid until 28 Feb
     clock.set(new Date('2026-02-28T08:59:59Z'));
     await renewals.run();
     expect(await balance(user.id)).toBe(4 * PRICE);
@@ -359,7 +365,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     clock.set(new Date('2026-02-28T10:00:00Z'));
     await Promise.all([renewals.run(), renewals.run()]);
     await renewals.run();
-    let s = await servers.get(server.id);
+    let s = await queries.get(server.id);
     expect(s.periodsPaid).toBe(2);
     expect(s.paidUntil!.toISOString()).toBe('2026-03-31T09:00:00.000Z');
     expect(await balance(user.id)).toBe(3 * PRICE);
@@ -367,7 +373,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     // A panel that was off for two months charges both missed months on its next run.
     clock.set(new Date('2026-05-01T00:00:00Z'));
     await renewals.run();
-    s = await servers.get(server.id);
+    s = await queries.get(server.id);
     expect(s.periodsPaid).toBe(4);
     expect(s.paidUntil!.toISOString()).toBe('2026-05-31T09:00:00.000Z');
     expect((await ledger(user.id)).filter((r) => r.type === 'server_charge').map((r) => r.key)).toEqual(
@@ -378,23 +384,23 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
 
   it('unpaid: suspended after GRACE_HOURS, unsuspended when money covers it, terminated after TERMINATE_AFTER_DAYS', async () => {
     const user = await aUserWithBalance(app, PRICE);
-    const { server } = await servers.deploy(user, deployInput());
+    const { server } = await deploys.deploy(user, deployInput());
     const vfId = server.virtfusionServerId!;
 
     clock.set(new Date('2026-02-28T09:00:00Z'));
     await renewals.run();
-    let s = await servers.get(server.id);
+    let s = await queries.get(server.id);
     expect(s).toMatchObject({ status: 'active', periodsPaid: 1 });
     expect(s.overdueSince!.toISOString()).toBe('2026-02-28T09:00:00.000Z');
 
     clock.advance(23 * HOUR);
     await renewals.run();
-    expect((await servers.get(server.id)).status).toBe('active');
+    expect((await queries.get(server.id)).status).toBe('active');
     expect(vf.servers.find((v) => v.id === vfId)!.suspended).toBe(false);
 
     clock.advance(HOUR);
     await renewals.run();
-    s = await servers.get(server.id);
+    s = await queries.get(server.id);
     expect(s).toMatchObject({ status: 'suspended', suspendReason: 'overdue' });
     expect(vf.servers.find((v) => v.id === vfId)!.suspended).toBe(true);
 
@@ -408,7 +414,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
       reason: 'top-up',
     });
     await renewals.run(user.id);
-    s = await servers.get(server.id);
+    s = await queries.get(server.id);
     expect(s).toMatchObject({ status: 'active', periodsPaid: 2, overdueSince: null, suspendReason: null });
     expect(s.paidUntil!.toISOString()).toBe('2026-03-31T09:00:00.000Z');
     expect(vf.servers.find((v) => v.id === vfId)!.suspended).toBe(false);
@@ -419,13 +425,13 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     await renewals.run();
     clock.advance(24 * HOUR);
     await renewals.run();
-    expect((await servers.get(server.id)).status).toBe('suspended');
+    expect((await queries.get(server.id)).status).toBe('suspended');
     clock.advance(14 * DAY - HOUR);
     await renewals.run();
-    expect((await servers.get(server.id)).status).toBe('suspended');
+    expect((await queries.get(server.id)).status).toBe('suspended');
     clock.advance(HOUR);
     await renewals.run();
-    s = await servers.get(server.id);
+    s = await queries.get(server.id);
     expect(s.status).toBe('terminated');
     expect(vf.servers.find((v) => v.id === vfId)).toBeUndefined();
     expect(await eventsOf(server.id)).toEqual([
@@ -451,14 +457,14 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
 
   it('a suspend VirtFusion refuses is retried on the next run; nothing is recorded as suspended before it happens', async () => {
     const user = await aUserWithBalance(app, PRICE);
-    const { server } = await servers.deploy(user, deployInput());
+    const { server } = await deploys.deploy(user, deployInput());
     clock.set(new Date('2026-03-01T10:00:00Z')); // past the due date and the grace
     vf.failCall('POST /servers/suspend', '503');
     const report = await renewals.run();
     expect(report.errors).toBe(1);
-    expect((await servers.get(server.id)).status).toBe('active');
+    expect((await queries.get(server.id)).status).toBe('active');
     await renewals.run();
-    expect((await servers.get(server.id)).status).toBe('suspended');
+    expect((await queries.get(server.id)).status).toBe('suspended');
   });
 
   const setOwnPlanPrice = async (cents: number) =>
@@ -469,16 +475,16 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it("renews at the server's own price, not the plan's new one; a plan's new price is for new deploys", async () => {
     await setOwnPlanPrice(PRICE);
     const user = await aUserWithBalance(app, 10 * PRICE);
-    const { server } = await servers.deploy(user, deployInput({ planId: ownPlanId }));
+    const { server } = await deploys.deploy(user, deployInput({ planId: ownPlanId }));
     await setOwnPlanPrice(2000);
-    const later = await servers.deploy(user, deployInput({ planId: ownPlanId }));
+    const later = await deploys.deploy(user, deployInput({ planId: ownPlanId }));
     expect(later.server.priceMonthlyCents).toBe(2000);
 
     clock.set(new Date('2026-02-28T09:00:00Z'));
     await renewals.run();
     expect(await chargeOf(user.id, server.id, 2)).toBe(-PRICE);
     expect(await chargeOf(user.id, later.server.id, 2)).toBe(-2000);
-    expect(toServerView(await servers.get(server.id))).toMatchObject({
+    expect(toServerView(await queries.get(server.id))).toMatchObject({
       priceMonthlyCents: PRICE,
       currency: 'aud',
       scheduledPrice: null,
@@ -489,7 +495,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it('a reprice applies from the first renewal at least REPRICE_NOTICE_DAYS ahead, shows at once, is recorded, once', async () => {
     await setOwnPlanPrice(PRICE);
     const user = await aUserWithBalance(app, 10 * PRICE);
-    const { server } = await servers.deploy(user, deployInput({ planId: ownPlanId })); // 31 Jan, renews 28 Feb, 31 Mar, …
+    const { server } = await deploys.deploy(user, deployInput({ planId: ownPlanId })); // 31 Jan, renews 28 Feb, 31 Mar, …
     await setOwnPlanPrice(1500);
     const input = { planId: ownPlanId, fromDate: '2026-02-01', actor: 'admin:1' };
 
@@ -500,7 +506,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     const mine = preview.changes.find((c) => c.serverId === server.id)!;
     expect(mine).toMatchObject({ fromCents: PRICE, toCents: 1500 });
     expect(mine.effectiveAt.toISOString()).toBe('2026-03-31T09:00:00.000Z');
-    expect(toServerView(await servers.get(server.id)).scheduledPrice).toBeNull(); // a preview writes nothing
+    expect(toServerView(await queries.get(server.id)).scheduledPrice).toBeNull(); // a preview writes nothing
     expect(await eventsOf(server.id)).not.toContain('reprice_scheduled');
 
     // Two admins confirming at once: scheduled once, recorded once.
@@ -510,7 +516,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     ]);
     expect([a, b].filter((r) => r.changes.some((c) => c.serverId === server.id))).toHaveLength(1);
     expect((await eventsOf(server.id)).filter((e: string) => e === 'reprice_scheduled')).toHaveLength(1);
-    expect(toServerView(await servers.get(server.id)).scheduledPrice).toEqual({
+    expect(toServerView(await queries.get(server.id)).scheduledPrice).toEqual({
       amountCents: 1500,
       fromDate: '2026-03-31T09:00:00.000Z',
     });
@@ -523,7 +529,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     clock.set(new Date('2026-03-31T09:00:00Z'));
     await renewals.run();
     expect(await chargeOf(user.id, server.id, 3)).toBe(-1500);
-    const s = await servers.get(server.id);
+    const s = await queries.get(server.id);
     expect(s).toMatchObject({ priceMonthlyCents: 1500, nextPriceCents: null, nextPriceFrom: null });
     expect((await eventsOf(server.id)).slice(-3)).toEqual(['renewal_charged', 'repriced', 'renewal_charged']);
     expect(await balance(user.id)).toBe(10 * PRICE - 2 * PRICE - 1500);
@@ -532,7 +538,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it('a reprice from a later date waits for the renewal on or after it; bad dates and unpriced plans are refused', async () => {
     await setOwnPlanPrice(PRICE);
     const user = await aUserWithBalance(app, PRICE);
-    const { server } = await servers.deploy(user, deployInput({ planId: ownPlanId }));
+    const { server } = await deploys.deploy(user, deployInput({ planId: ownPlanId }));
     await setOwnPlanPrice(900);
     const r = await reprice.reprice({
       planId: ownPlanId,
@@ -550,7 +556,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     await expect(
       reprice.reprice({ planId: unpricedPlanId, fromDate: '2026-06-15', actor: 'admin:1', apply: true }),
     ).rejects.toThrow(ValidationError);
-    expect(toServerView(await servers.get(server.id)).scheduledPrice).toBeNull();
+    expect(toServerView(await queries.get(server.id)).scheduledPrice).toBeNull();
   });
 
   const setEdgePrice = async (cents: number) =>
@@ -573,8 +579,8 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
   it("a reprice back to the server's price cancels its scheduled price (recorded once); with nothing scheduled it writes nothing; set-price says when scheduled prices differ", async () => {
     await setEdgePrice(PRICE);
     const user = await aUserWithBalance(app, 10 * PRICE);
-    const a = (await servers.deploy(user, deployInput({ planId: edgePlanId }))).server; // renews 28 Feb, 31 Mar
-    const b = (await servers.deploy(user, deployInput({ planId: edgePlanId }))).server;
+    const a = (await deploys.deploy(user, deployInput({ planId: edgePlanId }))).server; // renews 28 Feb, 31 Mar
+    const b = (await deploys.deploy(user, deployInput({ planId: edgePlanId }))).server;
     const ids = [a.id, b.id];
     const input = { planId: edgePlanId, fromDate: '2026-02-01', actor: 'admin:1' };
 
@@ -725,7 +731,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     const [{ session }] = await ds.query(`SELECT topup_session_id AS session FROM servers WHERE id = $1`, [
       waiting.id,
     ]);
-    const started = await servers.startForTopup(session);
+    const started = await sweeper.startForTopup(session);
     expect(started).toMatchObject({ id: waiting.id, status: 'active', priceMonthlyCents: PRICE });
     expect(await chargeOf(user.id, waiting.id, 1)).toBe(-PRICE);
     expect(await balance(user.id)).toBe(4 * PRICE);
@@ -733,7 +739,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
 
   it('migration 1763800000009: a server takes the price of its last charge; one never charged keeps its offered price', async () => {
     const user = await aUserWithBalance(app, 10 * PRICE);
-    const { server } = await servers.deploy(user, deployInput());
+    const { server } = await deploys.deploy(user, deployInput());
     // What the old renewals did: period 2 charged at the plan's price of the day.
     await wallet.debit({
       userId: user.id,
@@ -756,8 +762,8 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     } finally {
       await runner.release();
     }
-    expect((await servers.get(server.id)).priceMonthlyCents).toBe(1700);
-    expect((await servers.get(waiting.id)).priceMonthlyCents).toBe(999);
+    expect((await queries.get(server.id)).priceMonthlyCents).toBe(1700);
+    expect((await queries.get(waiting.id)).priceMonthlyCents).toBe(999);
     await ds.query(`UPDATE servers SET status = 'cancelled' WHERE id = $1`, [waiting.id]);
   });
 
@@ -772,7 +778,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
       WHEN (NEW.step = 'created' AND OLD.step = 'creating') EXECUTE FUNCTION test_fail_created()`);
     let result;
     try {
-      result = await servers.deploy(user, deployInput());
+      result = await deploys.deploy(user, deployInput());
     } finally {
       await ds.query(`DROP TRIGGER test_fail_created ON servers`);
     }
@@ -784,8 +790,8 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     expect(vfServersOf(user)).toHaveLength(1); // VirtFusion did its part; nothing deleted
 
     clock.advance(2 * 60_000);
-    await servers.sweep();
-    const after = await servers.get(s.id);
+    await sweeper.sweep();
+    const after = await queries.get(s.id);
     expect(after).toMatchObject({ status: 'active', virtfusionServerId: vfServersOf(user)[0]!.id });
     expect(await eventsOf(s.id)).toContain('adopted');
     expect(vfServersOf(user)).toHaveLength(1);

@@ -12,6 +12,7 @@ import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { AdminRepriceController } from './admin/admin-reprice.controller';
+import { AdminServersController } from './admin/admin-servers.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
 import { OidcController } from './auth/oidc.controller';
@@ -23,7 +24,9 @@ import { AdminPlansController, PlansController } from './plans/plans.controller'
 import { StripeAdminController } from './billing/stripe-admin.controller';
 import { StripeWebhookController } from './billing/stripe-webhook.controller';
 import { WalletController } from './billing/wallet.controller';
+import { ServerActionsController } from './servers/server-actions.controller';
 import { ServersController } from './servers/servers.controller';
+import { SshKeysController } from './servers/ssh-keys.controller';
 import { ServersScheduler } from './servers/servers.scheduler';
 import { TopupCreditedHandler } from './servers/topup-credited.handler';
 import { SystemController } from './system.controller';
@@ -58,6 +61,9 @@ export class AppModule {
         StripeWebhookController,
         StripeAdminController,
         ServersController,
+        ServerActionsController,
+        SshKeysController,
+        AdminServersController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },

@@ -6,11 +6,17 @@ import {
   LogThrottle,
   NotFoundError,
   UnauthenticatedError,
+  UnprocessableError,
   ValidationError,
 } from '@ozvps/core';
 import { StripeNotConfiguredError, StripeUnavailableError } from '@ozvps/billing';
-import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/plans';
-import { DeploysBusyError, DeploysNotConfiguredError } from '@ozvps/servers';
+import {
+  DeploysBusyError,
+  DeploysNotConfiguredError,
+  TooManyActionsError,
+  VirtFusionDidNotAnswerError,
+} from '@ozvps/servers';
+import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/virtfusion';
 import { InsufficientFundsError } from '@ozvps/wallet';
 import { databaseUnavailableCause } from './database-errors';
 
@@ -98,6 +104,9 @@ export function errorBody(status: number, message: string, code = codeOf(status)
 
 function statusOf(error: DomainError): number {
   if (error instanceof ValidationError) return HttpStatus.BAD_REQUEST;
+  if (error instanceof UnprocessableError) return HttpStatus.UNPROCESSABLE_ENTITY;
+  if (error instanceof TooManyActionsError) return HttpStatus.TOO_MANY_REQUESTS;
+  if (error instanceof VirtFusionDidNotAnswerError) return HttpStatus.BAD_GATEWAY;
   if (error instanceof NotFoundError) return HttpStatus.NOT_FOUND;
   if (error instanceof UnauthenticatedError) return HttpStatus.UNAUTHORIZED;
   if (error instanceof InsufficientFundsError) return HttpStatus.PAYMENT_REQUIRED;

@@ -16,6 +16,13 @@ import {
   ServersSuspendCommand,
   ServersUnsuspendCommand,
 } from './servers.command';
+import {
+  ServersCancelCommand,
+  ServersPowerCommand,
+  ServersReinstallCommand,
+  ServersResetPasswordCommand,
+  ServersTerminateCommand,
+} from './server-actions.command';
 import { DbCommand, DbMigrateCommand, DbStatusCommand } from './db.command';
 import {
   StripeCommand,
@@ -89,6 +96,11 @@ export class CliModule {
         ServersShowCommand,
         ServersSuspendCommand,
         ServersUnsuspendCommand,
+        ServersPowerCommand,
+        ServersReinstallCommand,
+        ServersResetPasswordCommand,
+        ServersCancelCommand,
+        ServersTerminateCommand,
         DbCommand,
         DbMigrateCommand,
         DbStatusCommand,

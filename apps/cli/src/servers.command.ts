@@ -5,7 +5,8 @@ import {
   RepriceResult,
   RepriceService,
   Server,
-  ServersService,
+  ServerAdminService,
+  ServerQueriesService,
   toAdminServerView,
   toRepriceView,
   toServerEventView,
@@ -14,6 +15,13 @@ import { UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
 import { auditActor, printAudit, printFields, printJson, printTable } from './output';
+import {
+  ServersCancelCommand,
+  ServersPowerCommand,
+  ServersReinstallCommand,
+  ServersResetPasswordCommand,
+  ServersTerminateCommand,
+} from './server-actions.command';
 
 function parseServerId(value: string | undefined): number {
   if (!value || !/^[1-9][0-9]{0,15}$/.test(value) || !Number.isSafeInteger(Number(value)))
@@ -30,7 +38,7 @@ export class ServersListCommand extends OzvpsCommand<ListOptions> {
   protected readonly arity = 0;
 
   constructor(
-    private readonly servers: ServersService,
+    private readonly servers: ServerQueriesService,
     private readonly users: UsersService,
   ) {
     super();
@@ -74,7 +82,7 @@ function noteOf(s: Server): string | null {
 export class ServersShowCommand extends OzvpsCommand {
   protected readonly arity = 1;
 
-  constructor(private readonly servers: ServersService) {
+  constructor(private readonly servers: ServerQueriesService) {
     super();
   }
 
@@ -124,7 +132,10 @@ abstract class SuspensionCommand extends OzvpsCommand<ConfirmOptions> {
   protected readonly arity = 1;
   protected abstract readonly action: 'suspend' | 'unsuspend';
 
-  constructor(private readonly servers: ServersService) {
+  constructor(
+    private readonly servers: ServerQueriesService,
+    private readonly admin: ServerAdminService,
+  ) {
     super();
   }
 
@@ -136,8 +147,8 @@ abstract class SuspensionCommand extends OzvpsCommand<ConfirmOptions> {
       );
     const after =
       this.action === 'suspend'
-        ? await this.servers.suspendByAdmin(before.id, auditActor())
-        : await this.servers.unsuspendByAdmin(before.id, auditActor());
+        ? await this.admin.suspendByAdmin(before.id, auditActor())
+        : await this.admin.unsuspendByAdmin(before.id, auditActor());
     printAudit(
       {
         action: `servers.${this.action}`,
@@ -278,13 +289,19 @@ function printReprice(r: RepriceResult): void {
 
 @Command({
   name: 'servers',
-  description: 'customer servers: list, show, suspend, unsuspend, reprice',
+  description:
+    'customer servers: list, show, suspend, unsuspend, reprice, power, reinstall, reset-password, cancel, terminate',
   subCommands: [
     ServersListCommand,
     ServersShowCommand,
     ServersSuspendCommand,
     ServersUnsuspendCommand,
     ServersRepriceCommand,
+    ServersPowerCommand,
+    ServersReinstallCommand,
+    ServersResetPasswordCommand,
+    ServersCancelCommand,
+    ServersTerminateCommand,
   ],
 })
 export class ServersCommand extends GroupCommand {}

@@ -19,6 +19,11 @@ export class NotFoundError extends DomainError {
   readonly code: string = 'not_found';
 }
 
+/** Well-formed, but refused for what it says (HTTP 422): a bad key, a confirmation that does not match. */
+export class UnprocessableError extends DomainError {
+  readonly code: string = 'unprocessable';
+}
+
 export class ConflictError extends DomainError {
   readonly code: string = 'conflict';
 }

@@ -5,13 +5,6 @@ export * from './plans.module';
 export { PlansService, MAX_PLAN_PRICE_CENTS } from './plans.service';
 export { PlanSyncService } from './plan-sync.service';
 export type { SyncReport } from './plan-sync.service';
-export { VirtFusionClient, isAmbiguous } from './virtfusion.client';
-export type {
-  VirtFusionPackage,
-  VirtFusionServer,
-  VirtFusionTemplate,
-  VirtFusionUser,
-} from './virtfusion.client';
 
 import { Plan, PlanSyncRun } from './plan.entity';
 export const PLANS_ENTITIES = [Plan, PlanSyncRun];

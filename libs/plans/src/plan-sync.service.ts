@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { VirtFusionClient, VirtFusionPackage } from '@ozvps/virtfusion';
 import { PlanSyncInProgressError, PlanSyncRefusedError } from './errors';
 import { Plan, PlanChange, SyncTrigger } from './plan.entity';
 import { PlansRepository, SyncedFields } from './plans.repository';
-import { VirtFusionClient, VirtFusionPackage } from './virtfusion.client';
 
 export interface SyncReport {
   runId: number;

@@ -1,4 +1,4 @@
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '@ozvps/core';
+import { ConflictError, DomainError, NotFoundError, UnprocessableError, ValidationError } from '@ozvps/core';
 
 export class ServerNotFoundError extends NotFoundError {
   override readonly code = 'server_not_found';
@@ -89,5 +89,115 @@ export class CancelLinkInvalidError extends ConflictError {
     super(
       'This cancel link is not valid for this deploy; nothing was cancelled. Use Cancel on the page to cancel it.',
     );
+  }
+}
+
+/** Not an OpenSSH public key the panel accepts (ed25519, ecdsa, rsa ≥ 2048); `message` says why. */
+export class InvalidSshKeyError extends UnprocessableError {
+  override readonly code = 'invalid_ssh_key';
+}
+
+/** The customer already keeps this key (same fingerprint). */
+export class SshKeyExistsError extends ConflictError {
+  override readonly code = 'ssh_key_exists';
+
+  constructor(name: string) {
+    super(`You already added this key (as "${name}")`);
+  }
+}
+
+export class SshKeyNotFoundError extends NotFoundError {
+  override readonly code = 'ssh_key_not_found';
+
+  constructor(id: number | string) {
+    super(`No SSH key ${id}`);
+  }
+}
+
+/** SSH key ids in a deploy or reinstall that are not the customer's own: nothing is done. */
+export class SshKeysNotYoursError extends UnprocessableError {
+  override readonly code = 'ssh_key_not_found';
+
+  constructor(ids: number[]) {
+    super(`No SSH key ${ids.join(', ')} in your account; add it under SSH keys first`);
+  }
+}
+
+export class ServerSuspendedError extends ConflictError {
+  override readonly code = 'server_suspended';
+
+  constructor(reason: string | null) {
+    super(
+      reason === 'overdue'
+        ? 'This server is suspended because its renewal is unpaid: top up your wallet and it is unsuspended automatically'
+        : 'This server is suspended by an admin: contact support to have it unsuspended',
+    );
+  }
+}
+
+/** Waiting, provisioning, failed, terminated or cancelled: nothing to act on yet (or any more). */
+export class ServerNotReadyError extends ConflictError {
+  override readonly code = 'server_not_ready';
+
+  constructor(status: string) {
+    const why: Record<string, string> = {
+      awaiting_funds: 'it is waiting for its payment',
+      provisioning: 'it is still being set up',
+      failed: 'its deploy failed',
+      terminated: 'it has been terminated',
+      cancelled: 'it was cancelled',
+    };
+    super(`This server cannot do that now: ${why[status] ?? `it is ${status}`}`);
+  }
+}
+
+export class ActionInProgressError extends ConflictError {
+  override readonly code = 'action_in_progress';
+
+  constructor(kind: string) {
+    super(
+      `Another action (${kind.replace('_', ' ')}) is still running on this server; wait for it to finish`,
+    );
+  }
+}
+
+/** The per-server rate limit (HTTP 429). */
+export class TooManyActionsError extends DomainError {
+  readonly code = 'too_many_actions';
+
+  constructor(max: number, minutes: number) {
+    super(`At most ${max} actions per server every ${minutes} minutes; try again in a few minutes`);
+  }
+}
+
+/** A typed confirmation (the hostname) that does not match: nothing was done. */
+export class ConfirmationMismatchError extends UnprocessableError {
+  override readonly code = 'confirmation_mismatch';
+
+  constructor(hostname: string) {
+    super(`Type the server's hostname (${hostname}) exactly to confirm; nothing was done`);
+  }
+}
+
+/** VirtFusion refused the action (HTTP 422 there); `message` is VirtFusion's reason. */
+export class VirtFusionRefusedError extends UnprocessableError {
+  override readonly code = 'virtfusion_refused';
+}
+
+/** VirtFusion failed (5xx) or did not answer in time; the action was not recorded as done. */
+export class VirtFusionDidNotAnswerError extends DomainError {
+  readonly code = 'virtfusion_unavailable';
+
+  constructor() {
+    super('VirtFusion did not answer, nothing was changed — try again');
+  }
+}
+
+/** The customer has no VirtFusion account yet (no server was ever set up for them). */
+export class NoVirtFusionAccountError extends ConflictError {
+  override readonly code = 'virtfusion_account_missing';
+
+  constructor() {
+    super('You have no account in VirtFusion yet: it is created with your first server');
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { addMonths, APP_CONFIG, AppConfig, Clock, CLOCK, formatCents } from '@ozvps/core';
-import { PlansService, VirtFusionClient } from '@ozvps/plans';
+import { PlansService } from '@ozvps/plans';
+import { VirtFusionClient } from '@ozvps/virtfusion';
 import { InsufficientFundsError } from '@ozvps/wallet';
 import { Server } from './server.entity';
 import { ServerLedger } from './server-ledger';
@@ -86,6 +87,12 @@ export class RenewalsService {
   }
 
   private async renew(id: number, now: Date, report: RenewalReport): Promise<void> {
+    const due = await this.repo.findById(id);
+    if (due?.cancelAtPeriodEnd) {
+      // The customer cancelled at the end of the paid period: no charge, the server ends now.
+      if (await this.endCancelled(due)) report.terminated++;
+      return;
+    }
     let outcome: Outcome = 'not_due';
     for (let i = 0; i < MAX_CATCH_UP; i++) {
       outcome = await this.chargeNextPeriod(id, now);
@@ -119,6 +126,8 @@ export class RenewalsService {
       const s = await this.repo.lock(em, id);
       if (!s || !['active', 'suspended'].includes(s.status) || !s.paidUntil || s.paidUntil > now)
         return 'not_due';
+      // Cancelled at period end (perhaps a moment ago): never charged again.
+      if (s.cancelAtPeriodEnd) return 'not_due';
       const plan = await this.plans.get({ planId: s.planId });
       const period = s.periodsPaid + 1;
       const periodEnd = addMonths(s.anchorAt!, period);
@@ -185,6 +194,29 @@ export class RenewalsService {
     });
     this.logger.log(`server #${s.id} unsuspended: renewal paid`);
     return true;
+  }
+
+  /**
+   * Ends a server its owner cancelled at the end of the paid period (no refund: the period was
+   * used). Deleted in VirtFusion first, then recorded; a "keep" is refused once paid_until passed.
+   */
+  private async endCancelled(s: Server): Promise<boolean> {
+    if (s.virtfusionServerId !== null) await this.virtfusion.deleteServer(s.virtfusionServerId);
+    const ended = await this.repo.transaction(async (em) => {
+      const locked = await this.repo.lock(em, s.id);
+      if (!locked?.cancelAtPeriodEnd || !['active', 'suspended'].includes(locked.status)) return false;
+      await this.repo.update(s.id, { status: 'terminated', terminatedAt: this.clock.now() }, em);
+      await this.repo.event(
+        s.id,
+        'terminated',
+        'system',
+        "cancelled at the customer's request; the paid period has ended",
+        em,
+      );
+      return true;
+    });
+    if (ended) this.logger.log(`server #${s.id} terminated: cancelled at the end of its paid period`);
+    return ended;
   }
 
   private async terminate(s: Server): Promise<void> {

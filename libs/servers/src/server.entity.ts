@@ -12,6 +12,12 @@ import { BigIntIdentityPrimaryColumn, bigintToNumber } from '@ozvps/core';
 import { Plan } from '@ozvps/plans';
 import { User } from '@ozvps/users';
 
+const bigintArray = {
+  to: (value: unknown) => value,
+  from: (value: unknown) =>
+    Array.isArray(value) ? value.map((v) => bigintToNumber.from(v) as number) : (value ?? null),
+};
+
 export const SERVER_STATUSES = [
   'awaiting_funds',
   'provisioning',
@@ -198,6 +204,14 @@ export class Server {
 
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
+
+  /** The customer cancelled at the end of the paid period: not renewed, terminated at paid_until. */
+  @Column({ name: 'cancel_at_period_end', type: 'boolean', default: false })
+  cancelAtPeriodEnd!: boolean;
+
+  /** The customer's SSH keys (ssh_keys ids) chosen at deploy, installed by the build. */
+  @Column({ name: 'ssh_key_ids', type: 'bigint', array: true, nullable: true, transformer: bigintArray })
+  sshKeyIds!: number[] | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

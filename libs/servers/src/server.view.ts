@@ -1,6 +1,6 @@
 import type { RepriceResult } from './reprice.service';
 import { Server, ServerEvent } from './server.entity';
-import type { ServerTopup } from './servers.service';
+import type { ServerTopup } from './server-queries.service';
 
 /** What every view of a server shows. */
 function baseView(s: Server) {
@@ -26,6 +26,8 @@ function baseView(s: Server) {
     failureReason: s.failureReason,
     /** Why a waiting deploy was cancelled ('payment_short': its payment is in the wallet); else null. */
     cancelReason: s.cancelReason,
+    /** Cancelled at the end of the paid period: not renewed, terminated at paidUntil. */
+    cancelAtPeriodEnd: s.cancelAtPeriodEnd,
     createdAt: s.createdAt.toISOString(),
   };
 }

@@ -17,7 +17,7 @@ export type NewServer = Pick<
   | 'periodsPaid'
   | 'leaseUntil'
 > &
-  Partial<Pick<Server, 'cancelTokenHash'>>;
+  Partial<Pick<Server, 'cancelTokenHash' | 'sshKeyIds'>>;
 
 export type ServerChanges = Partial<
   Omit<Server, 'id' | 'userId' | 'createdAt' | 'updatedAt' | 'user' | 'plan'>

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock, CLOCK } from '@ozvps/core';
-import { Plan, VirtFusionClient, VirtFusionTemplate } from '@ozvps/plans';
+import { Plan } from '@ozvps/plans';
+import { VirtFusionClient, VirtFusionTemplate } from '@ozvps/virtfusion';
 import { TemplateNotOfferedError } from './errors';
 
 /** How long a package's template list is reused before VirtFusion is asked again. */

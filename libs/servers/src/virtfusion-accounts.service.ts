@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { isAmbiguous, VirtFusionClient, VirtFusionRejectedError } from '@ozvps/plans';
+import { isAmbiguous, VirtFusionClient, VirtFusionRejectedError } from '@ozvps/virtfusion';
 import { User } from '@ozvps/users';
 import { VirtFusionEmailTakenError } from './errors';
 import { ServersRepository } from './servers.repository';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/commo
 import { IsInt } from 'class-validator';
 import { StartedTopup, TopupsService } from '@ozvps/billing';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
-import { ServersService } from '@ozvps/servers';
+import { ServerQueriesService } from '@ozvps/servers';
 import { User } from '@ozvps/users';
 import { toTransactionPage, WalletService } from '@ozvps/wallet';
 import { CurrentUser } from '../auth/auth.decorators';
@@ -19,7 +19,7 @@ export class WalletController {
   constructor(
     private readonly wallet: WalletService,
     private readonly topups: TopupsService,
-    private readonly servers: ServersService,
+    private readonly servers: ServerQueriesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -2,11 +2,21 @@ import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Res } from 
 import type { Response } from 'express';
 import { Allow } from 'class-validator';
 import { PlansService } from '@ozvps/plans';
-import { Server, ServersService, TemplatesService, toServerEventView, toServerView } from '@ozvps/servers';
+import {
+  DeployService,
+  Server,
+  ServerDetailsService,
+  ServerQueriesService,
+  TemplatesService,
+  toDetailsView,
+  toServerEventView,
+  toServerView,
+} from '@ozvps/servers';
 import { User } from '@ozvps/users';
 import { CurrentUser } from '../auth/auth.decorators';
+import { ServerIdPipe } from './server-id.pipe';
 
-/** Shapes and limits are checked by ServersService (one place for the API, the CLI and tests). */
+/** Shapes and limits are checked by DeployService (one place for the API, the CLI and tests). */
 class DeployDto {
   @Allow()
   planId!: unknown;
@@ -23,6 +33,10 @@ class DeployDto {
   /** "Top up & deploy": when the wallet is short, wait for a top-up of the shortfall instead of 402. */
   @Allow()
   topUpIfShort?: unknown;
+
+  /** The customer's SSH keys (ids from GET /api/ssh-keys) to install. */
+  @Allow()
+  sshKeyIds?: unknown;
 }
 
 class CancelDto {
@@ -37,9 +51,11 @@ const notFound = new ParseIntPipe({ errorHttpStatusCode: 404 });
 @Controller('api')
 export class ServersController {
   constructor(
-    private readonly servers: ServersService,
+    private readonly deploys: DeployService,
+    private readonly servers: ServerQueriesService,
     private readonly templates: TemplatesService,
     private readonly plans: PlansService,
+    private readonly details: ServerDetailsService,
   ) {}
 
   /** OS templates VirtFusion offers for the plan's package (cached for a few minutes). */
@@ -60,7 +76,7 @@ export class ServersController {
     @Body() body: DeployDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const result = await this.servers.deploy(user, body);
+    const result = await this.deploys.deploy(user, body);
     res.status(!result.created ? 200 : result.server.status === 'awaiting_funds' ? 202 : 201);
     return {
       server: await this.view(result.server),
@@ -75,11 +91,12 @@ export class ServersController {
     return { servers: servers.map((s) => toServerView(s, topups.get(s.id) ?? null)) };
   }
 
+  /** The server page: the view plus plan specs, OS, addresses, next renewal and history in words. */
   @Get('servers/:id')
-  async show(@CurrentUser() user: User, @Param('id', notFound) id: number) {
+  async show(@CurrentUser() user: User, @Param('id', ServerIdPipe) id: number) {
     const server = await this.servers.get(id, user.id);
     return {
-      server: await this.view(server),
+      server: { ...(await this.view(server)), ...toDetailsView(await this.details.details(server)) },
       events: (await this.servers.events(id)).map(toServerEventView),
     };
   }
@@ -92,7 +109,7 @@ export class ServersController {
   @Post('servers/:id/cancel')
   @HttpCode(200)
   async cancel(@CurrentUser() user: User, @Param('id', notFound) id: number, @Body() body: CancelDto) {
-    return { server: await this.view(await this.servers.cancelByOwner(id, user.id, body?.token)) };
+    return { server: await this.view(await this.deploys.cancelByOwner(id, user.id, body?.token)) };
   }
 
   private async view(server: Server) {

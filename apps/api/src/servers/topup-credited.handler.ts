@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { TOPUP_CREDITED, TopupCreditedEvent } from '@ozvps/billing';
-import { RenewalsService, ServersService } from '@ozvps/servers';
+import { RenewalsService, SweepService } from '@ozvps/servers';
 
 /**
  * What a credited top-up sets going, in the API process only (the CLI registers no handler, so a
@@ -13,7 +13,7 @@ export class TopupCreditedHandler {
   private readonly logger = new Logger('TopupCredited');
 
   constructor(
-    private readonly servers: ServersService,
+    private readonly sweeper: SweepService,
     private readonly renewals: RenewalsService,
   ) {}
 
@@ -21,7 +21,7 @@ export class TopupCreditedHandler {
   async handle(event: TopupCreditedEvent): Promise<void> {
     try {
       // The deploy this top-up was opened for, first, so that an overdue renewal cannot take its money.
-      if (event.checkoutSessionId) await this.servers.startForTopup(event.checkoutSessionId);
+      if (event.checkoutSessionId) await this.sweeper.startForTopup(event.checkoutSessionId);
       // Money in the wallet pays (and lifts) the user's overdue renewals.
       await this.renewals.run(event.userId);
     } catch (err) {

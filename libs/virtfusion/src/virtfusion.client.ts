@@ -13,52 +13,15 @@ import {
   VirtFusionRejectedError,
   VirtFusionUnavailableError,
 } from './errors';
-
-/** A VirtFusion package as the panel uses it, validated. */
-export interface VirtFusionPackage {
-  id: number;
-  name: string;
-  description: string | null;
-  enabled: boolean;
-  memoryMb: number;
-  storageGb: number;
-  trafficGb: number;
-  cpuCores: number;
-  networkSpeedInMbps: number;
-  networkSpeedOutMbps: number;
-}
-
-/** A VirtFusion user (the panel links its users by `extRelationId` = the panel's user id). */
-export interface VirtFusionUser {
-  id: number;
-  email: string;
-  extRelationId: number | null;
-}
-
-/** An OS template a package can be built with. */
-export interface VirtFusionTemplate {
-  id: number;
-  name: string;
-  version: string | null;
-  variant: string | null;
-  /** The family VirtFusion lists it under (Debian, Ubuntu, …). */
-  group: string;
-  eol: boolean;
-}
-
-/** A VirtFusion server as the panel uses it. */
-export interface VirtFusionServer {
-  id: number;
-  ownerId: number;
-  /** VirtFusion's own word (allocated, queued, complete, failed, …); null when not given. */
-  state: string | null;
-  commissionStatus: number | null;
-  suspended: boolean;
-  buildFailed: boolean;
-  built: string | null;
-  /** The first enabled IPv4 address, once VirtFusion has assigned one. */
-  ipv4: string | null;
-}
+import {
+  VirtFusionPackage,
+  VirtFusionPowerAction,
+  VirtFusionQueueItem,
+  VirtFusionServer,
+  VirtFusionTemplate,
+  VirtFusionTrafficPeriod,
+  VirtFusionUser,
+} from './virtfusion.types';
 
 /**
  * Whether an error leaves it unknown if VirtFusion acted (timeout, lost connection, 5xx, an answer
@@ -124,29 +87,13 @@ export class VirtFusionClient {
   /** GET /media/templates/fromServerPackageSpec/{id}: the OS templates a package can be built with. */
   async listTemplates(packageId: number): Promise<VirtFusionTemplate[]> {
     const path = `/media/templates/fromServerPackageSpec/${packageId}`;
-    const groups = dataOf(await this.request('GET', path), 'GET', path);
-    if (!Array.isArray(groups))
-      throw new VirtFusionBadResponseError(`VirtFusion GET ${path} did not list groups`);
-    const out: VirtFusionTemplate[] = [];
-    for (const g of groups as Record<string, unknown>[]) {
-      const templates = g?.templates;
-      if (!Array.isArray(templates))
-        throw new VirtFusionBadResponseError(`VirtFusion GET ${path}: a group has no templates list`);
-      for (const t of templates as Record<string, unknown>[]) {
-        if (!isId(t?.id) || typeof t.name !== 'string')
-          throw new VirtFusionBadResponseError(`VirtFusion GET ${path}: a template has no id or name`);
-        const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
-        out.push({
-          id: t.id,
-          name: t.name,
-          version: text(t.version),
-          variant: text(t.variant),
-          group: text(g.name) ?? t.name,
-          eol: t.eol === true,
-        });
-      }
-    }
-    return out;
+    return parseTemplateGroups(dataOf(await this.request('GET', path), 'GET', path), path);
+  }
+
+  /** GET /servers/{id}/templates: the OS templates this server can be rebuilt with. */
+  async serverTemplates(serverId: number): Promise<VirtFusionTemplate[]> {
+    const path = `/servers/${serverId}/templates`;
+    return parseTemplateGroups(dataOf(await this.request('GET', path), 'GET', path), path);
   }
 
   /** POST /servers. Never retried: a timeout may have created the server (the caller finds out). */
@@ -162,7 +109,7 @@ export class VirtFusionClient {
   /** POST /servers/{id}/build: installs the OS. Never retried. */
   async buildServer(
     serverId: number,
-    input: { operatingSystemId: number; hostname: string },
+    input: { operatingSystemId: number; hostname: string; sshKeys?: number[] },
   ): Promise<VirtFusionServer> {
     const path = `/servers/${serverId}/build`;
     const body = await this.request('POST', path, {
@@ -170,15 +117,22 @@ export class VirtFusionClient {
         operatingSystemId: input.operatingSystemId,
         name: input.hostname,
         hostname: input.hostname,
+        ...(input.sshKeys?.length ? { sshKeys: input.sshKeys } : {}),
         email: true,
       },
     });
     return parseServer(dataOf(body, 'POST', path), 'POST', path);
   }
 
-  /** GET /servers/{id}, or null when VirtFusion has no such server. */
-  async getServer(serverId: number): Promise<VirtFusionServer | null> {
-    const path = `/servers/${serverId}`;
+  /**
+   * GET /servers/{id}, or null when VirtFusion has no such server. With `remoteState`, VirtFusion
+   * asks the hypervisor whether it runs (`power`).
+   */
+  async getServer(
+    serverId: number,
+    options: { remoteState?: boolean } = {},
+  ): Promise<VirtFusionServer | null> {
+    const path = `/servers/${serverId}${options.remoteState ? '?remoteState=true' : ''}`;
     const body = await this.request('GET', path, { notFoundIsNull: true });
     return body === null ? null : parseServer(dataOf(body, 'GET', path), 'GET', path);
   }
@@ -200,6 +154,109 @@ export class VirtFusionClient {
     return this.request('POST', `/servers/${serverId}/unsuspend`).then(() => undefined);
   }
 
+  /** POST /servers/{id}/power/{boot|shutdown|restart|poweroff}: queued; never retried. */
+  async power(serverId: number, action: VirtFusionPowerAction): Promise<{ queueId: number | null }> {
+    const path = `/servers/${serverId}/power/${action}`;
+    return { queueId: queueIdOf(await this.request('POST', path)) };
+  }
+
+  /**
+   * POST /servers/{id}/resetPassword (root, no email): the new password, which the caller shows
+   * once and never keeps. Never retried, never logged.
+   */
+  async resetPassword(serverId: number): Promise<{ queueId: number | null; password: string }> {
+    const path = `/servers/${serverId}/resetPassword`;
+    const body = await this.request('POST', path, { body: { user: 'root', sendMail: false } });
+    const data = dataOf(body, 'POST', path) as { expectedPassword?: unknown };
+    if (typeof data.expectedPassword !== 'string' || !data.expectedPassword)
+      throw new VirtFusionBadResponseError(`VirtFusion POST ${path} did not answer the new password`);
+    return { queueId: queueIdOf(body), password: data.expectedPassword };
+  }
+
+  /** GET /queue/{id}: whether a queued job has finished, and how. */
+  async queueItem(queueId: number): Promise<VirtFusionQueueItem | null> {
+    const path = `/queue/${queueId}`;
+    const body = await this.request('GET', path, { notFoundIsNull: true });
+    if (body === null) return null;
+    const q = dataOf(body, 'GET', path) as Record<string, unknown>;
+    const exception = (q.errors as { exception?: { message?: unknown } } | undefined)?.exception;
+    return {
+      id: queueId,
+      finished: typeof q.finished === 'string' && q.finished !== '',
+      failed: q.failed === true,
+      message: typeof exception?.message === 'string' ? exception.message.slice(0, 300) : null,
+    };
+  }
+
+  /** GET /servers/{id}/traffic: traffic per billing month, newest first. */
+  async traffic(serverId: number): Promise<VirtFusionTrafficPeriod[]> {
+    const path = `/servers/${serverId}/traffic`;
+    const monthly = (dataOf(await this.request('GET', path), 'GET', path) as { monthly?: unknown }).monthly;
+    if (!Array.isArray(monthly))
+      throw new VirtFusionBadResponseError(`VirtFusion GET ${path} did not list monthly traffic`);
+    const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+    return (monthly as Record<string, unknown>[]).map((m) => {
+      if (typeof m?.start !== 'string' || typeof m.end !== 'string')
+        throw new VirtFusionBadResponseError(`VirtFusion GET ${path}: a month has no start or end`);
+      return {
+        start: vfDate(m.start),
+        end: vfDate(m.end),
+        rxBytes: count(m.rx),
+        txBytes: count(m.tx),
+        limitGb: count(m.limit),
+      };
+    });
+  }
+
+  /** PUT /servers/{id}/modify/name. */
+  async renameServer(serverId: number, name: string): Promise<void> {
+    await this.request('PUT', `/servers/${serverId}/modify/name`, { body: { name }, emptyOk: true });
+  }
+
+  /**
+   * A one-time login URL into VirtFusion's panel (valid 60 s): for one server (its console) with
+   * `serverId`, else for the whole account. The API token never leaves the panel; only this URL does.
+   */
+  async loginUrl(extRelationId: number, serverId?: number): Promise<string> {
+    const path =
+      serverId === undefined
+        ? `/users/${extRelationId}/authenticationTokens`
+        : `/users/${extRelationId}/serverAuthenticationTokens/${serverId}`;
+    const data = dataOf(await this.request('POST', path), 'POST', path) as {
+      authentication?: { endpoint_complete?: unknown };
+    };
+    const endpoint = data.authentication?.endpoint_complete;
+    if (typeof endpoint !== 'string' || !endpoint.startsWith('/'))
+      throw new VirtFusionBadResponseError(`VirtFusion POST ${path} did not answer a login endpoint`);
+    return `${this.requireConfig().apiBaseUrl.replace(/\/api\/v1$/, '')}${endpoint}`;
+  }
+
+  /** POST /ssh_keys: adds a public key to a VirtFusion user; its VirtFusion id. Never retried. */
+  async createSshKey(input: { userId: number; name: string; publicKey: string }): Promise<number> {
+    const data = dataOf(await this.request('POST', '/ssh_keys', { body: input }), 'POST', '/ssh_keys') as {
+      id?: unknown;
+    };
+    if (!isId(data.id))
+      throw new VirtFusionBadResponseError('VirtFusion POST /ssh_keys did not answer an id');
+    return data.id;
+  }
+
+  /** GET /ssh_keys/user/{userId}: a VirtFusion user's keys (id and the key text). */
+  async listSshKeys(userId: number): Promise<{ id: number; publicKey: string }[]> {
+    const path = `/ssh_keys/user/${userId}`;
+    const data = dataOf(await this.request('GET', path), 'GET', path);
+    if (!Array.isArray(data))
+      throw new VirtFusionBadResponseError(`VirtFusion GET ${path} did not list keys`);
+    return (data as Record<string, unknown>[])
+      .filter((k) => isId(k?.id) && typeof k.publicKey === 'string')
+      .map((k) => ({ id: k.id as number, publicKey: k.publicKey as string }));
+  }
+
+  /** DELETE /ssh_keys/{id}; a key already gone counts as deleted. */
+  async deleteSshKey(keyId: number): Promise<void> {
+    await this.request('DELETE', `/ssh_keys/${keyId}`, { notFoundIsNull: true });
+  }
+
   /** DELETE /servers/{id}?delay=0: removes the server now. A server already gone counts as deleted. */
   async deleteServer(serverId: number): Promise<void> {
     await this.request('DELETE', `/servers/${serverId}?delay=0`, { notFoundIsNull: true });
@@ -210,9 +267,9 @@ export class VirtFusionClient {
    * is sent once, because a lost answer does not mean nothing happened.
    */
   private async request(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
-    options: { body?: unknown; notFoundIsNull?: boolean } = {},
+    options: { body?: unknown; notFoundIsNull?: boolean; emptyOk?: boolean } = {},
   ): Promise<unknown> {
     const vf = this.requireConfig();
     const attempts = method === 'GET' ? GET_ATTEMPTS : 1;
@@ -236,6 +293,7 @@ export class VirtFusionClient {
           }),
         );
         if (response.status === 404 && options.notFoundIsNull) return null;
+        if (options.emptyOk && response.status >= 200 && response.status < 300) return response.data;
         this.check(response, method, path);
         return response.data;
       } catch (err) {
@@ -330,6 +388,43 @@ function parsePackage(raw: unknown, index: number): VirtFusionPackage {
   };
 }
 
+function parseTemplateGroups(groups: unknown, path: string): VirtFusionTemplate[] {
+  if (!Array.isArray(groups))
+    throw new VirtFusionBadResponseError(`VirtFusion GET ${path} did not list groups`);
+  const out: VirtFusionTemplate[] = [];
+  for (const g of groups as Record<string, unknown>[]) {
+    const templates = g?.templates;
+    if (!Array.isArray(templates))
+      throw new VirtFusionBadResponseError(`VirtFusion GET ${path}: a group has no templates list`);
+    for (const t of templates as Record<string, unknown>[]) {
+      if (!isId(t?.id) || typeof t.name !== 'string')
+        throw new VirtFusionBadResponseError(`VirtFusion GET ${path}: a template has no id or name`);
+      const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+      out.push({
+        id: t.id,
+        name: t.name,
+        version: text(t.version),
+        variant: text(t.variant),
+        group: text(g.name) ?? t.name,
+        eol: t.eol === true,
+        description: text(t.description),
+      });
+    }
+  }
+  return out;
+}
+
+function queueIdOf(body: unknown): number | null {
+  const id = (body as { data?: { queueId?: unknown } } | null)?.data?.queueId;
+  return isId(id) ? id : null;
+}
+
+/** VirtFusion's "2025-01-06 00:00:00" (UTC) as an ISO instant; anything else as given. */
+function vfDate(text: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})/.exec(text);
+  return m ? `${m[1]}T${m[2]}Z` : text;
+}
+
 function dataOf(body: unknown, method: string, path: string): unknown {
   const data = (body as { data?: unknown } | null)?.data;
   if (data === undefined || data === null)
@@ -356,20 +451,37 @@ function parseServer(raw: unknown, method: string, path: string): VirtFusionServ
       `VirtFusion ${method} ${path} did not answer a server with an id and owner`,
     );
   const interfaces = (s.network as { interfaces?: unknown } | undefined)?.interfaces;
-  let ipv4: string | null = null;
+  const ipv4s: string[] = [];
+  const ipv6s: string[] = [];
   if (Array.isArray(interfaces)) {
-    for (const i of interfaces as { ipv4?: unknown }[]) {
-      const found = Array.isArray(i?.ipv4)
-        ? (i.ipv4 as { address?: unknown; enabled?: unknown }[]).find(
-            (a) => typeof a?.address === 'string' && a.enabled !== false,
-          )
-        : undefined;
-      if (found) {
-        ipv4 = found.address as string;
-        break;
-      }
+    for (const i of interfaces as { ipv4?: unknown; ipv6?: unknown; enabled?: unknown }[]) {
+      if (i?.enabled === false) continue;
+      if (Array.isArray(i?.ipv4))
+        for (const a of i.ipv4 as { address?: unknown; enabled?: unknown }[])
+          if (typeof a?.address === 'string' && a.enabled !== false) ipv4s.push(a.address);
+      if (Array.isArray(i?.ipv6))
+        for (const b of i.ipv6 as {
+          subnet?: unknown;
+          cidr?: unknown;
+          enabled?: unknown;
+          addresses?: unknown;
+        }[]) {
+          if (b?.enabled === false) continue;
+          if (Array.isArray(b?.addresses) && b.addresses.length)
+            ipv6s.push(...(b.addresses as unknown[]).filter((x): x is string => typeof x === 'string'));
+          else if (typeof b?.subnet === 'string')
+            ipv6s.push(typeof b.cidr === 'number' ? `${b.subnet}/${b.cidr}` : b.subnet);
+        }
     }
   }
+  const ipv4 = ipv4s[0] ?? null;
+  const remote = s.remoteState as { running?: unknown; state?: unknown } | false | undefined;
+  const power =
+    remote && typeof remote === 'object'
+      ? remote.running === true || remote.state === 'running'
+        ? 'running'
+        : 'stopped'
+      : null;
   return {
     id: s.id,
     ownerId: s.ownerId,
@@ -379,6 +491,11 @@ function parseServer(raw: unknown, method: string, path: string): VirtFusionServ
     buildFailed: s.buildFailed === true,
     built: typeof s.built === 'string' ? s.built : null,
     ipv4,
+    ipv4Addresses: ipv4s,
+    ipv6: ipv6s,
+    power,
+    tasksActive: (s.tasks as { active?: unknown } | undefined)?.active === true,
+    rebuilding: s.rebuild === true,
   };
 }
 

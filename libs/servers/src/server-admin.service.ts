@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock, CLOCK } from '@ozvps/core';
+import { VirtFusionClient } from '@ozvps/virtfusion';
+import { ServerStateError } from './errors';
+import { Server } from './server.entity';
+import { ServerQueriesService } from './server-queries.service';
+import { ServersRepository } from './servers.repository';
+
+/** An admin's suspend and unsuspend of a server, in VirtFusion and then in the panel. */
+@Injectable()
+export class ServerAdminService {
+  constructor(
+    private readonly repo: ServersRepository,
+    private readonly queries: ServerQueriesService,
+    private readonly virtfusion: VirtFusionClient,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** An admin suspends an active server in VirtFusion (it stays suspended until an admin unsuspends it). */
+  async suspendByAdmin(id: number, actor: string): Promise<Server> {
+    const s = await this.queries.get(id);
+    if (s.status === 'suspended') return s;
+    if (s.status !== 'active' || s.virtfusionServerId === null)
+      throw new ServerStateError(`Server ${id} is ${s.status}; only an active server can be suspended`);
+    await this.virtfusion.suspendServer(s.virtfusionServerId);
+    await this.repo.transaction(async (em) => {
+      await this.repo.update(
+        id,
+        { status: 'suspended', suspendedAt: this.clock.now(), suspendReason: 'admin' },
+        em,
+      );
+      await this.repo.event(id, 'suspended', actor, 'suspended by an admin', em);
+    });
+    return this.queries.get(id);
+  }
+
+  /** An admin unsuspends a suspended server (overdue or not: the admin decides). */
+  async unsuspendByAdmin(id: number, actor: string): Promise<Server> {
+    const s = await this.queries.get(id);
+    if (s.status === 'active') return s;
+    if (s.status !== 'suspended' || s.virtfusionServerId === null)
+      throw new ServerStateError(`Server ${id} is ${s.status}; only a suspended server can be unsuspended`);
+    await this.virtfusion.unsuspendServer(s.virtfusionServerId);
+    await this.repo.transaction(async (em) => {
+      await this.repo.update(id, { status: 'active', suspendedAt: null, suspendReason: null }, em);
+      await this.repo.event(
+        id,
+        'unsuspended',
+        actor,
+        s.overdueSince ? 'unsuspended by an admin while a renewal is unpaid' : 'unsuspended by an admin',
+        em,
+      );
+    });
+    return this.queries.get(id);
+  }
+}
