@@ -123,12 +123,33 @@ describe('the server page: what the customer has', () => {
     const chart = screen.getByTestId('traffic-chart');
     expect(chart.getAttribute('aria-label')).toBe('Traffic per day: busiest 30 GB, allowance 1000 GB');
     expect(chart.querySelectorAll('rect.bar-in')).toHaveLength(2);
-    // Scaled to the allowance (the highest value): the allowance line at the top, day 1 at 3%.
-    expect(screen.getByTestId('allowance-line').getAttribute('y1')).toBe('0');
+    // Scaled to the allowance (the highest value) with a tenth of headroom: day 1 is 30 GB of 1100.
+    expect(Number(screen.getByTestId('allowance-line').getAttribute('y1'))).toBeCloseTo(60 - 60 / 1.1);
     const [inBar, outBar] = [chart.querySelector('rect.bar-in')!, chart.querySelector('rect.bar-out')!];
     expect(Number(inBar.getAttribute('height')) + Number(outBar.getAttribute('height'))).toBeCloseTo(
-      60 * 0.03,
+      (60 * 30) / 1100,
     );
+  });
+
+  it('usage: no traffic yet says so instead of drawing an empty chart', async () => {
+    serving(aServer(), {
+      'GET /api/servers/7/traffic': ok({
+        periodStart: '2026-02-01 00:00:00',
+        periodEnd: '2026-02-28 23:59:59',
+        usedBytes: 0,
+        allowanceBytes: 1000 * GB,
+        days: [],
+        months: [
+          { periodStart: '2026-02-01 00:00:00', periodEnd: '2026-02-28 23:59:59', inBytes: 0, outBytes: 0 },
+        ],
+      } satisfies ServerTraffic),
+    });
+    show();
+    await waitFor(() => expect(screen.getByTestId('no-traffic')).toBeTruthy());
+    expect(screen.getByTestId('traffic-used').textContent).toBe(
+      '0 B used of 1000 GB (0%) this period, 1 Feb 2026 to 28 Feb 2026',
+    );
+    expect(screen.queryByTestId('traffic-chart')).toBeNull();
   });
 
   it('usage: VirtFusion gives whole months only: the months are charted, oldest first', async () => {
@@ -221,8 +242,9 @@ describe('the server page: when actions cannot run, they are disabled with the r
     serving(aServer(), {}, running(anAction({ kind: 'reinstall' })));
     show();
     await waitFor(() => expect(screen.getByTestId('actions-blocked')).toBeTruthy());
+    expect(screen.getByTestId('action-status').textContent).toBe('Reinstalling…');
     expect(screen.getByTestId('actions-blocked').textContent).toBe(
-      'Another action is still running: Reinstalling…',
+      'One action at a time: the buttons come back when this one finishes.',
     );
     expect(actionButtons().every((b) => b.disabled)).toBe(true);
   });

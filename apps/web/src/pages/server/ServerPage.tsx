@@ -32,7 +32,9 @@ export function blockedReason(data: ServerPageData, action: ServerAction | null)
       ? 'The server is suspended because the renewal is unpaid: top up your wallet and it is unsuspended.'
       : 'The server is suspended by our team: please contact support.';
   if (s.status !== 'active') return 'The server is not ready yet: these work once it is running.';
-  if (action?.status === 'running') return `Another action is still running: ${actionSentence(action)}`;
+  // The action itself is announced above; this says why the buttons wait.
+  if (action?.status === 'running')
+    return 'One action at a time: the buttons come back when this one finishes.';
   return null;
 }
 
@@ -45,6 +47,7 @@ const OPERABLE: ServerView['status'][] = ['active', 'suspended', 'provisioning']
  */
 function ActionStatus({ action }: { action: ServerAction | null }) {
   const seenRunning = useRef(new Set<number>());
+  // A running action is always news (also one started elsewhere, before this page opened).
   if (action?.status === 'running') seenRunning.current.add(action.id);
   const news = action && seenRunning.current.has(action.id) ? actionSentence(action) : '';
   return (

@@ -1,5 +1,4 @@
 import { ServerTraffic } from '../../api';
-import { formatDate } from '../../money';
 import { ErrorMessage, Loading } from '../../ui';
 import { bytes, isVirtFusionDown, ServerScope, useTraffic } from './server-api';
 
@@ -14,6 +13,13 @@ const dayLabel = (iso: string) =>
 /** VirtFusion writes "2026-02-01 00:00:00" (UTC); not every browser parses that, so it is made ISO. */
 const utc = (text: string) =>
   /^\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text;
+const dateOnly = (text: string) =>
+  new Date(utc(text)).toLocaleDateString('en-AU', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 const monthLabel = (text: string) =>
   new Date(utc(text)).toLocaleDateString('en-AU', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 
@@ -42,7 +48,8 @@ export function TrafficChart({
 }) {
   const total = (b: TrafficBar) => b.inBytes + b.outBytes;
   const busiest = Math.max(0, ...bars.map(total));
-  const max = Math.max(1, busiest, allowanceBytes ?? 0);
+  // A tenth of headroom, so the busiest bar or the allowance line never sits on the frame.
+  const max = Math.max(1, busiest, allowanceBytes ?? 0) * 1.1;
   const w = 100 / Math.max(1, bars.length);
   const h = 60;
   const allowanceY = allowanceBytes ? h - (allowanceBytes / max) * h : null;
@@ -118,7 +125,7 @@ function UsageSummary({ traffic: t }: { traffic: ServerTraffic }) {
         {t.periodStart && t.periodEnd && (
           <span className="muted small">
             {' '}
-            this period, {formatDate(utc(t.periodStart))} to {formatDate(utc(t.periodEnd))}
+            this period, {dateOnly(t.periodStart)} to {dateOnly(t.periodEnd)}
           </span>
         )}
       </p>
@@ -128,7 +135,11 @@ function UsageSummary({ traffic: t }: { traffic: ServerTraffic }) {
           <rect className={share > 0.9 ? 'meter-high' : 'meter'} x="0" y="0" width={share * 100} height="4" />
         </svg>
       )}
-      {bars.length > 0 && (
+      {bars.every((b) => b.inBytes + b.outBytes === 0) ? (
+        <p className="muted" data-testid="no-traffic">
+          No traffic recorded yet.
+        </p>
+      ) : (
         <>
           <TrafficChart
             bars={bars}
