@@ -183,7 +183,7 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     expect(both.map((r) => r.status).sort()).toEqual([202, 409]);
     expect(errorOf(both.find((r) => r.status === 409)!.body).code).toBe('action_in_progress');
     expect(powerCalls(s.vfId)).toBe(1);
-    const third = await owner.browser.request('POST', `/api/servers/${s.id}/reset-password`);
+    const third = await owner.browser.request('POST', `/api/servers/${s.id}/reset-password`, { body: {} });
     expect(third.status).toBe(409);
     expect(errorOf(third.body).code).toBe('action_in_progress');
     const [{ running }] = await ds.query(
@@ -307,6 +307,14 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     }
     expect((await state(s.id)).power).toBe('suspended');
     expect(await actions(s.id)).toEqual([]);
+    // Stopping payment never needs an empty wallet: a suspended server can still be cancelled.
+    const cancelled = await owner.browser.request('POST', `/api/servers/${s.id}/cancel-at-period-end`, {
+      body: {},
+    });
+    expect(cancelled.status).toBe(200);
+    expect((cancelled.body as { server: { cancelAtPeriodEnd: boolean } }).server.cancelAtPeriodEnd).toBe(
+      true,
+    );
 
     vf.failCall('POST /servers', '422');
     const failed = await owner.browser.request('POST', '/api/servers', {
@@ -472,10 +480,14 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     expect(await count()).toBe(3);
 
     expect(await owner.browser.request('GET', '/api/ssh-keys')).toMatchObject({ status: 200, body: [] });
-    const stolen = await owner.browser.request('DELETE', `/api/ssh-keys/${added[0]!.id}`);
+    const stolen = await owner.browser.request('DELETE', `/api/ssh-keys/${added[0]!.id}`, { body: {} });
     expect(stolen.status).toBe(404);
-    expect((await other.browser.request('DELETE', `/api/ssh-keys/${added[2]!.id}`)).status).toBe(204);
-    expect((await other.browser.request('DELETE', `/api/ssh-keys/${added[2]!.id}`)).status).toBe(404);
+    expect(
+      (await other.browser.request('DELETE', `/api/ssh-keys/${added[2]!.id}`, { body: {} })).status,
+    ).toBe(204);
+    expect(
+      (await other.browser.request('DELETE', `/api/ssh-keys/${added[2]!.id}`, { body: {} })).status,
+    ).toBe(404);
     expect(await count()).toBe(2);
   });
 
@@ -822,7 +834,11 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
       expect(page.body).toMatchObject({
         server: { id: overdue.id, owner: { id: poor.id }, status: 'suspended', history: expect.any(Array) },
         events: expect.arrayContaining([
-          expect.objectContaining({ type: 'suspended', actor: expect.stringMatching(/^admin:/) }),
+          expect.objectContaining({
+            type: 'suspended',
+            actor: expect.stringMatching(/^admin:/),
+            detail: 'suspended by an admin: overdue',
+          }),
         ]),
         action: null,
       });
@@ -848,6 +864,9 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     });
     expect(p.status).toBe(202);
     expect((await actions(s.id))[0]!.actor).toMatch(/^admin:\d+$/);
+    expect((await admin.request('GET', `/api/admin/servers/${s.id}`)).body).toMatchObject({
+      action: { kind: 'poweroff', actor: expect.stringMatching(/^admin:\d+$/) },
+    });
     const pw = await admin.request('POST', `/api/admin/servers/${s.id}/reset-password`, { body: {} });
     expect(pw.status).toBe(200);
     expect((pw.body as { password: string }).password).toBe(vf.stateOf(s.vfId).rootPassword);
@@ -931,6 +950,9 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     const cancel = await cli('servers', 'cancel', String(s.id));
     expect(cancel.code).toBe(0);
     expect(cancel.stdout).toMatch(/will not be renewed/);
+    expect((await cli('servers', 'show', String(s.id))).stdout).toMatch(
+      /cancelled:\s+at the end of the paid period/,
+    );
     expect((await ds.query(`SELECT cancel_at_period_end AS c FROM servers WHERE id = $1`, [s.id]))[0].c).toBe(
       true,
     );

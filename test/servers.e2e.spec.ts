@@ -125,6 +125,15 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
     const again = await browser.request('POST', '/api/servers', { body });
     expect(again.status).toBe(200);
     expect((again.body as { server: { id: number } }).server.id).toBe(server.id);
+    // The host name is checked and compared as it is stored (trimmed, lower-cased): the same deploy.
+    const shouted = await browser.request('POST', '/api/servers', {
+      body: { ...body, hostname: ` ${body.hostname.toUpperCase()} ` },
+    });
+    expect(shouted.status).toBe(200);
+    expect((shouted.body as { server: { id: number; hostname: string } }).server).toMatchObject({
+      id: server.id,
+      hostname: body.hostname,
+    });
     expect(await ledger(id)).toEqual(['admin_credit 5000', `server_charge -${PRICE}`]);
 
     const list = await browser.request('GET', '/api/servers');
@@ -151,14 +160,32 @@ describe('servers through the built API and ozvpsctl (fake VirtFusion, fake Stri
     const short = await browser.request('POST', '/api/servers', { body: deployBody() });
     expect(short.status).toBe(402);
     expect((short.body as { error: { code: string } }).error.code).toBe('insufficient_funds');
-    for (const bad of [
-      { hostname: 'bad host' },
-      { planId: 'x' },
-      { idempotencyKey: 'short' },
-      { extra: 1 },
-    ]) {
+    const idRule = (name: string) => `${name} must be a positive whole number`;
+    const hostRule =
+      'hostname must be a valid host name (letters, digits and hyphens, dot-separated, up to 253 characters)';
+    const keyRule = 'idempotencyKey must be 8 to 100 characters of letters, digits, _ . : -';
+    for (const [bad, message] of [
+      [{ hostname: 'bad host' }, hostRule],
+      [{ hostname: '-bad.example' }, hostRule],
+      [{ hostname: `${'a'.repeat(64)}.example` }, hostRule],
+      [{ hostname: 42 }, hostRule],
+      [{ planId: 'x' }, idRule('planId')],
+      [{ planId: '1' }, idRule('planId')],
+      [{ planId: 1.5 }, idRule('planId')],
+      [{ planId: 2 ** 60 }, idRule('planId')],
+      [{ osTemplateId: -1 }, idRule('osTemplateId')],
+      [{ osTemplateId: null }, idRule('osTemplateId')],
+      [{ idempotencyKey: 'short' }, keyRule],
+      [{ idempotencyKey: 'has spaces in it' }, keyRule],
+      [{ idempotencyKey: undefined }, keyRule],
+      [{ topUpIfShort: 'yes' }, 'topUpIfShort must be true or false'],
+      [{ topUpIfShort: null }, 'topUpIfShort must be true or false'],
+      [{ planId: 0, hostname: '' }, `${idRule('planId')}; ${hostRule}`],
+      [{ extra: 1 }, 'property extra should not exist'],
+    ] as const) {
       const r = await browser.request('POST', '/api/servers', { body: deployBody(bad) });
       expect(r.status).toBe(400);
+      expect((r.body as { error: { message: string } }).error.message).toBe(message);
     }
     expect(
       (await browser.request('POST', '/api/servers', { body: deployBody({ osTemplateId: 999 }) })).status,

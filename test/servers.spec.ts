@@ -203,7 +203,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     expect(await ledger(user.id)).toHaveLength(1);
   });
 
-  it('refuses an unpriced or unknown plan, an unoffered template and bad input; nothing charged or written', async () => {
+  it('refuses an unpriced or unknown plan and an unoffered template; nothing charged or written', async () => {
     const user = await aUserWithBalance(app, 5000);
     const calls = vf.callsTo('POST /servers').length;
     await expect(deploys.deploy(user, deployInput({ planId: unpricedPlanId }))).rejects.toThrow(
@@ -213,21 +213,7 @@ describe('deploys and renewals (real PostgreSQL, VirtFusion faked at the network
     await expect(deploys.deploy(user, deployInput({ osTemplateId: 12345 }))).rejects.toThrow(
       TemplateNotOfferedError,
     );
-    for (const bad of [
-      { planId: '1' },
-      { planId: 1.5 },
-      { osTemplateId: -1 },
-      { hostname: 'not a hostname' },
-      { hostname: '-bad.example' },
-      { hostname: `${'a'.repeat(64)}.example` },
-      { hostname: 42 },
-      { idempotencyKey: 'short' },
-      { idempotencyKey: 'has spaces in it' },
-      { idempotencyKey: undefined },
-      { topUpIfShort: 'yes' },
-    ]) {
-      await expect(deploys.deploy(user, deployInput(bad))).rejects.toThrow(ValidationError);
-    }
+    // Bad shapes are refused at the API's edge (DeployDto): test/servers.e2e.spec.ts.
     expect(await serverRows(user.id)).toEqual([]);
     expect(await ledger(user.id)).toHaveLength(1);
     expect(vf.callsTo('POST /servers').length).toBe(calls);

@@ -199,6 +199,20 @@ describe('routes: access is decided from route metadata, for every registered ro
       'PUT /api/admin/plans/:id/price': 'admin',
       'POST /api/admin/plans/sync': 'admin',
       'GET /api/billing/stripe/status': 'admin',
+      'GET /api/servers/:id/state': 'signed-in',
+      'POST /api/servers/:id/power': 'signed-in',
+      'POST /api/servers/:id/reset-password': 'signed-in',
+      'POST /api/servers/:id/reinstall': 'signed-in',
+      'POST /api/servers/:id/cancel-at-period-end': 'signed-in',
+      'POST /api/virtfusion/login': 'signed-in',
+      'GET /api/ssh-keys': 'signed-in',
+      'DELETE /api/ssh-keys/:id': 'signed-in',
+      'GET /api/admin/servers': 'admin',
+      'GET /api/admin/servers/:id': 'admin',
+      'POST /api/admin/servers/:id/power': 'admin',
+      'POST /api/admin/servers/:id/reset-password': 'admin',
+      'POST /api/admin/servers/:id/suspend': 'admin',
+      'POST /api/admin/servers/:id/terminate': 'admin',
     });
     expect(routes.length).toBeGreaterThanOrEqual(25);
     for (const r of routes) {

@@ -107,6 +107,7 @@ export class ServersShowCommand extends OzvpsCommand {
           : null,
       ],
       ['paid until', v.paidUntil],
+      ['cancelled', v.cancelAtPeriodEnd ? 'at the end of the paid period (not renewed)' : null],
       ['periods paid', v.periodsPaid],
       ['overdue since', v.overdueSince],
       ['suspended', v.suspendedAt ? `${v.suspendedAt} (${v.suspendReason})` : null],

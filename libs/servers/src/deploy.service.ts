@@ -2,15 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { StartedTopup, TopupsService } from '@ozvps/billing';
-import {
-  APP_CONFIG,
-  AppConfig,
-  Clock,
-  CLOCK,
-  formatCents,
-  isUniqueViolation,
-  ValidationError,
-} from '@ozvps/core';
+import { APP_CONFIG, AppConfig, Clock, CLOCK, formatCents, isUniqueViolation } from '@ozvps/core';
 import { Plan, PlansService } from '@ozvps/plans';
 import { User } from '@ozvps/users';
 import { InsufficientFundsError } from '@ozvps/wallet';
@@ -23,7 +15,6 @@ import {
   ServerStateError,
   TooManyWaitingDeploysError,
 } from './errors';
-import { HOSTNAME } from './hostname';
 import { LEASE_MS, ProvisioningService } from './provisioning.service';
 import { CancelReason, Server } from './server.entity';
 import { ServerLedger } from './server-ledger';
@@ -33,15 +24,17 @@ import { parseSshKeyIds, SshKeysService } from './ssh-keys.service';
 import { TemplatesService } from './templates.service';
 import { VirtFusionAccountsService } from './virtfusion-accounts.service';
 
+/** A deploy request whose shape the caller has checked (the API: DeployDto, against the patterns below). */
 export interface DeployInput {
-  planId: unknown;
-  osTemplateId: unknown;
-  hostname: unknown;
-  idempotencyKey: unknown;
+  planId: number;
+  osTemplateId: number;
+  /** Compared and stored trimmed and lower-cased. */
+  hostname: string;
+  idempotencyKey: string;
   /** When the wallet is short: record the deploy as waiting and open a top-up for the shortfall. */
-  topUpIfShort?: unknown;
+  topUpIfShort?: boolean;
   /** The customer's SSH keys (ids) the build installs. */
-  sshKeyIds?: unknown;
+  sshKeyIds?: number[];
 }
 
 export interface DeployResult {
@@ -58,7 +51,11 @@ const MAX_WAITING_DEPLOYS = 3;
 const USER_LOCK_WAIT_MS = 3_000;
 const USER_LOCK_POLL_MS = 150;
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
+/** A deploy's host name, once trimmed and lower-cased. */
+export const HOSTNAME_PATTERN =
+  /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/** What a client may use as a deploy's idempotencyKey. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,100}$/;
 
 /**
  * A customer's deploy: reserve (charge + row, one transaction) then provisioning; or, when the
@@ -82,7 +79,7 @@ export class DeployService {
 
   /** Deploys a server paid from the wallet (see DeployInput); the same key twice is one server. */
   async deploy(user: User, input: DeployInput): Promise<DeployResult> {
-    const req = validateDeploy(input);
+    const req = canonical(input);
     const existing = await this.repo.findByKey(user.id, req.idempotencyKey);
     if (existing) return this.repeat(existing, req);
 
@@ -349,31 +346,12 @@ function tokenMatches(token: unknown, hash: string | null): boolean {
   return timingSafeEqual(Buffer.from(sha256(token), 'hex'), Buffer.from(hash, 'hex'));
 }
 
-function validateDeploy(input: DeployInput): ValidDeploy {
-  const problems: string[] = [];
-  const id = (v: unknown, name: string) => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
-      problems.push(`${name} must be a positive whole number`);
-    return v as number;
-  };
-  const planId = id(input.planId, 'planId');
-  const osTemplateId = id(input.osTemplateId, 'osTemplateId');
-  const hostname = typeof input.hostname === 'string' ? input.hostname.trim().toLowerCase() : '';
-  if (!HOSTNAME.test(hostname))
-    problems.push(
-      'hostname must be a valid host name (letters, digits and hyphens, dot-separated, up to 253 characters)',
-    );
-  const key = input.idempotencyKey;
-  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))
-    problems.push('idempotencyKey must be 8 to 100 characters of letters, digits, _ . : -');
-  if (input.topUpIfShort !== undefined && typeof input.topUpIfShort !== 'boolean')
-    problems.push('topUpIfShort must be true or false');
-  if (problems.length) throw new ValidationError(problems.join('; '));
+function canonical(input: DeployInput): ValidDeploy {
   return {
-    planId,
-    osTemplateId,
-    hostname,
-    idempotencyKey: key as string,
+    planId: input.planId,
+    osTemplateId: input.osTemplateId,
+    hostname: input.hostname.trim().toLowerCase(),
+    idempotencyKey: input.idempotencyKey,
     topUpIfShort: input.topUpIfShort === true,
   };
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from '@ozvps/core';
+import { HOSTNAME_PATTERN } from './deploy.service';
 
 /** Letters, digits and hyphens, dot-separated, up to 253 characters (deploy and rename). */
 export const HOSTNAME =
@@ -10,7 +11,7 @@ export const HOSTNAME_RULE =
 /** A hostname as deploy and rename accept it: trimmed, lower case; null when it is not one. */
 export function normalizeHostname(input: unknown): string | null {
   const hostname = typeof input === 'string' ? input.trim().toLowerCase() : '';
-  return HOSTNAME.test(hostname) ? hostname : null;
+  return HOSTNAME_PATTERN.test(hostname) ? hostname : null;
 }
 
 /** The same, or a ValidationError naming the rule. */

@@ -5,7 +5,7 @@ export * from './ssh-key.entity';
 export * from './server.view';
 export * from './server-action.view';
 export * from './servers.module';
-export { DeployService } from './deploy.service';
+export { DeployService, HOSTNAME_PATTERN, IDEMPOTENCY_KEY_PATTERN } from './deploy.service';
 export type { DeployInput, DeployResult } from './deploy.service';
 export { SweepService } from './sweep.service';
 export { ServerQueriesService } from './server-queries.service';

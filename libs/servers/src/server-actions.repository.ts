@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In, MoreThanOrEqual } from 'typeorm';
+import { DataSource, EntityManager, MoreThanOrEqual } from 'typeorm';
 import { ActionKind, ActionStatus, ServerAction } from './server-action.entity';
 
 /** The only code that speaks SQL for `server_actions`. */
@@ -31,18 +31,10 @@ export class ServerActionsRepository {
       .find({ where: { status: 'running' }, order: { id: 'ASC' } });
   }
 
-  /** The newest action of each server (one query for a list page). */
+  /** The newest action of each of these servers. */
   async latestOf(serverIds: number[]): Promise<Map<number, ServerAction>> {
-    if (serverIds.length === 0) return new Map();
-    const rows = await this.dataSource
-      .getRepository(ServerAction)
-      .createQueryBuilder('a')
-      .distinctOn(['a.server_id'])
-      .where({ serverId: In(serverIds) })
-      .orderBy('a.server_id')
-      .addOrderBy('a.id', 'DESC')
-      .getMany();
-    return new Map(rows.map((a) => [a.serverId, a]));
+    const found = await Promise.all(serverIds.map((id) => this.latest(id)));
+    return new Map(found.filter((a): a is ServerAction => a !== null).map((a) => [a.serverId, a]));
   }
 
   latest(serverId: number): Promise<ServerAction | null> {

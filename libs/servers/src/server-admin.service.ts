@@ -16,8 +16,11 @@ export class ServerAdminService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** An admin suspends an active server in VirtFusion (it stays suspended until an admin unsuspends it). */
-  async suspendByAdmin(id: number, actor: string): Promise<Server> {
+  /**
+   * An admin suspends an active server in VirtFusion (it stays suspended until an admin
+   * unsuspends it); `reason`, when given, is kept in its event for the other admins.
+   */
+  async suspendByAdmin(id: number, actor: string, reason?: string): Promise<Server> {
     const s = await this.queries.get(id);
     if (s.status === 'suspended') return s;
     if (s.status !== 'active' || s.virtfusionServerId === null)
@@ -29,7 +32,13 @@ export class ServerAdminService {
         { status: 'suspended', suspendedAt: this.clock.now(), suspendReason: 'admin' },
         em,
       );
-      await this.repo.event(id, 'suspended', actor, 'suspended by an admin', em);
+      await this.repo.event(
+        id,
+        'suspended',
+        actor,
+        reason?.trim() ? `suspended by an admin: ${reason.trim()}` : 'suspended by an admin',
+        em,
+      );
     });
     return this.queries.get(id);
   }

@@ -44,7 +44,7 @@ export class SshKeysService {
   /** Adds a public key after checking it really is one (see parseSshPublicKey). */
   async add(userId: number, input: { name: unknown; publicKey: unknown }): Promise<SshKey> {
     const name = typeof input.name === 'string' ? input.name.trim() : '';
-    if (!name || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name))
+    if (!name || name.length > 100 || [...name].some((c) => c < ' ' || c === '\u007f'))
       throw new ValidationError('name must be 1 to 100 characters, on one line');
     const parsed = parseSshPublicKey(input.publicKey);
     const existing = await this.repo.findByFingerprint(userId, parsed.fingerprint);

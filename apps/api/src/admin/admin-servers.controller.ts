@@ -120,7 +120,7 @@ export class AdminServersController {
   async suspend(@CurrentUser() admin: User, @Param('id', ServerIdPipe) id: number, @Body() body: SuspendDto) {
     if (body?.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > 500))
       throw new ValidationError('reason must be text of at most 500 characters');
-    return this.view(await this.admin.suspendByAdmin(id, actor(admin)));
+    return this.view(await this.admin.suspendByAdmin(id, actor(admin), body?.reason as string | undefined));
   }
 
   @Post(':id/unsuspend')

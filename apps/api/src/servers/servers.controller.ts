@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Allow } from 'class-validator';
 import { PlansService } from '@ozvps/plans';
 import {
   DeployService,
@@ -15,35 +14,7 @@ import {
 import { User } from '@ozvps/users';
 import { CurrentUser } from '../auth/auth.decorators';
 import { ServerIdPipe } from './server-id.pipe';
-
-/** Shapes and limits are checked by DeployService (one place for the API, the CLI and tests). */
-class DeployDto {
-  @Allow()
-  planId!: unknown;
-
-  @Allow()
-  osTemplateId!: unknown;
-
-  @Allow()
-  hostname!: unknown;
-
-  @Allow()
-  idempotencyKey!: unknown;
-
-  /** "Top up & deploy": when the wallet is short, wait for a top-up of the shortfall instead of 402. */
-  @Allow()
-  topUpIfShort?: unknown;
-
-  /** The customer's SSH keys (ids from GET /api/ssh-keys) to install. */
-  @Allow()
-  sshKeyIds?: unknown;
-}
-
-class CancelDto {
-  /** The token in Stripe's cancel_url: only with it does the page cancel without a click. */
-  @Allow()
-  token?: unknown;
-}
+import { CancelDto, DeployDto } from './servers.dto';
 
 const notFound = new ParseIntPipe({ errorHttpStatusCode: 404 });
 
