@@ -50,7 +50,8 @@ export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
-  delete: <T = void>(path: string) => request<T>('DELETE', path),
+  // Every write carries a JSON body: the API refuses writes that are not application/json (415).
+  delete: <T = void>(path: string) => request<T>('DELETE', path, {}),
 };
 
 export interface Me {

@@ -29,13 +29,18 @@ export function serveApi(routes: Record<string, Route>): RecordedRequest[] {
       body: init?.body ? JSON.parse(String(init.body)) : undefined,
     };
     requests.push(request);
+    // The API's JsonOriginGuard: every write must be application/json.
+    const headers = new Headers(init?.headers);
+    const write = request.method !== 'GET' && request.method !== 'HEAD';
     const route = routes[`${request.method} ${request.path}`];
     const answer =
-      route === undefined
-        ? refused(404, 'not_found', 'Not found')
-        : typeof route === 'function'
-          ? route(request.body, request)
-          : route;
+      write && !headers.get('content-type')?.startsWith('application/json')
+        ? refused(415, 'unsupported_media_type', 'Send application/json')
+        : route === undefined
+          ? refused(404, 'not_found', 'Not found')
+          : typeof route === 'function'
+            ? route(request.body, request)
+            : route;
     const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
     return {
       status: answer.status,
