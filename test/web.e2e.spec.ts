@@ -375,7 +375,16 @@ describe('the panel in a real browser', () => {
     await page.getByLabel('Public key').fill(key.publicKey);
     await page.getByRole('button', { name: 'Add key' }).click();
     await page.getByTestId('ssh-keys').getByText(key.fingerprint).waitFor();
+    // A second key, then deleted again (after a confirmation).
+    const spare = anSshKey('ed25519');
+    await page.getByLabel('Name').fill('spare');
+    await page.getByLabel('Public key').fill(spare.publicKey);
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByTestId('ssh-keys').getByText(spare.fingerprint).waitFor();
     await shot(page, 'ssh-keys');
+    await page.getByRole('button', { name: 'Delete spare' }).click();
+    await page.getByRole('button', { name: 'Delete key' }).click();
+    await page.getByTestId('ssh-keys').getByText(spare.fingerprint).waitFor({ state: 'detached' });
     expect(await ds.query(`SELECT name, fingerprint FROM ssh_keys`)).toEqual([
       { name: 'laptop', fingerprint: key.fingerprint },
     ]);
