@@ -79,5 +79,7 @@ describe('the deploy form offers the SSH keys', () => {
       hostname: 'web9.example.test',
       sshKeyIds: [4],
     });
+    // The deploy finishes on the new server's page.
+    await waitFor(() => expect(window.location.pathname).toBe('/servers/9'));
   });
 });

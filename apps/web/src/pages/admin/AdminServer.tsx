@@ -49,7 +49,7 @@ export function AdminServerControls({ scope, data }: { scope: ServerScope; data:
       ) : s.status === 'active' ? (
         <form className="inline" onSubmit={suspend}>
           <label>
-            Reason (optional)
+            Reason (optional, for the event log; the customer sees “suspended by support”)
             <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} />
           </label>
           <button type="submit" className="secondary" disabled={busy}>

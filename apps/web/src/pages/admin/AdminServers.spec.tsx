@@ -2,7 +2,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { ReactNode } from 'react';
-import { AdminServerRow, ServerDetailView } from '../../api';
+import { AdminServerRow, ServerDetailView, ServerEventView } from '../../api';
 import { ok, RecordedRequest, serveApi } from '../../testing/fake-api';
 import { AdminServer } from './AdminServer';
 import { AdminServers } from './AdminServers';
@@ -117,8 +117,10 @@ describe("the admin's servers", () => {
 
   it('suspend sends the reason; a suspended server offers Unsuspend, and its customer actions are disabled', async () => {
     let server = aServer();
+    let events: ServerEventView[] = [];
     const requests = serveApi({
-      'GET /api/admin/servers/7': () => ok({ server, owner, history: [], action: null }),
+      'GET /api/admin/servers/7': () =>
+        ok({ server: { ...server, owner, history: [] }, events, action: null }),
       'POST /api/admin/servers/7/suspend': () => {
         server = {
           ...server,
@@ -126,6 +128,8 @@ describe("the admin's servers", () => {
           suspendReason: 'admin',
           suspendedAt: '2026-02-10T00:00:00.000Z',
         };
+        const detail = 'suspended by an admin: abuse report 12';
+        events = [{ type: 'suspended', actor: 'admin:1', detail, at: '2026-02-10T00:00:00.000Z' }];
         return ok({ server });
       },
     });
@@ -135,6 +139,8 @@ describe("the admin's servers", () => {
     fireEvent.click(screen.getByRole('button', { name: 'Suspend' }));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Unsuspend' })).toBeTruthy());
     expect(posts(requests, '/api/admin/servers/7/suspend')[0]!.body).toEqual({ reason: 'abuse report 12' });
+    // Its reason is in the admin's event log (the customer's history says only "Suspended by support").
+    await waitFor(() => expect(screen.getByTestId('event-log').textContent).toContain('abuse report 12'));
     expect(screen.getByTestId('server-status').textContent).toBe('Suspended');
     expect((screen.getByRole('button', { name: 'Restart' }) as HTMLButtonElement).disabled).toBe(true);
     // The admin page asks the admin routes only.

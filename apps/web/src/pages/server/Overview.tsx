@@ -1,4 +1,4 @@
-import { ServerDetailView, ServerHistoryEntry, ServerState } from '../../api';
+import { ServerDetailView, ServerEventView, ServerHistoryEntry, ServerState } from '../../api';
 import { formatDate, formatMoney } from '../../money';
 import { memory, POWER_LABELS } from './server-api';
 
@@ -99,5 +99,23 @@ export function History({ entries }: { entries: ServerHistoryEntry[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** What the panel recorded, as recorded (actor ids, admins' reasons): for admins only. */
+export function EventLog({ events }: { events: ServerEventView[] }) {
+  if (events.length === 0) return null;
+  return (
+    <details>
+      <summary>Event log (as recorded)</summary>
+      <ul className="history small" data-testid="event-log">
+        {events.map((e, i) => (
+          <li key={i}>
+            <time dateTime={e.at}>{formatDate(e.at)}</time> <span className="mono">{e.type}</span> · {e.actor}
+            {e.detail ? ` — ${e.detail}` : ''}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }

@@ -7,7 +7,7 @@ import { ErrorMessage, Loading, PageTitle } from '../../ui';
 import { STATUS_LABELS } from '../Servers';
 import { PowerControls } from './actions';
 import { ConsoleLinks, PeriodEnd, Rename } from './Manage';
-import { History, Overview } from './Overview';
+import { EventLog, History, Overview } from './Overview';
 import { Reinstall } from './Reinstall';
 import { ResetPassword } from './ResetPassword';
 import {
@@ -150,6 +150,7 @@ export function ServerPage({
       {!scope.admin && s.status === 'active' && <Usage scope={scope} />}
       <h2>History</h2>
       <History entries={data.history} />
+      {scope.admin && <EventLog events={data.events} />}
       {!scope.admin && (
         <p>
           <Link href="/servers">All servers</Link>

@@ -4,6 +4,7 @@ import {
   ApiError,
   CareReason,
   ServerAction,
+  ServerEventView,
   ServerDetailView,
   ServerHistoryEntry,
   ServerOsTemplate,
@@ -40,6 +41,8 @@ export interface ServerPageData {
   action: ServerAction | null;
   owner: { id: number; email: string } | null;
   care: CareReason[];
+  /** The raw event log (actors and details as recorded): shown to admins. */
+  events: ServerEventView[];
 }
 
 type DetailAnswer = {
@@ -58,6 +61,7 @@ export function readDetail(answer: DetailAnswer): ServerPageData {
     action: answer.action ?? server.action ?? null,
     owner: answer.owner ?? server.owner ?? null,
     care: answer.care ?? server.care ?? [],
+    events: answer.events ?? [],
   };
 }
 
