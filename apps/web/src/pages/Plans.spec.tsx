@@ -60,7 +60,7 @@ describe('the deploy form offers the SSH keys', () => {
     window.history.replaceState(null, '', '/deploy?plan=2');
     const requests = serving();
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(
+    const view = render(
       <QueryClientProvider client={client}>
         <Deploy />
       </QueryClientProvider>,
@@ -81,5 +81,6 @@ describe('the deploy form offers the SSH keys', () => {
     });
     // The deploy finishes on the new server's page.
     await waitFor(() => expect(window.location.pathname).toBe('/servers/9'));
+    view.unmount();
   });
 });
