@@ -59,6 +59,13 @@ describe('the panel in a real browser', () => {
     return page;
   }
 
+  async function fitsAPhone(page: Page, name: string): Promise<void> {
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(page, name);
+    await page.setViewportSize({ width: 1100, height: 800 });
+  }
+
   async function signIn(page: Page, email: string): Promise<void> {
     await page.goto('/signin');
     await page.getByLabel('Email').fill(email);
@@ -382,6 +389,7 @@ describe('the panel in a real browser', () => {
     await page.getByRole('button', { name: 'Add key' }).click();
     await page.getByTestId('ssh-keys').getByText(spare.fingerprint).waitFor();
     await shot(page, 'ssh-keys');
+    await fitsAPhone(page, 'ssh-keys-phone');
     await page.getByRole('button', { name: 'Delete spare' }).click();
     await page.getByRole('button', { name: 'Delete key' }).click();
     await page.getByTestId('ssh-keys').getByText(spare.fingerprint).waitFor({ state: 'detached' });
@@ -457,10 +465,7 @@ describe('the panel in a real browser', () => {
     expect(await ds.query(`SELECT cancel_at_period_end AS c FROM servers WHERE id = $1`, [web1.id])).toEqual([
       { c: true },
     ]);
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    await shot(page, 'server-phone');
-    await page.setViewportSize({ width: 1100, height: 800 });
+    await fitsAPhone(page, 'server-phone');
     await page.getByRole('link', { name: 'All servers' }).click();
     await page.getByTestId(`ends-${web1.id}`).waitFor();
     await page.getByRole('link', { name: 'web1.example.test' }).click();
@@ -509,6 +514,7 @@ describe('the panel in a real browser', () => {
     await row.getByText('Overdue').waitFor();
     expect(await page.getByRole('link', { name: 'web1.example.test' }).count()).toBe(0);
     await shot(page, 'admin-servers-needs-care');
+    await fitsAPhone(page, 'admin-servers-phone');
     await row.getByRole('link', { name: 'web2.example.test' }).click();
     await page.getByRole('heading', { name: 'web2.example.test' }).waitFor();
     await page.getByLabel(/^Reason/).fill('renewal unpaid, customer told');
