@@ -172,6 +172,34 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     );
   });
 
+  it('without a queue id from VirtFusion, an action settles when its jobs are done and the power is what it asked for', async () => {
+    const s = await aServer();
+    vf.omitQueueIds = true;
+    try {
+      vf.holdQueue = true;
+      const r = await owner.browser.request('POST', `/api/servers/${s.id}/power`, {
+        body: { action: 'poweroff' },
+      });
+      expect(r.status).toBe(202);
+      expect(await state(s.id)).toMatchObject({
+        power: 'running',
+        action: { kind: 'poweroff', status: 'running' },
+      });
+      vf.releaseQueue();
+      expect(await state(s.id)).toMatchObject({
+        power: 'stopped',
+        action: { kind: 'poweroff', status: 'succeeded' },
+      });
+      const pw = await owner.browser.request('POST', `/api/servers/${s.id}/reset-password`, { body: {} });
+      expect(pw.status).toBe(200);
+      expect((await state(s.id)).action).toMatchObject({ kind: 'reset_password', status: 'running' });
+      vf.releaseQueue();
+      expect((await state(s.id)).action).toMatchObject({ kind: 'reset_password', status: 'succeeded' });
+    } finally {
+      vf.omitQueueIds = false;
+    }
+  });
+
   it('one action at a time: another request while one runs is 409 action_in_progress; of two at once, one 202 and one 409', async () => {
     const s = await aServer();
     vf.holdQueue = true;
@@ -672,6 +700,25 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     expect((list.body as { servers: { id: number; cancelAtPeriodEnd: boolean }[] }).servers).toEqual(
       expect.arrayContaining([expect.objectContaining({ id: s.id, cancelAtPeriodEnd: false })]),
     );
+  });
+
+  it('VirtFusion hanging: the server page and its state still answer after one timeout, with what the panel recorded', async () => {
+    const s = await aServer();
+    const reads = () =>
+      vf.callsTo('GET /servers').filter((c) => c.path.startsWith(`/api/v1/servers/${s.vfId}`)).length;
+    const before = reads();
+    vf.failCall('GET /servers', 'timeout', 3);
+    const page = await owner.browser.request('GET', `/api/servers/${s.id}`);
+    expect(page.status).toBe(200);
+    const server = (page.body as { server: { ipAddress: string; ipv4: string[]; ipv6: string[] } }).server;
+    expect(server.ipv4).toEqual([server.ipAddress]);
+    expect(server.ipv6).toEqual([]);
+    const st = await state(s.id);
+    expect(st).toMatchObject({ power: 'unknown', reachable: false });
+    // One attempt each (no retries while a page waits): the third failure is still queued.
+    expect(reads() - before).toBe(2);
+    expect(await state(s.id)).toMatchObject({ reachable: false }); // the third timeout
+    expect(await state(s.id)).toMatchObject({ power: 'running', reachable: true });
   });
 
   describe('cancel at period end, renewals and the settle timeout (in-process libs on injected time)', () => {

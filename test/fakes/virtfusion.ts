@@ -213,6 +213,8 @@ export class FakeVirtFusion {
   queue: WireQueueItem[] = [];
   /** While true, queued jobs wait for releaseQueue() (a slow hypervisor); else they finish at once. */
   holdQueue = false;
+  /** Answer power and password resets without a queueId (as some VirtFusion versions do). */
+  omitQueueIds = false;
   /** Power state, traffic and the rest, per server id (what the wire shape does not hold). */
   state = new Map<number, FakeServerState>();
   private callFailures = new Map<FakeCall, CallFailure[]>();
@@ -525,7 +527,7 @@ export class FakeVirtFusion {
         const item = this.enqueue(server.id, `power_${op}`, () => {
           st.power = op === 'shutdown' || op === 'poweroff' ? 'stopped' : 'running';
         });
-        return [200, { data: { queueId: item.id } }];
+        return [200, { data: this.omitQueueIds ? {} : { queueId: item.id } }];
       }
       case 'POST /servers/resetPassword': {
         if (!server) return missing;
@@ -537,7 +539,10 @@ export class FakeVirtFusion {
         const item = this.enqueue(server.id, 'reset_password', () => {
           this.stateOf(server.id).rootPassword = password;
         });
-        return [200, { data: { queueId: item.id, expectedPassword: password } }];
+        return [
+          200,
+          { data: { ...(this.omitQueueIds ? {} : { queueId: item.id }), expectedPassword: password } },
+        ];
       }
       case 'GET /servers/templates':
         if (!server) return missing;

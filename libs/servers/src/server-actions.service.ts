@@ -249,14 +249,16 @@ export class ServerActionsService {
     let reachable = false;
     if (server.virtfusionServerId !== null && ['active', 'suspended'].includes(server.status)) {
       try {
-        vf = await this.virtfusion.getServer(server.virtfusionServerId, { remoteState: true });
+        vf = await this.virtfusion.getServer(server.virtfusionServerId, { remoteState: true, once: true });
         reachable = vf !== null;
       } catch (err) {
         this.logger.warn(`server #${server.id}: state not read from VirtFusion: ${(err as Error).message}`);
       }
     }
     let action = await this.actions.latest(server.id);
-    if (action?.status === 'running') action = await this.settle(action, server, vf, reachable);
+    // VirtFusion not answering: nothing to ask it now, but a late action still ends.
+    if (action?.status === 'running')
+      action = reachable ? await this.settle(action, server, vf, reachable) : await this.expireIfLate(action);
     return { power: powerOf(server, vf), reachable, action };
   }
 
@@ -428,6 +430,15 @@ export class ServerActionsService {
             item.failed ? 'failed' : 'succeeded',
             item.failed ? (item.message ?? 'VirtFusion reported the job as failed') : null,
           );
+      } else if (action.kind !== 'reinstall' && server.virtfusionServerId !== null) {
+        // No queue item to ask (VirtFusion gave none): done when its jobs are and the power is right.
+        const now =
+          vf === undefined || !reachable
+            ? await this.virtfusion.getServer(server.virtfusionServerId, { remoteState: true })
+            : vf;
+        const expected = action.kind === 'shutdown' || action.kind === 'poweroff' ? 'stopped' : 'running';
+        if (now && !now.tasksActive && (action.kind === 'reset_password' || now.power === expected))
+          return await this.end(action, 'succeeded', null);
       } else if (action.kind === 'reinstall' && server.virtfusionServerId !== null) {
         const now =
           vf === undefined || !reachable ? await this.virtfusion.getServer(server.virtfusionServerId) : vf;
@@ -440,6 +451,11 @@ export class ServerActionsService {
       // Not known yet: asked again on the next poll, until the timeout.
       this.logger.warn(`action #${action.id}: ${(err as Error).message}`);
     }
+    return this.expireIfLate(action);
+  }
+
+  /** A running action past its timeout is failed as "did not settle"; else unchanged. */
+  private async expireIfLate(action: ServerAction): Promise<ServerAction> {
     if (this.clock.now().getTime() - action.startedAt.getTime() > SETTLE_TIMEOUT_MS[action.kind])
       return this.end(
         action,

@@ -127,7 +127,8 @@ export class ServerDetailsService {
     if (server.virtfusionServerId === null || !['active', 'suspended'].includes(server.status))
       return recorded;
     try {
-      const vf = await this.virtfusion.getServer(server.virtfusionServerId);
+      // Once: the page answers within one timeout even when VirtFusion hangs.
+      const vf = await this.virtfusion.getServer(server.virtfusionServerId, { once: true });
       if (!vf) return recorded;
       return { ipv4: vf.ipv4Addresses.length ? vf.ipv4Addresses : recorded.ipv4, ipv6: vf.ipv6 };
     } catch (err) {

@@ -126,14 +126,15 @@ export class VirtFusionClient {
 
   /**
    * GET /servers/{id}, or null when VirtFusion has no such server. With `remoteState`, VirtFusion
-   * asks the hypervisor whether it runs (`power`).
+   * asks the hypervisor whether it runs (`power`). `once`: no retries (a page that must answer
+   * while VirtFusion hangs, and asks again on its next poll).
    */
   async getServer(
     serverId: number,
-    options: { remoteState?: boolean } = {},
+    options: { remoteState?: boolean; once?: boolean } = {},
   ): Promise<VirtFusionServer | null> {
     const path = `/servers/${serverId}${options.remoteState ? '?remoteState=true' : ''}`;
-    const body = await this.request('GET', path, { notFoundIsNull: true });
+    const body = await this.request('GET', path, { notFoundIsNull: true, once: options.once });
     return body === null ? null : parseServer(dataOf(body, 'GET', path), 'GET', path);
   }
 
@@ -269,10 +270,10 @@ export class VirtFusionClient {
   private async request(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
-    options: { body?: unknown; notFoundIsNull?: boolean; emptyOk?: boolean } = {},
+    options: { body?: unknown; notFoundIsNull?: boolean; emptyOk?: boolean; once?: boolean } = {},
   ): Promise<unknown> {
     const vf = this.requireConfig();
-    const attempts = method === 'GET' ? GET_ATTEMPTS : 1;
+    const attempts = method === 'GET' && !options.once ? GET_ATTEMPTS : 1;
     for (let attempt = 1; ; attempt++) {
       try {
         const response = await firstValueFrom(
