@@ -1,4 +1,4 @@
-import { FormEvent, useState } from 'react';
+import { FormEvent, useEffect, useRef, useState } from 'react';
 import { api, ServerDetailView } from '../../api';
 import { ConfirmPanel } from '../../confirm';
 import { formatDate } from '../../money';
@@ -139,6 +139,17 @@ export function Rename({
 export function PeriodEnd({ scope, server }: { scope: ServerScope; server: ServerDetailView }) {
   const [confirming, setConfirming] = useState(false);
   const runner = useActionRunner(scope);
+  // After cancel or keep, the button that did it is gone: focus goes to the one that undoes it.
+  const next = useRef<HTMLButtonElement>(null);
+  const changedHere = useRef(false);
+  useEffect(() => {
+    if (changedHere.current) next.current?.focus();
+    changedHere.current = false;
+  }, [server.cancelAtPeriodEnd]);
+  const change = (path: string) => {
+    changedHere.current = true;
+    return runner.change(path);
+  };
   const until = server.paidUntil ? formatDate(server.paidUntil) : 'the end of the paid period';
   return (
     <div className="panel" data-testid="period-end">
@@ -148,7 +159,7 @@ export function PeriodEnd({ scope, server }: { scope: ServerScope; server: Serve
           <p className="notice" data-testid="cancel-scheduled">
             Cancelled: this server is deleted on {until}, with everything on it. It will not renew.
           </p>
-          <button type="button" disabled={runner.busy} onClick={() => void runner.change('keep')}>
+          <button ref={next} type="button" disabled={runner.busy} onClick={() => void change('keep')}>
             Keep this server
           </button>
         </>
@@ -160,7 +171,7 @@ export function PeriodEnd({ scope, server }: { scope: ServerScope; server: Serve
           busy={runner.busy}
           onCancel={() => setConfirming(false)}
           onConfirm={() =>
-            void runner.change('cancel-at-period-end').then((ok) => {
+            void change('cancel-at-period-end').then((ok) => {
               if (ok) setConfirming(false);
             })
           }
@@ -171,7 +182,7 @@ export function PeriodEnd({ scope, server }: { scope: ServerScope; server: Serve
           </p>
         </ConfirmPanel>
       ) : (
-        <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+        <button ref={next} type="button" className="secondary" onClick={() => setConfirming(true)}>
           Cancel at the end of the paid period…
         </button>
       )}

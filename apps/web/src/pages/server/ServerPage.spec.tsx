@@ -502,11 +502,14 @@ describe('the server page: cancel at the end of the paid period, and keep it', (
     expect(dialog.textContent).toContain('nothing is refunded');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel at period end' }));
     await waitFor(() => expect(screen.getByTestId('cancel-scheduled')).toBeTruthy());
+    // The button that did it is gone: focus is on the one that undoes it.
+    await waitFor(() => expect(document.activeElement).toBe(button('Keep this server')));
     expect(screen.getByTestId('server-status').textContent).toBe('Running · cancelled at period end');
     expect(screen.getByTestId('next-renewal').textContent).toContain('None');
 
     fireEvent.click(button('Keep this server'));
     await waitFor(() => expect(screen.queryByTestId('cancel-scheduled')).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(button('Cancel at the end of the paid period…')));
     expect(screen.getByTestId('server-status').textContent).toBe('Running');
     expect(count(requests, 'POST', '/api/servers/7/cancel-at-period-end')).toBe(1);
     expect(count(requests, 'POST', '/api/servers/7/keep')).toBe(1);
