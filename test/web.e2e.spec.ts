@@ -12,6 +12,7 @@ import { DataSource } from 'typeorm';
 import { PASSWORD } from './helpers/accounts';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 import { ozvpsctl, RunningApi, startPanel } from './helpers/processes';
+import { anSshKey } from './helpers/ssh-keys';
 import { fakeServicesEnv } from './fakes/env';
 import { FakeStripe, testStripeKeys } from './fakes/stripe';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
@@ -56,6 +57,13 @@ describe('the panel in a real browser', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
     return page;
+  }
+
+  async function fitsAPhone(page: Page, name: string): Promise<void> {
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(page, name);
+    await page.setViewportSize({ width: 1100, height: 800 });
   }
 
   async function signIn(page: Page, email: string): Promise<void> {
@@ -356,6 +364,172 @@ describe('the panel in a real browser', () => {
       `SELECT w.balance_cents::int AS balance FROM wallets w JOIN users u ON u.id = w.user_id WHERE u.email = 'dana@example.test'`,
     );
     expect(wallet).toEqual({ balance: 0 });
+    expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
+  });
+
+  it('a customer restarts a server, reinstalls it with an SSH key (typed confirmation), resets the root password and sees it once, cancels at period end and keeps it', async () => {
+    const page = await newPage();
+    await signIn(page, 'dana@example.test');
+
+    // An SSH key, added on the account's SSH keys page.
+    const key = anSshKey('ed25519');
+    await page.getByRole('link', { name: 'SSH keys' }).click();
+    await page.getByRole('heading', { name: 'SSH keys' }).waitFor();
+    await page.getByLabel('Name').fill('laptop');
+    await page.getByLabel('Public key').fill(anSshKey('rsa', 1024).publicKey);
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByTestId('key-error').waitFor();
+    await page.getByLabel('Public key').fill(key.publicKey);
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByTestId('ssh-keys').getByText(key.fingerprint).waitFor();
+    // A second key, then deleted again (after a confirmation).
+    const spare = anSshKey('ed25519');
+    await page.getByLabel('Name').fill('spare');
+    await page.getByLabel('Public key').fill(spare.publicKey);
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByTestId('ssh-keys').getByText(spare.fingerprint).waitFor();
+    await shot(page, 'ssh-keys');
+    await fitsAPhone(page, 'ssh-keys-phone');
+    await page.getByRole('button', { name: 'Delete spare' }).click();
+    await page.getByRole('button', { name: 'Delete key' }).click();
+    await page.getByTestId('ssh-keys').getByText(spare.fingerprint).waitFor({ state: 'detached' });
+    expect(await ds.query(`SELECT name, fingerprint FROM ssh_keys`)).toEqual([
+      { name: 'laptop', fingerprint: key.fingerprint },
+    ]);
+
+    const [web1] = await ds.query(
+      `SELECT id, virtfusion_server_id AS vf FROM servers WHERE hostname = 'web1.example.test'`,
+    );
+    await page.goto(`/servers/${web1.id}`);
+    await page.getByRole('heading', { name: 'web1.example.test' }).waitFor();
+    await page.getByTestId('power-state').getByText('Running').waitFor();
+
+    // Restart: the page shows it running while VirtFusion's queue holds it, then the result.
+    virtfusion.holdQueue = true;
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await page.getByTestId('action-status').getByText('Restarting…').waitFor();
+    expect(await page.getByRole('button', { name: 'Shut down' }).isDisabled()).toBe(true);
+    await shot(page, 'server-restarting');
+    virtfusion.releaseQueue();
+    await page.getByTestId('action-status').getByText('Restarted.').waitFor();
+    expect(virtfusion.callsTo('POST /servers/power').map((c) => c.path)).toEqual([
+      `/api/v1/servers/${web1.vf}/power/restart`,
+    ]);
+
+    // Reinstall with the key: the hostname must be typed before the disk is erased.
+    await page.getByRole('button', { name: 'Reinstall…' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Reinstall the server' });
+    await dialog.getByLabel('Operating system').selectOption({ index: 1 });
+    await dialog.getByLabel(/laptop/).check();
+    const erase = dialog.getByRole('button', { name: 'Erase and reinstall' });
+    await dialog.getByLabel('Type web1.example.test to confirm').fill('web1');
+    expect(await erase.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type web1.example.test to confirm').fill('web1.example.test');
+    await shot(page, 'server-reinstall-confirm');
+    await erase.click();
+    await page.getByTestId('action-status').getByText('Reinstalling…').waitFor();
+    virtfusion.releaseQueue();
+    await page.getByTestId('action-status').getByText('Reinstalled.').waitFor();
+    virtfusion.holdQueue = false;
+    const vfKeys = virtfusion.stateOf(web1.vf).sshKeys;
+    expect(vfKeys).toHaveLength(1);
+    // VirtFusion gets the key itself (type and blob; the comment is the customer's own).
+    expect(virtfusion.sshKeys.find((k) => k.id === vfKeys[0])!.publicKey).toBe(
+      key.publicKey.split(' ').slice(0, 2).join(' '),
+    );
+
+    // The root password: shown once, with Copy; gone after Done and after a reload.
+    await page.getByRole('button', { name: 'Reset root password…' }).click();
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    const password = (await page.getByTestId('root-password').textContent())!;
+    expect(password).toBe(virtfusion.stateOf(web1.vf).rootPassword);
+    expect(page.url()).not.toContain(password);
+    await shot(page, 'server-root-password');
+    await page.getByRole('button', { name: 'Done, I have saved it' }).click();
+    expect(await page.getByTestId('root-password').count()).toBe(0);
+    await page.reload();
+    await page.getByRole('heading', { name: 'web1.example.test' }).waitFor();
+    expect(await page.content()).not.toContain(password);
+    expect(api.output()).not.toContain(password);
+    const stored = await ds.query(
+      `SELECT count(*)::int AS n FROM server_events e, server_actions a
+        WHERE e.detail LIKE '%' || $1 || '%' OR a.message LIKE '%' || $1 || '%'`,
+      [password],
+    );
+    expect(stored).toEqual([{ n: 0 }]);
+
+    // Cancel at the end of the paid period, seen in the list, then kept.
+    await page.getByRole('button', { name: 'Cancel at the end of the paid period…' }).click();
+    await page.getByRole('button', { name: 'Cancel at period end' }).click();
+    await page.getByTestId('cancel-scheduled').waitFor();
+    expect(await ds.query(`SELECT cancel_at_period_end AS c FROM servers WHERE id = $1`, [web1.id])).toEqual([
+      { c: true },
+    ]);
+    await fitsAPhone(page, 'server-phone');
+    await page.getByRole('link', { name: 'All servers' }).click();
+    await page.getByTestId(`ends-${web1.id}`).waitFor();
+    await page.getByRole('link', { name: 'web1.example.test' }).click();
+    await page.getByRole('button', { name: 'Keep this server' }).click();
+    await page.getByRole('button', { name: 'Cancel at the end of the paid period…' }).waitFor();
+    expect(await ds.query(`SELECT cancel_at_period_end AS c FROM servers WHERE id = $1`, [web1.id])).toEqual([
+      { c: false },
+    ]);
+
+    // The console opens in a new tab at VirtFusion's one-time login.
+    const [tab] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('button', { name: 'Open console' }).click(),
+    ]);
+    await tab.waitForURL(/token_authenticate/);
+    expect(tab.url()).toContain(virtfusion.url);
+    await page.context().close();
+
+    const actions = await ds.query(
+      `SELECT kind, status FROM server_actions WHERE server_id = $1 ORDER BY id`,
+      [web1.id],
+    );
+    expect(actions).toEqual([
+      { kind: 'restart', status: 'succeeded' },
+      { kind: 'reinstall', status: 'succeeded' },
+      { kind: 'reset_password', status: 'succeeded' },
+    ]);
+    expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
+  });
+
+  it('an admin finds an overdue server under "Needs care" and suspends it', async () => {
+    // The renewal came due yesterday and the wallet (A$0.00) could not pay it.
+    await ds.query(
+      `UPDATE servers SET paid_until = now() - interval '1 day', overdue_since = now() - interval '1 day'
+        WHERE hostname = 'web2.example.test'`,
+    );
+    const [web2] = await ds.query(
+      `SELECT id, virtfusion_server_id AS vf FROM servers WHERE hostname = 'web2.example.test'`,
+    );
+    const page = await newPage();
+    await signIn(page, 'root@example.test');
+    await page.goto('/admin/servers');
+    await page.getByTestId('admin-servers').waitFor();
+    await page.getByLabel(/Needs care/).check();
+    const row = page.getByTestId(`admin-server-${web2.id}`);
+    await row.getByText('Overdue').waitFor();
+    expect(await page.getByRole('link', { name: 'web1.example.test' }).count()).toBe(0);
+    await shot(page, 'admin-servers-needs-care');
+    await fitsAPhone(page, 'admin-servers-phone');
+    await row.getByRole('link', { name: 'web2.example.test' }).click();
+    await page.getByRole('heading', { name: 'web2.example.test' }).waitFor();
+    await page.getByLabel(/^Reason/).fill('renewal unpaid, customer told');
+    await page.getByRole('button', { name: 'Suspend', exact: true }).click();
+    await page.getByTestId('server-status').getByText('Suspended').waitFor();
+    await page.getByRole('button', { name: 'Unsuspend' }).waitFor();
+    await shot(page, 'admin-server-suspended');
+    await page.context().close();
+
+    expect(await ds.query(`SELECT status FROM servers WHERE id = $1`, [web2.id])).toEqual([
+      { status: 'suspended' },
+    ]);
+    expect(virtfusion.callsTo('POST /servers/suspend').map((c) => c.path)).toEqual([
+      `/api/v1/servers/${web2.vf}/suspend`,
+    ]);
     expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
   });
 });

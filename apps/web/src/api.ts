@@ -50,6 +50,8 @@ export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  // Every write carries a JSON body: the API refuses writes that are not application/json (415).
+  delete: <T = void>(path: string) => request<T>('DELETE', path, {}),
 };
 
 export interface Me {
@@ -148,6 +150,8 @@ export interface ServerView {
   /** Why a waiting deploy was cancelled ('payment_short': its payment arrived and is in the wallet). */
   cancelReason?: CancelReason | null;
   createdAt: string;
+  /** No more renewals: deleted when paid_until passes (the list and the page say so). */
+  cancelAtPeriodEnd?: boolean;
   /** The payment a "Top up & deploy" waits (or waited) for; checkoutUrl only while it waits. */
   topup: {
     amountCents: number;
@@ -172,4 +176,94 @@ export interface OsTemplate {
 export interface DeployAnswer {
   server: ServerView;
   topup?: { sessionId: string; checkoutUrl: string; amountCents: number };
+}
+
+// Server self-service (issue 16): the shapes of /work/briefs/srv-contract.md.
+
+/** The plan a server runs, as VirtFusion describes it (traffic null or 0: unmetered). */
+export interface ServerPlanSpecs {
+  name: string;
+  vcpu: number;
+  memoryMb: number;
+  diskGb: number;
+  trafficGb: number | null;
+}
+/** One line of a server's history, already in a customer's words. */
+export interface ServerHistoryEntry {
+  at: string;
+  text: string;
+  actor: string;
+}
+export interface ServerDetailView extends ServerView {
+  plan: ServerPlanSpecs;
+  /** The OS template's name; null when VirtFusion has not said. */
+  os: string | null;
+  ipv4: string[];
+  ipv6: string[];
+  cancelAtPeriodEnd: boolean;
+  nextRenewalAt: string | null;
+}
+export type PowerAction = 'start' | 'shutdown' | 'restart' | 'poweroff';
+export type PowerState = 'running' | 'stopped' | 'building' | 'suspended' | 'unknown';
+export interface ServerAction {
+  id: number;
+  /** A power action, 'reinstall', 'reset_password', … (the page names the ones it knows). */
+  kind: string;
+  status: 'running' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  message: string | null;
+}
+export interface ServerState {
+  power: PowerState;
+  reachable: boolean;
+  action: ServerAction | null;
+}
+export interface ServerOsTemplate {
+  id: number;
+  name: string;
+  description: string | null;
+}
+export interface TrafficDay {
+  date: string;
+  inBytes: number;
+  outBytes: number;
+}
+export interface TrafficMonth {
+  periodStart: string;
+  periodEnd: string;
+  inBytes: number;
+  outBytes: number;
+}
+export interface ServerTraffic {
+  /** null when VirtFusion has no period to report yet. */
+  periodStart: string | null;
+  periodEnd: string | null;
+  usedBytes: number;
+  /** null: unmetered. */
+  allowanceBytes: number | null;
+  /** Per day when VirtFusion gives days (it may give none: then `months`). */
+  days: TrafficDay[];
+  /** This billing month first, then the ones before it. */
+  months?: TrafficMonth[];
+}
+export interface SshKey {
+  id: number;
+  name: string;
+  type: string;
+  bits: number | null;
+  /** "SHA256:…", as `ssh-keygen -l` prints it. */
+  fingerprint: string;
+  createdAt: string;
+}
+export type CareReason = 'overdue' | 'suspended' | 'failed' | 'provisioning_stuck' | 'waiting';
+export interface AdminServerRow extends ServerView {
+  owner: { id: number; email: string };
+  planName: string;
+  care: CareReason[];
+}
+export interface AdminServerDetail extends ServerDetailView {
+  owner: { id: number; email: string };
+  planName?: string;
+  care?: CareReason[];
 }

@@ -10,7 +10,11 @@ import { Billing } from './pages/Billing';
 import { Deploy, Pricing } from './pages/Plans';
 import { TopupReturn } from './pages/TopupReturn';
 import { Wallet } from './pages/Wallet';
-import { ServerDetail, Servers } from './pages/Servers';
+import { AdminServer } from './pages/admin/AdminServer';
+import { AdminServers } from './pages/admin/AdminServers';
+import { ServerDetail } from './pages/server/ServerPage';
+import { Servers } from './pages/Servers';
+import { SshKeys } from './pages/SshKeys';
 import { useAppInfo, useMe, useVersion } from './session';
 import { ErrorMessage, Loading, PageTitle } from './ui';
 import './styles.css';
@@ -68,6 +72,7 @@ function Header() {
             <Link href="/wallet">Wallet</Link>
             <Link href="/servers">Servers</Link>
             <Link href="/deploy">Deploy</Link>
+            <Link href="/ssh-keys">SSH keys</Link>
             <Link href="/billing">Billing</Link>
             {user.role === 'admin' && <Link href="/admin/users">Admin</Link>}
           </>
@@ -160,6 +165,11 @@ function App() {
               </RequireUser>
             )}
           </Route>
+          <Route path="/ssh-keys">
+            <RequireUser>
+              <SshKeys />
+            </RequireUser>
+          </Route>
           <Route path="/billing">
             <RequireUser>
               <Billing />
@@ -177,6 +187,18 @@ function App() {
             {(params: { id: string }) => (
               <RequireUser admin>
                 <AdminUser id={params.id} />
+              </RequireUser>
+            )}
+          </Route>
+          <Route path="/admin/servers">
+            <RequireUser admin>
+              <AdminServers />
+            </RequireUser>
+          </Route>
+          <Route path="/admin/servers/:id">
+            {(params: { id: string }) => (
+              <RequireUser admin>
+                <AdminServer id={params.id} />
               </RequireUser>
             )}
           </Route>

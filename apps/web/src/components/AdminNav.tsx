@@ -4,6 +4,7 @@ export function AdminNav() {
   return (
     <nav aria-label="Admin" className="subnav">
       <Link href="/admin/users">Users</Link>
+      <Link href="/admin/servers">Servers</Link>
       <Link href="/admin/plans">Plans</Link>
       <Link href="/admin/stripe">Stripe</Link>
       <Link href="/admin/mail">Outbox</Link>

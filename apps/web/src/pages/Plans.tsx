@@ -5,6 +5,7 @@ import { api, ApiError, DeployAnswer, OsTemplate, PublicPlan } from '../api';
 import { formatMoney } from '../money';
 import { useAppInfo, useMe } from '../session';
 import { ErrorMessage, Loading, newRequestKey, PageTitle } from '../ui';
+import { SshKeyChoice } from './server/Reinstall';
 import { useWallet } from './Wallet';
 
 export function usePlans() {
@@ -80,6 +81,7 @@ export function Deploy() {
   const [planId, setPlanId] = useState<number | null>(initial);
   const [templateId, setTemplateId] = useState<number | null>(null);
   const [hostname, setHostname] = useState('');
+  const [sshKeyIds, setSshKeyIds] = useState<number[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   // One key per intended deploy: a double click or a retry after a lost answer is the same deploy.
@@ -105,6 +107,7 @@ export function Deploy() {
         planId: plan!.id,
         osTemplateId: chosenTemplate!.id,
         hostname: hostname.trim(),
+        ...(sshKeyIds.length ? { sshKeyIds } : {}),
         idempotencyKey: (deployKey.current ??= newRequestKey()),
         ...(shortCents > 0 ? { topUpIfShort: true } : {}),
       });
@@ -181,6 +184,14 @@ export function Deploy() {
                 required
               />
             </label>
+            <SshKeyChoice
+              chosen={sshKeyIds}
+              onChange={(ids) => {
+                // Other keys make it another deploy, not a retry of the last one.
+                deployKey.current = null;
+                setSshKeyIds(ids);
+              }}
+            />
             <p>
               First month: <strong>{formatMoney(plan.priceMonthlyCents, currency)}</strong>, paid from your
               wallet ({formatMoney(balanceCents, currency)}). It renews monthly from your wallet.

@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ServerView } from '../api';
 import { formatMoney } from '../money';
-import { ServerDetail } from './Servers';
+import { ServerDetail } from './server/ServerPage';
 
 /**
  * The panel's API at the browser's network boundary: one server page; a cancel answers as the API
@@ -28,11 +28,10 @@ function serving(server: ServerView, cancelToken = 'the-real-token') {
     const body = ok
       ? {
           server,
-          events: [
+          history: [
             {
-              type: 'reprice_scheduled',
-              actor: 'admin:1',
-              detail: 'A$12.00 → A$15.00',
+              text: 'The monthly price changes from A$12.00 to A$15.00 at the renewal on 31 Mar 2026.',
+              actor: 'admin',
               at: server.createdAt,
             },
           ],
@@ -91,7 +90,7 @@ describe("a server's page shows what the server costs, not what its plan costs n
     expect(screen.getByTestId('server-price').textContent).toBe(formatMoney(1200, 'aud'));
     expect(screen.getByTestId('server-scheduled-price').textContent).toContain(formatMoney(1500, 'aud'));
     expect(screen.getByTestId('server-scheduled-price').textContent).toContain('from the renewal on');
-    expect(screen.getByText(/reprice scheduled/)).toBeTruthy();
+    expect(screen.getByText(/The monthly price changes from A\$12\.00 to A\$15\.00/)).toBeTruthy();
   });
 });
 

@@ -1,0 +1,182 @@
+import { useQuery } from '@tanstack/react-query';
+import {
+  api,
+  ApiError,
+  CareReason,
+  ServerAction,
+  ServerEventView,
+  ServerDetailView,
+  ServerHistoryEntry,
+  ServerOsTemplate,
+  ServerState,
+  ServerTraffic,
+  SshKey,
+} from '../../api';
+
+/**
+ * Whose page this is: a customer's own server (/api/servers/:id) or any server for an admin
+ * (/api/admin/servers/:id, which takes the same action bodies plus suspend/unsuspend/terminate).
+ */
+export interface ServerScope {
+  admin: boolean;
+  id: string;
+  /** The API path every action of this page is relative to. */
+  base: string;
+}
+
+export const customerScope = (id: string): ServerScope => ({ admin: false, id, base: `/api/servers/${id}` });
+export const adminScope = (id: string): ServerScope => ({
+  admin: true,
+  id,
+  base: `/api/admin/servers/${id}`,
+});
+
+/** Every poll of a running action waits this long (the API settles the action with VirtFusion). */
+export const POLL_MS = 2000;
+
+export interface ServerPageData {
+  server: ServerDetailView;
+  history: ServerHistoryEntry[];
+  /** The latest action, for the admin page (which has no /state); the customer page asks /state. */
+  action: ServerAction | null;
+  owner: { id: number; email: string } | null;
+  care: CareReason[];
+  /** The raw event log (actors and details as recorded): shown to admins. */
+  events: ServerEventView[];
+}
+
+type DetailAnswer = {
+  server: ServerDetailView & Partial<Omit<ServerPageData, 'server'>>;
+} & Partial<Omit<ServerPageData, 'server'>>;
+
+/**
+ * The contract names the fields but leaves open whether history, action and owner sit beside the
+ * server or inside it: both are read, so the page does not depend on that choice.
+ */
+export function readDetail(answer: DetailAnswer): ServerPageData {
+  const { server } = answer;
+  return {
+    server,
+    history: answer.history ?? server.history ?? [],
+    action: answer.action ?? server.action ?? null,
+    owner: answer.owner ?? server.owner ?? null,
+    care: answer.care ?? server.care ?? [],
+    events: answer.events ?? [],
+  };
+}
+
+/** A list the contract gives as a bare array; the older routes wrap theirs in an object. */
+export function readList<T>(answer: T[] | Record<string, T[]>, key: string): T[] {
+  return Array.isArray(answer) ? answer : (answer[key] ?? []);
+}
+
+export const detailKey = (scope: ServerScope) => ['server', scope.admin ? 'admin' : 'own', scope.id];
+export const stateKey = (scope: ServerScope) => ['server-state', scope.id];
+
+const moving = (d: ServerPageData | undefined) =>
+  !!d &&
+  (d.server.status === 'awaiting_funds' ||
+    d.server.status === 'provisioning' ||
+    d.action?.status === 'running');
+
+export function useServerDetail(scope: ServerScope, pollMs = POLL_MS) {
+  return useQuery({
+    queryKey: detailKey(scope),
+    queryFn: async () => readDetail(await api.get<DetailAnswer>(scope.base)),
+    refetchInterval: (q) => (moving(q.state.data) ? pollMs : false),
+  });
+}
+
+/** The power state and the running action; asked again every 2 s while an action runs, then not. */
+export function useServerState(scope: ServerScope, enabled: boolean, pollMs = POLL_MS) {
+  return useQuery({
+    queryKey: stateKey(scope),
+    enabled: enabled && !scope.admin,
+    queryFn: () => api.get<ServerState>(`${scope.base}/state`),
+    retry: false,
+    refetchInterval: (q) => (q.state.data?.action?.status === 'running' ? pollMs : false),
+  });
+}
+
+export function useSshKeys(enabled = true) {
+  return useQuery({
+    queryKey: ['ssh-keys'],
+    enabled,
+    queryFn: async () => readList(await api.get<SshKey[] | { keys: SshKey[] }>('/api/ssh-keys'), 'keys'),
+  });
+}
+
+export function useServerTemplates(scope: ServerScope, enabled: boolean) {
+  return useQuery({
+    queryKey: ['server-templates', scope.base],
+    enabled,
+    queryFn: async () =>
+      readList(
+        await api.get<ServerOsTemplate[] | { templates: ServerOsTemplate[] }>(`${scope.base}/templates`),
+        'templates',
+      ),
+  });
+}
+
+export function useTraffic(scope: ServerScope, enabled: boolean) {
+  return useQuery({
+    queryKey: ['server-traffic', scope.id],
+    enabled,
+    // 502 means VirtFusion did not answer: said once, plainly, not retried behind a spinner.
+    retry: false,
+    queryFn: () => api.get<ServerTraffic>(`${scope.base}/traffic`),
+  });
+}
+
+export const isVirtFusionDown = (err: unknown) =>
+  err instanceof ApiError && (err.status === 502 || err.code === 'virtfusion_unavailable');
+
+const ACTION_WORDS: Record<string, { running: string; done: string; name: string }> = {
+  start: { running: 'Starting', done: 'Started', name: 'Start' },
+  shutdown: { running: 'Shutting down', done: 'Shut down', name: 'Shut down' },
+  restart: { running: 'Restarting', done: 'Restarted', name: 'Restart' },
+  poweroff: { running: 'Powering off', done: 'Powered off', name: 'Power off' },
+  reinstall: { running: 'Reinstalling', done: 'Reinstalled', name: 'Reinstall' },
+  reset_password: {
+    running: 'Resetting the root password',
+    done: 'Root password reset',
+    name: 'Reset password',
+  },
+  rename: { running: 'Renaming', done: 'Renamed', name: 'Rename' },
+};
+
+/** "Restarting…", "Restarted.", "Restart failed: <VirtFusion's words>" */
+export function actionSentence(action: ServerAction): string {
+  const words = ACTION_WORDS[action.kind] ?? {
+    running: `Running ${action.kind.replace(/_/g, ' ')}`,
+    done: `${action.kind.replace(/_/g, ' ')} done`,
+    name: action.kind.replace(/_/g, ' '),
+  };
+  switch (action.status) {
+    case 'running':
+      return `${words.running}…`;
+    case 'succeeded':
+      return `${words.done}.${action.message ? ` ${action.message}` : ''}`;
+    case 'failed':
+      return `${words.name} did not finish: ${action.message ?? 'VirtFusion reported a failure'}.`;
+  }
+}
+
+export const POWER_LABELS: Record<ServerState['power'], string> = {
+  running: 'Running',
+  stopped: 'Stopped',
+  building: 'Being built',
+  suspended: 'Suspended',
+  unknown: 'Unknown',
+};
+
+const gib = 1024 ** 3;
+/** 1536 → "1.5 GB" (memory is in MB). */
+export const memory = (mb: number) => (mb >= 1024 ? `${+(mb / 1024).toFixed(1)} GB` : `${mb} MB`);
+/** Bytes in the binary units VirtFusion counts traffic in, written as GB like the plans. */
+export function bytes(n: number): string {
+  if (n >= gib) return `${+(n / gib).toFixed(n >= 100 * gib ? 0 : 1)} GB`;
+  if (n >= 1024 ** 2) return `${+(n / 1024 ** 2).toFixed(0)} MB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(0)} KB`;
+  return `${n} B`;
+}
