@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Clock, CLOCK, ValidationError } from '@ozvps/core';
+import { Clock, CLOCK, isDeliverableAddress, ValidationError } from '@ozvps/core';
 import {
   MailMessageNotFoundError,
   MailNotRetryableError,
@@ -27,7 +27,6 @@ export interface TestMailResult {
 }
 
 const MAX_PAGE = 500;
-const ADDRESS = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+$/;
 
 /** What admins do with the outbox (web panel and ozvpsctl): look, retry, send a test. */
 @Injectable()
@@ -85,7 +84,7 @@ export class MailAdminService {
   async sendTest(to: string, requestedBy: string): Promise<TestMailResult> {
     if (!this.transport.configured) throw new SmtpNotConfiguredError();
     const address = to.trim();
-    if (!ADDRESS.test(address))
+    if (!isDeliverableAddress(address))
       throw new ValidationError(`"${address.slice(0, 80)}" is not an email address`);
     const rendered = this.outbox.render({ kind: 'test', data: { requestedBy } });
     let response: string;

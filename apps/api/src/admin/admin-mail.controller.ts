@@ -1,7 +1,8 @@
-import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { MailAdminService, toMailDetail, toMailPage } from '@ozvps/notifications';
 import { Admin } from '../auth/auth.decorators';
-import { historyPageQuery, queryInt } from '../query-params';
+import { historyPageQuery, onlyQueryKeys, queryInt } from '../query-params';
+import { MailIdPipe } from './mail-id.pipe';
 
 /** The outbox as admins see it: every message, its bodies, and a retry for dead or held ones. */
 @Admin()
@@ -10,13 +11,9 @@ export class AdminMailController {
   constructor(private readonly mail: MailAdminService) {}
 
   @Get()
-  async list(
-    @Query('status') status?: string,
-    @Query('kind') kind?: string,
-    @Query('userId') userId?: string,
-    @Query('limit') limit?: string,
-    @Query('before') before?: string,
-  ) {
+  async list(@Query() query: Record<string, unknown>) {
+    onlyQueryKeys(query, ['status', 'kind', 'userId', 'limit', 'before']);
+    const { status, kind, userId, limit, before } = query as Record<string, string | undefined>;
     const page = historyPageQuery(limit, before);
     const rows = await this.mail.list({
       status: status || undefined,
@@ -29,14 +26,14 @@ export class AdminMailController {
   }
 
   @Get(':id')
-  async show(@Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number) {
+  async show(@Param('id', MailIdPipe) id: number) {
     return { message: toMailDetail(await this.mail.get(id)) };
   }
 
   /** Dead or held -> pending (attempts reset); 409 for a message that is queued or sent. */
   @Post(':id/retry')
   @HttpCode(200)
-  async retry(@Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number) {
+  async retry(@Param('id', MailIdPipe) id: number) {
     return { message: toMailDetail(await this.mail.retry(id)) };
   }
 }

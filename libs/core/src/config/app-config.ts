@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError } from '../errors';
+import { isDeliverableAddress } from '../text';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -546,13 +547,11 @@ function smtpOf(value: string, timeoutMs: number): SmtpConfig | string {
   });
 }
 
-const ADDRESS = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+$/;
-
 /** `someone@host` or `Display Name <someone@host>` (no line breaks: it becomes a header). */
 function isMailbox(value: string): boolean {
   if (/[\r\n]/.test(value)) return false;
   const named = /^([^<>]*)<([^<>]+)>$/.exec(value);
-  return named ? ADDRESS.test(named[2]!.trim()) : ADDRESS.test(value);
+  return named ? isDeliverableAddress(named[2]!.trim()) : isDeliverableAddress(value);
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);

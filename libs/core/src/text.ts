@@ -1,0 +1,29 @@
+/** C0, DEL and C1 controls: ESC sequences and BEL in a name would act on an admin's terminal. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** True when the text holds any control character. */
+export function hasControlCharacters(text: string): boolean {
+  return CONTROL.test(text);
+}
+
+/** The text without its control characters (for names from elsewhere, such as an OIDC provider). */
+export function stripControlCharacters(text: string): string {
+  return text.replace(CONTROL_ALL, '');
+}
+
+/** Control characters made visible (`\x1b`), so printing data cannot drive the terminal. */
+export function escapeControlCharacters(text: string, keep = ''): string {
+  return text.replace(CONTROL_ALL, (c) =>
+    keep.includes(c) ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+/**
+ * An address the outbox can deliver: a plain `local@domain` with no quoting, comments, routes or
+ * controls. Sign-up, config and the outbox all use this one check, so an address accepted
+ * anywhere is one the sender can hand to SMTP.
+ */
+export function isDeliverableAddress(address: string): boolean {
+  return /^[^\s@<>"(),;:\\[\]]+@[^\s@<>"(),;:\\[\]]+$/.test(address) && !CONTROL.test(address);
+}
