@@ -92,7 +92,7 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       expect(byId).toMatchObject({ id: annId, email: 'ann@example.test', name: 'Ann Admin', role: 'admin' });
     });
 
-    it('never prints raw control characters from data (escaped as \x1b), and refuses them in a new name', async () => {
+    it('never prints raw control characters from data (ESC shown as a visible escape), and refuses them in a new name', async () => {
       // Rows written before names were checked: an ESC colour sequence, BEL and a C1 control.
       const name = 'Eve\x1b[2J\x07\x9b31m';
       const [eve] = await ds.query(

@@ -27,3 +27,8 @@ export function escapeControlCharacters(text: string, keep = ''): string {
 export function isDeliverableAddress(address: string): boolean {
   return /^[^\s@<>"(),;:\\[\]]+@[^\s@<>"(),;:\\[\]]+$/.test(address) && !CONTROL.test(address);
 }
+
+/** `a@x` or `a@x, b@y`: every address in a comma-separated list deliverable (admin alerts go to such a list). */
+export function isDeliverableAddressList(list: string): boolean {
+  return list.split(',').every((a) => isDeliverableAddress(a.trim()));
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig, Clock, CLOCK, isDeliverableAddress } from '@ozvps/core';
+import { APP_CONFIG, AppConfig, Clock, CLOCK, isDeliverableAddressList } from '@ozvps/core';
 import { OutboxRepository } from './outbox.repository';
 import { MailDataByKind, MailKind, RenderedMail, TEMPLATES, TemplateContext } from './templates';
 
@@ -41,6 +41,7 @@ export class Outbox {
       panelName: this.config.mail.panelName,
       appUrl: this.config.appUrl,
       currency: this.config.walletCurrency,
+      supportEmail: addressOf(this.config.mail.from),
     };
   }
 
@@ -66,7 +67,7 @@ export class Outbox {
     const now = this.clock.now();
     // A bad address must not roll back the change that caused the message (a credit, say): the
     // message is kept, dead, where an admin sees it.
-    const deliverable = isDeliverableAddress(msg.to);
+    const deliverable = isDeliverableAddressList(msg.to);
     const written = await this.repository.insert(manager, {
       userId,
       recipient: msg.to,
@@ -113,4 +114,9 @@ export class Outbox {
       data: { title: alert.title, lines: alert.lines },
     });
   }
+}
+
+/** The address of `Name <address>` or of a bare address. */
+function addressOf(mailbox: string): string {
+  return (/<([^<>]+)>$/.exec(mailbox)?.[1] ?? mailbox).trim();
 }
