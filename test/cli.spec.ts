@@ -104,6 +104,7 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
          VALUES ('eve-ctl@example.test', 'welcome', $1, $2, '<p>x</p>', 'ctl:eve', 'held', now(), now(), $3) RETURNING id`,
         [`Welcome ${name}`, `Hello ${name}\nline two`, eve.id],
       );
+      // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
       const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
       for (const args of [
         ['users', 'show', String(eve.id)],

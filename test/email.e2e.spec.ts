@@ -15,6 +15,7 @@ interface MailRow {
   kind: string;
   recipient: string;
   last_error: string | null;
+  dedupe_key: string;
 }
 
 describe('Email end to end (built API, real nodemailer against a real SMTP server, signed webhooks)', () => {
@@ -122,6 +123,23 @@ describe('Email end to end (built API, real nodemailer against a real SMTP serve
     }
     expect(await users()).toBe(before);
     expect(await mailRows(`recipient LIKE '%"%'`, [])).toEqual([]);
+  });
+
+  it('welcomes a user made with `ozvpsctl users create`, once, in the same transaction as the user', async () => {
+    const email = 'made-by-cli@shop.example';
+    const made = await ozvpsctl(db.url, ['users', 'create', email, '--name', 'Cli Made', '--json'], env);
+    expect(made.code).toBe(0);
+    const { id } = JSON.parse(made.stdout) as { id: number };
+    const [mail] = await smtp.waitFor(1, to(email));
+    expect(mail!.subject).toBe('Welcome to OzVPS');
+    expect(mail!.text).toContain('Hello Cli Made,');
+    expect((await mailRows('user_id = $1', [id])).map((r) => [r.kind, r.dedupe_key])).toEqual([
+      ['welcome', `welcome:${id}`],
+    ]);
+    // A refused user leaves neither a user nor a message.
+    const refused = await ozvpsctl(db.url, ['users', 'create', email.toUpperCase()], env);
+    expect(refused.code).not.toBe(0);
+    expect(await mailRows('recipient = $1', [email])).toHaveLength(1);
   });
 
   it('sends exactly one receipt with the right amounts for a top-up, even when the webhook comes twice', async () => {

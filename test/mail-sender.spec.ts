@@ -213,6 +213,30 @@ describe('MailSender against a real SMTP server (real PostgreSQL)', () => {
     }
   });
 
+  it('says a test message could not connect, not that the server refused it, when nothing listens', async () => {
+    const port = await findFreePort();
+    const refused = await bootLibs(db.url, {
+      clock,
+      env: { SMTP_URL: `smtp://mailer:pw@127.0.0.1:${port}` },
+    });
+    try {
+      const failure = refused.get(MailAdminService).sendTest('ops@cloud.example', 'test');
+      await expect(failure).rejects.toThrow(
+        new RegExp(
+          `^Could not connect to the SMTP server smtp://mailer@127\\.0\\.0\\.1:${port} \\(recorded as \\d+\\)`,
+        ),
+      );
+      await expect(failure).rejects.not.toThrow(/refused the test message/);
+      await expect(failure).rejects.not.toThrow(/:pw@/);
+    } finally {
+      await refused.close();
+    }
+    smtp.next({ reply: 550, text: 'No such user here' });
+    await expect(app.get(MailAdminService).sendTest('ops@cloud.example', 'test')).rejects.toThrow(
+      /^The SMTP server refused the test message \(recorded as \d+\): 550 No such user here/,
+    );
+  });
+
   it('takes over a message whose sender died mid-send once its lease lapses', async () => {
     const id = await aWelcome();
     await ds.query(

@@ -202,6 +202,26 @@ describe('Outbox.enqueue (real PostgreSQL)', () => {
     }
   });
 
+  it('writes one deliverable alert to every address of a comma-separated ADMIN_ALERT_EMAIL', async () => {
+    const team = await bootLibs(db.url, {
+      env: {
+        ADMIN_ALERT_EMAIL: 'ops@example.test,oncall@example.test',
+        SMTP_URL: 'smtp://mailer:pw@127.0.0.1:9',
+      },
+    });
+    try {
+      const alert = { dedupeKey: 'alert:team', title: 'A job failed', lines: ['renewals: boom'] };
+      expect(await team.get(DataSource).transaction((em) => team.get(Outbox).alertAdmins(em, alert))).toBe(
+        true,
+      );
+      expect(await rowsFor('alert:team')).toMatchObject([
+        { recipient: 'ops@example.test, oncall@example.test', status: 'pending', last_error: null },
+      ]);
+    } finally {
+      await team.close();
+    }
+  });
+
   it('writes admin alerts only when ADMIN_ALERT_EMAIL is set', async () => {
     const withAlerts = await bootLibs(db.url, { env: { ADMIN_ALERT_EMAIL: 'ops@example.test' } });
     try {

@@ -156,8 +156,7 @@ export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
       ['price', `${formatCents(cents, this.config.walletCurrency)} a month`],
       ['status', statusOf(updated)],
     ]);
-    if (note)
-      printText(`${note}: ozvpsctl servers reprice --plan ${updated.id} --from <YYYY-MM-DD>\n`);
+    if (note) printText(`${note}: ozvpsctl servers reprice --plan ${updated.id} --from <YYYY-MM-DD>\n`);
   }
 
   @Option({ flags: '--package <id>', description: 'name the plan by its VirtFusion package id instead' })

@@ -158,9 +158,7 @@ export class ServersResetPasswordCommand extends OzvpsCommand<ConfirmOptions> {
       !!options.json,
     );
     if (options.json) return printJson({ password, action: toActionView(action) });
-    printText(
-      `new root password of server ${server.id} (${server.hostname}), shown once:\n${password}\n`,
-    );
+    printText(`new root password of server ${server.id} (${server.hostname}), shown once:\n${password}\n`);
   }
 
   @Option({ flags: '--yes', description: 'confirm' })

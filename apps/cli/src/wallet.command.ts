@@ -204,9 +204,7 @@ export class WalletVerifyCommand extends OzvpsCommand {
     const report = await this.wallet.verify();
     if (options.json) printJson(report);
     else if (report.ok)
-      printText(
-        `ok: ${report.walletsChecked} wallet(s), every balance and total equals its ledger\n`,
-      );
+      printText(`ok: ${report.walletsChecked} wallet(s), every balance and total equals its ledger\n`);
     else
       printTable(
         report.drifted.map((d) => ({

@@ -1,6 +1,8 @@
 /** C0, DEL and C1 controls: ESC sequences and BEL in a name would act on an admin's terminal. */
+/* eslint-disable no-control-regex -- matching control characters is the point */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
+/* eslint-enable no-control-regex */
 
 /** True when the text holds any control character. */
 export function hasControlCharacters(text: string): boolean {

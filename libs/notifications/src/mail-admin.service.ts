@@ -89,12 +89,14 @@ export class MailAdminService {
     const rendered = this.outbox.render({ kind: 'test', data: { requestedBy } });
     let response: string;
     let error: string | null = null;
+    let unreachable = false;
     try {
       response = await this.transport.send({ to: address, ...rendered });
     } catch (err) {
       if (!(err instanceof SmtpSendError)) throw err;
       error = err.message;
       response = err.message;
+      unreachable = err.unreachable;
     }
     const now = this.clock.now();
     const id = await this.repository.record({
@@ -115,6 +117,11 @@ export class MailAdminService {
     this.logger.log(
       `mail ${id} kind=test to=*@${address.split('@')[1]} ${error ? 'failed' : 'sent'}: ${response}`,
     );
+    if (error && unreachable)
+      throw new SmtpSendError(
+        `Could not connect to the SMTP server ${this.transport.display} (recorded as ${id}): ${error}`,
+        true,
+      );
     if (error)
       throw new SmtpSendError(`The SMTP server refused the test message (recorded as ${id}): ${error}`);
     return { id, response };
