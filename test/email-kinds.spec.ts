@@ -372,6 +372,31 @@ describe('email kinds, each from its real trigger, arriving exactly once (real P
     expect(reminder.text).toContain('Short by: A$3.00');
   });
 
+  it('a reprice that cancels the scheduled change -> one cancellation notice per server and schedule, even run twice at once', async () => {
+    const plan = await plans.get({ packageId: 2 });
+    await plans.setPrice(plan, PRICE);
+    const user = await aUserWithBalance(app, 3 * PRICE);
+    const server = await deploy(user, { planId: plan.id }); // renews 28 Feb, 31 Mar
+    await plans.setPrice(plan, 1500);
+    await reprice.reprice({ planId: plan.id, fromDate: '2026-02-01', actor: 'admin:1', apply: true });
+    expect((await only(user.email, 'price-change')).key).toBe(`price-change:${server.id}:2026-03-31:1500`);
+
+    // The admin goes back to the old price: the schedule is cancelled, and the customer told so.
+    await plans.setPrice(plan, PRICE);
+    const back = { planId: plan.id, fromDate: '2026-02-01', actor: 'admin:1', apply: true };
+    await Promise.all([reprice.reprice(back), reprice.reprice(back)]);
+    await reprice.reprice(back);
+    const mails = (await mailsTo(user.email)).filter((m) => m.kind === 'price-change');
+    expect(mails.map((m) => m.key)).toEqual([
+      `price-change:${server.id}:2026-03-31:1500`,
+      `price-change-cancelled:${server.id}:2026-03-31:1500`,
+    ]);
+    expect(mails[1]!.subject).toBe(`Price change for ${server.hostname} on 31 Mar 2026 cancelled`);
+    expect(mails[1]!.text).toContain(
+      `The price change announced for 31 Mar 2026 is cancelled; you keep paying A$12.00 a month for your server ${server.hostname}.`,
+    );
+  });
+
   describe('admin alerts', () => {
     const alerts = () => app.get(AdminAlerts);
 

@@ -295,6 +295,40 @@ describe('Email end to end (built API, real nodemailer against a real SMTP serve
     expect((await admin.request('GET', '/api/admin/mail?status=held')).status).toBe(200);
   });
 
+  it('serves the HTML body of a message for the Outbox frame as its own document, under a CSP of its own that lets inline styles in and no script', async () => {
+    const { customer, userId, email } = await aCustomer();
+    await smtp.waitFor(1, to(email)); // sent, so it is not counted by the next test
+    const [welcome] = await mailRows(`user_id = $1 AND kind = 'welcome'`, [userId]);
+    const [row] = (await ds.query(`SELECT body_html FROM outbox_messages WHERE id = $1`, [welcome!.id])) as {
+      body_html: string;
+    }[];
+    expect(row!.body_html).toMatch(/style="/);
+    const res = await fetch(`${api.baseUrl}/api/admin/mail/${welcome!.id}/preview`, {
+      headers: { cookie: `ozvps_session=${admin.token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp.split(/;\s*/)).toEqual(
+      expect.arrayContaining([
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        'img-src data:',
+        'sandbox',
+        "frame-ancestors 'self'",
+      ]),
+    );
+    expect(csp).not.toMatch(/script-src|allow-scripts|allow-same-origin/);
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(await res.text()).toBe(row!.body_html);
+
+    // Admin only, and a bad id is a 404 like the other message routes.
+    expect([401, 403, 404]).toContain(
+      (await customer.request('GET', `/api/admin/mail/${welcome!.id}/preview`)).status,
+    );
+    expect((await admin.request('GET', '/api/admin/mail/99999999999999999999/preview')).status).toBe(404);
+  });
+
   it('sends each of 20 messages once with two API processes on one database', async () => {
     ({ api: second } = await startPanel(db.url, env));
     const before = smtp.received.length;

@@ -170,6 +170,26 @@ export class ServerMail {
     });
   }
 
+  /** The scheduled change (to `cancelledCents` from `from`) is called off: the server keeps `keptCents`. */
+  async priceChangeCancelled(
+    em: EntityManager,
+    s: Pick<Server, 'id' | 'userId' | 'hostname'>,
+    d: { keptCents: number; cancelledCents: number; from: Date },
+  ): Promise<void> {
+    const day = d.from.toISOString().slice(0, 10);
+    await this.send(em, s, `price-change-cancelled:${s.id}:${day}:${d.cancelledCents}`, {
+      kind: 'price-change',
+      data: {
+        serverId: s.id,
+        hostname: s.hostname,
+        oldCents: d.keptCents,
+        newCents: d.cancelledCents,
+        from: d.from,
+        cancelled: true,
+      },
+    });
+  }
+
   /** When a server suspended for non-payment at `suspendedAt` is deleted. */
   terminatesAt(suspendedAt: Date): Date {
     return new Date(suspendedAt.getTime() + this.config.renewals.terminateAfterDays * DAY_MS);

@@ -184,6 +184,23 @@ describe('server and renewal message templates', () => {
     expect(receipt!.text).not.toMatch(/wallet page/);
   });
 
+  it('price-change, cancelled: says the change announced for its date is off and what the customer keeps paying', () => {
+    const off = render('price-change', {
+      serverId: 7,
+      hostname: 'web1',
+      oldCents: 1200,
+      newCents: 1500,
+      from: later,
+      cancelled: true,
+    });
+    expect(off.subject).toBe('Price change for web1 on 23 Feb 2027 cancelled');
+    expect(off.text).toContain(
+      'The price change announced for 23 Feb 2027 is cancelled; you keep paying A$12.00 a month for your server web1.',
+    );
+    expect(off.text).toContain('https://panel.example.com/servers/7');
+    expect(off.text).not.toMatch(/changes from/);
+  });
+
   it('email-verification and password-reset carry their link and its expiry, escaped in HTML', () => {
     const link = 'https://panel.example.com/verify?token=a&b="c"';
     const verify = render('email-verification', { verifyUrl: link, expiresAt: at });
