@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig, Clock, CLOCK, isDeliverableAddressList } from '@ozvps/core';
+import {
+  APP_CONFIG,
+  AppConfig,
+  Clock,
+  CLOCK,
+  escapeControlCharacters,
+  isDeliverableAddressList,
+} from '@ozvps/core';
 import { OutboxRepository } from './outbox.repository';
 import { MailDataByKind, MailKind, RenderedMail, TEMPLATES, TemplateContext } from './templates';
 
@@ -88,7 +95,7 @@ export class Outbox {
         dedupeKey: `undeliverable:${createHash('sha256').update(msg.dedupeKey).digest('hex')}`,
         title: `A ${msg.kind} message could not be sent: bad address`,
         lines: [
-          `A ${msg.kind} message ("${rendered.subject}")${userId !== null ? ` for user ${userId}` : ''} was written dead: "${msg.to.slice(0, 120)}" is not an address the panel can deliver to.`,
+          `A ${msg.kind} message ("${rendered.subject}")${userId !== null ? ` for user ${userId}` : ''} was written dead: "${escapeControlCharacters(msg.to.slice(0, 120))}" is not an address the panel can deliver to.`,
           `Correct the address, then: ozvpsctl mail list --status dead.`,
         ],
       });
