@@ -92,6 +92,44 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       expect(byId).toMatchObject({ id: annId, email: 'ann@example.test', name: 'Ann Admin', role: 'admin' });
     });
 
+    it('never prints raw control characters from data (ESC shown as a visible escape), and refuses them in a new name', async () => {
+      // Rows written before names were checked: an ESC colour sequence, BEL and a C1 control.
+      const name = 'Eve\x1b[2J\x07\x9b31m';
+      const [eve] = await ds.query(
+        `INSERT INTO users (email, name, role) VALUES ('eve-ctl@example.test', $1, 'user') RETURNING id`,
+        [name],
+      );
+      const [mail] = await ds.query(
+        `INSERT INTO outbox_messages (recipient, kind, subject, body_text, body_html, dedupe_key, status, next_attempt_at, give_up_at, user_id)
+         VALUES ('eve-ctl@example.test', 'welcome', $1, $2, '<p>x</p>', 'ctl:eve', 'held', now(), now(), $3) RETURNING id`,
+        [`Welcome ${name}`, `Hello ${name}\nline two`, eve.id],
+      );
+      // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
+      const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+      for (const args of [
+        ['users', 'show', String(eve.id)],
+        ['users', 'list'],
+        ['mail', 'show', String(mail.id)],
+        ['mail', 'list'],
+      ]) {
+        const r = await cli(...args);
+        expect([args.join(' '), r.code]).toEqual([args.join(' '), 0]);
+        expect(r.stdout).not.toMatch(raw);
+        expect(r.stdout).toContain('Eve\\x1b[2J\\x07\\x9b31m');
+      }
+      const before = await snapshot(ds);
+      const refused = await cli(
+        'users',
+        'create',
+        'mallory-ctl@example.test',
+        '--name',
+        'Mal\x1b]0;pwned\x07',
+      );
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/name must not contain control characters/);
+      expect(await snapshot(ds)).toEqual(before);
+    });
+
     it('list shows users as a table and as JSON', async () => {
       const table = await cli('users', 'list');
       expect(table.code).toBe(0);

@@ -7,6 +7,7 @@ import { PlanSyncService, PlansService } from '@ozvps/plans';
 import {
   DeployService,
   RenewalsService,
+  SshKeysService,
   RepriceService,
   ServerAdminService,
   ServerQueriesService,
@@ -17,6 +18,7 @@ import { FakeSmtp, startFakeSmtp } from './fakes/smtp';
 import { testStripeKeys } from './fakes/stripe';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
 import { aUserWithBalance } from './helpers/builders';
+import { anSshKey } from './helpers/ssh-keys';
 import { createTestDatabase, TestDatabase } from './helpers/database';
 import { bootLibs, TestClock } from './helpers/panel';
 
@@ -163,6 +165,24 @@ describe('email kinds, each from its real trigger, arriving exactly once (real P
     expect(mail.text).toContain(`ssh root@${server.ipAddress}`);
     expect(mail.text).toContain(`${APP_URL}/servers/${server.id}`);
     expect(mail.text).not.toMatch(/password:/i);
+    // No key chosen and no password set at deploy: the email says how to get in.
+    expect(mail.text).not.toMatch(/password or SSH key you chose/);
+    expect(mail.text).toMatch(/"Reset root password" on the server's page/);
+    expect(mail.text).toMatch(/open the Console there/);
+  });
+
+  it('deploy with SSH keys -> server-ready says to log in as root with those keys, by name', async () => {
+    const user = await aUserWithBalance(app, PRICE);
+    const keys = app.get(SshKeysService);
+    const laptop = await keys.add(user.id, { name: 'laptop', publicKey: anSshKey('ed25519').publicKey });
+    const desk = await keys.add(user.id, { name: 'desk', publicKey: anSshKey('ed25519').publicKey });
+    const server = await deploy(user, { sshKeyIds: [laptop.id, desk.id] });
+    expect(server.status).toBe('active');
+    const mail = await only(user.email, 'server-ready');
+    expect(mail.text).toContain(
+      `Log in as root over SSH (ssh root@${server.ipAddress}) with the SSH keys you chose when you deployed: laptop, desk.`,
+    );
+    expect(mail.text).not.toMatch(/Reset root password" on the server's page, then/);
   });
 
   it('renewal within RENEWAL_REMINDER_DAYS the wallet will not cover -> one reminder with the shortfall, even run twice at once', async () => {
@@ -199,6 +219,9 @@ describe('email kinds, each from its real trigger, arriving exactly once (real P
     expect(reminders.map((m) => m.key)).toEqual([`renewal-reminder:${b.id}:2`, `renewal-reminder:${c.id}:2`]);
     expect(reminders[0]!.text).toContain('Short by: A$9.00'); // A$15.00 - A$12.00 for server a = A$3.00 left
     expect(reminders[1]!.text).toContain('Short by: A$12.00');
+    // Short because the renewals due first take the balance: each reminder says so.
+    expect(reminders[0]!.text).toContain('Your other renewals due first take A$12.00 of that balance.');
+    expect(reminders[1]!.text).toContain('Your other renewals due first take A$24.00 of that balance.');
     expect(a.id).toBeLessThan(b.id);
   });
 
@@ -215,6 +238,17 @@ describe('email kinds, each from its real trigger, arriving exactly once (real P
     expect(mail.text).toContain('New balance: A$12.55');
   });
 
+  it('a renewal found unpaid only after its grace has passed -> renewal-failed asks for a top-up now, naming no past time', async () => {
+    const user = await aUserWithBalance(app, PRICE + 200);
+    const server = await deploy(user); // renews 28 Feb 09:00; suspended 24 h later if unpaid
+    clock.set(new Date('2026-03-02T10:00:00Z')); // the renewals job did not run for two days
+    await run(user);
+    const failed = await only(user.email, 'renewal-failed');
+    expect(failed.key).toBe(`renewal-failed:${server.id}:2`);
+    expect(failed.text).toContain('The time to top up has passed: top up at least A$10.00 now.');
+    expect(failed.text).not.toMatch(/before 1 Mar 2026|Will be suspended at/);
+  });
+
   it('unpaid: renewal-failed, suspended after grace, final warning FINAL_WARNING_DAYS before, terminated; each once, two runs at once', async () => {
     const user = await aUserWithBalance(app, PRICE + 200);
     const server = await deploy(user);
@@ -224,7 +258,8 @@ describe('email kinds, each from its real trigger, arriving exactly once (real P
     const failed = await only(user.email, 'renewal-failed');
     expect(failed.key).toBe(`renewal-failed:${server.id}:2`);
     expect(failed.subject).toBe(`Payment overdue: top up A$10.00 to keep ${server.hostname}`);
-    expect(failed.text).toContain('Suspended at: 1 Mar 2026, 09:00 UTC'); // + GRACE_HOURS 24
+    expect(failed.text).toContain('Will be suspended at: 1 Mar 2026, 09:00 UTC'); // + GRACE_HOURS 24
+    expect(failed.text).toContain('Top up at least A$10.00 before 1 Mar 2026, 09:00 UTC');
     expect(failed.text).toContain('Wallet balance: A$2.00');
     expect(failed.text).toContain(`${APP_URL}/wallet`);
     expect(await kindsTo(user.email)).not.toContain('suspended');
@@ -335,6 +370,31 @@ describe('email kinds, each from its real trigger, arriving exactly once (real P
     const reminder = await only(user.email, 'renewal-reminder');
     expect(reminder.text).toContain('Renewal price: A$15.00');
     expect(reminder.text).toContain('Short by: A$3.00');
+  });
+
+  it('a reprice that cancels the scheduled change -> one cancellation notice per server and schedule, even run twice at once', async () => {
+    const plan = await plans.get({ packageId: 2 });
+    await plans.setPrice(plan, PRICE);
+    const user = await aUserWithBalance(app, 3 * PRICE);
+    const server = await deploy(user, { planId: plan.id }); // renews 28 Feb, 31 Mar
+    await plans.setPrice(plan, 1500);
+    await reprice.reprice({ planId: plan.id, fromDate: '2026-02-01', actor: 'admin:1', apply: true });
+    expect((await only(user.email, 'price-change')).key).toBe(`price-change:${server.id}:2026-03-31:1500`);
+
+    // The admin goes back to the old price: the schedule is cancelled, and the customer told so.
+    await plans.setPrice(plan, PRICE);
+    const back = { planId: plan.id, fromDate: '2026-02-01', actor: 'admin:1', apply: true };
+    await Promise.all([reprice.reprice(back), reprice.reprice(back)]);
+    await reprice.reprice(back);
+    const mails = (await mailsTo(user.email)).filter((m) => m.kind === 'price-change');
+    expect(mails.map((m) => m.key)).toEqual([
+      `price-change:${server.id}:2026-03-31:1500`,
+      `price-change-cancelled:${server.id}:2026-03-31:1500`,
+    ]);
+    expect(mails[1]!.subject).toBe(`Price change for ${server.hostname} on 31 Mar 2026 cancelled`);
+    expect(mails[1]!.text).toContain(
+      `The price change announced for 31 Mar 2026 is cancelled; you keep paying A$12.00 a month for your server ${server.hostname}.`,
+    );
   });
 
   describe('admin alerts', () => {

@@ -3,9 +3,9 @@ import { findFreePort } from '@ozvps/core';
 import { deliver, FakeStripe, testStripeKeys } from './fakes/stripe';
 import { fakeStripeEnv } from './fakes/env';
 import { FakeSmtp, startFakeSmtp } from './fakes/smtp';
-import { aCustomerBrowser, anAdminBrowser } from './helpers/accounts';
+import { aCustomerBrowser, anAdminBrowser, PASSWORD } from './helpers/accounts';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
-import { Browser } from './helpers/http';
+import { browser, Browser } from './helpers/http';
 import { API_MAIN, ozvpsctl, runNode, RunningApi, startPanel } from './helpers/processes';
 
 interface MailRow {
@@ -15,6 +15,7 @@ interface MailRow {
   kind: string;
   recipient: string;
   last_error: string | null;
+  dedupe_key: string;
 }
 
 describe('Email end to end (built API, real nodemailer against a real SMTP server, signed webhooks)', () => {
@@ -101,6 +102,44 @@ describe('Email end to end (built API, real nodemailer against a real SMTP serve
     expect(mail!.text).toContain(`${origin}/wallet`);
     const rows = await mailRows('user_id = $1', [userId]);
     expect(rows.map((r) => [r.kind, r.status])).toEqual([['welcome', 'sent']]);
+  });
+
+  it('refuses at sign-up, with a 400 and nothing written, a name with control characters or an address the outbox cannot deliver', async () => {
+    const guest = browser(api.baseUrl, origin);
+    const users = async () => (await ds.query(`SELECT count(*)::int AS n FROM users`))[0].n;
+    const before = await users();
+    for (const [email, name] of [
+      ['ctl-name@shop.example', 'Eve\x1b[2J'],
+      ['bel-name@shop.example', 'Eve\x07'],
+      ['c1-name@shop.example', 'Eve\u009b31m'],
+      ['"x;y"@example.com', 'Quoted'],
+      ['"a\\"b"@example.com', 'Quoted'],
+    ]) {
+      const r = await guest.request('POST', '/api/auth/signup', {
+        body: { email, password: PASSWORD, name },
+      });
+      expect([email, r.status]).toEqual([email, 400]);
+      expect(JSON.stringify(r.body)).toMatch(/control characters|not a valid email address|email must be/);
+    }
+    expect(await users()).toBe(before);
+    expect(await mailRows(`recipient LIKE '%"%'`, [])).toEqual([]);
+  });
+
+  it('welcomes a user made with `ozvpsctl users create`, once, in the same transaction as the user', async () => {
+    const email = 'made-by-cli@shop.example';
+    const made = await ozvpsctl(db.url, ['users', 'create', email, '--name', 'Cli Made', '--json'], env);
+    expect(made.code).toBe(0);
+    const { id } = JSON.parse(made.stdout) as { id: number };
+    const [mail] = await smtp.waitFor(1, to(email));
+    expect(mail!.subject).toBe('Welcome to OzVPS');
+    expect(mail!.text).toContain('Hello Cli Made,');
+    expect((await mailRows('user_id = $1', [id])).map((r) => [r.kind, r.dedupe_key])).toEqual([
+      ['welcome', `welcome:${id}`],
+    ]);
+    // A refused user leaves neither a user nor a message.
+    const refused = await ozvpsctl(db.url, ['users', 'create', email.toUpperCase()], env);
+    expect(refused.code).not.toBe(0);
+    expect(await mailRows('recipient = $1', [email])).toHaveLength(1);
   });
 
   it('sends exactly one receipt with the right amounts for a top-up, even when the webhook comes twice', async () => {
@@ -232,6 +271,62 @@ describe('Email end to end (built API, real nodemailer against a real SMTP serve
     expect(again.status).toBe(409);
     expect((await ozvpsctl(db.url, ['mail', 'retry', String(id), '--yes'], env)).code).toBe(1);
     expect((await admin.request('GET', '/api/admin/mail/999999')).status).toBe(404);
+  });
+
+  it('answers 404 for an id too large for the database and 400 for a filter given as an array or object', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/admin/mail/99999999999999999999'],
+      ['POST', '/api/admin/mail/99999999999999999999/retry'],
+      ['GET', '/api/admin/mail/0'],
+    ] as const) {
+      const res = await admin.request(method, path, { body: method === 'POST' ? {} : undefined });
+      expect([path, res.status]).toEqual([path, 404]);
+    }
+    for (const query of [
+      'status[]=held',
+      'kind[]=x',
+      'userId[]=3',
+      'status[a]=held',
+      'status=held&status=dead',
+    ]) {
+      const res = await admin.request('GET', `/api/admin/mail?${query}`);
+      expect([query, res.status]).toEqual([query, 400]);
+    }
+    expect((await admin.request('GET', '/api/admin/mail?status=held')).status).toBe(200);
+  });
+
+  it('serves the HTML body of a message for the Outbox frame as its own document, under a CSP of its own that lets inline styles in and no script', async () => {
+    const { customer, userId, email } = await aCustomer();
+    await smtp.waitFor(1, to(email)); // sent, so it is not counted by the next test
+    const [welcome] = await mailRows(`user_id = $1 AND kind = 'welcome'`, [userId]);
+    const [row] = (await ds.query(`SELECT body_html FROM outbox_messages WHERE id = $1`, [welcome!.id])) as {
+      body_html: string;
+    }[];
+    expect(row!.body_html).toMatch(/style="/);
+    const res = await fetch(`${api.baseUrl}/api/admin/mail/${welcome!.id}/preview`, {
+      headers: { cookie: `ozvps_session=${admin.token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp.split(/;\s*/)).toEqual(
+      expect.arrayContaining([
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        'img-src data:',
+        'sandbox',
+        "frame-ancestors 'self'",
+      ]),
+    );
+    expect(csp).not.toMatch(/script-src|allow-scripts|allow-same-origin/);
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(await res.text()).toBe(row!.body_html);
+
+    // Admin only, and a bad id is a 404 like the other message routes.
+    expect([401, 403, 404]).toContain(
+      (await customer.request('GET', `/api/admin/mail/${welcome!.id}/preview`)).status,
+    );
+    expect((await admin.request('GET', '/api/admin/mail/99999999999999999999/preview')).status).toBe(404);
   });
 
   it('sends each of 20 messages once with two API processes on one database', async () => {

@@ -213,6 +213,30 @@ describe('MailSender against a real SMTP server (real PostgreSQL)', () => {
     }
   });
 
+  it('says a test message could not connect, not that the server refused it, when nothing listens', async () => {
+    const port = await findFreePort();
+    const refused = await bootLibs(db.url, {
+      clock,
+      env: { SMTP_URL: `smtp://mailer:pw@127.0.0.1:${port}` },
+    });
+    try {
+      const failure = refused.get(MailAdminService).sendTest('ops@cloud.example', 'test');
+      await expect(failure).rejects.toThrow(
+        new RegExp(
+          `^Could not connect to the SMTP server smtp://mailer@127\\.0\\.0\\.1:${port} \\(recorded as \\d+\\)`,
+        ),
+      );
+      await expect(failure).rejects.not.toThrow(/refused the test message/);
+      await expect(failure).rejects.not.toThrow(/:pw@/);
+    } finally {
+      await refused.close();
+    }
+    smtp.next({ reply: 550, text: 'No such user here' });
+    await expect(app.get(MailAdminService).sendTest('ops@cloud.example', 'test')).rejects.toThrow(
+      /^The SMTP server refused the test message \(recorded as \d+\): 550 No such user here/,
+    );
+  });
+
   it('takes over a message whose sender died mid-send once its lease lapses', async () => {
     const id = await aWelcome();
     await ds.query(
@@ -223,6 +247,72 @@ describe('MailSender against a real SMTP server (real PostgreSQL)', () => {
     clock.advance(5 * MINUTE);
     expect(await send()).toEqual({ sent: 1, retried: 0, dead: 0 });
     expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('leaves the row to the sender that holds the claim now: a stale sender neither marks it sent nor retries it', async () => {
+    const other = await bootLibs(db.url, { clock, env: { SMTP_URL: smtp.url } });
+    const gate = (): {
+      open: () => void;
+      holdUntil: Promise<void>;
+      arrived: () => void;
+      in: Promise<void>;
+    } => {
+      let open!: () => void;
+      let arrived!: () => void;
+      const holdUntil = new Promise<void>((r) => (open = r));
+      const arrival = new Promise<void>((r) => (arrived = r));
+      return { open, holdUntil, arrived, in: arrival };
+    };
+    try {
+      const id = await aWelcome();
+      const slow = gate();
+      const taker = gate();
+      smtp.next(
+        { holdUntil: slow.holdUntil, arrived: slow.arrived },
+        { holdUntil: taker.holdUntil, arrived: taker.arrived },
+      );
+      const first = send();
+      await slow.in;
+      expect(await row(id)).toMatchObject({ status: 'sending', attempts: 1 });
+      // The first send outlives its lease: another sender claims the message and starts again.
+      clock.advance(HOUR);
+      const second = other.get(MailSender).runOnce();
+      await taker.in;
+      expect(await row(id)).toMatchObject({ status: 'sending', attempts: 2 });
+
+      slow.open();
+      await first;
+      // The first sender's mark finds a claim that is not its own: the row stays with the second.
+      expect(await row(id)).toMatchObject({ status: 'sending', attempts: 2, sent_at: null });
+
+      taker.open();
+      expect(await second).toEqual({ sent: 1, retried: 0, dead: 0 });
+      expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2 });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('keeps a claim for longer than every SMTP_TIMEOUT_MS wait of one send together', async () => {
+    const patient = await bootLibs(db.url, { clock, env: { SMTP_URL: smtp.url, SMTP_TIMEOUT_MS: '60000' } });
+    try {
+      const id = await aWelcome();
+      let arrived!: () => void;
+      let open!: () => void;
+      const inFlight = new Promise<void>((r) => (arrived = r));
+      smtp.next({ holdUntil: new Promise<void>((r) => (open = r)), arrived });
+      const run = patient.get(MailSender).runOnce();
+      await inFlight;
+      const [{ lease_until }] = (await ds.query(`SELECT lease_until FROM outbox_messages WHERE id = $1`, [
+        id,
+      ])) as { lease_until: Date }[];
+      // Connect, greeting and each answer may each take 60 s: 15 waits and a margin.
+      expect(lease_until.getTime() - clock.now().getTime()).toBeGreaterThanOrEqual(15 * MINUTE);
+      open();
+      expect(await run).toEqual({ sent: 1, retried: 0, dead: 0 });
+    } finally {
+      await patient.close();
+    }
   });
 
   it('sends each of 20 messages once when two senders run at the same time', async () => {

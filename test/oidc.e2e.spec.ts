@@ -111,6 +111,19 @@ describe('sign-in with an OpenID provider (a real oidc-provider, the built API)'
     expect(rows).toEqual([{ auth0_sub: 'auth0|new-person', password_hash: null, credits: 1 }]);
   });
 
+  it('strips control characters from a name the provider sends, and still signs the person in', async () => {
+    await idp.nextLogin({
+      sub: 'auth0|escape-name',
+      email: 'escape.name@example.test',
+      email_verified: true,
+      name: 'Eve\u001b[2J\u0007 Doe\u009b',
+    });
+    const signedIn = await signInThroughProvider(new CookieJar());
+    expect(signedIn.status).toBe(302);
+    const [row] = await ds.query(`SELECT name FROM users WHERE email = 'escape.name@example.test'`);
+    expect(row).toEqual({ name: 'Eve[2J Doe' });
+  });
+
   it('links an existing local account with the same verified email instead of duplicating it', async () => {
     const local = browser(appUrl, appUrl);
     await local.request('POST', '/api/auth/signup', {

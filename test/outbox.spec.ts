@@ -174,6 +174,54 @@ describe('Outbox.enqueue (real PostgreSQL)', () => {
     });
   });
 
+  it('alerts admins once when a message is written dead at enqueue for a bad address', async () => {
+    const withAlerts = await bootLibs(db.url, {
+      env: { ADMIN_ALERT_EMAIL: 'ops@example.test', SMTP_URL: 'smtp://mailer:pw@127.0.0.1:9' },
+    });
+    try {
+      const user = await aUser(held);
+      const msg: MailInput = {
+        kind: 'welcome',
+        to: '"x;y"@example.com',
+        userId: user.id,
+        dedupeKey: `welcome:quoted:${user.id}`,
+        data: { name: 'X' },
+      };
+      expect(await enqueue(withAlerts, msg)).toBe(true);
+      expect(await enqueue(withAlerts, msg)).toBe(false);
+      expect(await rowsFor(msg.dedupeKey)).toMatchObject([{ status: 'dead' }]);
+      const alerts: Row[] = await ds.query(
+        `SELECT * FROM outbox_messages WHERE kind = 'admin-alert' AND body_text LIKE $1`,
+        [`%"x;y"@example.com%`],
+      );
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ recipient: 'ops@example.test', status: 'pending' });
+      expect(alerts[0]!.body_text).toContain(`for user ${user.id}`);
+    } finally {
+      await withAlerts.close();
+    }
+  });
+
+  it('writes one deliverable alert to every address of a comma-separated ADMIN_ALERT_EMAIL', async () => {
+    const team = await bootLibs(db.url, {
+      env: {
+        ADMIN_ALERT_EMAIL: 'ops@example.test,oncall@example.test',
+        SMTP_URL: 'smtp://mailer:pw@127.0.0.1:9',
+      },
+    });
+    try {
+      const alert = { dedupeKey: 'alert:team', title: 'A job failed', lines: ['renewals: boom'] };
+      expect(await team.get(DataSource).transaction((em) => team.get(Outbox).alertAdmins(em, alert))).toBe(
+        true,
+      );
+      expect(await rowsFor('alert:team')).toMatchObject([
+        { recipient: 'ops@example.test, oncall@example.test', status: 'pending', last_error: null },
+      ]);
+    } finally {
+      await team.close();
+    }
+  });
+
   it('writes admin alerts only when ADMIN_ALERT_EMAIL is set', async () => {
     const withAlerts = await bootLibs(db.url, { env: { ADMIN_ALERT_EMAIL: 'ops@example.test' } });
     try {

@@ -2,8 +2,16 @@ import { AddressInfo } from 'node:net';
 import { simpleParser, ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-/** What the server does with the next message: take it, refuse it (4xx/5xx), drop the line, or never answer. */
-export type SmtpBehaviour = 'accept' | { reply: number; text?: string } | 'close' | 'hang';
+/**
+ * What the server does with the next message: take it, refuse it (4xx/5xx), drop the line, never
+ * answer, or take it only once `holdUntil` settles (calling `arrived` when the body is in).
+ */
+export type SmtpBehaviour =
+  | 'accept'
+  | { reply: number; text?: string }
+  | 'close'
+  | 'hang'
+  | { holdUntil: Promise<unknown>; arrived?: () => void };
 
 export interface ReceivedMail {
   receivedAt: Date;
@@ -74,10 +82,18 @@ export async function startFakeSmtp(
           for (const c of server.connections) if (c.id === session.id) c._socket.destroy();
           return;
         }
+        if (typeof behaviour === 'object' && 'holdUntil' in behaviour) {
+          behaviour.arrived?.();
+          void behaviour.holdUntil.then(() => accept());
+          return;
+        }
         if (behaviour !== 'accept') {
           const text = behaviour.text ?? (behaviour.reply >= 500 ? 'Mailbox unavailable' : 'Try again later');
           return callback(Object.assign(new Error(text), { responseCode: behaviour.reply }));
         }
+        accept();
+      });
+      function accept(): void {
         simpleParser(Buffer.concat(chunks)).then(
           (parsed) => {
             received.push({
@@ -94,7 +110,7 @@ export async function startFakeSmtp(
           },
           (err: Error) => callback(err),
         );
-      });
+      }
     },
   });
   await new Promise<void>((resolve, reject) => {

@@ -22,3 +22,19 @@ export function historyPageQuery(limit?: string, before?: string): { limit?: num
     beforeId: queryInt(before, 'before', 1, Number.MAX_SAFE_INTEGER),
   };
 }
+
+/**
+ * Refuses query keys a route does not read: Express's simple parser turns `?status[]=x` or
+ * `?status[a]=x` into a key of its own, which would otherwise drop the filter without a word.
+ */
+export function onlyQueryKeys(query: Record<string, unknown>, allowed: readonly string[]): void {
+  const unknown = Object.keys(query).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0)
+    throw new ValidationError(
+      `unknown query parameter ${unknown[0].slice(0, 40)}: this route takes ${allowed.join(', ')}`,
+    );
+  for (const key of allowed) {
+    if (query[key] !== undefined && typeof query[key] !== 'string')
+      throw new ValidationError(`${key} must be given once`);
+  }
+}

@@ -207,6 +207,7 @@ describe('routes: access is decided from route metadata, for every registered ro
       'GET /api/billing/stripe/status': 'admin',
       'GET /api/admin/mail': 'admin',
       'GET /api/admin/mail/:id': 'admin',
+      'GET /api/admin/mail/:id/preview': 'admin',
       'POST /api/admin/mail/:id/retry': 'admin',
       'GET /api/account/preferences': 'signed-in',
       'PUT /api/account/preferences': 'signed-in',

@@ -2,7 +2,7 @@ import { Command, SubCommand } from 'nest-commander';
 import { DataSource } from 'typeorm';
 import { DatabaseMigrator, pendingMigrations } from '@ozvps/core';
 import { GroupCommand, JsonOptions, OzvpsCommand } from './base.command';
-import { printAudit, printJson } from './output';
+import { printAudit, printJson, printText } from './output';
 
 @SubCommand({
   name: 'migrate',
@@ -26,7 +26,7 @@ export class DbMigrateCommand extends OzvpsCommand {
     if (applied.length)
       printAudit({ action: 'db.migrate', user: '-', extra: `applied=${applied.join(',')}` }, !!options.json);
     if (options.json) return printJson({ applied });
-    process.stdout.write(
+    printText(
       applied.length ? `applied: ${applied.join(', ')}\n` : 'nothing to migrate: the schema is up to date\n',
     );
   }
@@ -43,7 +43,7 @@ export class DbStatusCommand extends OzvpsCommand {
   protected async execute(_: string[], options: JsonOptions): Promise<void> {
     const pending = await pendingMigrations(this.dataSource);
     if (options.json) return printJson({ pending });
-    process.stdout.write(pending.length ? `pending: ${pending.join(', ')}\n` : 'up to date\n');
+    printText(pending.length ? `pending: ${pending.join(', ')}\n` : 'up to date\n');
   }
 }
 

@@ -3,7 +3,7 @@ import { MailAdminService, toMailDetail, toMailSummary } from '@ozvps/notificati
 import { UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
-import { auditActor, printAudit, printFields, printJson, printTable } from './output';
+import { auditActor, printAudit, printFields, printJson, printTable, printText } from './output';
 
 function parseId(value: string): number {
   return parseBoundedInt(value, 'message id', 1, Number.MAX_SAFE_INTEGER);
@@ -100,7 +100,7 @@ export class MailShowCommand extends OzvpsCommand {
       ['created', short(m.createdAt)],
       ['dedupe key', m.dedupeKey],
     ]);
-    process.stdout.write(`\n${m.bodyText}\n`);
+    printText(`\n${m.bodyText}\n`);
   }
 }
 
@@ -134,7 +134,7 @@ export class MailRetryCommand extends OzvpsCommand<YesOptions> {
       !!options.json,
     );
     if (options.json) return printJson(m);
-    process.stdout.write(`message ${id} is pending again; the API's sender will send it within seconds\n`);
+    printText(`message ${id} is pending again; the API's sender will send it within seconds\n`);
   }
 
   @Option({ flags: '--yes', description: 'confirm' })

@@ -1,8 +1,21 @@
-import { currentOsUser } from '@ozvps/core';
+import { currentOsUser, escapeControlCharacters } from '@ozvps/core';
 
 /** Writes machine output: one JSON document on stdout. */
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * Writes text for people. Data in it (a customer's name, an email body) may hold ESC sequences or
+ * BEL: every control character but the line break is shown escaped (`\x1b`), never sent raw.
+ */
+export function printText(text: string): void {
+  process.stdout.write(escapeControlCharacters(text, '\n'));
+}
+
+/** One cell or field value as people see it: on one line, controls escaped. */
+function shown(value: string | number | null): string {
+  return value === null ? '-' : escapeControlCharacters(String(value));
 }
 
 /** Aligned columns for people; numbers right-aligned. */
@@ -11,14 +24,14 @@ export function printTable(rows: Record<string, string | number | null>[], colum
     process.stdout.write('(none)\n');
     return;
   }
-  const text = (v: string | number | null) => (v === null ? '-' : String(v));
+  const text = shown;
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c] ?? null).length)));
   const line = (cells: (string | number | null)[]) =>
     cells
       .map((v, i) => (typeof v === 'number' ? text(v).padStart(widths[i]!) : text(v).padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  process.stdout.write(
+  printText(
     [
       line(columns.map((c) => c.toUpperCase())),
       ...rows.map((r) => line(columns.map((c) => r[c] ?? null))),
@@ -29,9 +42,7 @@ export function printTable(rows: Record<string, string | number | null>[], colum
 /** `key: value` lines, keys aligned. */
 export function printFields(fields: [string, string | number | null][]): void {
   const width = Math.max(...fields.map(([k]) => k.length));
-  process.stdout.write(
-    fields.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${v === null ? '-' : v}`).join('\n') + '\n',
-  );
+  printText(fields.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${shown(v)}`).join('\n') + '\n');
 }
 
 export interface AuditEntry {
@@ -58,7 +69,7 @@ export function printAudit(entry: AuditEntry, json: boolean): void {
   if (entry.balanceCents !== undefined) parts.push(`balance_cents=${entry.balanceCents}`);
   if (entry.currency) parts.push(`currency=${entry.currency}`);
   if (entry.extra) parts.push(entry.extra);
-  (json ? process.stderr : process.stdout).write(parts.join(' ') + '\n');
+  (json ? process.stderr : process.stdout).write(escapeControlCharacters(parts.join(' ')) + '\n');
 }
 
 /** The ledger's actor for changes made at the shell. */

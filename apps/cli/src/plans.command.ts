@@ -5,7 +5,7 @@ import { MAX_PLAN_PRICE_CENTS, Plan, PlanSyncService, PlansService, toPlanView }
 import { RepriceService, scheduledPricesDifferNote } from '@ozvps/servers';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
-import { printAudit, printFields, printJson, printTable } from './output';
+import { printAudit, printFields, printJson, printTable, printText } from './output';
 
 interface SyncOptions extends JsonOptions {
   force?: boolean;
@@ -38,7 +38,7 @@ export class PlansSyncCommand extends OzvpsCommand<SyncOptions> {
       ['unchanged', report.unchanged],
     ]);
     for (const c of report.changes) {
-      process.stdout.write(
+      printText(
         `  ${c.kind.padEnd(11)} package ${c.packageId}${c.fields.length ? `: ${c.fields.join(', ')}` : ''}\n`,
       );
     }
@@ -156,8 +156,7 @@ export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
       ['price', `${formatCents(cents, this.config.walletCurrency)} a month`],
       ['status', statusOf(updated)],
     ]);
-    if (note)
-      process.stdout.write(`${note}: ozvpsctl servers reprice --plan ${updated.id} --from <YYYY-MM-DD>\n`);
+    if (note) printText(`${note}: ozvpsctl servers reprice --plan ${updated.id} --from <YYYY-MM-DD>\n`);
   }
 
   @Option({ flags: '--package <id>', description: 'name the plan by its VirtFusion package id instead' })

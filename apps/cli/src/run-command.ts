@@ -2,14 +2,14 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import type { CommanderError } from 'commander';
 import { CommandFactory, CommandRunnerService } from 'nest-commander';
-import { loadConfig, PanelLogger, readBuildInfo } from '@ozvps/core';
+import { escapeControlCharacters, loadConfig, PanelLogger, readBuildInfo } from '@ozvps/core';
 import { describeFailure, EXIT_FAILURE, ParseAborted } from './cli-errors';
 import { CliModule } from './cli.module';
 
 function fail(err: unknown): void {
   if (err instanceof ParseAborted) return; // commander already printed its message; the code is set
   const { message, exitCode } = describeFailure(err);
-  process.stderr.write(`ozvpsctl: ${message}\n`);
+  process.stderr.write(`ozvpsctl: ${escapeControlCharacters(message)}\n`);
   process.exitCode = exitCode;
 }
 

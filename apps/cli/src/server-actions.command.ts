@@ -9,7 +9,7 @@ import {
 } from '@ozvps/servers';
 import { JsonOptions, OzvpsCommand } from './base.command';
 import { UsageError } from './cli-errors';
-import { auditActor, printAudit, printJson } from './output';
+import { auditActor, printAudit, printJson, printText } from './output';
 
 /** A server id argument: a positive whole number, else a usage error (exit 2). */
 export function parseServerId(value: string | undefined): number {
@@ -24,7 +24,7 @@ interface ConfirmOptions extends JsonOptions {
 
 function printStarted(a: ServerAction, serverId: number, json: boolean): void {
   if (json) return printJson({ action: toActionView(a) });
-  process.stdout.write(
+  printText(
     `${a.kind.replace('_', ' ')} of server ${serverId} started (action ${a.id}); ` +
       `VirtFusion finishes it shortly: ozvpsctl servers show ${serverId}\n`,
   );
@@ -158,9 +158,7 @@ export class ServersResetPasswordCommand extends OzvpsCommand<ConfirmOptions> {
       !!options.json,
     );
     if (options.json) return printJson({ password, action: toActionView(action) });
-    process.stdout.write(
-      `new root password of server ${server.id} (${server.hostname}), shown once:\n${password}\n`,
-    );
+    printText(`new root password of server ${server.id} (${server.hostname}), shown once:\n${password}\n`);
   }
 
   @Option({ flags: '--yes', description: 'confirm' })
@@ -200,7 +198,7 @@ export class ServersCancelCommand extends OzvpsCommand<CancelOptions> {
     );
     if (options.json) return printJson({ server: toAdminServerView(after) });
     const until = after.paidUntil?.toISOString().slice(0, 10) ?? 'the end of its paid period';
-    process.stdout.write(
+    printText(
       after.cancelAtPeriodEnd
         ? `server ${after.id} (${after.hostname}) ends on ${until}: it will not be renewed\n`
         : `server ${after.id} (${after.hostname}) renews on ${until} as usual\n`,
@@ -242,7 +240,7 @@ export class ServersTerminateCommand extends OzvpsCommand<ConfirmOptions> {
       !!options.json,
     );
     if (options.json) return printJson({ server: toAdminServerView(after) });
-    process.stdout.write(`server ${after.id} (${after.hostname}) is ${after.status}\n`);
+    printText(`server ${after.id} (${after.hostname}) is ${after.status}\n`);
   }
 
   @Option({ flags: '--yes', description: 'confirm' })

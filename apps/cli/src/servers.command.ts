@@ -14,7 +14,7 @@ import {
 import { UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
-import { auditActor, printAudit, printFields, printJson, printTable } from './output';
+import { auditActor, printAudit, printFields, printJson, printTable, printText } from './output';
 import {
   ServersCancelCommand,
   ServersPowerCommand,
@@ -117,9 +117,9 @@ export class ServersShowCommand extends OzvpsCommand {
       ],
       ['failure', v.failureReason],
     ]);
-    process.stdout.write('events:\n');
+    printText('events:\n');
     for (const e of events)
-      process.stdout.write(`  ${e.at}  ${e.type.padEnd(16)} ${e.actor}${e.detail ? `  ${e.detail}` : ''}\n`);
+      printText(`  ${e.at}  ${e.type.padEnd(16)} ${e.actor}${e.detail ? `  ${e.detail}` : ''}\n`);
   }
 }
 
@@ -159,9 +159,9 @@ abstract class SuspensionCommand extends OzvpsCommand<ConfirmOptions> {
       !!options.json,
     );
     if (options.json) return printJson({ server: toAdminServerView(after) });
-    process.stdout.write(`server ${after.id} (${after.hostname}) is ${after.status}\n`);
+    printText(`server ${after.id} (${after.hostname}) is ${after.status}\n`);
     if (this.action === 'unsuspend' && after.overdueSince)
-      process.stdout.write(
+      printText(
         `warning: its renewal is unpaid since ${after.overdueSince.toISOString()}; the next renewal run suspends it again unless the wallet covers it\n`,
       );
   }
@@ -260,7 +260,7 @@ function secondUtc(d: Date): string {
 }
 
 function printReprice(r: RepriceResult): void {
-  process.stdout.write(
+  printText(
     `plan ${r.plan.id} (${r.plan.name}): ${formatCents(r.priceCents, r.currency)} a month, ` +
       `from each server's first renewal at or after ${secondUtc(r.earliest)} ` +
       `(REPRICE_NOTICE_DAYS=${r.noticeDays})${r.applied ? '' : ' - not yet scheduled'}\n`,
@@ -281,9 +281,9 @@ function printReprice(r: RepriceResult): void {
     })),
     ['server', 'user', 'hostname', 'now', 'scheduled', 'new', 'from'],
   );
-  if (r.unchanged > 0) process.stdout.write(`${r.unchanged} server(s) already at this price\n`);
+  if (r.unchanged > 0) printText(`${r.unchanged} server(s) already at this price\n`);
   for (const k of r.skipped)
-    process.stdout.write(
+    printText(
       `server ${k.serverId} (${k.hostname}, ${k.status}) skipped: not running yet (sold at ${formatCents(k.soldAtCents, k.currency)})\n`,
     );
 }

@@ -3,7 +3,7 @@ import { StripeAdminService } from '@ozvps/billing';
 import { UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { CheckFailedError, UsageError } from './cli-errors';
-import { printAudit, printFields, printJson, printTable } from './output';
+import { printAudit, printFields, printJson, printTable, printText } from './output';
 
 const MAX_DAYS = 30;
 
@@ -68,7 +68,7 @@ export class StripeStatusCommand extends OzvpsCommand {
         ],
         ['installation', s.installationId],
       ]);
-      for (const p of s.problems) process.stdout.write(`problem: ${p}\n`);
+      for (const p of s.problems) printText(`problem: ${p}\n`);
     }
     if (!s.configured) throw new CheckFailedError('Stripe is not configured');
     // Failing now (no verified event since the newest failure), not merely within 24 h: after the
@@ -208,7 +208,7 @@ export class StripeReconcileCommand extends OzvpsCommand<ReconcileOptions> {
       ['created', 'event', 'type', 'seen', 'outcome'],
     );
     const unseen = items.filter((i) => !i.alreadyRecorded).length;
-    process.stdout.write(
+    printText(
       options.yes
         ? `${items.length} event(s) replayed; credited ${credited.length}\n`
         : `${unseen} of ${items.length} event(s) never handled here. Nothing applied: add --yes to replay them (safe to repeat).\n`,

@@ -3,7 +3,7 @@ import { AccountsService } from '@ozvps/accounts';
 import { AuthService, toUserView, User, UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
-import { printAudit, printFields, printJson, printTable } from './output';
+import { printAudit, printFields, printJson, printTable, printText } from './output';
 import { readSecretFromStdin } from './stdin';
 
 function printUser(u: User): void {
@@ -205,7 +205,7 @@ export class UsersSetPasswordCommand extends OzvpsCommand<SetPasswordOptions> {
       !!options.json,
     );
     if (options.json) printJson({ userId: user.id, email: user.email, sessionsRevoked: revoked });
-    else process.stdout.write(`password set for ${user.email}; ${revoked} session(s) signed out\n`);
+    else printText(`password set for ${user.email}; ${revoked} session(s) signed out\n`);
   }
 
   @Option({ flags: '--password-stdin', description: 'read the new password from stdin' })

@@ -5,7 +5,7 @@ import { UsersService } from '@ozvps/users';
 import { toTransactionView, WalletService, WalletTransaction } from '@ozvps/wallet';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { CheckFailedError, UsageError } from './cli-errors';
-import { auditActor, printAudit, printFields, printJson, printTable } from './output';
+import { auditActor, printAudit, printFields, printJson, printTable, printText } from './output';
 
 /** The `--json` shape of a ledger row: a contract for scripts. */
 export function transactionJson(t: WalletTransaction) {
@@ -204,9 +204,7 @@ export class WalletVerifyCommand extends OzvpsCommand {
     const report = await this.wallet.verify();
     if (options.json) printJson(report);
     else if (report.ok)
-      process.stdout.write(
-        `ok: ${report.walletsChecked} wallet(s), every balance and total equals its ledger\n`,
-      );
+      printText(`ok: ${report.walletsChecked} wallet(s), every balance and total equals its ledger\n`);
     else
       printTable(
         report.drifted.map((d) => ({

@@ -63,13 +63,14 @@ export class AccountsService {
   }
 
   /**
-   * A user made by an operator (`ozvpsctl users create`): the user and their wallet commit
-   * together, like every other way in, but no sign-up credit (that is for self-service sign-up).
+   * A user made by an operator (`ozvpsctl users create`): the user, their wallet and the welcome
+   * commit together, like every other way in, but no sign-up credit (that is for self-service sign-up).
    */
   async createByOperator(input: CreateUserInput): Promise<User> {
     return this.dataSource.transaction(async (em) => {
       const created = await this.users.create(input, em);
       await this.wallet.openWallet(created.id, em);
+      await this.welcome(created, em);
       return created;
     });
   }
@@ -94,6 +95,10 @@ export class AccountsService {
   private async openAccount(user: User, em: EntityManager): Promise<void> {
     await this.wallet.openWallet(user.id, em);
     await this.grantSignupCredit(user.id, em);
+    await this.welcome(user, em);
+  }
+
+  private async welcome(user: User, em: EntityManager): Promise<void> {
     await this.outbox.enqueue(em, {
       kind: 'welcome',
       to: user.email,

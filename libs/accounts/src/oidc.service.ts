@@ -8,6 +8,7 @@ import {
   DomainError,
   NotFoundError,
   OidcConfig,
+  stripControlCharacters,
   UnauthenticatedError,
 } from '@ozvps/core';
 import { AuthService, ClientInfo, IssuedSession, User, UsersService } from '@ozvps/users';
@@ -134,7 +135,7 @@ export class OidcService {
     if (linked) return linked;
     return this.accounts.createFromIdentityProvider({
       email,
-      name: typeof claims.name === 'string' ? claims.name : undefined,
+      name: typeof claims.name === 'string' ? stripControlCharacters(claims.name) : undefined,
       auth0Sub: sub,
     });
   }

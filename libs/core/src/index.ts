@@ -14,3 +14,4 @@ export * from './clock';
 export * from './database/roles';
 export * from './log-throttle';
 export * from './cluster';
+export * from './text';

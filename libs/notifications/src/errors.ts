@@ -31,4 +31,12 @@ export class SmtpNotConfiguredError extends DomainError {
 /** The SMTP server refused or could not be reached; the message carries its answer, never a password. */
 export class SmtpSendError extends DomainError {
   readonly code = 'smtp_failed';
+
+  /** `unreachable`: no SMTP conversation happened at all (refused, DNS, TLS or a connect timeout). */
+  constructor(
+    message: string,
+    readonly unreachable = false,
+  ) {
+    super(message);
+  }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Clock, CLOCK, ValidationError } from '@ozvps/core';
+import { Clock, CLOCK, isDeliverableAddress, ValidationError } from '@ozvps/core';
 import {
   MailMessageNotFoundError,
   MailNotRetryableError,
@@ -27,7 +27,6 @@ export interface TestMailResult {
 }
 
 const MAX_PAGE = 500;
-const ADDRESS = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+$/;
 
 /** What admins do with the outbox (web panel and ozvpsctl): look, retry, send a test. */
 @Injectable()
@@ -85,17 +84,19 @@ export class MailAdminService {
   async sendTest(to: string, requestedBy: string): Promise<TestMailResult> {
     if (!this.transport.configured) throw new SmtpNotConfiguredError();
     const address = to.trim();
-    if (!ADDRESS.test(address))
+    if (!isDeliverableAddress(address))
       throw new ValidationError(`"${address.slice(0, 80)}" is not an email address`);
     const rendered = this.outbox.render({ kind: 'test', data: { requestedBy } });
     let response: string;
     let error: string | null = null;
+    let unreachable = false;
     try {
       response = await this.transport.send({ to: address, ...rendered });
     } catch (err) {
       if (!(err instanceof SmtpSendError)) throw err;
       error = err.message;
       response = err.message;
+      unreachable = err.unreachable;
     }
     const now = this.clock.now();
     const id = await this.repository.record({
@@ -116,6 +117,11 @@ export class MailAdminService {
     this.logger.log(
       `mail ${id} kind=test to=*@${address.split('@')[1]} ${error ? 'failed' : 'sent'}: ${response}`,
     );
+    if (error && unreachable)
+      throw new SmtpSendError(
+        `Could not connect to the SMTP server ${this.transport.display} (recorded as ${id}): ${error}`,
+        true,
+      );
     if (error)
       throw new SmtpSendError(`The SMTP server refused the test message (recorded as ${id}): ${error}`);
     return { id, response };

@@ -1,14 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, CLOCK } from '@ozvps/core';
+import { APP_CONFIG, AppConfig, Clock, CLOCK } from '@ozvps/core';
 import { SmtpSendError } from './errors';
 import { MailTransport } from './mail-transport';
 import { OutboxMessage } from './outbox-message.entity';
-import { OutboxRepository } from './outbox.repository';
+import { OutboxClaim, OutboxRepository } from './outbox.repository';
 import { Outbox } from './outbox.service';
 
-/** Longer than connect + greeting + answer timeouts together, so a live send keeps its claim. */
-const LEASE_MS = 5 * 60 * 1000;
+/**
+ * How many SMTP_TIMEOUT_MS waits one send can hold: connect, greeting, EHLO, STARTTLS, EHLO again,
+ * AUTH (up to three steps), MAIL FROM, RCPT TO, DATA, the body's answer, QUIT, and spare.
+ */
+export const SMTP_WAITS_PER_SEND = 15;
+const LEASE_MARGIN_MS = 60 * 1000;
+const MIN_LEASE_MS = 5 * 60 * 1000;
+
+/** A claim's lease: longer than every timeout of one send together, so a live send keeps its claim. */
+export function leaseMsFor(smtpTimeoutMs: number): number {
+  return Math.max(MIN_LEASE_MS, smtpTimeoutMs * SMTP_WAITS_PER_SEND + LEASE_MARGIN_MS);
+}
 const FIRST_RETRY_MS = 60 * 1000;
 const MAX_RETRY_MS = 60 * 60 * 1000;
 
@@ -33,15 +43,18 @@ export class MailSender {
     private readonly transport: MailTransport,
     private readonly outbox: Outbox,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Sends what is due, up to `max` messages; with no SMTP configured, does nothing. */
   async runOnce(max = 50): Promise<SendRunResult> {
     const result: SendRunResult = { sent: 0, retried: 0, dead: 0 };
-    if (!this.transport.configured) return result;
+    const smtp = this.config.mail.smtp;
+    if (!smtp || !this.transport.configured) return result;
+    const leaseMs = leaseMsFor(smtp.timeoutMs);
     for (let i = 0; i < max; i++) {
       const now = this.clock.now();
-      const message = await this.repository.claimDue(now, new Date(now.getTime() + LEASE_MS));
+      const message = await this.repository.claimDue(now, new Date(now.getTime() + leaseMs));
       if (!message) break;
       result[await this.deliver(message)]++;
     }
@@ -58,7 +71,7 @@ export class MailSender {
         html: m.bodyHtml,
         messageKey: `outbox-${m.id}.${m.createdAt.getTime()}`,
       });
-      const marked = await this.repository.markSent(m.id, this.clock.now());
+      const marked = await this.repository.markSent(claimOf(m), this.clock.now());
       this.logger.log(`${who} sent${marked ? '' : ' (another sender had taken it over)'}: ${answer}`);
       return 'sent';
     } catch (err) {
@@ -72,12 +85,13 @@ export class MailSender {
     if (now.getTime() < m.giveUpAt.getTime()) {
       const backoff = Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, m.attempts - 1), MAX_RETRY_MS);
       const next = new Date(Math.min(now.getTime() + backoff, m.giveUpAt.getTime()));
-      await this.repository.markRetry(m.id, now, next, error);
-      this.logger.warn(`${who} failed, retry at ${next.toISOString()}: ${error}`);
+      if (await this.repository.markRetry(claimOf(m), now, next, error))
+        this.logger.warn(`${who} failed, retry at ${next.toISOString()}: ${error}`);
+      else this.logger.warn(`${who} failed, and another sender had taken it over: ${error}`);
       return 'retried';
     }
     await this.dataSource.transaction(async (em) => {
-      if (!(await this.repository.markDead(em, m.id, now, error))) return;
+      if (!(await this.repository.markDead(em, claimOf(m), now, error))) return;
       // An alert about an undeliverable alert would only die the same way.
       if (m.kind === 'admin-alert') return;
       await this.outbox.alertAdmins(em, {
@@ -98,4 +112,9 @@ export class MailSender {
 function domainOf(address: string): string {
   const at = address.lastIndexOf('@');
   return at >= 0 ? address.slice(at + 1) : '?';
+}
+
+function claimOf(m: OutboxMessage): OutboxClaim {
+  if (!m.leaseUntil) throw new Error(`mail ${m.id} was claimed without a lease`);
+  return { id: m.id, attempts: m.attempts, leaseUntil: m.leaseUntil };
 }

@@ -24,6 +24,11 @@ export class MailTransport implements OnModuleDestroy {
     return this.config.mail.smtp !== undefined;
   }
 
+  /** SMTP_URL without its password, for messages. */
+  get display(): string {
+    return this.config.mail.smtp?.display ?? 'SMTP_URL (not set)';
+  }
+
   /** Sends one message now; resolves with the server's answer to the message (e.g. "250 OK: queued"). */
   async send(mail: OutgoingMail): Promise<string> {
     const transporter = this.open();
@@ -41,7 +46,7 @@ export class MailTransport implements OnModuleDestroy {
       return this.scrub(info.response);
     } catch (err) {
       if (err instanceof SmtpSendError) throw err;
-      throw new SmtpSendError(this.scrub(describeSmtpError(err)));
+      throw new SmtpSendError(this.scrub(describeSmtpError(err)), isUnreachable(err));
     }
   }
 
@@ -98,4 +103,15 @@ function describeSmtpError(err: unknown): string {
   if (e.response)
     return /^\d{3}\b/.test(e.response) ? e.response : `${e.responseCode ?? e.code} ${e.response}`;
   return `${e.code ? `${e.code}: ` : ''}${e.message}`;
+}
+
+/** nodemailer's failures before any SMTP conversation: nothing listening, no such host, no route, no connect. */
+function isUnreachable(err: unknown): boolean {
+  const e = err as { code?: string; responseCode?: number; timeoutType?: string; message?: string };
+  if (e.responseCode !== undefined) return false;
+  return (
+    e.code === 'EDNS' ||
+    e.timeoutType === 'CONNECT_TIMEOUT' ||
+    /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.test(e.message ?? '')
+  );
 }

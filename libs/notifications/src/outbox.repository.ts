@@ -17,6 +17,18 @@ export interface NewOutboxRow {
 }
 
 /** The only code that speaks SQL to outbox_messages. */
+/**
+ * Which claim a sender holds: every claim adds one to `attempts` and sets a new lease, so the
+ * pair names this claim and no later one (a requeue resets attempts, never the lease with it).
+ */
+export interface OutboxClaim {
+  readonly id: number;
+  readonly attempts: number;
+  readonly leaseUntil: Date;
+}
+
+const CLAIMED = `id = $1 AND status = 'sending' AND attempts = $3 AND lease_until = $4`;
+
 @Injectable()
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -98,39 +110,46 @@ export class OutboxRepository {
     return rows[0] ? fromRaw(rows[0]) : null;
   }
 
-  /** Marks a claimed message sent; false when another sender took it over after our lease lapsed. */
-  async markSent(id: number, now: Date): Promise<boolean> {
+  /**
+   * Marks a claimed message sent; false when this claim is no longer the message's (its lease
+   * lapsed and another sender claimed it, or an admin retried it): then the row is left alone.
+   */
+  async markSent(claim: OutboxClaim, now: Date): Promise<boolean> {
     const rows = updatedRows(
       await this.dataSource.query(
         `UPDATE outbox_messages
           SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL, updated_at = $2
-        WHERE id = $1 AND status = 'sending'
+        WHERE ${CLAIMED}
        RETURNING id`,
-        [id, now],
+        [claim.id, now, claim.attempts, claim.leaseUntil],
       ),
     );
     return rows.length === 1;
   }
 
-  /** A failed attempt: back to pending at `nextAttemptAt`. */
-  async markRetry(id: number, now: Date, nextAttemptAt: Date, error: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE outbox_messages
-          SET status = 'pending', next_attempt_at = $3, lease_until = NULL, last_error = $4, updated_at = $2
-        WHERE id = $1 AND status = 'sending'`,
-      [id, now, nextAttemptAt, error],
+  /** A failed attempt: back to pending at `nextAttemptAt`; false when the claim is no longer ours. */
+  async markRetry(claim: OutboxClaim, now: Date, nextAttemptAt: Date, error: string): Promise<boolean> {
+    const rows = updatedRows(
+      await this.dataSource.query(
+        `UPDATE outbox_messages
+          SET status = 'pending', next_attempt_at = $5, lease_until = NULL, last_error = $6, updated_at = $2
+        WHERE ${CLAIMED}
+       RETURNING id`,
+        [claim.id, now, claim.attempts, claim.leaseUntil, nextAttemptAt, error],
+      ),
     );
+    return rows.length === 1;
   }
 
   /** Gives up on a claimed message, inside `em`'s transaction (its admin alert joins it). */
-  async markDead(em: EntityManager, id: number, now: Date, error: string): Promise<boolean> {
+  async markDead(em: EntityManager, claim: OutboxClaim, now: Date, error: string): Promise<boolean> {
     const rows = updatedRows(
       await em.query(
         `UPDATE outbox_messages
-          SET status = 'dead', lease_until = NULL, last_error = $3, updated_at = $2
-        WHERE id = $1 AND status = 'sending'
+          SET status = 'dead', lease_until = NULL, last_error = $5, updated_at = $2
+        WHERE ${CLAIMED}
        RETURNING id`,
-        [id, now, error],
+        [claim.id, now, claim.attempts, claim.leaseUntil, error],
       ),
     );
     return rows.length === 1;

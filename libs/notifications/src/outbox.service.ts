@@ -1,6 +1,14 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig, Clock, CLOCK } from '@ozvps/core';
+import {
+  APP_CONFIG,
+  AppConfig,
+  Clock,
+  CLOCK,
+  escapeControlCharacters,
+  isDeliverableAddressList,
+} from '@ozvps/core';
 import { OutboxRepository } from './outbox.repository';
 import { MailDataByKind, MailKind, RenderedMail, TEMPLATES, TemplateContext } from './templates';
 
@@ -18,7 +26,6 @@ export type MailInput = {
   };
 }[MailKind];
 
-const ADDRESS = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+$/;
 const MAX_DEDUPE_KEY = 300;
 /** How long a failing message is retried before it is marked dead. */
 export const RETRY_FOR_MS = 24 * 60 * 60 * 1000;
@@ -41,6 +48,7 @@ export class Outbox {
       panelName: this.config.mail.panelName,
       appUrl: this.config.appUrl,
       currency: this.config.walletCurrency,
+      supportEmail: addressOf(this.config.mail.from),
     };
   }
 
@@ -66,8 +74,8 @@ export class Outbox {
     const now = this.clock.now();
     // A bad address must not roll back the change that caused the message (a credit, say): the
     // message is kept, dead, where an admin sees it.
-    const deliverable = ADDRESS.test(msg.to);
-    return this.repository.insert(manager, {
+    const deliverable = isDeliverableAddressList(msg.to);
+    const written = await this.repository.insert(manager, {
       userId,
       recipient: msg.to,
       kind: msg.kind,
@@ -80,6 +88,19 @@ export class Outbox {
       now,
       giveUpAt: new Date(now.getTime() + RETRY_FOR_MS),
     });
+    // Dead at birth is as much an admin's business as dead after retries. An alert about an
+    // undeliverable alert would only die the same way.
+    if (written && !deliverable && msg.kind !== 'admin-alert') {
+      await this.alertAdmins(manager, {
+        dedupeKey: `undeliverable:${createHash('sha256').update(msg.dedupeKey).digest('hex')}`,
+        title: `A ${msg.kind} message could not be sent: bad address`,
+        lines: [
+          `A ${msg.kind} message ("${rendered.subject}")${userId !== null ? ` for user ${userId}` : ''} was written dead: "${escapeControlCharacters(msg.to.slice(0, 120))}" is not an address the panel can deliver to.`,
+          `Correct the address, then: ozvpsctl mail list --status dead.`,
+        ],
+      });
+    }
+    return written;
   }
 
   /**
@@ -100,4 +121,9 @@ export class Outbox {
       data: { title: alert.title, lines: alert.lines },
     });
   }
+}
+
+/** The address of `Name <address>` or of a bare address. */
+function addressOf(mailbox: string): string {
+  return (/<([^<>]+)>$/.exec(mailbox)?.[1] ?? mailbox).trim();
 }

@@ -222,6 +222,7 @@ export class ProvisioningService {
       );
     }
     const osName = await this.mail.osNameOf(s);
+    const sshKeyNames = await this.sshKeys.namesOf(s.userId, s.sshKeyIds ?? []);
     const now = this.clock.now();
     await this.repo.transaction(async (em) => {
       await this.repo.update(
@@ -238,7 +239,7 @@ export class ProvisioningService {
         em,
       );
       await this.repo.event(s.id, 'active', 'system', ip ? `IPv4 ${ip}` : null, em);
-      await this.mail.serverReady(em, s, ip, osName);
+      await this.mail.serverReady(em, s, ip, osName, sshKeyNames);
     });
     this.logger.log(
       `server #${s.id} (${s.hostname}) is active: VirtFusion ${s.virtfusionServerId}, ${ip ?? 'no IP yet'}`,

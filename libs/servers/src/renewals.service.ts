@@ -194,7 +194,7 @@ export class RenewalsService {
             `renewal of ${formatCents(s.priceMonthlyCents, s.currency)} due; the wallet holds ${formatCents(error.balanceCents, s.currency)}`,
             em,
           );
-          await this.mail.renewalFailed(em, s, period, error.balanceCents);
+          await this.mail.renewalFailed(em, s, period, error.balanceCents, now);
         }
         return { outcome: 'unpaid' };
       }
@@ -281,7 +281,12 @@ export class RenewalsService {
         const shortfallCents = Math.min(priceCents, shortfall(needed, balanceCents));
         const period = s.periodsPaid + 1;
         const isNew = await this.repo.transaction((em) =>
-          this.mail.renewalReminder(em, s, period, { priceCents, balanceCents, shortfallCents }),
+          this.mail.renewalReminder(em, s, period, {
+            priceCents,
+            balanceCents,
+            shortfallCents,
+            earlierRenewalsCents: needed - priceCents,
+          }),
         );
         if (isNew) written++;
       }

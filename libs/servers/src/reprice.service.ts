@@ -176,6 +176,11 @@ export class RepriceService {
               `(was to be ${formatCents(c.scheduled!.amountCents, c.currency)} from the renewal on ${formatDay(c.effectiveAt)})`,
             em,
           );
+          await this.mail.priceChangeCancelled(
+            em,
+            { id: c.serverId, userId: c.userId, hostname: c.hostname },
+            { keptCents: c.fromCents, cancelledCents: c.scheduled!.amountCents, from: c.effectiveAt },
+          );
           continue;
         }
         await this.repo.update(c.serverId, { nextPriceCents: c.toCents, nextPriceFrom: c.effectiveAt }, em);

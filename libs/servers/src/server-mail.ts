@@ -41,10 +41,17 @@ export class ServerMail {
     }
   }
 
-  async serverReady(em: EntityManager, s: Server, ip: string | null, osName: string | null): Promise<void> {
+  /** `sshKeyNames`: the keys installed at the build (how the owner logs in). */
+  async serverReady(
+    em: EntityManager,
+    s: Server,
+    ip: string | null,
+    osName: string | null,
+    sshKeyNames: readonly string[],
+  ): Promise<void> {
     await this.send(em, s, `server-ready:${s.id}`, {
       kind: 'server-ready',
-      data: { serverId: s.id, hostname: s.hostname, ips: ip ? [ip] : [], osName },
+      data: { serverId: s.id, hostname: s.hostname, ips: ip ? [ip] : [], osName, sshKeyNames },
     });
   }
 
@@ -53,7 +60,7 @@ export class ServerMail {
     em: EntityManager,
     s: Server,
     period: number,
-    d: { priceCents: number; balanceCents: number; shortfallCents: number },
+    d: { priceCents: number; balanceCents: number; shortfallCents: number; earlierRenewalsCents: number },
   ): Promise<boolean> {
     return this.send(em, s, `renewal-reminder:${s.id}:${period}`, {
       kind: 'renewal-reminder',
@@ -80,7 +87,13 @@ export class ServerMail {
   }
 
   /** The renewal due at `s.paidUntil` found the wallet short (`s.priceMonthlyCents` is what it charges). */
-  async renewalFailed(em: EntityManager, s: Server, period: number, balanceCents: number): Promise<void> {
+  async renewalFailed(
+    em: EntityManager,
+    s: Server,
+    period: number,
+    balanceCents: number,
+    now: Date,
+  ): Promise<void> {
     const dueAt = s.paidUntil!;
     await this.send(em, s, `renewal-failed:${s.id}:${period}`, {
       kind: 'renewal-failed',
@@ -92,6 +105,7 @@ export class ServerMail {
         shortfallCents: shortfall(s.priceMonthlyCents, balanceCents),
         dueAt,
         graceEndsAt: new Date(dueAt.getTime() + this.config.renewals.graceHours * HOUR_MS),
+        writtenAt: now,
       },
     });
   }
@@ -153,6 +167,26 @@ export class ServerMail {
     await this.send(em, s, `price-change:${s.id}:${d.from.toISOString().slice(0, 10)}:${d.newCents}`, {
       kind: 'price-change',
       data: { serverId: s.id, hostname: s.hostname, ...d },
+    });
+  }
+
+  /** The scheduled change (to `cancelledCents` from `from`) is called off: the server keeps `keptCents`. */
+  async priceChangeCancelled(
+    em: EntityManager,
+    s: Pick<Server, 'id' | 'userId' | 'hostname'>,
+    d: { keptCents: number; cancelledCents: number; from: Date },
+  ): Promise<void> {
+    const day = d.from.toISOString().slice(0, 10);
+    await this.send(em, s, `price-change-cancelled:${s.id}:${day}:${d.cancelledCents}`, {
+      kind: 'price-change',
+      data: {
+        serverId: s.id,
+        hostname: s.hostname,
+        oldCents: d.keptCents,
+        newCents: d.cancelledCents,
+        from: d.from,
+        cancelled: true,
+      },
     });
   }
 

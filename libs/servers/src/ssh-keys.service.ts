@@ -80,6 +80,11 @@ export class SshKeysService {
     return keys;
   }
 
+  /** The names of those of `ids` the user still has (the keys a build installed). */
+  async namesOf(userId: number, ids: readonly number[]): Promise<string[]> {
+    return (await this.repo.findOwned(userId, [...ids])).map((k) => k.name);
+  }
+
   /**
    * For a build: VirtFusion's ids for those of `ids` the user still has (a key deleted since the
    * deploy is simply not installed).

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ValidationError } from '@ozvps/core';
+import { hasControlCharacters, isDeliverableAddress, ValidationError } from '@ozvps/core';
 import { UserNotFoundError } from './errors';
 import { User, USER_ROLES, UserRole } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -13,6 +13,7 @@ export interface CreateUserInput {
   auth0Sub?: string | null;
 }
 
+/** With a dot in the domain; what the outbox can deliver is checked by isDeliverableAddress. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_EMAIL = 254;
 const MAX_NAME = 200;
@@ -44,6 +45,8 @@ export class UsersService {
     const email = normaliseEmail(input.email);
     const name = (input.name ?? '').trim();
     if (name.length > MAX_NAME) throw new ValidationError(`name must be at most ${MAX_NAME} characters`);
+    if (hasControlCharacters(name))
+      throw new ValidationError('name must not contain control characters (such as escape or tab)');
     const role = input.role ?? 'user';
     if (!USER_ROLES.includes(role)) throw new ValidationError(`role must be one of ${USER_ROLES.join(', ')}`);
     return this.users.insert(
@@ -104,7 +107,7 @@ export class UsersService {
 
 export function normaliseEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (email.length > MAX_EMAIL || !EMAIL.test(email)) {
+  if (email.length > MAX_EMAIL || !EMAIL.test(email) || !isDeliverableAddress(email)) {
     throw new ValidationError(`"${raw.slice(0, 80)}" is not a valid email address`);
   }
   return email;

@@ -100,6 +100,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...NO_FILE, ADMIN_ALERT_EMAIL: 'ops' })).toThrow(
       /ADMIN_ALERT_EMAIL must be an email address/,
     );
+    // A list: each address checked, the bad one named.
+    expect(
+      loadConfig({ ...NO_FILE, ADMIN_ALERT_EMAIL: 'ops@example.com,  oncall@example.com ' }).mail
+        .adminAlertEmail,
+    ).toBe('ops@example.com, oncall@example.com');
+    expect(() => loadConfig({ ...NO_FILE, ADMIN_ALERT_EMAIL: 'ops@example.com, "x;y"@example.com' })).toThrow(
+      /ADMIN_ALERT_EMAIL must be an email address or a comma-separated list of them \(not ""x;y"@example.com"\)/,
+    );
+    expect(() => loadConfig({ ...NO_FILE, ADMIN_ALERT_EMAIL: 'ops@example.com,' })).toThrow(
+      /ADMIN_ALERT_EMAIL/,
+    );
     expect(loadConfig({ ...NO_FILE, MAIL_FROM: 'billing@example.com' }).mail.from).toBe(
       'billing@example.com',
     );

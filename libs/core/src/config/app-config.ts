@@ -4,7 +4,6 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
-  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -18,6 +17,7 @@ import {
 } from 'class-validator';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError } from '../errors';
+import { isDeliverableAddress } from '../text';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -272,10 +272,10 @@ export class EnvironmentVariables {
   @IsString()
   MAIL_FROM: string = 'OzVPS <noreply@localhost>';
 
-  /** Where admin alerts (dead messages, failed jobs) go; unset: none are written. */
+  /** Where admin alerts (dead messages, failed jobs) go, one address or a comma-separated list; unset: none. */
   @IsOptional()
   @Transform(emptyToUndefined)
-  @IsEmail({ require_tld: false }, { message: 'must be an email address' })
+  @IsString()
   ADMIN_ALERT_EMAIL?: string = undefined;
 
   /** The panel's name in messages and page titles. */
@@ -340,6 +340,7 @@ export interface MailConfig {
   readonly smtp: SmtpConfig | undefined;
   /** `Name <address>` or a bare address, checked at start. */
   readonly from: string;
+  /** One address, or several joined by ", " (each checked at start). */
   readonly adminAlertEmail: string | undefined;
   readonly panelName: string;
 }
@@ -440,6 +441,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     problems.push(
       `MAIL_FROM must be an email address or "Name <address>" (got "${vars.MAIL_FROM.slice(0, 60)}")`,
     );
+  const alertTo = vars.ADMIN_ALERT_EMAIL?.split(',').map((a) => a.trim());
+  const badAlertTo = alertTo?.find((a) => !isDeliverableAddress(a));
+  if (badAlertTo !== undefined)
+    problems.push(
+      `ADMIN_ALERT_EMAIL must be an email address or a comma-separated list of them (not "${badAlertTo.slice(0, 60)}")`,
+    );
   const trustProxy = trustProxyOf(vars.TRUST_PROXY);
   if (typeof trustProxy === 'string') problems.push(`TRUST_PROXY ${trustProxy}`);
   if (vars.OZVPS_TEST_JOBS_CRON !== undefined && vars.NODE_ENV !== 'test')
@@ -501,7 +508,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     mail: Object.freeze({
       smtp: smtp as SmtpConfig | undefined,
       from: vars.MAIL_FROM,
-      adminAlertEmail: vars.ADMIN_ALERT_EMAIL,
+      adminAlertEmail: alertTo?.join(', '),
       panelName: vars.PANEL_NAME,
     }),
     oidc:
@@ -546,13 +553,11 @@ function smtpOf(value: string, timeoutMs: number): SmtpConfig | string {
   });
 }
 
-const ADDRESS = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+$/;
-
 /** `someone@host` or `Display Name <someone@host>` (no line breaks: it becomes a header). */
 function isMailbox(value: string): boolean {
   if (/[\r\n]/.test(value)) return false;
   const named = /^([^<>]*)<([^<>]+)>$/.exec(value);
-  return named ? ADDRESS.test(named[2]!.trim()) : ADDRESS.test(value);
+  return named ? isDeliverableAddress(named[2]!.trim()) : isDeliverableAddress(value);
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);

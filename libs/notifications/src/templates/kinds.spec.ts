@@ -1,6 +1,11 @@
 import { TEMPLATES, TemplateContext } from '.';
 
-const ctx: TemplateContext = { panelName: 'OzVPS', appUrl: 'https://panel.example.com', currency: 'aud' };
+const ctx: TemplateContext = {
+  panelName: 'OzVPS',
+  appUrl: 'https://panel.example.com',
+  currency: 'aud',
+  supportEmail: 'help@panel.example.com',
+};
 const HOSTILE = '<b>x</b>';
 const render = <K extends keyof typeof TEMPLATES>(
   kind: K,
@@ -18,7 +23,13 @@ const later = new Date('2027-02-23T09:05:00Z');
 
 /** Every server kind, rendered for a server whose hostname is markup. */
 const serverKinds = () => [
-  render('server-ready', { serverId: 7, hostname: HOSTILE, ips: ['203.0.113.9'], osName: 'Debian 12' }),
+  render('server-ready', {
+    serverId: 7,
+    hostname: HOSTILE,
+    ips: ['203.0.113.9'],
+    osName: 'Debian 12',
+    sshKeyNames: [],
+  }),
   render('renewal-reminder', {
     serverId: 7,
     hostname: HOSTILE,
@@ -44,6 +55,7 @@ const serverKinds = () => [
     shortfallCents: 1250,
     dueAt: at,
     graceEndsAt: later,
+    writtenAt: at,
   }),
   render('suspended', {
     reason: 'overdue',
@@ -90,7 +102,7 @@ describe('server and renewal message templates', () => {
     expect(receipt!.text).toContain('Period: 23 Jan 2027 to 23 Feb 2027');
     expect(failed!.text).toContain('Wallet balance: -A$0.50');
     expect(failed!.text).toContain('Short by: A$12.50');
-    expect(failed!.text).toContain('Suspended at: 23 Feb 2027, 09:05 UTC');
+    expect(failed!.text).toContain('Will be suspended at: 23 Feb 2027, 09:05 UTC');
   });
 
   it('link where the customer acts: the wallet to top up, the server page otherwise', () => {
@@ -104,13 +116,89 @@ describe('server and renewal message templates', () => {
     const [ready, , , , overdue, admin, , gone, removed] = serverKinds();
     expect(ready!.text).toContain('ssh root@203.0.113.9');
     expect(ready!.text).toContain('Operating system: Debian 12');
-    expect(ready!.text).toMatch(/password is not in this email/);
+    expect(ready!.text).not.toMatch(/password or SSH key you chose/);
+    expect(ready!.text).toMatch(/No SSH key was chosen and no root password was set/);
     expect(overdue!.text).toMatch(/Top up at least A\$12\.00/);
     expect(overdue!.text).not.toMatch(/contact/i);
-    expect(admin!.text).toMatch(/contact OzVPS support/);
+    expect(admin!.text).toMatch(/contact OzVPS support at help@panel\.example\.com/);
     expect(admin!.text).not.toMatch(/top up/i);
     expect(gone!.text).toMatch(/renewal unpaid/);
-    expect(removed!.text).toMatch(/contact OzVPS support/);
+    expect(removed!.text).toMatch(/contact OzVPS support at help@panel\.example\.com/);
+  });
+
+  it('server-ready names the SSH keys installed at deploy; without keys it points to Reset root password and the Console', () => {
+    const ready = (sshKeyNames: string[]) =>
+      render('server-ready', {
+        serverId: 7,
+        hostname: 'web1',
+        ips: ['203.0.113.9'],
+        osName: null,
+        sshKeyNames,
+      });
+    const keyed = ready(['laptop', 'work <desk>']);
+    expect(keyed.text).toContain('ssh root@203.0.113.9');
+    expect(keyed.text).toContain('with the SSH keys you chose when you deployed: laptop, work <desk>.');
+    expect(keyed.html).toContain('laptop, work &lt;desk&gt;');
+    expect(keyed.text).not.toMatch(/password you chose/);
+    const bare = ready([]);
+    expect(bare.text).toMatch(/"Reset root password" on the server's page/);
+    expect(bare.text).toMatch(/open the Console there/);
+    expect(bare.text).toContain('https://panel.example.com/servers/7');
+    expect(bare.text).not.toMatch(/SSH key you chose/);
+  });
+
+  it('renewal-failed found after its grace has passed asks for a top-up now, not before a time already gone', () => {
+    const late = render('renewal-failed', {
+      serverId: 7,
+      hostname: 'web1',
+      amountCents: 1200,
+      balanceCents: 0,
+      shortfallCents: 1200,
+      dueAt: at,
+      graceEndsAt: later,
+      writtenAt: new Date(later.getTime() + 60_000),
+    });
+    expect(late.text).not.toContain('before 23 Feb 2027');
+    expect(late.text).not.toContain('Will be suspended at');
+    expect(late.text).toMatch(/The time to top up has passed: top up at least A\$12\.00 now/);
+  });
+
+  it('a reminder short because of other renewals due first says what they take; the receipt points to the Billing page', () => {
+    const reminder = (earlierRenewalsCents: number) =>
+      render('renewal-reminder', {
+        serverId: 7,
+        hostname: 'web1',
+        renewsAt: at,
+        priceCents: 1200,
+        balanceCents: 1500,
+        shortfallCents: 900,
+        earlierRenewalsCents,
+        graceHours: 24,
+      });
+    expect(reminder(1200).text).toContain('Your other renewals due first take A$12.00 of that balance.');
+    expect(reminder(0).text).not.toContain('other renewals');
+    const [, , receipt] = serverKinds();
+    expect(receipt!.text).toContain(
+      'switch these receipts off on your Billing page: https://panel.example.com/billing',
+    );
+    expect(receipt!.text).not.toMatch(/wallet page/);
+  });
+
+  it('price-change, cancelled: says the change announced for its date is off and what the customer keeps paying', () => {
+    const off = render('price-change', {
+      serverId: 7,
+      hostname: 'web1',
+      oldCents: 1200,
+      newCents: 1500,
+      from: later,
+      cancelled: true,
+    });
+    expect(off.subject).toBe('Price change for web1 on 23 Feb 2027 cancelled');
+    expect(off.text).toContain(
+      'The price change announced for 23 Feb 2027 is cancelled; you keep paying A$12.00 a month for your server web1.',
+    );
+    expect(off.text).toContain('https://panel.example.com/servers/7');
+    expect(off.text).not.toMatch(/changes from/);
   });
 
   it('email-verification and password-reset carry their link and its expiry, escaped in HTML', () => {

@@ -5,6 +5,8 @@ export interface TemplateContext {
   readonly appUrl: string;
   /** The wallet currency, for formatCents. */
   readonly currency: string;
+  /** Where customers write for help: MAIL_FROM's address (replies go there too). */
+  readonly supportEmail: string;
 }
 
 export interface RenderedMail {

@@ -27,6 +27,6 @@ export const render: MailTemplate<RenewalChargedData>['render'] = (data, ctx) =>
       ],
     },
     { link: `${ctx.appUrl}/wallet`, label: 'See your wallet' },
-    { p: 'You can switch these receipts off on your wallet page.' },
+    { p: `You can switch these receipts off on your Billing page: ${ctx.appUrl}/billing` },
   ]);
 };

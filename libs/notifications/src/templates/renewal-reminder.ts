@@ -11,6 +11,8 @@ export interface RenewalReminderData {
   readonly balanceCents: number;
   /** What the wallet lacks to pay it (after the customer's earlier renewals in the same window). */
   readonly shortfallCents: number;
+  /** What the customer's other renewals due before this one take of the balance (0: none). */
+  readonly earlierRenewalsCents?: number;
   readonly graceHours: number;
 }
 
@@ -33,6 +35,13 @@ export const render: MailTemplate<RenewalReminderData>['render'] = (data, ctx) =
         ['Short by', money(data.shortfallCents)],
       ],
     },
+    ...(data.earlierRenewalsCents
+      ? [
+          {
+            p: `Your other renewals due first take ${money(data.earlierRenewalsCents)} of that balance.`,
+          },
+        ]
+      : []),
     {
       p:
         `Top up at least ${money(data.shortfallCents)} before then. An unpaid renewal waits ${data.graceHours} hours, ` +

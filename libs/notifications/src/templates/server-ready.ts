@@ -7,6 +7,8 @@ export interface ServerReadyData {
   readonly ips: readonly string[];
   /** The OS template's name; null when VirtFusion could not say. */
   readonly osName: string | null;
+  /** The names of the panel SSH keys installed at the build; none: no key, no password was set. */
+  readonly sshKeyNames: readonly string[];
 }
 
 export const category = 'notice';
@@ -23,12 +25,18 @@ export const render: MailTemplate<ServerReadyData>['render'] = (data, ctx) => {
         ['Operating system', data.osName ?? 'as chosen at deploy'],
       ],
     },
-    {
-      p:
-        `Log in as root over SSH (${login}) with the password or SSH key you chose when you deployed. ` +
-        'For your security that password is not in this email. ' +
-        "The server's page has its console, power controls and reinstall.",
-    },
+    data.sshKeyNames.length
+      ? {
+          p:
+            `Log in as root over SSH (${login}) with the SSH ${data.sshKeyNames.length > 1 ? 'keys' : 'key'} ` +
+            `you chose when you deployed: ${data.sshKeyNames.join(', ')}. ` +
+            "The server's page has its console, power controls, Reset root password and Reinstall.",
+        }
+      : {
+          p:
+            'No SSH key was chosen and no root password was set when you deployed. To log in, set a root ' +
+            `password with "Reset root password" on the server's page, then ${login}; or open the Console there.`,
+        },
     { link: page, label: 'Open the server page' },
   ]);
 };

@@ -25,7 +25,9 @@ export const render: MailTemplate<SuspendedData>['render'] = (data, ctx) => {
   if (data.reason === 'admin') {
     return compose(ctx, `Your server ${data.hostname} is suspended`, [
       { p: `Our team has suspended your server ${data.hostname}. It is stopped and cannot be started.` },
-      { p: `Please contact ${ctx.panelName} support to find out why and what is needed to get it back.` },
+      {
+        p: `Please contact ${ctx.panelName} support at ${ctx.supportEmail} to find out why and what is needed to get it back.`,
+      },
       page,
     ]);
   }

@@ -23,7 +23,7 @@ export const render: MailTemplate<TerminatedData>['render'] = (data, ctx) =>
     {
       p:
         data.reason === 'admin'
-          ? `Nothing more will be charged for it. Please contact ${ctx.panelName} support with any questions.`
+          ? `Nothing more will be charged for it. Please contact ${ctx.panelName} support at ${ctx.supportEmail} with any questions.`
           : 'Nothing more will be charged for it. You can deploy a new server from the panel at any time.',
     },
     { link: `${ctx.appUrl}/servers`, label: 'Your servers' },

@@ -273,10 +273,11 @@ export function AdminMailMessage({ id }: { id: string }) {
       </div>
       {view === 'html' ? (
         // sandbox="" : no scripts, no forms, no same-origin access; the message is only looked at.
+        // Served by the API with its own CSP (inline styles, nothing else), so it looks as sent.
         <iframe
           title={`HTML body of message ${m.id}`}
           sandbox=""
-          srcDoc={m.bodyHtml}
+          src={`/api/admin/mail/${encodeURIComponent(String(m.id))}/preview`}
           style={{ width: '100%', minHeight: '28rem', border: '1px solid #ccc', background: '#fff' }}
         />
       ) : (
