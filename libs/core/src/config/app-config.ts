@@ -3,6 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
+import type { ValidationError as ClassValidationError } from 'class-validator';
+import { parse as parseDotenv } from 'dotenv';
+import { ConfigError } from '../errors';
 import {
   IsEmail,
   IsIn,
@@ -14,10 +17,7 @@ import {
   Max,
   Min,
   validateSync,
-  ValidationError as ClassValidationError,
-} from 'class-validator';
-import { parse as parseDotenv } from 'dotenv';
-import { ConfigError } from '../errors';
+} from './config-validators';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : value;
