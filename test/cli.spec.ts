@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { asPanelRole, createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
+import { COMMAND_GROUPS } from '../apps/cli/src/command-catalog';
 import { CLI_MAIN, ozvpsctl, RunResult, runNode } from './helpers/processes';
 
 /** Everything a failed command could have written: it must be identical before and after. */
@@ -367,6 +368,16 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       expect(r.stdout).toMatch(/^Usage: ozvpsctl \[options\] \[command\]\n/);
       for (const group of ['users', 'wallet', 'plans', 'stripe', 'servers', 'db'])
         expect(r.stdout).toMatch(new RegExp(`^  ${group} +\\S`, 'm'));
+    }
+  });
+
+  // Each group builds only its own part of the container (cli.module.ts GROUPS): one whose lib
+  // modules miss a provider its commands need would fail here, before any of its commands ran.
+  it('every command group starts with its own part of the container', async () => {
+    for (const { name } of COMMAND_GROUPS) {
+      const r = await cli(name, '--help');
+      expect({ name, code: r.code, stderr: r.stderr }).toEqual({ name, code: 0, stderr: '' });
+      expect(r.stdout).toMatch(new RegExp(`^Usage: ozvpsctl ${name} `));
     }
   });
 
