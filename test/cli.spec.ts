@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
+import { asPanelRole, createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 import { CLI_MAIN, ozvpsctl, RunResult, runNode } from './helpers/processes';
 
 /** Everything a failed command could have written: it must be identical before and after. */
@@ -406,6 +406,49 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       for (const group of ['users', 'wallet', 'plans', 'stripe', 'servers', 'db'])
         expect(r.stdout).toMatch(new RegExp(`^  ${group} +\\S`, 'm'));
     }
+  });
+
+  // Each group builds only its own part of the container (cli.module.ts GROUPS): one whose lib
+  // modules miss a provider its commands need would fail here, before any of its commands ran.
+  it('every command group starts with its own part of the container', async () => {
+    const help = await cli('--help');
+    const groups = [...help.stdout.matchAll(/^ {2}([a-z]+) {2,}\S/gm)].map((m) => m[1]!);
+    expect(groups).toEqual(
+      expect.arrayContaining(['users', 'wallet', 'plans', 'stripe', 'servers', 'mail', 'db']),
+    );
+    for (const name of groups) {
+      const r = await cli(name, '--help');
+      expect({ name, code: r.code, stderr: r.stderr }).toEqual({ name, code: 0, stderr: '' });
+      expect(r.stdout).toMatch(new RegExp(`^Usage: ozvpsctl ${name} `));
+    }
+  });
+
+  // Issue 21: a command pays only for what it uses. Stripe, SMTP and VirtFusion clients load on
+  // first use; the config is still validated by class-validator, from the decorators' own files.
+  it('wallet show loads neither the Stripe SDK, nodemailer, axios nor class-validator’s index', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ozvps-modules-'));
+    const probe = join(dir, 'probe.js');
+    const out = join(dir, 'modules.json');
+    writeFileSync(
+      probe,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)},
+         JSON.stringify(Object.keys(require.cache))));
+       require(${JSON.stringify(CLI_MAIN)});`,
+    );
+    const env = { PATH: process.env.PATH, DATABASE_URL: asPanelRole(db.url), OZVPS_ENV_FILE: '/dev/null' };
+    const r = await runNode(probe, ['wallet', 'show', String(annId), '--json'], env, join(__dirname, '..'));
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ userId: annId, currency: 'aud' });
+    const loaded = (JSON.parse(readFileSync(out, 'utf8')) as string[]).map((p) =>
+      p.replace(/^.*\/node_modules\//, ''),
+    );
+    const heavy = loaded.filter((p) =>
+      /^(stripe|nodemailer|axios|@nestjs\/axios|libphonenumber-js)\/|^class-validator\/cjs\/index\.js$/.test(
+        p,
+      ),
+    );
+    expect(heavy).toEqual([]);
+    expect(loaded).toContain('class-validator/cjs/validation/Validator.js');
   });
 
   it('loads inquirer only when a prompt is asked for, and then the real one', async () => {

@@ -18,7 +18,7 @@ export async function runCommand(args: string[]): Promise<void> {
   try {
     const config = loadConfig(process.env);
     const build = readBuildInfo(join(__dirname, '..', '..', '..', 'build-info.json'));
-    const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(config), {
+    const app = await CommandFactory.createWithoutRunning(CliModule.forRoot(config, args[0]), {
       // Nest's own messages go to stderr and only when they matter: stdout belongs to the command.
       logger: new PanelLogger('ozvpsctl', { logLevels: ['fatal', 'error', 'warn'] }, 'stderr'),
       abortOnError: false,

@@ -5,14 +5,14 @@ import { WalletModule } from '@ozvps/wallet';
 import { BillingRepository } from './billing.repository';
 import { InstallationService } from './installation.service';
 import { StripeAdminService } from './stripe-admin.service';
-import { stripeProvider } from './stripe.provider';
+import { StripeClient } from './stripe.provider';
 import { TopupsService } from './topups.service';
 import { StripeWebhookService } from './webhook.service';
 
 @Module({
   imports: [UsersModule, WalletModule, NotificationsModule],
   providers: [
-    stripeProvider,
+    StripeClient,
     BillingRepository,
     InstallationService,
     TopupsService,

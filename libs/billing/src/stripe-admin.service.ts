@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Stripe from 'stripe';
 import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
 import { EVENT_OUTCOMES, EventOutcome, StripeEventRecord, WebhookFailureReason } from './billing.entity';
 import { BillingRepository } from './billing.repository';
 import { StripeNotConfiguredError, StripeUnavailableError } from './errors';
 import { InstallationService } from './installation.service';
-import { STRIPE } from './stripe.provider';
+import { StripeClient, stripeErrors } from './stripe.provider';
 import { StripeWebhookService } from './webhook.service';
 
 export interface StripeStatus {
@@ -71,7 +70,7 @@ export function maskSecret(value: string | undefined): string | null {
 @Injectable()
 export class StripeAdminService {
   constructor(
-    @Inject(STRIPE) private readonly stripe: Stripe | null,
+    private readonly stripeClient: StripeClient,
     private readonly billing: BillingRepository,
     private readonly webhooks: StripeWebhookService,
     private readonly installation: InstallationService,
@@ -143,8 +142,8 @@ export class StripeAdminService {
    * same idempotent handler as the webhook: anything missed is credited, nothing twice.
    */
   async reconcile(since: Date, apply: boolean): Promise<ReconcileItem[]> {
-    if (!this.stripe) throw new StripeNotConfiguredError();
-    const stripe = this.stripe;
+    const stripe = this.stripeClient.get();
+    if (!stripe) throw new StripeNotConfiguredError();
     const items: ReconcileItem[] = [];
     try {
       for await (const event of stripe.events.list({
@@ -164,7 +163,7 @@ export class StripeAdminService {
         });
       }
     } catch (err) {
-      if (err instanceof Stripe.errors.StripeError)
+      if (err instanceof stripeErrors().StripeError)
         throw new StripeUnavailableError(`Could not list events from Stripe: ${err.message}`);
       throw err;
     }

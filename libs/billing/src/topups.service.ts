@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
 import { User, UsersService } from '@ozvps/users';
 import { Topup } from './billing.entity';
@@ -11,7 +11,7 @@ import {
   TooManyOpenTopupsError,
   TopupNotFoundError,
 } from './errors';
-import { STRIPE } from './stripe.provider';
+import { StripeClient, stripeErrors } from './stripe.provider';
 
 export interface StartedTopup {
   sessionId: string;
@@ -40,7 +40,7 @@ export class TopupsService {
   private readonly logger = new Logger('Billing');
 
   constructor(
-    @Inject(STRIPE) private readonly stripe: Stripe | null,
+    private readonly stripeClient: StripeClient,
     private readonly billing: BillingRepository,
     private readonly installation: InstallationService,
     private readonly users: UsersService,
@@ -183,11 +183,12 @@ export class TopupsService {
    * payable until Stripe expires it after 24 h; if it is paid, the money lands in the wallet).
    */
   async expireCheckout(sessionId: string): Promise<ExpireOutcome> {
-    if (!this.stripe) return 'failed';
+    const stripe = this.stripeClient.get();
+    if (!stripe) return 'failed';
     try {
-      await this.stripe.checkout.sessions.expire(sessionId);
+      await stripe.checkout.sessions.expire(sessionId);
     } catch (err) {
-      if (err instanceof Stripe.errors.StripeInvalidRequestError) return 'already_closed';
+      if (err instanceof stripeErrors().StripeInvalidRequestError) return 'already_closed';
       this.logger.warn(`could not expire checkout ${sessionId}: ${(err as Error).message}`);
       return 'failed';
     }
@@ -211,8 +212,9 @@ export class TopupsService {
   }
 
   private requireStripe(): Stripe {
-    if (!this.stripe) throw new StripeNotConfiguredError();
-    return this.stripe;
+    const stripe = this.stripeClient.get();
+    if (!stripe) throw new StripeNotConfiguredError();
+    return stripe;
   }
 
   private async callStripe<T>(what: string, call: () => Promise<T>): Promise<T> {

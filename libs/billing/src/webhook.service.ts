@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, isUniqueViolation, LogThrottle } from '@ozvps/core';
 import { AdminAlerts, Outbox } from '@ozvps/notifications';
@@ -14,7 +14,7 @@ import {
   WebhookModeMismatchError,
   WebhookSignatureError,
 } from './errors';
-import { STRIPE } from './stripe.provider';
+import { StripeClient } from './stripe.provider';
 import { isObject, malformation, printable, shown } from './stripe-event-shape';
 import { TOPUP_CREDITED, TopupCreditedEvent } from './topup-credited.event';
 
@@ -46,7 +46,7 @@ export class StripeWebhookService {
   private readonly refusals = new LogThrottle();
 
   constructor(
-    @Inject(STRIPE) private readonly stripe: Stripe | null,
+    private readonly stripeClient: StripeClient,
     private readonly billing: BillingRepository,
     private readonly users: UsersService,
     private readonly wallet: WalletService,
@@ -58,13 +58,14 @@ export class StripeWebhookService {
 
   /** Verifies the signature against each configured secret (several while rotating). */
   verify(rawBody: Buffer | undefined, signature: string | undefined): Stripe.Event {
-    if (!this.stripe || !this.config.stripe) throw new StripeNotConfiguredError();
+    const stripe = this.stripeClient.get();
+    if (!stripe || !this.config.stripe) throw new StripeNotConfiguredError();
     if (!rawBody || !signature)
       throw new WebhookSignatureError('Missing body or Stripe-Signature header', 'no_signature');
     let tooOld = false;
     for (const secret of this.config.stripe.webhookSecrets) {
       try {
-        return this.stripe.webhooks.constructEvent(rawBody, signature, secret, 300);
+        return stripe.webhooks.constructEvent(rawBody, signature, secret, 300);
       } catch (err) {
         // The SDK checks the signature first, then the age; JSON.parse runs only after both pass.
         if (err instanceof SyntaxError)

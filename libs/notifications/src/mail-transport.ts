@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { createTransport, Transporter } from 'nodemailer';
-import SMTPTransport from 'nodemailer/lib/smtp-transport';
+import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { SmtpNotConfiguredError, SmtpSendError } from './errors';
 
@@ -63,6 +63,9 @@ export class MailTransport implements OnModuleDestroy {
   private open(): Transporter<SMTPTransport.SentMessageInfo> {
     const smtp = this.config.mail.smtp;
     if (!smtp) throw new SmtpNotConfiguredError();
+    // Required here, not at import: nodemailer costs every CLI command ~50 ms, and few send mail.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose
+    const { createTransport } = require('nodemailer') as typeof import('nodemailer');
     this.transporter ??= createTransport({
       url: smtp.url,
       connectionTimeout: smtp.timeoutMs,

@@ -20,6 +20,11 @@ export type MailInput = {
     to: string;
     /** The customer it concerns: their receipts preference applies, and admins can filter by it. */
     userId?: number | null;
+    /**
+     * The user's receipts preference, when the caller read their row in this same transaction
+     * (a renewal run writes thousands of receipts: this spares a read per message).
+     */
+    receiptsEmail?: boolean;
     /** Unique per message, e.g. `topup-received:<checkout session id>`: a second write is a no-op. */
     dedupeKey: string;
     data: MailDataByKind[K];
@@ -68,7 +73,8 @@ export class Outbox {
       throw new Error(`An outbox dedupe key must be 1 to ${MAX_DEDUPE_KEY} characters`);
     const userId = msg.userId ?? null;
     if (TEMPLATES[msg.kind].category === 'receipt' && userId !== null) {
-      if (!(await this.repository.wantsReceipts(manager, userId))) return false;
+      const wants = msg.receiptsEmail ?? (await this.repository.wantsReceipts(manager, userId));
+      if (!wants) return false;
     }
     const rendered = this.render(msg);
     const now = this.clock.now();

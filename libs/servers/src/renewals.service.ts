@@ -26,8 +26,11 @@ type Outcome = 'charged' | 'unpaid' | 'not_due';
 /** At most this many missed months are charged for one server in one pass (a panel that was off). */
 const MAX_CATCH_UP = 24;
 
-/** Servers renewed at once in one run: a third of the database pool (DatabaseModule's max 10). */
-const RENEWAL_WORKERS = 3;
+/**
+ * Servers renewed at once in one run, each holding one pooled connection (DatabaseModule's max
+ * 10): two runs at once (two replicas, or the sweep and a top-up's run) leave two for requests.
+ */
+const RENEWAL_WORKERS = 4;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -78,12 +81,12 @@ export class RenewalsService {
     let next = 0;
     const worker = async () => {
       while (next < due.length) {
-        const id = due[next++]!;
+        const server = due[next++]!;
         try {
-          await this.renew(id, now, report, planNames);
+          await this.renew(server, now, report, planNames);
         } catch (err) {
           report.errors++;
-          this.logger.error(`server #${id}: renewal step failed: ${(err as Error).message}`);
+          this.logger.error(`server #${server.id}: renewal step failed: ${(err as Error).message}`);
         }
       }
     };
@@ -111,31 +114,40 @@ export class RenewalsService {
   }
 
   private async renew(
-    id: number,
+    { id, planId, cancelAtPeriodEnd }: Pick<Server, 'id' | 'planId' | 'cancelAtPeriodEnd'>,
     now: Date,
     report: RenewalReport,
     planNames: Map<number, string>,
   ): Promise<void> {
-    const due = await this.repo.findById(id);
-    if (due?.cancelAtPeriodEnd) {
-      // The customer cancelled at the end of the paid period: no charge, the server ends now.
-      if (await this.endCancelled(due)) report.terminated++;
+    if (cancelAtPeriodEnd) {
+      // The customer cancelled at the end of the paid period: no charge, the server ends now
+      // (endCancelled checks it again under the row lock).
+      const due = await this.repo.findById(id);
+      if (due && (await this.endCancelled(due))) report.terminated++;
       return;
     }
 
+    // Read before the transaction: a lookup inside it would hold one pooled connection while
+    // waiting for a second, and two runs at once could then take the whole pool.
+    if (!planNames.has(planId)) planNames.set(planId, (await this.plans.get({ planId })).name);
     let outcome: Outcome = 'not_due';
+    let after: Server | null = null;
     for (let i = 0; i < MAX_CATCH_UP; i++) {
       const step = await this.chargeNextPeriod(id, now, planNames);
       outcome = step.outcome;
+      after = step.server;
       if (outcome !== 'charged') break;
       report.charged++;
       // Paid past now: another pass would only lock the row to find nothing due.
-      if (step.paidUntil! > now) {
+      if (step.server!.paidUntil! > now) {
         outcome = 'not_due';
         break;
       }
     }
-    const s = (await this.repo.findById(id))!;
+    // The row as its last transaction committed it: reading it again would cost a round trip per
+    // server, and every step below checks again under the row lock (or, unsuspend, by its state).
+    const s = after ?? (await this.repo.findById(id));
+    if (!s) return;
     if (outcome === 'unpaid') {
       report.unpaid++;
       const graceOver =
@@ -160,13 +172,13 @@ export class RenewalsService {
     id: number,
     now: Date,
     planNames: Map<number, string>,
-  ): Promise<{ outcome: Outcome; paidUntil?: Date }> {
+  ): Promise<{ outcome: Outcome; server: Server | null }> {
     return this.repo.transaction(async (em) => {
       const s = await this.repo.lock(em, id);
       if (!s || !['active', 'suspended'].includes(s.status) || !s.paidUntil || s.paidUntil > now)
-        return { outcome: 'not_due' };
+        return { outcome: 'not_due', server: s };
       // Cancelled at period end (perhaps a moment ago): never charged again.
-      if (s.cancelAtPeriodEnd) return { outcome: 'not_due' };
+      if (s.cancelAtPeriodEnd) return { outcome: 'not_due', server: s };
       let planName = planNames.get(s.planId);
       if (planName === undefined) {
         planName = (await this.plans.get({ planId: s.planId })).name;
@@ -196,7 +208,7 @@ export class RenewalsService {
           );
           await this.mail.renewalFailed(em, s, period, error.balanceCents, now);
         }
-        return { outcome: 'unpaid' };
+        return { outcome: 'unpaid', server: { ...s, overdueSince: s.overdueSince ?? s.paidUntil } };
       }
       await this.repo.update(s.id, { periodsPaid: period, paidUntil: periodEnd, overdueSince: null }, em);
       await this.repo.event(
@@ -212,7 +224,10 @@ export class RenewalsService {
         periodTo: periodEnd,
         balanceCents: charged.balanceCents,
       });
-      return { outcome: 'charged', paidUntil: periodEnd };
+      return {
+        outcome: 'charged',
+        server: { ...s, periodsPaid: period, paidUntil: periodEnd, overdueSince: null },
+      };
     });
   }
 

@@ -202,7 +202,13 @@ export class ServerMail {
     msg: ServerMessage,
   ): Promise<boolean> {
     const user = await this.users.getById(s.userId, em);
-    return this.outbox.enqueue(em, { ...msg, to: user.email, userId: user.id, dedupeKey });
+    return this.outbox.enqueue(em, {
+      ...msg,
+      to: user.email,
+      userId: user.id,
+      receiptsEmail: user.receiptsEmail,
+      dedupeKey,
+    });
   }
 }
 

@@ -135,9 +135,9 @@ export class ServersRepository implements OnModuleDestroy {
   }
 
   /** Active or suspended servers whose paid period has ended. */
-  async due(now: Date, userId?: number): Promise<number[]> {
-    const rows = await this.dataSource.getRepository(Server).find({
-      select: { id: true },
+  async due(now: Date, userId?: number): Promise<Pick<Server, 'id' | 'planId' | 'cancelAtPeriodEnd'>[]> {
+    return this.dataSource.getRepository(Server).find({
+      select: { id: true, planId: true, cancelAtPeriodEnd: true },
       where: {
         status: In(['active', 'suspended']),
         paidUntil: LessThanOrEqual(now),
@@ -145,7 +145,6 @@ export class ServersRepository implements OnModuleDestroy {
       },
       order: { paidUntil: 'ASC' },
     });
-    return rows.map((r) => r.id);
   }
 
   /** Servers with a renewal after `now` and up to `until`, not overdue: by owner, then renewal date. */

@@ -1,8 +1,6 @@
-import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { AxiosError, AxiosResponse } from 'axios';
-import { firstValueFrom } from 'rxjs';
+import type { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import { APP_CONFIG, AppConfig, VirtFusionConfig } from '@ozvps/core';
 import { VIRTFUSION_REACHABILITY, VirtFusionReachabilityEvent } from './virtfusion-reachability.event';
 import {
@@ -48,11 +46,22 @@ export class VirtFusionClient {
   private readonly logger = new Logger('VirtFusion');
   private lastReported: { reachable: boolean; at: number } | null = null;
 
+  private axios: AxiosInstance | undefined;
+
   constructor(
-    private readonly http: HttpService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly events?: EventEmitter2,
   ) {}
+
+  /**
+   * axios is required on first call, not at import: with @nestjs/axios it cost every CLI command
+   * ~60 ms, and only plans and servers commands talk to VirtFusion.
+   */
+  private http(): AxiosInstance {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (see above)
+    this.axios ??= (require('axios') as { default: typeof import('axios').default }).default.create();
+    return this.axios;
+  }
 
   isConfigured(): boolean {
     return this.config.virtfusion !== undefined;
@@ -282,23 +291,21 @@ export class VirtFusionClient {
     const attempts = method === 'GET' && !options.once ? GET_ATTEMPTS : 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        const response = await firstValueFrom(
-          this.http.request<unknown>({
-            method,
-            url: `${vf.apiBaseUrl}${path}`,
-            data: options.body,
-            headers: {
-              Authorization: `Bearer ${vf.apiToken}`,
-              Accept: 'application/json',
-              ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-            },
-            timeout: vf.timeoutMs,
-            responseType: 'json',
-            // Statuses are judged below, not by axios.
-            validateStatus: () => true,
-            maxRedirects: 0,
-          }),
-        );
+        const response = await this.http().request<unknown>({
+          method,
+          url: `${vf.apiBaseUrl}${path}`,
+          data: options.body,
+          headers: {
+            Authorization: `Bearer ${vf.apiToken}`,
+            Accept: 'application/json',
+            ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          timeout: vf.timeoutMs,
+          responseType: 'json',
+          // Statuses are judged below, not by axios.
+          validateStatus: () => true,
+          maxRedirects: 0,
+        });
         if (response.status === 404 && options.notFoundIsNull) {
           this.reachability(true, null);
           return null;

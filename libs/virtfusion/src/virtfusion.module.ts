@@ -1,9 +1,7 @@
-import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { VirtFusionClient } from './virtfusion.client';
 
 @Module({
-  imports: [HttpModule],
   providers: [VirtFusionClient],
   exports: [VirtFusionClient],
 })

@@ -3,6 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
+import type { ValidationError as ClassValidationError } from 'class-validator';
+import { parse as parseDotenv } from 'dotenv';
+import { ConfigError } from '../errors';
 import {
   IsIn,
   IsInt,
@@ -13,10 +16,7 @@ import {
   Max,
   Min,
   validateSync,
-  ValidationError as ClassValidationError,
-} from 'class-validator';
-import { parse as parseDotenv } from 'dotenv';
-import { ConfigError } from '../errors';
+} from './config-validators';
 import { isDeliverableAddress } from '../text';
 
 const toInt = ({ value }: { value: unknown }) =>
