@@ -280,6 +280,43 @@ describe('server self-service through the built API and ozvpsctl (fake VirtFusio
     expect((await power()).status).toBe(202);
   });
 
+  it('VirtFusion answering 404 for the server is 409 virtfusion_server_missing (retrying cannot help); a reset-password with no answer says the password may have been reset', async () => {
+    const s = await aServer();
+    vf.failCall('POST /servers/power', '404');
+    const gone = await owner.browser.request('POST', `/api/servers/${s.id}/power`, {
+      body: { action: 'start' },
+    });
+    expect(gone.status).toBe(409);
+    expect(errorOf(gone.body)).toEqual({
+      code: 'virtfusion_server_missing',
+      message: 'This server no longer exists in VirtFusion: nothing was changed. Please contact support.',
+    });
+    for (const kind of ['timeout-after', '500-after'] as const) {
+      vf.failCall('POST /servers/resetPassword', kind);
+      const r = await owner.browser.request('POST', `/api/servers/${s.id}/reset-password`, { body: {} });
+      expect(r.status).toBe(502);
+      expect(errorOf(r.body)).toEqual({
+        code: 'virtfusion_unavailable',
+        message:
+          'VirtFusion did not answer: the root password may have been reset without being shown — reset it again to get one you can see',
+      });
+    }
+  });
+
+  it('cancel at period end is refused for an overdue server (its paid period already ended): it is not deleted at the next run', async () => {
+    const s = await aServer();
+    await ds.query(
+      `UPDATE servers SET paid_until = now() - interval '2 days', overdue_since = now() - interval '2 days' WHERE id = $1`,
+      [s.id],
+    );
+    const r = await owner.browser.request('POST', `/api/servers/${s.id}/cancel-at-period-end`, { body: {} });
+    expect(r.status).toBe(409);
+    expect(errorOf(r.body).message).toMatch(/renewal is unpaid/);
+    expect((await ds.query(`SELECT cancel_at_period_end AS c FROM servers WHERE id = $1`, [s.id]))[0].c).toBe(
+      false,
+    );
+  });
+
   it("another customer's server, a missing or a non-numeric id: 404 server_not_found on every action, nothing sent", async () => {
     const s = await aServer(other);
     const before = vf.calls.length;

@@ -188,8 +188,17 @@ export class VirtFusionRefusedError extends UnprocessableError {
 export class VirtFusionDidNotAnswerError extends DomainError {
   readonly code = 'virtfusion_unavailable';
 
+  constructor(message = 'VirtFusion did not answer, nothing was changed — try again') {
+    super(message);
+  }
+}
+
+/** VirtFusion answered 404 for the server: retrying cannot help, support must look. */
+export class VirtFusionServerMissingError extends ConflictError {
+  override readonly code = 'virtfusion_server_missing';
+
   constructor() {
-    super('VirtFusion did not answer, nothing was changed — try again');
+    super('This server no longer exists in VirtFusion: nothing was changed. Please contact support.');
   }
 }
 

@@ -5,6 +5,7 @@ import {
   VirtFusionClient,
   VirtFusionError,
   VirtFusionNotConfiguredError,
+  VirtFusionNotFoundError,
   VirtFusionPowerAction,
   VirtFusionRejectedError,
   VirtFusionServer,
@@ -21,6 +22,7 @@ import {
   TooManyActionsError,
   VirtFusionDidNotAnswerError,
   VirtFusionRefusedError,
+  VirtFusionServerMissingError,
 } from './errors';
 import { assertHostname } from './hostname';
 import { ActionKind, POWER_ACTIONS, PowerAction, ServerAction } from './server-action.entity';
@@ -128,8 +130,12 @@ export class ServerActionsService {
   async resetPassword(id: number, scope: ActionScope): Promise<{ password: string; action: ServerAction }> {
     const server = await this.find(id, scope);
     const started = await this.begin(server, 'reset_password', scope.actor);
-    const { queueId, password } = await this.call(started, () =>
-      this.virtfusion.resetPassword(server.virtfusionServerId!),
+    // A reset that got no answer may still have happened in VirtFusion (it is never retried): the
+    // customer is told so, rather than "nothing was changed", and can reset again to see a password.
+    const { queueId, password } = await this.call(
+      started,
+      () => this.virtfusion.resetPassword(server.virtfusionServerId!),
+      'VirtFusion did not answer: the root password may have been reset without being shown — reset it again to get one you can see',
     );
     await this.actions.setQueueId(started.id, queueId);
     return { password, action: (await this.actions.findById(started.id))! };
@@ -367,11 +373,11 @@ export class ServerActionsService {
   }
 
   /** The VirtFusion call that starts an action; a failure ends the action as failed, and says why. */
-  private async call<T>(action: ServerAction, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(action: ServerAction, fn: () => Promise<T>, unanswered?: string): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      const mapped = this.mapped(err);
+      const mapped = this.mapped(err, unanswered);
       await this.end(action, 'failed', mapped.message);
       throw mapped;
     }
@@ -386,14 +392,15 @@ export class ServerActionsService {
     }
   }
 
-  private mapped(err: unknown): Error {
+  private mapped(err: unknown, unanswered?: string): Error {
     if (err instanceof VirtFusionNotConfiguredError) return err;
     if (err instanceof VirtFusionRejectedError)
       return new VirtFusionRefusedError(err.detail ?? 'VirtFusion refused the request');
     if (err instanceof VirtFusionError) {
       // The operator's detail (status, path) goes to the log; the customer gets the plain sentence.
       this.logger.warn(err.message);
-      return new VirtFusionDidNotAnswerError();
+      if (err instanceof VirtFusionNotFoundError) return new VirtFusionServerMissingError();
+      return new VirtFusionDidNotAnswerError(unanswered);
     }
     return err as Error;
   }

@@ -31,6 +31,12 @@ export class ServerCancellationService {
       if (!s || (ownerId !== undefined && s.userId !== ownerId)) throw new ServerNotFoundError(id);
       if (s.status !== 'active' && s.status !== 'suspended') throw new ServerNotReadyError(s.status);
       if (s.cancelAtPeriodEnd === cancel) return s;
+      // Overdue (the paid period already ended, the renewal unpaid): a cancel would delete it at the
+      // next renewal run, skipping the suspension days in which a top-up brings it back.
+      if (cancel && s.paidUntil !== null && s.paidUntil <= this.clock.now())
+        throw new ServerStateError(
+          "This server's renewal is unpaid, so there is no paid period to end it at: top up to keep it, or leave it unpaid and it is suspended and later deleted by itself",
+        );
       if (!cancel && s.paidUntil !== null && s.paidUntil <= this.clock.now())
         throw new ServerStateError('The paid period has ended: this server is being terminated');
       await this.repo.update(s.id, { cancelAtPeriodEnd: cancel }, em);
