@@ -171,9 +171,10 @@ esac
 
 # hostname_problem NAME: why NAME cannot be a public site name for a certificate, or nothing.
 hostname_problem() {
-  local name=$1 label
+  local name=$1 label labels
   case "$name" in
     '') echo "it is empty" && return ;;
+    *[[:cntrl:]]*) echo "it holds a control character (a line break, a tab?)" && return ;;
     *://*) echo "give the host name only, without a scheme (e.g. panel.example.com)" && return ;;
     */*) echo "give the host name only, without a path" && return ;;
     *\[* | *\]* | *:*:*) echo "an IP address cannot get a publicly trusted certificate: give a DNS name that points at this machine" && return ;;
@@ -186,8 +187,10 @@ hostname_problem() {
   fi
   [ "${#name}" -le 253 ] || { echo "it is longer than 253 characters" && return; }
   case "$name" in *.*) ;; *) echo "give a fully qualified name with a dot (e.g. panel.example.com)" && return ;; esac
-  local IFS=.
-  for label in $name; do
+  case "$name" in .* | *. | *..*) echo "it has an empty label (a dot at the start or end, or two in a row)" && return ;; esac
+  # Split on dots without the shell's globbing: a label like a* must not match files here.
+  IFS=. read -r -a labels <<<"$name"
+  for label in "${labels[@]}"; do
     [[ "$label" =~ ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$ ]] ||
       { echo "\"$label\" is not a DNS label (letters, digits and inner hyphens, 1-63 characters)" && return; }
   done
@@ -196,6 +199,8 @@ hostname_problem() {
 
 email_problem() {
   local local_part=${1%@*} domain=${1##*@}
+  # Before anything strips it: a trailing line break would otherwise be written into the Caddyfile.
+  [[ "$1" != *[[:cntrl:]]* ]] || { echo "it holds a control character (a line break, a tab?)" && return; }
   [[ "$1" == *@* ]] || { echo "it has no @" && return; }
   [[ "$local_part" =~ ^[A-Za-z0-9._%+-]+$ ]] || { echo "the part before @ may hold letters, digits and . _ % + - only" && return; }
   local problem
@@ -204,6 +209,8 @@ email_problem() {
 }
 
 if [ "$DOMAIN_GIVEN" -eq 1 ]; then
+  # Before $(...) below strips trailing line breaks and hides them.
+  case "$DOMAIN" in *[[:cntrl:]]*) die "--domain ${DOMAIN//[[:cntrl:]]/?}: it holds a control character (a line break, a tab?)" ;; esac
   DOMAIN=$(printf '%s' "$DOMAIN" | tr '[:upper:]' '[:lower:]')
   DOMAIN=${DOMAIN%.}
   problem=$(hostname_problem "$DOMAIN")
@@ -211,7 +218,7 @@ if [ "$DOMAIN_GIVEN" -eq 1 ]; then
 fi
 if [ "$EMAIL_GIVEN" -eq 1 ]; then
   problem=$(email_problem "$EMAIL")
-  [ -z "$problem" ] || die "--email $EMAIL: $problem"
+  [ -z "$problem" ] || die "--email ${EMAIL//[[:cntrl:]]/?}: $problem"
 fi
 [ "$(id -u)" -eq 0 ] || die "run as root (it installs packages and a system service)"
 
@@ -635,6 +642,22 @@ caddy_pid() {
 }
 
 caddy_admin_up() { curl -fsS --max-time 2 -o /dev/null http://127.0.0.1:2019/config/ 2>/dev/null; }
+
+# caddy_serves NAME: a site of Caddy's running configuration matches the host NAME (a route of one
+# of its HTTP servers with NAME in a host matcher), as its admin API reports it.
+caddy_serves() {
+  local config
+  config=$(curl -fsS --max-time 5 http://127.0.0.1:2019/config/apps/http/servers 2>>"$LOG") || return 1
+  printf '%s' "$config" | OZVPS_HOST="$1" node -e '
+    let text = "";
+    process.stdin.on("data", (d) => (text += d)).on("end", () => {
+      const servers = JSON.parse(text || "null") || {};
+      const serves = Object.values(servers).some((server) =>
+        (server.routes || []).some((route) =>
+          (route.match || []).some((m) => (m.host || []).includes(process.env.OZVPS_HOST))));
+      process.exit(serves ? 0 : 1);
+    });'
+}
 
 # Without systemd: as the caddy user, like the package's unit, with only the capability to bind 80
 # and 443; its certificates under /var/lib/caddy as under systemd.
@@ -1213,28 +1236,30 @@ else
     caddyfile_changed=1
     ok "$CADDYFILE written: https://$DOMAIN -> 127.0.0.1:${panel_port:-3000}"
   fi
+  # A running Caddy is reloaded on every run, whether or not the file changed here: a run killed
+  # between writing the file and reloading leaves Caddy on the old file, and only Caddy knows what
+  # it has loaded. A reload of the same configuration changes nothing (Caddy compares it itself).
   if systemd_running; then
     systemctl is-enabled --quiet caddy || quiet systemctl enable caddy
     if ! systemctl is-active --quiet caddy; then
       quiet detached systemctl start caddy || die "caddy did not start: journalctl -u caddy"
       ok "caddy started"
-    elif [ "$caddyfile_changed" -eq 1 ]; then
-      quiet systemctl reload caddy || die "caddy refused the new configuration: journalctl -u caddy"
-      ok "caddy reloaded"
     else
-      ok "caddy running: no reload"
+      quiet systemctl reload caddy || die "caddy refused the configuration in $CADDYFILE: journalctl -u caddy"
+      ok "caddy reloaded$([ "$caddyfile_changed" -eq 1 ] || echo ' (same configuration)')"
     fi
   elif caddy_pid >/dev/null || caddy_admin_up; then
-    if [ "$caddyfile_changed" -eq 1 ]; then
-      quiet caddy reload --config "$CADDYFILE" --adapter caddyfile --force || die "caddy refused the new configuration"
-      ok "caddy reloaded"
-    else
-      ok "caddy running: no reload"
-    fi
+    quiet caddy reload --config "$CADDYFILE" --adapter caddyfile || die "caddy refused the configuration in $CADDYFILE"
+    ok "caddy reloaded$([ "$caddyfile_changed" -eq 1 ] || echo ' (same configuration)')"
   else
     caddy_start_detached || die "caddy did not start (is something else on ports 80/443?): see $CADDY_LOG"
     ok "caddy started (pid $(caddy_pid); log $CADDY_LOG)"
   fi
+  # What Caddy has loaded, from its admin API: the only check that tells "this Caddy does not serve
+  # DOMAIN" (the run fails) from "its certificate is still on the way" (a warning). Over plain
+  # HTTP any name gets Caddy's catch-all redirect, and over HTTPS both look like a failed handshake.
+  caddy_serves "$DOMAIN" || die "Caddy does not serve $DOMAIN: its loaded configuration (http://127.0.0.1:2019/config/) has no site for it. See $(systemd_running && echo 'journalctl -u caddy' || echo "$CADDY_LOG")"
+  ok "Caddy's loaded configuration serves $DOMAIN"
   # Through Caddy on this machine, whatever DNS says yet.
   redirect=""
   for _ in $(seq 1 20); do

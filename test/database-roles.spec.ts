@@ -143,6 +143,62 @@ describe("the panel's database role owns nothing and cannot rewrite the ledger",
     expect(Object.values(await ownersOf(admin))).not.toContain(panelRole);
   });
 
+  it('cannot drop or disable the trigger that keeps the wallet totals, or replace its function', async () => {
+    expect(
+      await attempt(
+        panelUrl,
+        `ALTER TABLE wallet_transactions DISABLE TRIGGER wallet_transactions_keep_totals`,
+      ),
+    ).toBe('must be owner of table wallet_transactions');
+    expect(
+      await attempt(panelUrl, `DROP TRIGGER wallet_transactions_keep_totals ON wallet_transactions`),
+    ).toBe('must be owner of relation wallet_transactions');
+    expect(await attempt(panelUrl, `DROP FUNCTION wallet_transactions_keep_totals() CASCADE`)).toBe(
+      'must be owner of function wallet_transactions_keep_totals',
+    );
+    expect(
+      await attempt(
+        panelUrl,
+        `CREATE OR REPLACE FUNCTION wallet_transactions_keep_totals() RETURNS trigger
+         LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`,
+      ),
+    ).toBe('permission denied for schema public');
+    const [trigger] = (await admin.query(
+      `SELECT tgenabled FROM pg_trigger WHERE tgname = 'wallet_transactions_keep_totals'`,
+    )) as { tgenabled: string }[];
+    expect(trigger.tgenabled).toBe('O');
+  });
+
+  it("moves the totals for a ledger row inserted by plain SQL as the panel's role (the previous release's code)", async () => {
+    const user = await aUserWithBalance(app, 100);
+    const [{ id }] = (await admin.query(`SELECT id FROM wallets WHERE user_id = $1`, [user.id])) as {
+      id: string;
+    }[];
+    // What the release before the kept totals does: the balance and a row, nothing else.
+    expect(
+      await attempt(
+        panelUrl,
+        `BEGIN;
+         UPDATE wallets SET balance_cents = balance_cents + 900 WHERE id = ${id};
+         INSERT INTO wallet_transactions (wallet_id, type, amount_cents, balance_after_cents, actor, reason)
+         VALUES (${id}, 'topup', 900, 1000, 'old', 'old code');
+         UPDATE wallets SET balance_cents = balance_cents - 400 WHERE id = ${id};
+         INSERT INTO wallet_transactions (wallet_id, type, amount_cents, balance_after_cents, actor, reason)
+         VALUES (${id}, 'server_charge', -400, 600, 'old', 'old code');
+         COMMIT;`,
+      ),
+    ).toBe('ok');
+    expect(
+      await admin.query(
+        `SELECT balance_cents::int AS balance, topped_up_cents::int AS topped_up, spent_cents::int AS spent
+           FROM wallets WHERE id = $1`,
+        [id],
+      ),
+    ).toEqual([{ balance: 600, topped_up: 900, spent: 400 }]);
+    const report = await app.get(WalletService).verify();
+    expect(report.drifted.filter((d) => d.userId === user.id)).toEqual([]);
+  });
+
   it('may INSERT into and SELECT from the ledger, and the other append-only tables only that too', async () => {
     expect(
       await attempt(

@@ -42,6 +42,12 @@ describe('docker/compose.yml: the panel runs as a role that owns nothing', () =>
 
     const migrate = service('migrate');
     expect(envValue('image', migrate)).toBe(envValue('image', panel));
+    // One build of that image, by the service that runs first; neither is ever pulled from a registry.
+    expect(migrate).toMatch(/^ {4}build:$/m);
+    expect(envValue('pull_policy', migrate)).toBe('build');
+    expect(panel).not.toMatch(/^ {4}build:/m);
+    expect(envValue('pull_policy', panel)).toBe('never');
+    expect(compose.match(/^ {4}build:$/gm)).toHaveLength(1);
     expect(migrate).toContain("command: ['node', 'dist/apps/cli/src/main.js', 'db', 'migrate']");
     expect(migrate).toMatch(/restart: 'no'/);
     expect(migrate).toMatch(/depends_on:\s+db-roles:\s+condition: service_completed_successfully/);
@@ -109,7 +115,10 @@ describe('docker/compose.yml: Caddy in front of two panel replicas', () => {
     expect(caddyfile).toMatch(/^\{\n\temail \{\$OZVPS_ACME_EMAIL\}\n\}$/m);
     expect(caddyfile).toMatch(/^\{\$OZVPS_DOMAIN\} \{$/m);
     expect(caddyfile).toMatch(/^\tencode zstd gzip$/m);
-    expect(caddyfile).toMatch(/^\treverse_proxy \{\n\t\tdynamic a panel 3000\n/m);
+    // Re-resolved every 5s, so the replicas of a new `up -d --build` get traffic within seconds.
+    expect(caddyfile).toMatch(
+      /^\treverse_proxy \{\n\t\tdynamic a panel 3000 \{\n\t\t\trefresh 5s\n\t\t\}\n/m,
+    );
     expect(caddyfile).not.toMatch(/request_body|replace|rewrite|http:\/\//);
   });
 });

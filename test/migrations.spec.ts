@@ -61,8 +61,31 @@ describe('migrations', () => {
     await expect(ds.query(`DELETE FROM wallet_transactions`)).rejects.toThrow(/append-only/);
   });
 
-  it("1763800000016 backfills each wallet's totals from its ledger, and a second run changes nothing", async () => {
-    await runMigrations(ds);
+  /** The schema as the release before 1763800000016 left it. */
+  async function migrateBeforeTotals(): Promise<void> {
+    const runner = ds.createQueryRunner();
+    try {
+      for (const Migration of MIGRATIONS.filter((M) => M !== WalletTotals1763800000016))
+        await new Migration().up(runner);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  const totals = () =>
+    ds.query(
+      `SELECT id, topped_up_cents::int AS topped_up, spent_cents::int AS spent FROM wallets ORDER BY id`,
+    );
+
+  const ledgerRow = (client: { query: DataSource['query'] }, wallet: string, type: string, amount: number) =>
+    client.query(
+      `INSERT INTO wallet_transactions (wallet_id, type, amount_cents, balance_after_cents, actor, reason)
+       VALUES ($1, $2, $3, 0, 'test', 'seed')`,
+      [wallet, type, amount],
+    );
+
+  it("1763800000016 backfills each wallet's totals from its ledger, its trigger keeps them, and a second run changes nothing", async () => {
+    await migrateBeforeTotals();
     await ds.query(`INSERT INTO users (email) VALUES ('a@example.test'), ('b@example.test')`);
     // Wallets as the old code left them: balances and rows, no totals.
     await ds.query(`INSERT INTO wallets (user_id, currency, balance_cents) SELECT id, 'aud', 0 FROM users`);
@@ -78,36 +101,68 @@ describe('migrations', () => {
       [a, 'stripe_refund', -700],
       [b, 'admin_credit', 50],
     ];
-    let after = 0;
-    for (const [wallet, type, amount] of rows) {
-      after = wallet === a ? after + amount : amount;
-      await ds.query(
-        `INSERT INTO wallet_transactions (wallet_id, type, amount_cents, balance_after_cents, actor, reason)
-         VALUES ($1, $2, $3, $4, 'test', 'seed')`,
-        [wallet, type, amount, after],
-      );
-    }
-    const totals = () =>
-      ds.query(
-        `SELECT id, topped_up_cents::int AS topped_up, spent_cents::int AS spent FROM wallets ORDER BY id`,
-      );
-    expect(await totals()).toEqual([
-      { id: a, topped_up: 0, spent: 0 },
-      { id: b, topped_up: 0, spent: 0 },
-    ]);
+    for (const [wallet, type, amount] of rows) await ledgerRow(ds, wallet, type, amount);
 
     const runner = ds.createQueryRunner();
     try {
       await new WalletTotals1763800000016().up(runner);
-      const once = await totals();
-      expect(once).toEqual([
+      expect(await totals()).toEqual([
         { id: a, topped_up: 5700, spent: 1000 },
         { id: b, topped_up: 0, spent: 0 },
       ]);
+      // Any insert after it, by whatever code, moves the totals: plain SQL here.
+      await ledgerRow(ds, b, 'topup', 40);
+      await ledgerRow(ds, b, 'server_charge', -30);
+      const once = await totals();
+      expect(once).toEqual([
+        { id: a, topped_up: 5700, spent: 1000 },
+        { id: b, topped_up: 40, spent: 30 },
+      ]);
       await new WalletTotals1763800000016().up(runner);
       expect(await totals()).toEqual(once);
+      const [{ n }] = await ds.query(
+        `SELECT count(*)::int AS n FROM pg_trigger WHERE tgname = 'wallet_transactions_keep_totals'`,
+      );
+      expect(n).toBe(1); // re-created, not doubled: each row still counts once
+      await ledgerRow(ds, b, 'topup', 5);
+      expect((await totals())[1]).toEqual({ id: b, topped_up: 45, spent: 30 });
     } finally {
       await runner.release();
+    }
+  });
+
+  it('1763800000016 holds inserts into the ledger until its backfill and trigger commit together, so none is missed', async () => {
+    await migrateBeforeTotals();
+    await ds.query(`INSERT INTO users (email) VALUES ('a@example.test')`);
+    await ds.query(`INSERT INTO wallets (user_id, currency) SELECT id, 'aud' FROM users`);
+    const [{ id: wallet }] = await ds.query(`SELECT id FROM wallets`);
+    await ledgerRow(ds, wallet, 'topup', 1000);
+
+    const migrating = ds.createQueryRunner();
+    const oldRelease = await openDataSource(db.url);
+    try {
+      await migrating.startTransaction();
+      await new WalletTotals1763800000016().up(migrating);
+      // The previous release appends a row while the migration's transaction is still open.
+      const insert = ledgerRow(oldRelease, wallet, 'topup', 250);
+      let landed = false;
+      const land = () => (landed = true);
+      void insert.then(land, land);
+      // It waits on the migration's locks (polled, not timed); landing first would be the bug.
+      for (;;) {
+        if (landed) throw new Error('the insert landed while the migration was still open');
+        const waiting = await ds.query(
+          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO wallet_transactions%'`,
+        );
+        if (waiting.length > 0) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      await migrating.commitTransaction();
+      await insert;
+      expect(await totals()).toEqual([{ id: wallet, topped_up: 1250, spent: 0 }]);
+    } finally {
+      await migrating.release();
+      await oldRelease.destroy();
     }
   });
 

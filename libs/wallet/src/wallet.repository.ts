@@ -30,6 +30,7 @@ export interface WalletDrift {
 const toInt = (v: string | number | null): number => Number(v);
 
 // The wallet page's totals: what each kept column sums (spent is the negated sum: charges are negative).
+// The ledger's trigger (migration 1763800000016) keeps them with the same lists.
 const TOPPED_UP_TYPES: readonly TransactionType[] = ['topup'];
 const SPENT_TYPES: readonly TransactionType[] = ['server_charge', 'server_refund'];
 const sqlList = (types: readonly TransactionType[]) => types.map((t) => `'${t}'`).join(', ');
@@ -58,9 +59,10 @@ export class WalletRepository {
   /**
    * Changes the balance and appends the ledger row in one statement (one round trip): the UPDATE
    * takes the wallet's row lock until the transaction ends, and the INSERT records the balance it
-   * produced. The same UPDATE keeps the wallet's totals (topped up, spent), so they can never
-   * disagree with the ledger they summarise. It changes nothing and returns null when the wallet is missing, holds another
-   * currency, or (with `onlyIfCovered`) the balance does not cover a debit; the caller asks why.
+   * produced. The wallet's totals (topped up, spent) are not touched here: the ledger's trigger
+   * (migration 1763800000016) moves them for every inserted row, whoever inserts it. It changes
+   * nothing and returns null when the wallet is missing, holds another currency, or (with
+   * `onlyIfCovered`) the balance does not cover a debit; the caller asks why.
    */
   async applyChange(
     em: EntityManager,
@@ -72,8 +74,6 @@ export class WalletRepository {
         `WITH changed AS (
            UPDATE wallets
               SET balance_cents = balance_cents + $3,
-                  topped_up_cents = topped_up_cents + CASE WHEN $5::text IN (${TOPPED_UP_SQL}) THEN $3 ELSE 0 END,
-                  spent_cents = spent_cents - CASE WHEN $5::text IN (${SPENT_SQL}) THEN $3 ELSE 0 END,
                   updated_at = now()
             WHERE user_id = $1 AND currency = $2 AND ($4::boolean IS FALSE OR balance_cents + $3 >= 0)
             RETURNING id, balance_cents
