@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ServerView } from '../api';
 import { formatMoney } from '../money';
+import { aServerView } from '../testing/servers';
 import { ServerDetail } from './server/ServerPage';
 
 /**
@@ -42,28 +43,6 @@ function serving(server: ServerView, cancelToken = 'the-real-token') {
   return requests;
 }
 
-function aServer(overrides: Partial<ServerView> = {}): ServerView {
-  return {
-    id: 7,
-    planId: 1,
-    status: 'active',
-    hostname: 'web7.example.test',
-    osTemplateId: 44,
-    ipAddress: '203.0.113.7',
-    priceMonthlyCents: 1200,
-    currency: 'aud',
-    scheduledPrice: null,
-    paidUntil: '2026-02-28T09:00:00.000Z',
-    overdueSince: null,
-    suspendedAt: null,
-    suspendReason: null,
-    terminatedAt: null,
-    failureReason: null,
-    createdAt: '2026-01-31T09:00:00.000Z',
-    ...overrides,
-  } as ServerView;
-}
-
 function show() {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return render(
@@ -75,7 +54,7 @@ function show() {
 
 describe("a server's page shows what the server costs, not what its plan costs now", () => {
   it('shows its own monthly price and no new price when none is scheduled', async () => {
-    serving(aServer());
+    serving(aServerView());
     show();
     await waitFor(() =>
       expect(screen.getByTestId('server-price').textContent).toBe(formatMoney(1200, 'aud')),
@@ -84,7 +63,7 @@ describe("a server's page shows what the server costs, not what its plan costs n
   });
 
   it('shows a scheduled reprice, with the renewal it applies from, from the moment it is scheduled', async () => {
-    serving(aServer({ scheduledPrice: { amountCents: 1500, fromDate: '2026-03-31T09:00:00.000Z' } }));
+    serving(aServerView({ scheduledPrice: { amountCents: 1500, fromDate: '2026-03-31T09:00:00.000Z' } }));
     show();
     await waitFor(() => expect(screen.getByTestId('server-scheduled-price')).toBeTruthy());
     expect(screen.getByTestId('server-price').textContent).toBe(formatMoney(1200, 'aud'));
@@ -96,7 +75,7 @@ describe("a server's page shows what the server costs, not what its plan costs n
 
 describe('a waiting deploy is cancelled by its owner, never by a link someone else made', () => {
   const waiting = () =>
-    aServer({
+    aServerView({
       status: 'awaiting_funds',
       ipAddress: null,
       paidUntil: null,
@@ -148,7 +127,7 @@ describe('a waiting deploy is cancelled by its owner, never by a link someone el
 
   it('a paid deploy not yet started says its payment arrived, with no Pay now', async () => {
     serving(
-      aServer({
+      aServerView({
         status: 'awaiting_funds',
         ipAddress: null,
         paidUntil: null,
@@ -167,7 +146,7 @@ describe('a waiting deploy is cancelled by its owner, never by a link someone el
     const reason =
       'Your payment of A$5.00 arrived, but your balance no longer covered A$12.00: the money is in your wallet. Deploy again when you are ready.';
     serving(
-      aServer({
+      aServerView({
         status: 'cancelled',
         ipAddress: null,
         paidUntil: null,

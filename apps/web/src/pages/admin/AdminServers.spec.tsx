@@ -4,37 +4,17 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { ReactNode } from 'react';
 import { AdminServerRow, ServerDetailView, ServerEventView } from '../../api';
 import { ok, RecordedRequest, serveApi } from '../../testing/fake-api';
+import { aServerDetailView } from '../../testing/servers';
 import { AdminServer } from './AdminServer';
 import { AdminServers } from './AdminServers';
 
-function aServer(overrides: Partial<ServerDetailView> = {}): ServerDetailView {
-  return {
-    id: 7,
-    planId: 1,
-    status: 'active',
-    hostname: 'web7.example.test',
-    osTemplateId: 44,
-    ipAddress: '203.0.113.7',
-    priceMonthlyCents: 1200,
-    currency: 'aud',
-    scheduledPrice: null,
-    paidUntil: '2026-02-28T09:00:00.000Z',
-    overdueSince: null,
-    suspendedAt: null,
-    suspendReason: null,
-    terminatedAt: null,
-    failureReason: null,
-    createdAt: '2026-01-31T09:00:00.000Z',
-    topup: null,
+const aServer = (overrides: Partial<ServerDetailView> = {}) =>
+  aServerDetailView({
     plan: { name: 'Starter', vcpu: 1, memoryMb: 1024, diskGb: 20, trafficGb: null },
-    os: 'Debian 12',
-    ipv4: ['203.0.113.7'],
     ipv6: [],
-    cancelAtPeriodEnd: false,
-    nextRenewalAt: '2026-02-28T09:00:00.000Z',
     ...overrides,
-  };
-}
+  });
+
 const owner = { id: 3, email: 'dana@example.test' };
 const row = (server: ServerDetailView, care: AdminServerRow['care']): AdminServerRow => ({
   ...server,

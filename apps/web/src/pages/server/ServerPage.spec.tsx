@@ -4,39 +4,11 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { ServerAction, ServerDetailView, ServerState, ServerTraffic } from '../../api';
 import { formatDate } from '../../money';
 import { ok, RecordedRequest, refused, Route, serveApi } from '../../testing/fake-api';
+import { aServerDetailView } from '../../testing/servers';
 import { ServerDetail } from './ServerPage';
 
 const POLL = 20;
 const GB = 1024 ** 3;
-
-function aServer(overrides: Partial<ServerDetailView> = {}): ServerDetailView {
-  return {
-    id: 7,
-    planId: 1,
-    status: 'active',
-    hostname: 'web7.example.test',
-    osTemplateId: 44,
-    ipAddress: '203.0.113.7',
-    priceMonthlyCents: 1200,
-    currency: 'aud',
-    scheduledPrice: null,
-    paidUntil: '2026-02-28T09:00:00.000Z',
-    overdueSince: null,
-    suspendedAt: null,
-    suspendReason: null,
-    terminatedAt: null,
-    failureReason: null,
-    createdAt: '2026-01-31T09:00:00.000Z',
-    topup: null,
-    plan: { name: 'Starter', vcpu: 2, memoryMb: 2048, diskGb: 40, trafficGb: 1000 },
-    os: 'Debian 12',
-    ipv4: ['203.0.113.7'],
-    ipv6: ['2001:db8::7'],
-    cancelAtPeriodEnd: false,
-    nextRenewalAt: '2026-02-28T09:00:00.000Z',
-    ...overrides,
-  };
-}
 
 const anAction = (overrides: Partial<ServerAction> = {}): ServerAction => ({
   id: 1,
@@ -92,7 +64,7 @@ const sleep = (ms: number) => act(() => new Promise((r) => setTimeout(r, ms)));
 
 describe('the server page: what the customer has', () => {
   it('shows plan and specs, OS, addresses, power, price, paid until, next renewal and history in words', async () => {
-    serving(aServer());
+    serving(aServerDetailView());
     show();
     await waitFor(() => expect(screen.getByTestId('power-state').textContent).toBe('Running'));
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('web7.example.test');
@@ -114,7 +86,7 @@ describe('the server page: what the customer has', () => {
   });
 
   it('usage: traffic this period against the allowance, with a chart of the days and the allowance line', async () => {
-    serving(aServer());
+    serving(aServerDetailView());
     show();
     await waitFor(() => expect(screen.getByTestId('traffic-used')).toBeTruthy());
     expect(screen.getByTestId('traffic-used').textContent).toMatch(
@@ -132,7 +104,7 @@ describe('the server page: what the customer has', () => {
   });
 
   it('usage: no traffic yet says so instead of drawing an empty chart', async () => {
-    serving(aServer(), {
+    serving(aServerDetailView(), {
       'GET /api/servers/7/traffic': ok({
         periodStart: '2026-02-01 00:00:00',
         periodEnd: '2026-02-28 23:59:59',
@@ -153,7 +125,7 @@ describe('the server page: what the customer has', () => {
   });
 
   it('usage: VirtFusion gives whole months only: the months are charted, oldest first', async () => {
-    serving(aServer(), {
+    serving(aServerDetailView(), {
       'GET /api/servers/7/traffic': ok({
         periodStart: '2026-02-01 00:00:00',
         periodEnd: '2026-02-28 23:59:59',
@@ -183,7 +155,7 @@ describe('the server page: what the customer has', () => {
   });
 
   it('usage: says plainly that VirtFusion did not answer (502), and the rest of the page works', async () => {
-    serving(aServer(), {
+    serving(aServerDetailView(), {
       'GET /api/servers/7/traffic': refused(
         502,
         'virtfusion_unavailable',
@@ -212,7 +184,11 @@ describe('the server page: when actions cannot run, they are disabled with the r
 
   it('a server suspended for an unpaid renewal: every action disabled, the reason says top up', async () => {
     serving(
-      aServer({ status: 'suspended', suspendReason: 'overdue', suspendedAt: '2026-03-01T00:00:00.000Z' }),
+      aServerDetailView({
+        status: 'suspended',
+        suspendReason: 'overdue',
+        suspendedAt: '2026-03-01T00:00:00.000Z',
+      }),
       {},
       {
         power: 'suspended',
@@ -230,7 +206,9 @@ describe('the server page: when actions cannot run, they are disabled with the r
   });
 
   it('a server still being set up: actions disabled as not ready, and /state is not asked', async () => {
-    const requests = serving(aServer({ status: 'provisioning', ipv4: [], ipv6: [], ipAddress: null }));
+    const requests = serving(
+      aServerDetailView({ status: 'provisioning', ipv4: [], ipv6: [], ipAddress: null }),
+    );
     show();
     await waitFor(() => expect(screen.getByTestId('actions-blocked')).toBeTruthy());
     expect(screen.getByTestId('actions-blocked').textContent).toContain('not ready yet');
@@ -239,7 +217,7 @@ describe('the server page: when actions cannot run, they are disabled with the r
   });
 
   it('while another action runs: disabled, and the page names it', async () => {
-    serving(aServer(), {}, running(anAction({ kind: 'reinstall' })));
+    serving(aServerDetailView(), {}, running(anAction({ kind: 'reinstall' })));
     show();
     await waitFor(() => expect(screen.getByTestId('actions-blocked')).toBeTruthy());
     expect(screen.getByTestId('action-status').textContent).toBe('Reinstalling…');
@@ -250,7 +228,7 @@ describe('the server page: when actions cannot run, they are disabled with the r
   });
 
   it('a deleted server shows no actions at all', async () => {
-    serving(aServer({ status: 'terminated', terminatedAt: '2026-03-01T00:00:00.000Z' }));
+    serving(aServerDetailView({ status: 'terminated', terminatedAt: '2026-03-01T00:00:00.000Z' }));
     show();
     await waitFor(() => expect(screen.getByTestId('server-status').textContent).toBe('Deleted'));
     expect(screen.queryByRole('button', { name: 'Restart' })).toBeNull();
@@ -261,7 +239,7 @@ describe('the server page: when actions cannot run, they are disabled with the r
 describe('the server page: power', () => {
   it('restart shows the action in progress, polls /state until it settles, announces the result, then stops polling', async () => {
     let polls = 0;
-    const requests = serving(aServer(), {
+    const requests = serving(aServerDetailView(), {
       'POST /api/servers/7/power': ok({ action: anAction({ id: 9 }) }, 202),
       'GET /api/servers/7/state': () => {
         polls += 1;
@@ -292,7 +270,7 @@ describe('the server page: power', () => {
 
   it('a failed action says so with its reason', async () => {
     let started = false;
-    serving(aServer(), {
+    serving(aServerDetailView(), {
       'POST /api/servers/7/power': () => {
         started = true;
         return ok({ action: anAction({ id: 3, kind: 'shutdown' }) }, 202);
@@ -317,7 +295,7 @@ describe('the server page: power', () => {
   });
 
   it('power off asks first: "Keep as it is" sends nothing and gives focus back; confirming sends poweroff', async () => {
-    const requests = serving(aServer(), {
+    const requests = serving(aServerDetailView(), {
       'POST /api/servers/7/power': ok({ action: anAction({ id: 4, kind: 'poweroff' }) }, 202),
     });
     show();
@@ -338,7 +316,7 @@ describe('the server page: power', () => {
   });
 
   it("a refusal (another action already running) shows the API's words", async () => {
-    serving(aServer(), {
+    serving(aServerDetailView(), {
       'POST /api/servers/7/power': refused(
         409,
         'action_in_progress',
@@ -357,7 +335,9 @@ describe('the server page: power', () => {
 describe('the server page: the root password is shown once', () => {
   it('after a confirmation, shows the new password with a copy button; Done removes it and it is nowhere else', async () => {
     const secret = 'Xq7-never-stored-9Lp';
-    const requests = serving(aServer(), { 'POST /api/servers/7/reset-password': ok({ password: secret }) });
+    const requests = serving(aServerDetailView(), {
+      'POST /api/servers/7/reset-password': ok({ password: secret }),
+    });
     const writes: string[] = [];
     Object.defineProperty(navigator, 'clipboard', {
       configurable: true,
@@ -421,7 +401,7 @@ describe('the server page: reinstall needs the hostname typed', () => {
   };
 
   it('Erase and reinstall stays disabled until the exact hostname is typed; then sends template, keys and the typed name', async () => {
-    const requests = serving(aServer(), routes);
+    const requests = serving(aServerDetailView(), routes);
     show();
     await waitFor(() => expect((button('Reinstall…') as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(button('Reinstall…'));
@@ -455,7 +435,7 @@ describe('the server page: reinstall needs the hostname typed', () => {
   });
 
   it('a mismatch the API still refuses (422 confirmation_mismatch) is shown, and the dialog stays', async () => {
-    serving(aServer(), {
+    serving(aServerDetailView(), {
       ...routes,
       'POST /api/servers/7/reinstall': refused(
         422,
@@ -482,7 +462,7 @@ describe('the server page: reinstall needs the hostname typed', () => {
 
 describe('the server page: cancel at the end of the paid period, and keep it', () => {
   it('cancel asks first and says what happens; the page then shows the end date and Keep undoes it', async () => {
-    let server = aServer();
+    let server = aServerDetailView();
     const requests = serving(server, {
       'GET /api/servers/7': () => ok({ server, history }),
       'POST /api/servers/7/cancel-at-period-end': () => {
@@ -518,7 +498,7 @@ describe('the server page: cancel at the end of the paid period, and keep it', (
 
 describe('the server page: console', () => {
   it('opens the tab on the click and sends it to the one-time URL when it arrives, never with an opener', async () => {
-    serving(aServer(), {
+    serving(aServerDetailView(), {
       'POST /api/servers/7/console': ok({ url: 'https://vf.example.test/login/one-time' }),
     });
     const tab = { opener: window as unknown, location: { href: 'about:blank' }, close: () => undefined };
