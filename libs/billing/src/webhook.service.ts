@@ -253,11 +253,13 @@ export class StripeWebhookService {
           },
           em,
         );
+        // The payer's row gives the address and the receipts preference: one read on the hot path.
         const payer = await this.users.getById(user!.id, em);
         await this.outbox.enqueue(em, {
           kind: 'topup-received',
           to: payer.email,
           userId: payer.id,
+          receiptsEmail: payer.receiptsEmail,
           dedupeKey: `topup-received:${session.id}`,
           data: { amountCents: topup!.amountCents, balanceCents: row.balanceAfterCents },
         });
