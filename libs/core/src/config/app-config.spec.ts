@@ -45,6 +45,7 @@ describe('loadConfig', () => {
         adminAlertEmail: undefined,
         panelName: 'OzVPS',
       },
+      backups: { dir: undefined, keepDays: 14 },
     });
   });
 
@@ -263,6 +264,22 @@ describe('loadConfig', () => {
       clientSecret: 's3cret',
       providerName: 'tenant.auth0.com',
     });
+  });
+
+  it('takes BACKUP_DIR as an absolute path and BACKUP_KEEP_DAYS as whole days from 1 to 3650', () => {
+    const config = loadConfig({
+      ...NO_FILE,
+      BACKUP_DIR: '/opt/ozvps-panel/backups/',
+      BACKUP_KEEP_DAYS: '30',
+    });
+    expect(config.backups).toEqual({ dir: '/opt/ozvps-panel/backups', keepDays: 30 });
+    expect(loadConfig({ ...NO_FILE, BACKUP_DIR: '  ' }).backups).toEqual({ dir: undefined, keepDays: 14 });
+    expect(() => loadConfig({ ...NO_FILE, BACKUP_DIR: 'backups' })).toThrow(
+      /BACKUP_DIR must be an absolute path/,
+    );
+    for (const bad of ['0', '3651', '7.5', 'a week'])
+      expect(() => loadConfig({ ...NO_FILE, BACKUP_KEEP_DAYS: bad })).toThrow(/BACKUP_KEEP_DAYS/);
+    expect(loadConfig({ ...NO_FILE, BACKUP_KEEP_DAYS: '3650' }).backups.keepDays).toBe(3650);
   });
 
   it('fails clearly when OZVPS_ENV_FILE points nowhere', () => {

@@ -283,6 +283,19 @@ export class EnvironmentVariables {
   @Matches(/^[^<>\r\n]{1,60}$/, { message: 'must be a short name, at most 60 characters, without < or >' })
   PANEL_NAME: string = 'OzVPS';
 
+  /** Where `ozvpsctl backup now` writes its dumps (an absolute path); unset: backups are not configured. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^\/[^\r\n]*$/, { message: 'must be an absolute path, such as /opt/ozvps-panel/backups' })
+  BACKUP_DIR?: string = undefined;
+
+  /** Days a dump is kept; the newest one is always kept whatever its age. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(3650)
+  BACKUP_KEEP_DAYS: number = 14;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -334,6 +347,15 @@ export interface AppConfig {
   };
   /** Outgoing mail. `smtp` undefined: messages are written to the outbox and held. */
   readonly mail: MailConfig;
+  /** Database dumps: `dir` undefined means backups are not configured. */
+  readonly backups: BackupsConfig;
+}
+
+export interface BackupsConfig {
+  /** Absolute path of the directory the dumps live in; undefined: not configured. */
+  readonly dir: string | undefined;
+  /** Dumps older than this many days are pruned, except the newest. */
+  readonly keepDays: number;
 }
 
 export interface MailConfig {
@@ -510,6 +532,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       from: vars.MAIL_FROM,
       adminAlertEmail: alertTo?.join(', '),
       panelName: vars.PANEL_NAME,
+    }),
+    backups: Object.freeze({
+      dir: vars.BACKUP_DIR === undefined ? undefined : resolve(vars.BACKUP_DIR),
+      keepDays: vars.BACKUP_KEEP_DAYS,
     }),
     oidc:
       vars.OIDC_ISSUER_URL && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET
