@@ -13,6 +13,17 @@ export type { ServerTopup } from './server-queries.service';
 export { ServerAdminService } from './server-admin.service';
 export { RenewalsService } from './renewals.service';
 export type { RenewalReport } from './renewals.service';
+export { FORECAST_MAX_DAYS, ForecastService } from './forecast.service';
+export type {
+  Forecast,
+  ForecastRenewal,
+  ForecastShortfall,
+  ForecastStep,
+  ForecastSubject,
+  ForecastWaiting,
+} from './forecast.service';
+export { planRenewals } from './renewal-rules';
+export type { PlannedRenewal, PlannedStep, RenewalPlan, RenewalRules } from './renewal-rules';
 export { formatDay, RepriceService, scheduledPricesDifferNote } from './reprice.service';
 export type { RepriceChange, RepriceResult, RepriceSkip, ScheduledPricesDiffer } from './reprice.service';
 export { TemplatesService } from './templates.service';

@@ -1,8 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { addMonths, APP_CONFIG, AppConfig, Clock, CLOCK, formatCents } from '@ozvps/core';
+import { APP_CONFIG, AppConfig, Clock, CLOCK, formatCents } from '@ozvps/core';
 import { PlansService } from '@ozvps/plans';
 import { VirtFusionClient } from '@ozvps/virtfusion';
 import { InsufficientFundsError, WalletService } from '@ozvps/wallet';
+import {
+  cancelledPeriodIsOver,
+  periodEnd,
+  planRenewals,
+  priceAtNextRenewal,
+  RenewalPlan,
+  renewalIsDue,
+  RenewalRules,
+  unpaidStep,
+} from './renewal-rules';
 import { Server } from './server.entity';
 import { ServerLedger } from './server-ledger';
 import { ServerMail, shortfall } from './server-mail';
@@ -32,8 +42,7 @@ const MAX_CATCH_UP = 24;
  */
 const RENEWAL_WORKERS = 4;
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+const DAY_MS = 24 * 3_600_000;
 
 /**
  * Monthly renewals on each server's anniversary: one ledger row per server per period (the
@@ -59,6 +68,25 @@ export class RenewalsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** The rules the runs apply (and the forecast with them), from the configuration. */
+  get rules(): RenewalRules {
+    const { graceHours, terminateAfterDays, finalWarningDays } = this.config.renewals;
+    return { graceHours, terminateAfterDays, finalWarningDays };
+  }
+
+  /**
+   * What the runs from now to `until` will do, from the database as it is and the same rules and
+   * selection as run(): renewals and whether each wallet covers them, suspensions, terminations.
+   */
+  async plan(until: Date): Promise<RenewalPlan> {
+    const now = this.clock.now();
+    const servers = await this.repo.renewable(until);
+    const balances = new Map<number, number>();
+    for (const owner of new Set(servers.map((s) => s.userId)))
+      balances.set(owner, await this.balanceOf(owner));
+    return planRenewals(servers, balances, now, until, this.rules);
+  }
+
   /** The hourly sweep (or, with `userId`, one user's servers right after their top-up). */
   async run(userId?: number): Promise<RenewalReport> {
     const report: RenewalReport = {
@@ -74,7 +102,9 @@ export class RenewalsService {
     const now = this.clock.now();
     // Plan names for the ledger rows' reasons, read once per run rather than once per server.
     const planNames = new Map<number, string>();
-    const due = await this.repo.due(now, userId);
+    const due = (await this.repo.renewable(now, userId)).filter(
+      (s) => renewalIsDue(s, now) || cancelledPeriodIsOver(s, now),
+    );
     // Each server renews in its own short transaction under its row lock (the wallet's conditional
     // UPDATE and the period's ledger key keep money exact, as for two sweeps at once), so a few at
     // a time overlap their commits; the rest of the pool stays free for the API's requests.
@@ -150,17 +180,13 @@ export class RenewalsService {
     if (!s) return;
     if (outcome === 'unpaid') {
       report.unpaid++;
-      const graceOver =
-        s.overdueSince!.getTime() + this.config.renewals.graceHours * HOUR_MS <= now.getTime();
-      if (s.status === 'active' && graceOver) {
+      const step = unpaidStep(s, now, this.rules);
+      if (step === 'suspend') {
         if (await this.suspend(s)) report.suspended++;
-      } else if (s.status === 'suspended' && s.suspendReason === 'overdue') {
-        const terminatesAt = this.mail.terminatesAt(s.suspendedAt!).getTime();
-        if (terminatesAt <= now.getTime()) {
-          if (await this.terminate(s)) report.terminated++;
-        } else if (terminatesAt - this.config.renewals.finalWarningDays * DAY_MS <= now.getTime()) {
-          if (await this.finalWarning(s)) report.finalWarnings++;
-        }
+      } else if (step === 'terminate') {
+        if (await this.terminate(s)) report.terminated++;
+      } else if (step === 'final_warning') {
+        if (await this.finalWarning(s)) report.finalWarnings++;
       }
     } else if (s.status === 'suspended' && s.suspendReason === 'overdue' && s.overdueSince === null) {
       if (await this.unsuspend(s)) report.unsuspended++;
@@ -175,17 +201,15 @@ export class RenewalsService {
   ): Promise<{ outcome: Outcome; server: Server | null }> {
     return this.repo.transaction(async (em) => {
       const s = await this.repo.lock(em, id);
-      if (!s || !['active', 'suspended'].includes(s.status) || !s.paidUntil || s.paidUntil > now)
-        return { outcome: 'not_due', server: s };
-      // Cancelled at period end (perhaps a moment ago): never charged again.
-      if (s.cancelAtPeriodEnd) return { outcome: 'not_due', server: s };
+      // Not due, or cancelled at period end (perhaps a moment ago): never charged again.
+      if (!s || !renewalIsDue(s, now)) return { outcome: 'not_due', server: s };
       let planName = planNames.get(s.planId);
       if (planName === undefined) {
         planName = (await this.plans.get({ planId: s.planId })).name;
         planNames.set(s.planId, planName);
       }
       const period = s.periodsPaid + 1;
-      const periodEnd = addMonths(s.anchorAt!, period);
+      const paidTo = periodEnd(s, period);
       // The server's own price (a plan's new price is for new deploys; see RepriceService).
       let charged: { priceCents: number; balanceCents: number };
       try {
@@ -193,7 +217,7 @@ export class RenewalsService {
           em,
           s,
           period,
-          `${planName}: renewal of server #${s.id} (${s.hostname}) to ${periodEnd.toISOString().slice(0, 10)}`,
+          `${planName}: renewal of server #${s.id} (${s.hostname}) to ${paidTo.toISOString().slice(0, 10)}`,
         );
       } catch (error) {
         if (!(error instanceof InsufficientFundsError)) throw error;
@@ -210,23 +234,23 @@ export class RenewalsService {
         }
         return { outcome: 'unpaid', server: { ...s, overdueSince: s.overdueSince ?? s.paidUntil } };
       }
-      await this.repo.update(s.id, { periodsPaid: period, paidUntil: periodEnd, overdueSince: null }, em);
+      await this.repo.update(s.id, { periodsPaid: period, paidUntil: paidTo, overdueSince: null }, em);
       await this.repo.event(
         s.id,
         'renewal_charged',
         'system',
-        `${formatCents(charged.priceCents, s.currency)} to ${periodEnd.toISOString()}`,
+        `${formatCents(charged.priceCents, s.currency)} to ${paidTo.toISOString()}`,
         em,
       );
       await this.mail.renewalCharged(em, s, period, {
         amountCents: charged.priceCents,
-        periodFrom: s.paidUntil,
-        periodTo: periodEnd,
+        periodFrom: s.paidUntil!,
+        periodTo: paidTo,
         balanceCents: charged.balanceCents,
       });
       return {
         outcome: 'charged',
-        server: { ...s, periodsPaid: period, paidUntil: periodEnd, overdueSince: null },
+        server: { ...s, periodsPaid: period, paidUntil: paidTo, overdueSince: null },
       };
     });
   }
@@ -368,11 +392,4 @@ export class RenewalsService {
     if (done) this.logger.warn(`server #${s.id} terminated: unpaid since ${s.overdueSince!.toISOString()}`);
     return done;
   }
-}
-
-/** What the next renewal charges: a price change scheduled for it (or earlier) applies. */
-function priceAtNextRenewal(s: Server): number {
-  return s.nextPriceCents !== null && s.nextPriceFrom !== null && s.nextPriceFrom <= s.paidUntil!
-    ? s.nextPriceCents
-    : s.priceMonthlyCents;
 }

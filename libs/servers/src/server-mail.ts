@@ -4,11 +4,9 @@ import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { MailDataByKind, Outbox } from '@ozvps/notifications';
 import { PlansService } from '@ozvps/plans';
 import { UsersService } from '@ozvps/users';
+import { suspendsAt, terminatesAt } from './renewal-rules';
 import { Server } from './server.entity';
 import { TemplatesService } from './templates.service';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** What the wallet lacks to pay `amountCents` (never negative; a negative balance counts in full). */
 export function shortfall(amountCents: number, balanceCents: number): number {
@@ -104,7 +102,7 @@ export class ServerMail {
         balanceCents,
         shortfallCents: shortfall(s.priceMonthlyCents, balanceCents),
         dueAt,
-        graceEndsAt: new Date(dueAt.getTime() + this.config.renewals.graceHours * HOUR_MS),
+        graceEndsAt: suspendsAt(dueAt, this.config.renewals),
         writtenAt: now,
       },
     });
@@ -192,7 +190,7 @@ export class ServerMail {
 
   /** When a server suspended for non-payment at `suspendedAt` is deleted. */
   terminatesAt(suspendedAt: Date): Date {
-    return new Date(suspendedAt.getTime() + this.config.renewals.terminateAfterDays * DAY_MS);
+    return terminatesAt(suspendedAt, this.config.renewals);
   }
 
   private async send(

@@ -8,6 +8,7 @@ import { VirtFusionModule } from '@ozvps/virtfusion';
 import { WalletModule } from '@ozvps/wallet';
 import { DeployService } from './deploy.service';
 import { ProvisioningService } from './provisioning.service';
+import { ForecastService } from './forecast.service';
 import { RenewalsService } from './renewals.service';
 import { RepriceService } from './reprice.service';
 import { ServerActionsRepository } from './server-actions.repository';
@@ -38,6 +39,7 @@ import { VirtFusionAccountsService } from './virtfusion-accounts.service';
     SweepService,
     ServerAdminService,
     RenewalsService,
+    ForecastService,
     RepriceService,
     TemplatesService,
     VirtFusionAccountsService,
@@ -55,6 +57,7 @@ import { VirtFusionAccountsService } from './virtfusion-accounts.service';
     ServerQueriesService,
     ServerAdminService,
     RenewalsService,
+    ForecastService,
     RepriceService,
     TemplatesService,
     ServerActionsService,

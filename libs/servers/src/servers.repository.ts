@@ -134,16 +134,19 @@ export class ServersRepository implements OnModuleDestroy {
     return rows.map((r) => Number(r.id));
   }
 
-  /** Active or suspended servers whose paid period has ended. */
-  async due(now: Date, userId?: number): Promise<Pick<Server, 'id' | 'planId' | 'cancelAtPeriodEnd'>[]> {
+  /**
+   * Active or suspended servers whose paid period ends by `until`, earliest first: the ones a
+   * renewal run at `until` looks at (RenewalsService.run with until = now; the forecast with its
+   * horizon).
+   */
+  renewable(until: Date, userId?: number): Promise<Server[]> {
     return this.dataSource.getRepository(Server).find({
-      select: { id: true, planId: true, cancelAtPeriodEnd: true },
       where: {
         status: In(['active', 'suspended']),
-        paidUntil: LessThanOrEqual(now),
+        paidUntil: LessThanOrEqual(until),
         ...(userId ? { userId } : {}),
       },
-      order: { paidUntil: 'ASC' },
+      order: { paidUntil: 'ASC', id: 'ASC' },
     });
   }
 
