@@ -173,14 +173,15 @@ describe('forecast: what the renewal runs will do, against a seeded clock and da
     const suspended: [number, string][] = [];
     const terminated: [number, string][] = [];
     const unpaid: [number, string][] = [];
+    type Row = { id: number; status: string; periods: number; overdue: boolean };
     const state = async () =>
-      new Map(
+      new Map<number, Row>(
         (
           await ds.query(
             `SELECT id::int, status, periods_paid AS periods, overdue_since IS NOT NULL AS overdue FROM servers WHERE id = ANY($1)`,
             [[...mine]],
           )
-        ).map((r: { id: number; status: string; periods: number; overdue: boolean }) => [r.id, r]),
+        ).map((r: Row) => [r.id, r] as [number, Row]),
       );
     let before = await state();
     for (let t = T0.getTime(); t <= forecast.until.getTime(); t += HOUR) {

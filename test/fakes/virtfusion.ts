@@ -341,6 +341,7 @@ export class FakeVirtFusion {
     }
     if (req.headers.authorization !== `Bearer ${this.token}`)
       return json(401, { message: 'Unauthenticated.' });
+    if (req.method === 'GET' && req.url === '/api/v1/connect') return json(200, []);
     if (req.method === 'GET' && req.url === '/api/v1/packages') return json(200, { data: this.packages });
     const one = req.url?.match(/^\/api\/v1\/packages\/(\d+)$/);
     if (req.method === 'GET' && one) {

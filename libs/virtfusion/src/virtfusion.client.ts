@@ -67,6 +67,14 @@ export class VirtFusionClient {
     return this.config.virtfusion !== undefined;
   }
 
+  /**
+   * GET /connect, VirtFusion's "test connection": answers when VirtFusion is up and the token is
+   * good. One try within `timeoutMs` (health checks want an answer now, not after the retries).
+   */
+  async ping(timeoutMs: number): Promise<void> {
+    await this.request('GET', '/connect', { once: true, emptyOk: true, timeoutMs });
+  }
+
   /** GET /packages: every package, validated. */
   async listPackages(): Promise<VirtFusionPackage[]> {
     const body = await this.request('GET', '/packages');
@@ -285,7 +293,13 @@ export class VirtFusionClient {
   private async request(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
-    options: { body?: unknown; notFoundIsNull?: boolean; emptyOk?: boolean; once?: boolean } = {},
+    options: {
+      body?: unknown;
+      notFoundIsNull?: boolean;
+      emptyOk?: boolean;
+      once?: boolean;
+      timeoutMs?: number;
+    } = {},
   ): Promise<unknown> {
     const vf = this.requireConfig();
     const attempts = method === 'GET' && !options.once ? GET_ATTEMPTS : 1;
@@ -300,7 +314,7 @@ export class VirtFusionClient {
             Accept: 'application/json',
             ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
           },
-          timeout: vf.timeoutMs,
+          timeout: options.timeoutMs ?? vf.timeoutMs,
           responseType: 'json',
           // Statuses are judged below, not by axios.
           validateStatus: () => true,

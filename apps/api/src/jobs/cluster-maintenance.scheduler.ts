@@ -1,8 +1,8 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { JobsRepository, RateLimitsRepository } from '@ozvps/core';
+import { JOB_CRONS, JOB_NAMES, JobsRepository, RateLimitsRepository } from '@ozvps/core';
 import { ClusterJobs } from './cluster-jobs';
 
-export const PRUNE_JOB = 'prune';
+export const PRUNE_JOB = JOB_NAMES.prune;
 /** How long job_runs keeps a run: enough to see what happened over the last few weeks. */
 export const JOB_RUNS_KEEP_DAYS = 30;
 
@@ -16,7 +16,7 @@ export class ClusterMaintenanceScheduler implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.jobs.schedule(PRUNE_JOB, '*/10 * * * *', async () => ({
+    this.jobs.schedule(PRUNE_JOB, JOB_CRONS[PRUNE_JOB], async () => ({
       rateLimitHits: await this.rateLimits.prune(),
       jobRuns: await this.jobRuns.prune(JOB_RUNS_KEEP_DAYS),
     }));

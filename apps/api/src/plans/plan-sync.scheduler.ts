@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, JobCounts } from '@ozvps/core';
+import { APP_CONFIG, AppConfig, JOB_NAMES, JobCounts } from '@ozvps/core';
 import { PlanSyncInProgressError, PlanSyncService, SyncTrigger } from '@ozvps/plans';
 import { ClusterJobs } from '../jobs/cluster-jobs';
 
-export const PLAN_SYNC_JOB = 'plan-sync';
+export const PLAN_SYNC_JOB = JOB_NAMES.planSync;
 
 /**
  * Runs the plan sync on API start (in the background: readiness does not wait for VirtFusion) and

@@ -1,11 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { JOB_CRONS, JOB_NAMES } from '@ozvps/core';
 import { AdminAlerts } from '@ozvps/notifications';
 import { RenewalReport, RenewalsService, ServerActionsService, SweepService } from '@ozvps/servers';
 import { ClusterJobs } from '../jobs/cluster-jobs';
 
-export const SWEEP_JOB = 'servers-sweep';
-export const RENEWALS_JOB = 'renewals';
-export const SETTLE_ACTIONS_JOB = 'server-actions-settle';
+export const SWEEP_JOB = JOB_NAMES.serversSweep;
+export const RENEWALS_JOB = JOB_NAMES.renewals;
+export const SETTLE_ACTIONS_JOB = JOB_NAMES.settleActions;
 
 /**
  * Recovery on start and every minute (provisioning a crash interrupted, deploys whose top-up
@@ -27,9 +28,9 @@ export class ServersScheduler implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.jobs.schedule(SWEEP_JOB, '* * * * *', () => this.sweep());
-    this.jobs.schedule(RENEWALS_JOB, '0 * * * *', () => this.renew().then((r) => ({ ...r })));
-    this.jobs.schedule(SETTLE_ACTIONS_JOB, '* * * * *', () => this.settleActions());
+    this.jobs.schedule(SWEEP_JOB, JOB_CRONS[SWEEP_JOB], () => this.sweep());
+    this.jobs.schedule(RENEWALS_JOB, JOB_CRONS[RENEWALS_JOB], () => this.renew().then((r) => ({ ...r })));
+    this.jobs.schedule(SETTLE_ACTIONS_JOB, JOB_CRONS[SETTLE_ACTIONS_JOB], () => this.settleActions());
     setImmediate(() => void this.jobs.runHere(SWEEP_JOB, () => this.sweep()));
   }
 

@@ -7,5 +7,6 @@ export * from './job-runner';
 export * from './jobs.repository';
 export * from './rate-limits.repository';
 export * from './cluster.module';
+export * from './job-schedules';
 
 export const CLUSTER_ENTITIES = [JobRun, RateLimitHit];
