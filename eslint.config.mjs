@@ -12,6 +12,7 @@ const libs = [
   'billing',
   'servers',
   'notifications',
+  'operations',
 ];
 
 // A lib is used through its index only: `@ozvps/wallet`, never `@ozvps/wallet/src/...` nor a

@@ -5,6 +5,7 @@ import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
 import { NotificationsModule } from '@ozvps/notifications';
+import { OperationsModule } from '@ozvps/operations';
 import { PlansModule } from '@ozvps/plans';
 import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
@@ -32,6 +33,7 @@ import {
   ServersTerminateCommand,
 } from './server-actions.command';
 import { DbCommand, DbMigrateCommand, DbStatusCommand } from './db.command';
+import { ForecastCommand, HealthCommand } from './operations.command';
 import {
   StripeCommand,
   StripeEventsCommand,
@@ -121,6 +123,8 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
     commands: [MailCommand, MailListCommand, MailShowCommand, MailRetryCommand, MailTestCommand],
   },
   db: { modules: [], commands: [DbCommand, DbMigrateCommand, DbStatusCommand] },
+  forecast: { modules: [UsersModule, ServersModule], commands: [ForecastCommand] },
+  health: { modules: [OperationsModule], commands: [HealthCommand] },
 };
 
 /** The same lib modules as the API, with commands instead of controllers; no HTTP, no schedulers. */

@@ -16,6 +16,14 @@ export const COMMAND_GROUPS: readonly { name: string; description: string }[] = 
   },
   { name: 'mail', description: 'the email outbox: list, show, retry, send a test' },
   { name: 'db', description: 'database schema' },
+  {
+    name: 'forecast',
+    description: 'what happens next: renewals, shortfalls, suspensions',
+  },
+  {
+    name: 'health',
+    description: 'is all well: jobs, webhooks, services, ledger, backups',
+  },
 ];
 
 /** The root help, laid out as commander lays it out for the same program. */

@@ -125,6 +125,16 @@ export class StripeAdminService {
     };
   }
 
+  /**
+   * Whether Stripe answers: one cheap authenticated call (the newest event) within `timeoutMs`, no
+   * retries. Throws StripeNotConfiguredError when there are no keys, else the SDK's error.
+   */
+  async ping(timeoutMs: number): Promise<void> {
+    const stripe = this.stripeClient.get();
+    if (!stripe) throw new StripeNotConfiguredError();
+    await stripe.events.list({ limit: 1 }, { timeout: timeoutMs, maxNetworkRetries: 0 });
+  }
+
   /** Recorded deliveries, newest first. */
   events(options: { outcome?: string; since?: Date; limit?: number } = {}): Promise<StripeEventRecord[]> {
     if (options.outcome !== undefined && !EVENT_OUTCOMES.includes(options.outcome as EventOutcome)) {

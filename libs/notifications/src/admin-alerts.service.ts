@@ -41,6 +41,25 @@ export class AdminAlerts {
     );
   }
 
+  /**
+   * A scheduled job has not run for twice its interval: one alert per lateness (the key names the
+   * run it is late after), however often health looks.
+   */
+  jobLate(job: string, lastRunAt: Date | null, intervalMs: number): Promise<boolean> {
+    return this.repo.transaction((em) =>
+      this.outbox.alertAdmins(em, {
+        dedupeKey: `alert:job-late:${job}:${lastRunAt?.toISOString() ?? 'never'}`,
+        title: `Scheduled job not running: ${job}`,
+        lines: [
+          lastRunAt
+            ? `The ${job} job last ran at ${lastRunAt.toISOString()}; it should run every ${Math.round(intervalMs / 60_000)} min.`
+            : `The ${job} job has never run; it should run every ${Math.round(intervalMs / 60_000)} min.`,
+          'Check that the panel is running (systemctl status ozvps-panel) and its log; `ozvpsctl health` shows every job.',
+        ],
+      }),
+    );
+  }
+
   /** A Stripe webhook delivery was refused for its signature: one alert per hour. */
   webhookSignatureFailed(reason: string): Promise<boolean> {
     const now = this.clock.now();

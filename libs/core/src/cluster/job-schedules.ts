@@ -7,6 +7,7 @@ export const JOB_NAMES = {
   settleActions: 'server-actions-settle',
   planSync: 'plan-sync',
   prune: 'prune',
+  healthWatch: 'health-watch',
 } as const;
 
 /** The fixed schedules (plan sync's is PLAN_SYNC_CRON). */
@@ -15,6 +16,7 @@ export const JOB_CRONS = {
   [JOB_NAMES.renewals]: '0 * * * *',
   [JOB_NAMES.settleActions]: '* * * * *',
   [JOB_NAMES.prune]: '*/10 * * * *',
+  [JOB_NAMES.healthWatch]: '*/5 * * * *',
 } as const;
 
 export interface JobSchedule {
@@ -35,6 +37,7 @@ export function jobSchedules(config: AppConfig): JobSchedule[] {
     [JOB_NAMES.settleActions, JOB_CRONS[JOB_NAMES.settleActions]],
     [JOB_NAMES.planSync, config.planSyncCron],
     [JOB_NAMES.prune, JOB_CRONS[JOB_NAMES.prune]],
+    [JOB_NAMES.healthWatch, JOB_CRONS[JOB_NAMES.healthWatch]],
   ];
   return crons
     .filter((c): c is [string, string] => c[1] !== null)
