@@ -4,6 +4,8 @@ import { createRoot } from 'react-dom/client';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { api, ApiError } from './api';
 import { AdminPlans, AdminStripe, AdminUser, AdminUsers } from './pages/Admin';
+import { AdminForecast } from './pages/admin/AdminForecast';
+import { AdminHealth } from './pages/admin/AdminHealth';
 import { AdminMail, AdminMailMessage } from './pages/admin/AdminMail';
 import { SignIn, SignUp } from './pages/Auth';
 import { Billing } from './pages/Billing';
@@ -223,6 +225,16 @@ function App() {
                 <AdminMailMessage id={params.id} />
               </RequireUser>
             )}
+          </Route>
+          <Route path="/admin/forecast">
+            <RequireUser admin>
+              <AdminForecast />
+            </RequireUser>
+          </Route>
+          <Route path="/admin/health">
+            <RequireUser admin>
+              <AdminHealth />
+            </RequireUser>
           </Route>
           <Route>
             <section className="narrow">

@@ -8,6 +8,8 @@ export function AdminNav() {
       <Link href="/admin/plans">Plans</Link>
       <Link href="/admin/stripe">Stripe</Link>
       <Link href="/admin/mail">Outbox</Link>
+      <Link href="/admin/forecast">Forecast</Link>
+      <Link href="/admin/health">Health</Link>
     </nav>
   );
 }
