@@ -174,7 +174,7 @@ describe('three API replicas on one database (built API, real PostgreSQL, fakes 
     // Let every job see a few ticks (one every 2 s) with all three replicas racing for each.
     for (let i = 0; i < 100; i++) {
       const done = await scheduled();
-      if (done.length === 4 && done.every((j) => j.ticks >= 4)) break;
+      if (done.length === 6 && done.every((j) => j.ticks >= 4)) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     // Stopped as systemd or Kubernetes stops them (SIGTERM): each lets its running jobs finish.
@@ -185,6 +185,7 @@ describe('three API replicas on one database (built API, real PostgreSQL, fakes 
 
     const jobs = await scheduled();
     expect(jobs.map((j) => j.name)).toEqual([
+      'health-watch',
       'plan-sync',
       'prune',
       'renewals',
