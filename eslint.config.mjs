@@ -106,6 +106,20 @@ export default tseslint.config(
     },
   },
   {
+    // Operations reads what the others record (jobs, webhooks, ledger, outbox) and asks the outside
+    // services whether they answer; it changes nothing of theirs, and nothing but the apps uses it.
+    files: ['libs/operations/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        [],
+        ['@ozvps/accounts', '@ozvps/plans', '@ozvps/servers', '@ozvps/migrations'].map((name) => ({
+          name,
+          message: 'operations depends only on core, wallet, billing, notifications and virtfusion.',
+        })),
+      ),
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

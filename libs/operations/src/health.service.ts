@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CronTime } from 'cron';
-import { DataSource } from 'typeorm';
 import {
   APP_CONFIG,
   AppConfig,
@@ -15,6 +14,7 @@ import { StripeAdminService } from '@ozvps/billing';
 import { AdminAlerts } from '@ozvps/notifications';
 import { VirtFusionClient } from '@ozvps/virtfusion';
 import { WalletService } from '@ozvps/wallet';
+import { HealthRepository } from './health.repository';
 
 /** A check's verdict: `off` is a part that is not configured (nothing to watch, nothing wrong). */
 export type CheckStatus = 'ok' | 'attention' | 'off';
@@ -93,15 +93,6 @@ export interface HealthReport {
 /** Outcomes of a recorded webhook delivery that mean a payment may not have been handled. */
 const FAILED_OUTCOMES = ['failed', 'mismatch', 'unmatched', 'malformed'];
 
-type RunRow = {
-  name: string;
-  started_at: Date;
-  finished_at: Date | null;
-  outcome: JobOutcome;
-  error: string | null;
-  counts: JobCounts | null;
-};
-
 /**
  * Whether everything that should have happened did, and whether what the panel depends on
  * answers: the jobs (from job_runs and their schedules), webhook deliveries, VirtFusion and Stripe
@@ -113,7 +104,7 @@ export class HealthService {
   private readonly logger = new Logger('Health');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repo: HealthRepository,
     private readonly wallet: WalletService,
     private readonly stripe: StripeAdminService,
     private readonly virtfusion: VirtFusionClient,
@@ -201,32 +192,16 @@ export class HealthService {
   /** Per scheduled job: its last run, last success and failure, next run, and whether it is late. */
   async jobs(now: Date): Promise<JobHealth[]> {
     const schedules = jobSchedules(this.config);
-    const names = schedules.map((s) => s.name);
-    const last: RunRow[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (name) name, started_at, finished_at, outcome, error, counts
-         FROM job_runs WHERE name = ANY($1) ORDER BY name, started_at DESC, id DESC`,
-      [names],
-    );
-    const lastOk: { name: string; at: Date }[] = await this.dataSource.query(
-      `SELECT name, max(started_at) AS at FROM job_runs WHERE name = ANY($1) AND outcome = 'succeeded' GROUP BY name`,
-      [names],
-    );
-    const lastFailed: RunRow[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (name) name, started_at, error FROM job_runs
-         WHERE name = ANY($1) AND outcome = 'failed' ORDER BY name, started_at DESC, id DESC`,
-      [names],
-    );
-    // Since when jobs have been running at all: a job never run is late only on a panel up that long.
-    const [{ first }] = (await this.dataSource.query(`SELECT min(started_at) AS first FROM job_runs`)) as {
-      first: Date | null;
-    }[];
+    const { last, lastFailed, lastSucceeded } = await this.repo.jobRuns(schedules.map((s) => s.name));
+    // A job never run is late only on a panel whose jobs have been running for that long.
+    const first = await this.repo.firstJobRunAt();
     return schedules.map(({ name, cron }) => {
       const time = new CronTime(cron);
       const nextRunAt = time.getNextDateFrom(now).toJSDate();
       const intervalMs = time.getNextDateFrom(nextRunAt).toJSDate().getTime() - nextRunAt.getTime();
       const run = last.find((r) => r.name === name);
       const failure = lastFailed.find((r) => r.name === name);
-      const since = run?.started_at ?? first;
+      const since = run?.startedAt ?? first;
       const late = since === null || now.getTime() - since.getTime() > 2 * intervalMs;
       return {
         name,
@@ -234,15 +209,15 @@ export class HealthService {
         status: late || run?.outcome === 'failed' ? 'attention' : 'ok',
         lastRun: run
           ? {
-              startedAt: run.started_at,
-              finishedAt: run.finished_at,
+              startedAt: run.startedAt,
+              finishedAt: run.finishedAt,
               outcome: run.outcome,
               error: run.error,
               counts: run.counts,
             }
           : null,
-        lastSuccessAt: lastOk.find((r) => r.name === name)?.at ?? null,
-        lastFailure: failure ? { startedAt: failure.started_at, error: failure.error } : null,
+        lastSuccessAt: lastSucceeded.find((r) => r.name === name)?.at ?? null,
+        lastFailure: failure ? { startedAt: failure.startedAt, error: failure.error } : null,
         nextRunAt,
         intervalMs,
         late,
@@ -253,10 +228,7 @@ export class HealthService {
   private async webhooks(now: Date): Promise<HealthReport['webhooks']> {
     const since = new Date(now.getTime() - 24 * 3_600_000);
     const status = await this.stripe.status();
-    const rows: { outcome: string; n: number }[] = await this.dataSource.query(
-      `SELECT outcome, count(*)::int AS n FROM stripe_events WHERE received_at >= $1 GROUP BY outcome`,
-      [since],
-    );
+    const rows = await this.repo.webhookOutcomesSince(since);
     const last24h = Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
     const failed = rows.filter((r) => FAILED_OUTCOMES.includes(r.outcome)).reduce((n, r) => n + r.n, 0);
     const refused = Object.values(status.refusedDeliveries24h).reduce((n, c) => n + (c ?? 0), 0);
@@ -284,10 +256,7 @@ export class HealthService {
   }
 
   private async database(): Promise<HealthReport['database']> {
-    const [{ size }] = (await this.dataSource.query(
-      `SELECT pg_database_size(current_database())::bigint AS size`,
-    )) as { size: string }[];
-    return { status: 'ok', sizeBytes: Number(size) };
+    return { status: 'ok', sizeBytes: await this.repo.databaseSizeBytes() };
   }
 
   private async ledger(): Promise<HealthReport['ledger']> {
@@ -296,35 +265,19 @@ export class HealthService {
   }
 
   private async outbox(now: Date): Promise<HealthReport['outbox']> {
-    const [r] = (await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS pending,
-              min(created_at) FILTER (WHERE status IN ('pending', 'sending')) AS oldest,
-              count(*) FILTER (WHERE status = 'held')::int AS held,
-              count(*) FILTER (WHERE status = 'dead')::int AS dead,
-              count(*) FILTER (WHERE status = 'dead' AND updated_at >= $1)::int AS dead24h,
-              max(sent_at) AS last_sent
-         FROM outbox_messages`,
-      [new Date(now.getTime() - 24 * 3_600_000)],
-    )) as {
-      pending: number;
-      oldest: Date | null;
-      held: number;
-      dead: number;
-      dead24h: number;
-      last_sent: Date | null;
-    }[];
+    const o = await this.repo.outbox(new Date(now.getTime() - 24 * 3_600_000));
     const stuck =
       this.config.mail.smtp !== undefined &&
-      r!.oldest !== null &&
-      now.getTime() - r!.oldest.getTime() > OUTBOX_MAX_WAIT_MINUTES * 60_000;
+      o.oldestPendingAt !== null &&
+      now.getTime() - o.oldestPendingAt.getTime() > OUTBOX_MAX_WAIT_MINUTES * 60_000;
     return {
-      status: stuck || r!.dead24h > 0 ? 'attention' : 'ok',
-      pending: r!.pending,
-      oldestPendingAt: r!.oldest,
-      held: r!.held,
-      dead: r!.dead,
-      dead24h: r!.dead24h,
-      lastSentAt: r!.last_sent,
+      status: stuck || o.deadSince > 0 ? 'attention' : 'ok',
+      pending: o.pending,
+      oldestPendingAt: o.oldestPendingAt,
+      held: o.held,
+      dead: o.dead,
+      dead24h: o.deadSince,
+      lastSentAt: o.lastSentAt,
     };
   }
 
