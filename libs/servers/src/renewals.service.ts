@@ -194,6 +194,7 @@ export class RenewalsService {
           s,
           period,
           `${planName}: renewal of server #${s.id} (${s.hostname}) to ${periodEnd.toISOString().slice(0, 10)}`,
+          { plan: planName, periodTo: periodEnd },
         );
       } catch (error) {
         if (!(error instanceof InsufficientFundsError)) throw error;

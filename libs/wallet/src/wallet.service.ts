@@ -8,6 +8,7 @@ import {
   ValidationError,
   isUniqueViolation,
 } from '@ozvps/core';
+import { InvoicesService, SaleDetails } from '@ozvps/invoices';
 import { UsersService } from '@ozvps/users';
 import {
   CurrencyMismatchError,
@@ -41,6 +42,8 @@ export interface BalanceChange {
   stripePaymentIntentId?: string;
   /** At most one ledger row ever carries a given key (e.g. `signup-credit:42`). */
   idempotencyKey?: string;
+  /** What the document of a sale (or of its reversal) shows: the server, its plan and period. */
+  sale?: SaleDetails;
 }
 
 export interface CreditInput extends BalanceChange {
@@ -84,6 +87,7 @@ export class WalletService {
     private readonly dataSource: DataSource,
     private readonly wallets: WalletRepository,
     private readonly users: UsersService,
+    private readonly documents: InvoicesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -218,7 +222,25 @@ export class WalletService {
         row,
       );
 
-    const run = async (em: EntityManager) => {
+    // Every row that is a sale, a reversal or a top-up gets its numbered document in the same
+    // transaction, here where rows are written, so no caller can forget one.
+    const withDocument = async (em: EntityManager) => {
+      const written = await write(em);
+      await this.documents.issueFor(em, {
+        id: written.id,
+        userId: input.userId,
+        type: written.type,
+        amountCents: written.amountCents,
+        currency,
+        reason: written.reason,
+        stripePaymentIntentId: written.stripePaymentIntentId,
+        createdAt: written.createdAt,
+        sale: input.sale,
+      });
+      return written;
+    };
+
+    const write = async (em: EntityManager) => {
       // The common case is one statement; only when it changes nothing do we ask why.
       const written = await apply(em);
       if (written) return written;
@@ -245,7 +267,7 @@ export class WalletService {
     };
 
     try {
-      return await (outer ? run(outer) : this.dataSource.transaction(run));
+      return await (outer ? withDocument(outer) : this.dataSource.transaction(withDocument));
     } catch (err) {
       if (input.stripeEventId && isUniqueViolation(err, 'wallet_transactions_stripe_event_id_key')) {
         throw new DuplicateStripeEventError(input.stripeEventId);

@@ -1,0 +1,12 @@
+export * from './errors';
+export * from './document.entity';
+export * from './invoices.module';
+export { InvoicesService, DOCUMENTED_LEDGER_TYPES } from './invoices.service';
+export type { BillingDetailsView, LedgerRowForDocument, SaleDetails } from './invoices.service';
+export { documentLines, renderDocumentHtml, renderDocumentPdf, KIND_LABEL } from './document.render';
+export type { DocumentLines } from './document.render';
+
+import { BillingDetails } from './billing-details.entity';
+import { DocumentCounter } from './document-counter.entity';
+import { Document } from './document.entity';
+export const INVOICES_ENTITIES = [Document, DocumentCounter, BillingDetails];
