@@ -46,6 +46,9 @@ import { SshKeysController } from './servers/ssh-keys.controller';
 import { ServersScheduler } from './servers/servers.scheduler';
 import { TopupCreditedHandler } from './servers/topup-credited.handler';
 import { SystemController } from './system.controller';
+import { AdminDocumentsController, DocumentsController } from './invoices/documents.controller';
+import { InvoicesBackfill } from './invoices/invoices-backfill';
+import { InvoicesModule } from '@ozvps/invoices';
 
 @Module({})
 export class AppModule {
@@ -72,6 +75,7 @@ export class AppModule {
         BillingModule,
         ServersModule,
         NotificationsModule,
+        InvoicesModule,
         ScheduleModule.forRoot(),
       ],
       controllers: [
@@ -91,6 +95,8 @@ export class AppModule {
         ServerActionsController,
         SshKeysController,
         AdminServersController,
+        DocumentsController,
+        AdminDocumentsController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
@@ -101,6 +107,7 @@ export class AppModule {
         TopupCreditedHandler,
         MailSenderScheduler,
         VirtFusionReachabilityHandler,
+        InvoicesBackfill,
         // Order matters: cross-site writes are refused first (uncounted, as before any route
         // work), rate limits count refused requests too, then the session gate.
         { provide: APP_GUARD, useClass: JsonOriginGuard },

@@ -9,10 +9,7 @@ export function abnProblem(value: string): string | null {
   const digits = value.replace(/\s+/g, '');
   if (!/^[0-9]+$/.test(digits)) return 'must contain only digits (and spaces)';
   if (digits.length !== 11) return `must have 11 digits (got ${digits.length})`;
-  const sum = [...digits].reduce(
-    (acc, d, i) => acc + (Number(d) - (i === 0 ? 1 : 0)) * ABN_WEIGHTS[i]!,
-    0,
-  );
+  const sum = [...digits].reduce((acc, d, i) => acc + (Number(d) - (i === 0 ? 1 : 0)) * ABN_WEIGHTS[i]!, 0);
   if (sum % 89 !== 0) return 'fails the ABN checksum (a digit is wrong or two are swapped)';
   return null;
 }

@@ -32,12 +32,9 @@ export function documentLines(d: Document): DocumentLines {
   const s = d.snapshot;
   const money = (c: number) => formatCents(c, d.currency);
   const party = (p: typeof s.seller, withAbn: boolean) =>
-    [
-      p.name ?? '',
-      withAbn && p.abn ? `ABN ${formatAbn(p.abn)}` : '',
-      p.address ?? '',
-      p.email ?? '',
-    ].filter((l) => l !== '');
+    [p.name ?? '', withAbn && p.abn ? `ABN ${formatAbn(p.abn)}` : '', p.address ?? '', p.email ?? ''].filter(
+      (l) => l !== '',
+    );
   const facts: [string, string][] = [
     ['Number', d.number],
     ['Issued', DATE.format(d.issuedAt)],
@@ -45,7 +42,10 @@ export function documentLines(d: Document): DocumentLines {
   if (d.refersTo) facts.push([d.kind === 'receipt' ? 'Follows' : 'Adjusts', d.refersTo]);
   const totals: [string, string][] = [];
   if (s.gstRegistered && d.kind !== 'receipt') {
-    totals.push([d.kind === 'adjustment' ? 'Total adjusted (incl. GST)' : 'Total (incl. GST)', money(d.totalCents)]);
+    totals.push([
+      d.kind === 'adjustment' ? 'Total adjusted (incl. GST)' : 'Total (incl. GST)',
+      money(d.totalCents),
+    ]);
     totals.push(['GST included', money(d.gstCents)]);
   } else {
     totals.push([d.kind === 'adjustment' ? 'Total adjusted' : 'Total', money(d.totalCents)]);
@@ -56,7 +56,11 @@ export function documentLines(d: Document): DocumentLines {
     seller: party(s.seller, true),
     facts,
     buyer: party(s.buyer, true),
-    items: s.items.map((i) => ({ description: i.description, detail: detailOf(i), amount: money(i.amountCents) })),
+    items: s.items.map((i) => ({
+      description: i.description,
+      detail: detailOf(i),
+      amount: money(i.amountCents),
+    })),
     totals,
     note: s.note,
   };

@@ -10,3 +10,5 @@ import { BillingDetails } from './billing-details.entity';
 import { DocumentCounter } from './document-counter.entity';
 import { Document } from './document.entity';
 export const INVOICES_ENTITIES = [Document, DocumentCounter, BillingDetails];
+export { documentPath, toDocumentPage, toDocumentView } from './document.view';
+export type { DocumentView } from './document.view';

@@ -500,7 +500,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     problems.push(`BUSINESS_EMAIL must be an email address (got "${vars.BUSINESS_EMAIL.slice(0, 60)}")`);
   const gstRegistered = vars.GST_REGISTERED === '1' || vars.GST_REGISTERED === 'true';
   if (gstRegistered && vars.BUSINESS_ABN === undefined)
-    problems.push('GST_REGISTERED=true needs BUSINESS_ABN: a tax invoice must show the seller\'s ABN');
+    problems.push("GST_REGISTERED=true needs BUSINESS_ABN: a tax invoice must show the seller's ABN");
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
