@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { deliver, FakeStripe, testStripeKeys } from './fakes/stripe';
@@ -187,5 +190,69 @@ describe('documents through the built API: Stripe top-ups, refunds, disputes, de
       businessName: 'Buyer Pty Ltd',
       abn: '53004085616',
     });
+  });
+
+  it('ozvpsctl invoices: list by user and type, show, pdf -o, an export with totals and GST, backfill', async () => {
+    const { customer, userId, sessionId } = await aPaidTopup(6000);
+    expect((await deploy(customer)).status).toBe(201);
+    expect((await send(stripe.refund(sessionId, 1000))).body).toMatchObject({ outcome: 'reversed' });
+    const cli = (...args: string[]) => ozvpsctl(db.url, args, env());
+    const docs = await documentsOf(ds, userId);
+
+    const listed = await cli('invoices', 'list', '--user', String(userId), '--type', 'invoice', '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({
+        number: docs[1]!.number,
+        type: 'invoice',
+        totalCents: PRICE,
+        gstCents: 150,
+        userId,
+      }),
+    ]);
+    expect((await cli('invoices', 'list', '--type', 'quote')).code).not.toBe(0);
+
+    const shown = await cli('invoices', 'show', docs[1]!.number);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Tax invoice');
+    expect(shown.stdout).toContain('GST included');
+
+    const file = join(mkdtempSync(join(tmpdir(), 'ozvps-doc-')), 'doc.pdf');
+    expect((await cli('invoices', 'pdf', docs[1]!.number, '-o', file)).code).toBe(0);
+    expect(await pdfText(readFileSync(file))).toContain(docs[1]!.number);
+    const missing = await cli('invoices', 'show', 'INV-999999');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('No document INV-999999');
+
+    const today = new Date().toISOString().slice(0, 10);
+    const far = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const exported = await cli('invoices', 'export', '--from', far(-2), '--to', far(2), '--json');
+    expect(exported.code).toBe(0);
+    const { documents, totals } = JSON.parse(exported.stdout) as {
+      documents: { type: string; totalCents: number; gstCents: number }[];
+      totals: Record<string, number>;
+    };
+    const sum = (type: string, k: 'totalCents' | 'gstCents') =>
+      documents.filter((d) => d.type === type).reduce((a, d) => a + d[k], 0);
+    expect(totals).toMatchObject({
+      documents: documents.length,
+      salesCents: sum('invoice', 'totalCents'),
+      salesGstCents: sum('invoice', 'gstCents'),
+      prepaidReceivedCents: sum('receipt', 'totalCents'),
+    });
+    expect(totals.salesGstCents).toBe(150 * documents.filter((d) => d.type === 'invoice').length);
+    const csv = await cli('invoices', 'export', '--from', far(-2), '--to', far(2), '--csv');
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe(
+      'number,date,type,title,user_id,buyer,buyer_abn,total_cents,gst_cents,currency,refers_to',
+    );
+    expect(lines).toHaveLength(1 + documents.length + 5);
+    expect(lines).toContain(`TOTAL,,net sales,,,,,${totals.netSalesCents},${totals.netGstCents},,`);
+    expect((await cli('invoices', 'export', '--from', today, '--to', 'soon')).code).not.toBe(0);
+
+    const backfill = await cli('invoices', 'backfill', '--json');
+    expect(backfill.code).toBe(0);
+    expect(JSON.parse(backfill.stdout)).toEqual({ issued: 0 });
   });
 });

@@ -35,6 +35,8 @@ export interface DocumentSnapshot {
   items: DocumentItem[];
   /** A line under the items (why a document carries no GST, what it adjusts). */
   note: string | null;
+  /** An adjustment note reverses a sale (an invoice) or prepaid credit (a receipt). */
+  adjusts: 'sale' | 'credit' | null;
 }
 
 /**

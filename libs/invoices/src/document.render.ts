@@ -1,13 +1,13 @@
 import PDFDocument from 'pdfkit';
 import { formatAbn, formatCents } from '@ozvps/core';
+import { DOCUMENT_TIME_ZONE } from './document-dates';
 import { Document, DocumentItem, DocumentKind } from './document.entity';
 
-// Documents are dated in the seller's country (the panel sells in Australia).
 const DATE = new Intl.DateTimeFormat('en-AU', {
   day: 'numeric',
   month: 'long',
   year: 'numeric',
-  timeZone: 'Australia/Sydney',
+  timeZone: DOCUMENT_TIME_ZONE,
 });
 
 const KIND_LABEL: Record<DocumentKind, string> = {

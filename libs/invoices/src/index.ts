@@ -2,7 +2,8 @@ export * from './errors';
 export * from './document.entity';
 export * from './invoices.module';
 export { InvoicesService, DOCUMENTED_LEDGER_TYPES } from './invoices.service';
-export type { BillingDetailsView, LedgerRowForDocument, SaleDetails } from './invoices.service';
+export type { BillingDetailsView, LedgerRowForDocument, PeriodTotals, SaleDetails } from './invoices.service';
+export { DOCUMENT_TIME_ZONE, dayStart, documentDate } from './document-dates';
 export { documentLines, renderDocumentHtml, renderDocumentPdf, KIND_LABEL } from './document.render';
 export type { DocumentLines } from './document.render';
 

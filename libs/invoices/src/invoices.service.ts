@@ -46,6 +46,19 @@ export const DOCUMENTED_LEDGER_TYPES = Object.keys(KIND_OF);
 const BACKFILL_BATCH = 200;
 const MAX_PAGE = 200;
 
+/** A period's sums for the accountant: sales and their GST, net of adjustments; prepaid credit apart. */
+export interface PeriodTotals {
+  documents: number;
+  salesCents: number;
+  salesGstCents: number;
+  saleAdjustmentsCents: number;
+  saleAdjustmentsGstCents: number;
+  netSalesCents: number;
+  netGstCents: number;
+  prepaidReceivedCents: number;
+  prepaidReturnedCents: number;
+}
+
 export interface BillingDetailsView {
   businessName: string | null;
   abn: string | null;
@@ -106,10 +119,28 @@ export class InvoicesService {
     return this.repo.list({ ...filter, limit });
   }
 
-  /** Every document issued in [from, to), oldest first. */
-  period(from: Date, to: Date): Promise<Document[]> {
-    if (!(from < to)) throw new ValidationError('--from must be before --to');
-    return this.repo.period(from, to);
+  /** Every document issued in [from, to), oldest first, with the period's totals. */
+  async period(from: Date, to: Date): Promise<{ documents: Document[]; totals: PeriodTotals }> {
+    if (!(from < to)) throw new ValidationError('the period must end after it starts');
+    const documents = await this.repo.period(from, to);
+    const sum = (f: (d: Document) => boolean, k: 'totalCents' | 'gstCents') =>
+      documents.filter(f).reduce((acc, d) => acc + d[k], 0);
+    const invoice = (d: Document) => d.kind === 'invoice';
+    const saleAdj = (d: Document) => d.kind === 'adjustment' && d.snapshot.adjusts === 'sale';
+    const creditAdj = (d: Document) => d.kind === 'adjustment' && d.snapshot.adjusts !== 'sale';
+    const receipt = (d: Document) => d.kind === 'receipt';
+    const totals: PeriodTotals = {
+      documents: documents.length,
+      salesCents: sum(invoice, 'totalCents'),
+      salesGstCents: sum(invoice, 'gstCents'),
+      saleAdjustmentsCents: sum(saleAdj, 'totalCents'),
+      saleAdjustmentsGstCents: sum(saleAdj, 'gstCents'),
+      netSalesCents: sum(invoice, 'totalCents') - sum(saleAdj, 'totalCents'),
+      netGstCents: sum(invoice, 'gstCents') - sum(saleAdj, 'gstCents'),
+      prepaidReceivedCents: sum(receipt, 'totalCents'),
+      prepaidReturnedCents: sum(creditAdj, 'totalCents'),
+    };
+    return { documents, totals };
   }
 
   /** The document number issued for each of these ledger rows (for links from the wallet history). */
@@ -162,6 +193,7 @@ export class InvoicesService {
       },
       items,
       note: this.noteFor(what.kind, what.reverses, seller.gstRegistered),
+      adjusts: what.reverses,
     };
     const refersToLedgerKey =
       what.reverses === 'sale' ? (row.sale?.refersToLedgerKey ?? saleKeyOf(row.refersToKey)) : null;
