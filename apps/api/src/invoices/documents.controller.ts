@@ -32,6 +32,8 @@ const pageOf = (limit?: string, before?: string) => ({
   beforeId: queryInt(before, 'before', 1, Number.MAX_SAFE_INTEGER),
 });
 
+const ownerScope = (user: User) => (user.role === 'admin' ? undefined : user.id);
+
 /** The signed-in customer's documents and buyer details: every lookup goes through the session's user. */
 @Controller('api')
 export class DocumentsController {
@@ -49,15 +51,16 @@ export class DocumentsController {
     return toDocumentPage(await this.invoices.list({ ...page, userId: user.id }), page.limit);
   }
 
+  // An admin opens any customer's document from the admin user page; a customer only their own.
   @Get('documents/:number')
   @Header('Content-Type', 'text/html; charset=utf-8')
   async html(@CurrentUser() user: User, @Param('number') number: string) {
-    return renderDocumentHtml(await this.invoices.get(number, user.id));
+    return renderDocumentHtml(await this.invoices.get(number, ownerScope(user)));
   }
 
   @Get('documents/:number/pdf')
   async pdf(@CurrentUser() user: User, @Param('number') number: string) {
-    const doc = await this.invoices.get(number, user.id);
+    const doc = await this.invoices.get(number, ownerScope(user));
     return new StreamableFile(await renderDocumentPdf(doc), {
       type: 'application/pdf',
       disposition: `attachment; filename="${doc.number}.pdf"`,

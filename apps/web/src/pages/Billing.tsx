@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api';
+import { BillingDetailsForm } from '../components/BillingDetailsForm';
+import { Documents } from '../components/Documents';
 import { EmailPreferences } from '../components/EmailPreferences';
 import { ErrorMessage, PageTitle } from '../ui';
 
@@ -28,6 +30,12 @@ export function Billing() {
         Manage payment methods and receipts
       </button>
       <ErrorMessage error={error} />
+      <h2>Documents</h2>
+      <p className="muted small">
+        A receipt for each top-up, an invoice for each server charge, an adjustment note for each refund.
+      </p>
+      <Documents path="/api/documents" />
+      <BillingDetailsForm />
       <EmailPreferences />
     </section>
   );
