@@ -172,6 +172,8 @@ describe('documents through the built API: Stripe top-ups, refunds, disputes, de
     expect((await owner.customer.request('GET', `/api/admin/users/${owner.userId}/documents`)).status).toBe(
       403,
     );
+    // The admin user page links each document: an admin opens any customer's.
+    expect((await admin.request('GET', `/api/documents/${doc!.number}`)).status).toBe(200);
   });
 
   it('billing details: a bad ABN is a 400 naming the reason and nothing is written; a good one is kept', async () => {
