@@ -117,6 +117,14 @@ describe('documents through the built API: Stripe top-ups, refunds, disputes, de
       }),
     ]);
     expect(docs.filter((d) => d.refersTo === docs[1]!.number)).toEqual([]);
+    // The top-up email links its receipt.
+    const [mail] = await ds.query(
+      `SELECT body_text FROM outbox_messages WHERE user_id = $1 AND kind = 'topup-received'`,
+      [userId],
+    );
+    expect(mail.body_text).toContain(
+      `Your receipt ${docs[0]!.number}: ${origin}/api/documents/${docs[0]!.number}`,
+    );
 
     const page = (await customer.request('GET', '/api/documents')).body as DocumentPage;
     expect(page.documents.map((d) => [d.number, d.type, d.totalCents, d.gstCents, d.refersTo])).toEqual([

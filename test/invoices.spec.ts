@@ -123,6 +123,14 @@ describe('tax invoices, adjustment notes and receipts (real PostgreSQL, VirtFusi
     ])
       expect(text).toContain(shown);
     expect(server.id).toBeGreaterThan(0);
+    // The renewal's receipt email links its invoice.
+    const [mail] = await ds.query(
+      `SELECT body_text FROM outbox_messages WHERE user_id = $1 AND kind = 'renewal-charged'`,
+      [user.id],
+    );
+    expect(mail.body_text).toContain(
+      `Your invoice ${docs[1]!.number}: http://localhost:3000/api/documents/${docs[1]!.number}`,
+    );
   });
 
   it('a deploy whose build fails: the refund gets an adjustment note referring to the invoice, with its GST', async () => {

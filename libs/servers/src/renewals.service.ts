@@ -187,7 +187,7 @@ export class RenewalsService {
       const period = s.periodsPaid + 1;
       const periodEnd = addMonths(s.anchorAt!, period);
       // The server's own price (a plan's new price is for new deploys; see RepriceService).
-      let charged: { priceCents: number; balanceCents: number };
+      let charged: { priceCents: number; balanceCents: number; documentNumber: string | null };
       try {
         charged = await this.ledger.chargeRenewal(
           em,
@@ -224,6 +224,7 @@ export class RenewalsService {
         periodFrom: s.paidUntil,
         periodTo: periodEnd,
         balanceCents: charged.balanceCents,
+        documentNumber: charged.documentNumber,
       });
       return {
         outcome: 'charged',

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { addMonths, Clock, CLOCK, formatCents } from '@ozvps/core';
 import type { SaleDetails } from '@ozvps/invoices';
-import { WalletService } from '@ozvps/wallet';
+import { WalletService, WrittenTransaction } from '@ozvps/wallet';
 import { Server } from './server.entity';
 import { ServersRepository } from './servers.repository';
 
@@ -31,8 +31,8 @@ export class ServerLedger {
     actor: string,
     reason: string,
     sale?: SaleDetails,
-  ): Promise<number> {
-    const row = await this.wallet.debit(
+  ): Promise<WrittenTransaction> {
+    return this.wallet.debit(
       {
         userId: s.userId,
         amountCents,
@@ -44,7 +44,6 @@ export class ServerLedger {
       },
       em,
     );
-    return row.balanceAfterCents;
   }
 
   /**
@@ -60,7 +59,7 @@ export class ServerLedger {
     period: number,
     reason: string,
     sale: { plan: string; periodTo: Date },
-  ): Promise<{ priceCents: number; balanceCents: number }> {
+  ): Promise<{ priceCents: number; balanceCents: number; documentNumber: string | null }> {
     const periodFrom = s.paidUntil!;
     if (s.nextPriceCents !== null && s.nextPriceFrom !== null && s.nextPriceFrom <= s.paidUntil!) {
       const before = s.priceMonthlyCents;
@@ -80,10 +79,14 @@ export class ServerLedger {
         em,
       );
     }
-    const balanceCents = await this.chargePeriod(em, s, period, s.priceMonthlyCents, 'system', reason, {
+    const row = await this.chargePeriod(em, s, period, s.priceMonthlyCents, 'system', reason, {
       items: [saleItem(s, sale.plan, `Renewal of server ${s.hostname}`, periodFrom, sale.periodTo)],
     });
-    return { priceCents: s.priceMonthlyCents, balanceCents };
+    return {
+      priceCents: s.priceMonthlyCents,
+      balanceCents: row.balanceAfterCents,
+      documentNumber: row.documentNumber,
+    };
   }
 
   /** The deploy's first month at the price the server was ordered at, and its event. */

@@ -54,6 +54,9 @@ export interface DebitInput extends BalanceChange {
   type: (typeof DEBIT_TYPES)[number];
 }
 
+/** A ledger row just written, with the number of the document issued for it (null: none). */
+export type WrittenTransaction = WalletTransaction & { documentNumber: string | null };
+
 /** A credit or deduction an admin makes by hand (web panel or ozvpsctl). */
 export interface AdminAdjustment {
   userId: number;
@@ -100,12 +103,12 @@ export class WalletService {
   }
 
   /** Adds money to a wallet. Pass `em` to join a caller's transaction. */
-  credit(input: CreditInput, em?: EntityManager): Promise<WalletTransaction> {
+  credit(input: CreditInput, em?: EntityManager): Promise<WrittenTransaction> {
     return this.change(input, +1, em);
   }
 
   /** Takes money from a wallet; InsufficientFundsError (nothing written) when the balance is short. */
-  debit(input: DebitInput, em?: EntityManager): Promise<WalletTransaction> {
+  debit(input: DebitInput, em?: EntityManager): Promise<WrittenTransaction> {
     return this.change(input, -1, em);
   }
 
@@ -192,7 +195,7 @@ export class WalletService {
     input: CreditInput | DebitInput,
     sign: 1 | -1,
     outer?: EntityManager,
-  ): Promise<WalletTransaction> {
+  ): Promise<WrittenTransaction> {
     const amount = assertPositiveCents(input.amountCents, ABSOLUTE_MAX_CENTS);
     const reason = input.reason?.trim() ?? '';
     if (!reason) throw new ValidationError('a reason is required for every balance change');
@@ -224,9 +227,9 @@ export class WalletService {
 
     // Every row that is a sale, a reversal or a top-up gets its numbered document in the same
     // transaction, here where rows are written, so no caller can forget one.
-    const withDocument = async (em: EntityManager) => {
+    const withDocument = async (em: EntityManager): Promise<WrittenTransaction> => {
       const written = await write(em);
-      await this.documents.issueFor(em, {
+      const document = await this.documents.issueFor(em, {
         id: written.id,
         userId: input.userId,
         type: written.type,
@@ -237,7 +240,7 @@ export class WalletService {
         createdAt: written.createdAt,
         sale: input.sale,
       });
-      return written;
+      return Object.assign(written, { documentNumber: document?.number ?? null });
     };
 
     const write = async (em: EntityManager) => {
