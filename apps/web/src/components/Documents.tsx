@@ -19,45 +19,47 @@ export function Documents({ path }: { path: string }) {
   if (docs.length === 0) return <p className="muted">No documents yet.</p>;
   return (
     <>
-      <table data-testid="documents">
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Number</th>
-            <th scope="col">Type</th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-            <th scope="col" className="num">
-              GST
-            </th>
-            <th scope="col">Download</th>
-          </tr>
-        </thead>
-        <tbody>
-          {docs.map((d) => (
-            <tr key={d.id}>
-              <td>{DAY.format(new Date(d.issuedAt))}</td>
-              <td>
-                <a href={d.htmlPath} target="_blank" rel="noopener">
-                  {d.number}
-                </a>
-              </td>
-              <td>
-                {d.title}
-                {d.refersTo ? <span className="muted small"> (adjusts {d.refersTo})</span> : null}
-              </td>
-              <td className="num">{formatMoney(d.totalCents, d.currency)}</td>
-              <td className="num">{d.gstCents > 0 ? formatMoney(d.gstCents, d.currency) : '–'}</td>
-              <td>
-                <a href={d.pdfPath} download={`${d.number}.pdf`} aria-label={`Download ${d.number} as PDF`}>
-                  PDF
-                </a>
-              </td>
+      <div className="table-wrap">
+        <table data-testid="documents">
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Number</th>
+              <th scope="col">Type</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+              <th scope="col" className="num">
+                GST
+              </th>
+              <th scope="col">File</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {docs.map((d) => (
+              <tr key={d.id}>
+                <td className="nowrap">{DAY.format(new Date(d.issuedAt))}</td>
+                <td className="nowrap">
+                  <a href={d.htmlPath} target="_blank" rel="noopener">
+                    {d.number}
+                  </a>
+                </td>
+                <td>
+                  {d.title}
+                  {d.refersTo ? <span className="muted small"> (adjusts {d.refersTo})</span> : null}
+                </td>
+                <td className="num">{formatMoney(d.totalCents, d.currency)}</td>
+                <td className="num">{d.gstCents > 0 ? formatMoney(d.gstCents, d.currency) : '–'}</td>
+                <td>
+                  <a href={d.pdfPath} download={`${d.number}.pdf`} aria-label={`Download ${d.number} as PDF`}>
+                    PDF
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {pages.hasNextPage ? (
         <button type="button" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
           Show older documents

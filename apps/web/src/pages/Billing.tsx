@@ -23,8 +23,8 @@ export function Billing() {
     <section className="narrow">
       <PageTitle>Billing</PageTitle>
       <p>
-        Your saved cards and the receipts for every top-up are kept by Stripe, our payment processor. Stripe
-        also emails a receipt for each payment.
+        Your saved cards are kept by Stripe, our payment processor, which also emails a receipt for each
+        payment. Our own receipts, invoices and adjustment notes are under Documents below.
       </p>
       <button type="button" onClick={() => void open()} disabled={busy}>
         Manage payment methods and receipts
