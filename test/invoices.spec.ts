@@ -335,7 +335,7 @@ describe('tax invoices, adjustment notes and receipts (real PostgreSQL, VirtFusi
     });
   });
 
-  it('backfill: ledger rows from before documents get theirs once, even from two backfills at once', async () => {
+  it('backfill: ledger rows from before documents get theirs once, even from two backfills at once beside live charges', async () => {
     const user = await aUserWithBalance(app, 10 * PRICE);
     const [{ id: walletId }] = await ds.query(`SELECT id FROM wallets WHERE user_id = $1`, [user.id]);
     // Rows as an older panel wrote them: straight into the ledger, with no document.
@@ -348,9 +348,21 @@ describe('tax invoices, adjustment notes and receipts (real PostgreSQL, VirtFusi
               ($1, 'admin_credit', 100, 0, 'admin', 'goodwill', NULL, NULL)`,
       [walletId],
     );
-    const issued = await Promise.all([invoices.backfill(), invoices.backfill()]);
+    // Two backfills and live charges of another customer, all at once.
+    const buyer = await aUserWithBalance(app, 10 * PRICE);
+    const live = Array.from({ length: 10 }, (_, i) =>
+      wallet.debit({
+        userId: buyer.id,
+        amountCents: PRICE,
+        type: 'server_charge',
+        actor: 'test',
+        reason: `live ${i}`,
+      }),
+    );
+    const [issued] = await Promise.all([Promise.all([invoices.backfill(), invoices.backfill()]), ...live]);
     expect(issued.reduce((a, b) => a + b, 0)).toBe(4);
     expect(await invoices.backfill()).toBe(0);
+    expect(await documentsOf(ds, buyer.id)).toHaveLength(10);
     const docs = (await documentsOf(ds, user.id)).map((d) => [
       d.ledgerType,
       d.kind,
