@@ -140,6 +140,10 @@ describe('documents through the built API: Stripe top-ups, refunds, disputes, de
     expect(text).toContain('Example Cloud Pty Ltd');
     const html = await raw(customer, `/api/documents/${docs[0]!.number}`);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    // Its inline style is allowed, and nothing else: no script, no outside resource.
+    expect(html.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
     const receipt = await html.text();
     expect(receipt).toContain('<h1>Receipt</h1>');
     expect(receipt).toContain('Not a tax invoice');

@@ -32,6 +32,9 @@ const pageOf = (limit?: string, before?: string) => ({
   beforeId: queryInt(before, 'before', 1, Number.MAX_SAFE_INTEGER),
 });
 
+const DOCUMENT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 const ownerScope = (user: User) => (user.role === 'admin' ? undefined : user.id);
 
 /** The signed-in customer's documents and buyer details: every lookup goes through the session's user. */
@@ -54,6 +57,8 @@ export class DocumentsController {
   // An admin opens any customer's document from the admin user page; a customer only their own.
   @Get('documents/:number')
   @Header('Content-Type', 'text/html; charset=utf-8')
+  // A standalone page with its own inline style and no script: stricter than the app's policy.
+  @Header('Content-Security-Policy', DOCUMENT_CSP)
   async html(@CurrentUser() user: User, @Param('number') number: string) {
     return renderDocumentHtml(await this.invoices.get(number, ownerScope(user)));
   }
