@@ -13,6 +13,7 @@ const libs = [
   'servers',
   'notifications',
   'operations',
+  'invoices',
 ];
 
 // A lib is used through its index only: `@ozvps/wallet`, never `@ozvps/wallet/src/...` nor a
@@ -116,6 +117,20 @@ export default tseslint.config(
           name,
           message: 'operations depends only on core, wallet, billing, notifications and virtfusion.',
         })),
+      ),
+    },
+  },
+  {
+    // Documents are issued where the ledger row is written (wallet -> invoices), so invoices sits
+    // below the wallet: it uses only core and users (the buyer), never the libs that move money.
+    files: ['libs/invoices/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        [],
+        libs
+          .filter((l) => !['core', 'users', 'invoices'].includes(l))
+          .concat(['migrations'])
+          .map((l) => ({ name: `@ozvps/${l}`, message: 'invoices depends only on core and users.' })),
       ),
     },
   },

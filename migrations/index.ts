@@ -5,6 +5,7 @@ import { SERVERS_ENTITIES } from '@ozvps/servers';
 import { USERS_ENTITIES } from '@ozvps/users';
 import { CLUSTER_ENTITIES } from '@ozvps/core';
 import { WALLET_ENTITIES } from '@ozvps/wallet';
+import { INVOICES_ENTITIES } from '@ozvps/invoices';
 import { CreateUsers1763800000000 } from './1763800000000-create-users';
 import { CreateWalletLedger1763800000001 } from './1763800000001-create-wallet-ledger';
 import { CreateSessions1763800000002 } from './1763800000002-create-sessions';
@@ -19,6 +20,7 @@ import { CreateServiceOutages1763800000013 } from './1763800000013-create-servic
 import { ServerActions1763800000014 } from './1763800000014-server-actions';
 import { Replicas1763800000015 } from './1763800000015-replicas';
 import { WalletTotals1763800000016 } from './1763800000016-wallet-totals';
+import { CreateDocuments1763800000019 } from './1763800000019-create-documents';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -36,6 +38,7 @@ export const MIGRATIONS = [
   ServerActions1763800000014,
   Replicas1763800000015,
   WalletTotals1763800000016,
+  CreateDocuments1763800000019,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */
@@ -47,6 +50,7 @@ export const ENTITIES = [
   ...SERVERS_ENTITIES,
   ...NOTIFICATIONS_ENTITIES,
   ...CLUSTER_ENTITIES,
+  ...INVOICES_ENTITIES,
 ];
 
 /**
@@ -54,7 +58,13 @@ export const ENTITIES = [
  * them (grantRuntimeRole), so even its own credentials cannot rewrite them. The ledger is also
  * guarded by a trigger; Stripe's event log and each server's history are records of what happened.
  */
-export const APPEND_ONLY_TABLES = ['wallet_transactions', 'stripe_events', 'server_events'] as const;
+export const APPEND_ONLY_TABLES = [
+  'wallet_transactions',
+  'stripe_events',
+  'server_events',
+  // Issued invoices, adjustment notes and receipts (issue 18); also guarded by a trigger.
+  'documents',
+] as const;
 
 /** What DatabaseModule.forRoot and the test harness need to open the panel's database. */
 export const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, appendOnlyTables: APPEND_ONLY_TABLES };

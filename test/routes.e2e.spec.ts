@@ -95,4 +95,18 @@ describe('admin routes under other spellings (the built API)', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<div id="root">');
   });
+
+  it("refuses a customer the admin list of a user's documents, however spelled (issue 18)", async () => {
+    const attempts = [
+      `/api/admin/users/${customerId}/documents`,
+      `/api/Admin/users/${customerId}/documents`,
+      `/api/admin/users/${customerId}/documents/`,
+      `//api/admin/users/${customerId}/documents`,
+      `/api/%61dmin/users/${customerId}/documents`,
+    ];
+    const answers = [];
+    for (const path of attempts) answers.push([path, (await as(customer, 'GET', path)).status]);
+    expect(answers).toEqual(attempts.map((path) => [path, /[A-Z%]|\/\/|\/$/.test(path) ? 404 : 403]));
+    expect((await as(admin, 'GET', `/api/admin/users/${customerId}/documents`)).status).toBe(200);
+  });
 });

@@ -532,4 +532,34 @@ describe('the panel in a real browser', () => {
     ]);
     expect((await ozvpsctl(db.url, ['wallet', 'verify'])).code).toBe(0);
   });
+
+  it("Billing → Documents: a top-up's receipt with its PDF; the billing details refuse a bad ABN in words", async () => {
+    const page = await newPage();
+    await page.goto('/signup');
+    await page.getByLabel('Email').fill('documents@example.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+    await page.getByRole('button', { name: 'Add A$25.00' }).click();
+    await page.waitForURL(`${stripe.url}/checkout/**`);
+    await page.getByRole('button', { name: 'Pay A$25.00' }).click();
+    await page.getByText('A$25.00 has been added to your wallet.').waitFor();
+
+    await page.goto('/billing');
+    const row = page.getByTestId('documents').locator('tbody tr').first();
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(1)).toEqual([expect.stringMatching(/^RCT-\d{6}$/), 'Receipt', 'A$25.00', '–', 'PDF']);
+    const pdfPath = await row.getByRole('link', { name: /as PDF$/ }).getAttribute('href');
+    const pdf = await page.request.get(pdfPath!);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    await shot(page, 'billing-documents');
+    await fitsAPhone(page, 'billing-documents-phone');
+
+    await page.getByLabel('ABN').fill('51 824 753 557');
+    await page.getByRole('button', { name: 'Save billing details' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('ABN checksum');
+    await page.context().close();
+  });
 });

@@ -49,6 +49,9 @@ import { SystemController } from './system.controller';
 import { OperationsModule } from '@ozvps/operations';
 import { AdminForecastController, AdminHealthController } from './operations/operations.controller';
 import { HealthWatchScheduler } from './operations/health-watch.scheduler';
+import { AdminDocumentsController, DocumentsController } from './invoices/documents.controller';
+import { InvoicesBackfill } from './invoices/invoices-backfill';
+import { InvoicesModule } from '@ozvps/invoices';
 
 @Module({})
 export class AppModule {
@@ -76,6 +79,7 @@ export class AppModule {
         ServersModule,
         NotificationsModule,
         OperationsModule,
+        InvoicesModule,
         ScheduleModule.forRoot(),
       ],
       controllers: [
@@ -97,6 +101,8 @@ export class AppModule {
         AdminServersController,
         AdminForecastController,
         AdminHealthController,
+        DocumentsController,
+        AdminDocumentsController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
@@ -108,6 +114,7 @@ export class AppModule {
         MailSenderScheduler,
         VirtFusionReachabilityHandler,
         HealthWatchScheduler,
+        InvoicesBackfill,
         // Order matters: cross-site writes are refused first (uncounted, as before any route
         // work), rate limits count refused requests too, then the session gate.
         { provide: APP_GUARD, useClass: JsonOriginGuard },

@@ -227,6 +227,12 @@ describe('routes: access is decided from route metadata, for every registered ro
       'POST /api/admin/servers/:id/terminate': 'admin',
       'GET /api/admin/forecast': 'admin',
       'GET /api/admin/health': 'admin',
+      'GET /api/documents': 'signed-in',
+      'GET /api/documents/:number': 'signed-in',
+      'GET /api/documents/:number/pdf': 'signed-in',
+      'GET /api/account/billing-details': 'signed-in',
+      'PUT /api/account/billing-details': 'signed-in',
+      'GET /api/admin/users/:id/documents': 'admin',
     });
     expect(routes.length).toBeGreaterThanOrEqual(25);
     for (const r of routes) {

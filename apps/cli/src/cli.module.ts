@@ -4,6 +4,7 @@ import { AccountsModule } from '@ozvps/accounts';
 import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
+import { InvoicesModule } from '@ozvps/invoices';
 import { NotificationsModule } from '@ozvps/notifications';
 import { OperationsModule } from '@ozvps/operations';
 import { PlansModule } from '@ozvps/plans';
@@ -25,6 +26,14 @@ import {
   MailShowCommand,
   MailTestCommand,
 } from './mail.command';
+import {
+  InvoicesBackfillCommand,
+  InvoicesCommand,
+  InvoicesExportCommand,
+  InvoicesListCommand,
+  InvoicesPdfCommand,
+  InvoicesShowCommand,
+} from './invoices.command';
 import {
   ServersCancelCommand,
   ServersPowerCommand,
@@ -116,6 +125,17 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
       ServersResetPasswordCommand,
       ServersCancelCommand,
       ServersTerminateCommand,
+    ],
+  },
+  invoices: {
+    modules: [UsersModule, InvoicesModule],
+    commands: [
+      InvoicesCommand,
+      InvoicesListCommand,
+      InvoicesShowCommand,
+      InvoicesPdfCommand,
+      InvoicesExportCommand,
+      InvoicesBackfillCommand,
     ],
   },
   mail: {

@@ -14,6 +14,10 @@ export const COMMAND_GROUPS: readonly { name: string; description: string }[] = 
     name: 'servers',
     description: 'servers: list, show, power, reinstall, cancel, suspend',
   },
+  {
+    name: 'invoices',
+    description: 'invoices, adjustment notes, receipts: list, show, pdf, export',
+  },
   { name: 'mail', description: 'the email outbox: list, show, retry, send a test' },
   { name: 'db', description: 'database schema' },
   {

@@ -267,3 +267,26 @@ export interface AdminServerDetail extends ServerDetailView {
   planName?: string;
   care?: CareReason[];
 }
+
+// Invoices, adjustment notes and receipts (issue 18).
+export interface DocumentSummary {
+  id: number;
+  number: string;
+  type: 'invoice' | 'adjustment' | 'receipt';
+  title: string;
+  issuedAt: string;
+  totalCents: number;
+  gstCents: number;
+  currency: string;
+  refersTo: string | null;
+  htmlPath: string;
+  pdfPath: string;
+}
+export interface DocumentPage {
+  documents: DocumentSummary[];
+  nextBefore: number | null;
+}
+export interface BillingDetails {
+  businessName: string | null;
+  abn: string | null;
+}

@@ -261,7 +261,11 @@ export class StripeWebhookService {
           userId: payer.id,
           receiptsEmail: payer.receiptsEmail,
           dedupeKey: `topup-received:${session.id}`,
-          data: { amountCents: topup!.amountCents, balanceCents: row.balanceAfterCents },
+          data: {
+            amountCents: topup!.amountCents,
+            balanceCents: row.balanceAfterCents,
+            documentNumber: row.documentNumber,
+          },
         });
         const decision: Decision = {
           outcome: 'credited',

@@ -16,3 +16,4 @@ export * from './log-throttle';
 export * from './cluster';
 export * from './text';
 export * from './backups/backup-files';
+export * from './abn';

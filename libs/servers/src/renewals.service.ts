@@ -211,13 +211,14 @@ export class RenewalsService {
       const period = s.periodsPaid + 1;
       const paidTo = periodEnd(s, period);
       // The server's own price (a plan's new price is for new deploys; see RepriceService).
-      let charged: { priceCents: number; balanceCents: number };
+      let charged: { priceCents: number; balanceCents: number; documentNumber: string | null };
       try {
         charged = await this.ledger.chargeRenewal(
           em,
           s,
           period,
           `${planName}: renewal of server #${s.id} (${s.hostname}) to ${paidTo.toISOString().slice(0, 10)}`,
+          { plan: planName, periodTo: paidTo },
         );
       } catch (error) {
         if (!(error instanceof InsufficientFundsError)) throw error;
@@ -247,6 +248,7 @@ export class RenewalsService {
         periodFrom: s.paidUntil!,
         periodTo: paidTo,
         balanceCents: charged.balanceCents,
+        documentNumber: charged.documentNumber,
       });
       return {
         outcome: 'charged',

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { formatCents } from '@ozvps/core';
-import { WalletService } from '@ozvps/wallet';
+import { addMonths, Clock, CLOCK, formatCents } from '@ozvps/core';
+import type { SaleDetails } from '@ozvps/invoices';
+import { WalletService, WrittenTransaction } from '@ozvps/wallet';
 import { Server } from './server.entity';
 import { ServersRepository } from './servers.repository';
 
@@ -15,6 +16,7 @@ export class ServerLedger {
   constructor(
     private readonly wallet: WalletService,
     private readonly repo: ServersRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
@@ -28,8 +30,9 @@ export class ServerLedger {
     amountCents: number,
     actor: string,
     reason: string,
-  ): Promise<number> {
-    const row = await this.wallet.debit(
+    sale?: SaleDetails,
+  ): Promise<WrittenTransaction> {
+    return this.wallet.debit(
       {
         userId: s.userId,
         amountCents,
@@ -37,10 +40,10 @@ export class ServerLedger {
         actor,
         reason,
         idempotencyKey: `server-charge:${s.id}:${period}`,
+        sale,
       },
       em,
     );
-    return row.balanceAfterCents;
   }
 
   /**
@@ -55,7 +58,9 @@ export class ServerLedger {
     s: Server,
     period: number,
     reason: string,
-  ): Promise<{ priceCents: number; balanceCents: number }> {
+    sale: { plan: string; periodTo: Date },
+  ): Promise<{ priceCents: number; balanceCents: number; documentNumber: string | null }> {
+    const periodFrom = s.paidUntil!;
     if (s.nextPriceCents !== null && s.nextPriceFrom !== null && s.nextPriceFrom <= s.paidUntil!) {
       const before = s.priceMonthlyCents;
       s.priceMonthlyCents = s.nextPriceCents;
@@ -74,12 +79,20 @@ export class ServerLedger {
         em,
       );
     }
-    const balanceCents = await this.chargePeriod(em, s, period, s.priceMonthlyCents, 'system', reason);
-    return { priceCents: s.priceMonthlyCents, balanceCents };
+    const row = await this.chargePeriod(em, s, period, s.priceMonthlyCents, 'system', reason, {
+      items: [saleItem(s, sale.plan, `Renewal of server ${s.hostname}`, periodFrom, sale.periodTo)],
+    });
+    return {
+      priceCents: s.priceMonthlyCents,
+      balanceCents: row.balanceAfterCents,
+      documentNumber: row.documentNumber,
+    };
   }
 
   /** The deploy's first month at the price the server was ordered at, and its event. */
   async chargeFirstMonth(em: EntityManager, s: Server, planName: string, actor: string): Promise<void> {
+    // The month runs from the server's activation; the document shows the month from the charge.
+    const from = this.clock.now();
     await this.chargePeriod(
       em,
       s,
@@ -87,6 +100,7 @@ export class ServerLedger {
       s.priceMonthlyCents,
       actor,
       `${planName}: first month (server #${s.id}, ${s.hostname})`,
+      { items: [saleItem(s, planName, `Server ${s.hostname}: first month`, from, addMonths(from, 1))] },
     );
     await this.repo.event(
       s.id,
@@ -107,6 +121,7 @@ export class ServerLedger {
         actor: 'system',
         reason: `Refund: server #${s.id} (${s.hostname}) could not be provisioned`,
         idempotencyKey: `server-refund:${s.id}:1`,
+        sale: { refersToLedgerKey: `server-charge:${s.id}:1` },
       },
       em,
     );
@@ -118,4 +133,21 @@ export class ServerLedger {
       em,
     );
   }
+}
+
+function saleItem(
+  s: Pick<Server, 'hostname' | 'priceMonthlyCents'>,
+  plan: string,
+  description: string,
+  from: Date,
+  to: Date,
+) {
+  return {
+    description,
+    hostname: s.hostname,
+    plan,
+    periodFrom: from.toISOString().slice(0, 10),
+    periodTo: to.toISOString().slice(0, 10),
+    amountCents: s.priceMonthlyCents,
+  };
 }

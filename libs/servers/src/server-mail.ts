@@ -76,7 +76,13 @@ export class ServerMail {
     em: EntityManager,
     s: Server,
     period: number,
-    d: { amountCents: number; periodFrom: Date; periodTo: Date; balanceCents: number },
+    d: {
+      amountCents: number;
+      periodFrom: Date;
+      periodTo: Date;
+      balanceCents: number;
+      documentNumber: string | null;
+    },
   ): Promise<void> {
     await this.send(em, s, `renewal-charged:${s.id}:${period}`, {
       kind: 'renewal-charged',

@@ -2,7 +2,14 @@ export * from './errors';
 export * from './wallet.entity';
 export * from './wallet.module';
 export { WalletService, CREDIT_TYPES, DEBIT_TYPES } from './wallet.service';
-export type { AdminAdjustment, CreditInput, DebitInput, WalletBalance, VerifyReport } from './wallet.service';
+export type {
+  AdminAdjustment,
+  CreditInput,
+  DebitInput,
+  WalletBalance,
+  VerifyReport,
+  WrittenTransaction,
+} from './wallet.service';
 export type { WalletDrift } from './wallet.repository';
 
 import { Wallet, WalletTransaction } from './wallet.entity';

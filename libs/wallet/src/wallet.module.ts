@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { InvoicesModule } from '@ozvps/invoices';
 import { UsersModule } from '@ozvps/users';
 import { WalletRepository } from './wallet.repository';
 import { WalletService } from './wallet.service';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, InvoicesModule],
   providers: [WalletRepository, WalletService],
   exports: [WalletService],
 })

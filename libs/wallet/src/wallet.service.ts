@@ -8,6 +8,7 @@ import {
   ValidationError,
   isUniqueViolation,
 } from '@ozvps/core';
+import { InvoicesService, SaleDetails } from '@ozvps/invoices';
 import { UsersService } from '@ozvps/users';
 import {
   CurrencyMismatchError,
@@ -41,6 +42,8 @@ export interface BalanceChange {
   stripePaymentIntentId?: string;
   /** At most one ledger row ever carries a given key (e.g. `signup-credit:42`). */
   idempotencyKey?: string;
+  /** What the document of a sale (or of its reversal) shows: the server, its plan and period. */
+  sale?: SaleDetails;
 }
 
 export interface CreditInput extends BalanceChange {
@@ -50,6 +53,9 @@ export interface CreditInput extends BalanceChange {
 export interface DebitInput extends BalanceChange {
   type: (typeof DEBIT_TYPES)[number];
 }
+
+/** A ledger row just written, with the number of the document issued for it (null: none). */
+export type WrittenTransaction = WalletTransaction & { documentNumber: string | null };
 
 /** A credit or deduction an admin makes by hand (web panel or ozvpsctl). */
 export interface AdminAdjustment {
@@ -84,6 +90,7 @@ export class WalletService {
     private readonly dataSource: DataSource,
     private readonly wallets: WalletRepository,
     private readonly users: UsersService,
+    private readonly documents: InvoicesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -96,12 +103,12 @@ export class WalletService {
   }
 
   /** Adds money to a wallet. Pass `em` to join a caller's transaction. */
-  credit(input: CreditInput, em?: EntityManager): Promise<WalletTransaction> {
+  credit(input: CreditInput, em?: EntityManager): Promise<WrittenTransaction> {
     return this.change(input, +1, em);
   }
 
   /** Takes money from a wallet; InsufficientFundsError (nothing written) when the balance is short. */
-  debit(input: DebitInput, em?: EntityManager): Promise<WalletTransaction> {
+  debit(input: DebitInput, em?: EntityManager): Promise<WrittenTransaction> {
     return this.change(input, -1, em);
   }
 
@@ -188,7 +195,7 @@ export class WalletService {
     input: CreditInput | DebitInput,
     sign: 1 | -1,
     outer?: EntityManager,
-  ): Promise<WalletTransaction> {
+  ): Promise<WrittenTransaction> {
     const amount = assertPositiveCents(input.amountCents, ABSOLUTE_MAX_CENTS);
     const reason = input.reason?.trim() ?? '';
     if (!reason) throw new ValidationError('a reason is required for every balance change');
@@ -218,7 +225,25 @@ export class WalletService {
         row,
       );
 
-    const run = async (em: EntityManager) => {
+    // Every row that is a sale, a reversal or a top-up gets its numbered document in the same
+    // transaction, here where rows are written, so no caller can forget one.
+    const withDocument = async (em: EntityManager): Promise<WrittenTransaction> => {
+      const written = await write(em);
+      const document = await this.documents.issueFor(em, {
+        id: written.id,
+        userId: input.userId,
+        type: written.type,
+        amountCents: written.amountCents,
+        currency,
+        reason: written.reason,
+        stripePaymentIntentId: written.stripePaymentIntentId,
+        createdAt: written.createdAt,
+        sale: input.sale,
+      });
+      return Object.assign(written, { documentNumber: document?.number ?? null });
+    };
+
+    const write = async (em: EntityManager) => {
       // The common case is one statement; only when it changes nothing do we ask why.
       const written = await apply(em);
       if (written) return written;
@@ -245,7 +270,7 @@ export class WalletService {
     };
 
     try {
-      return await (outer ? run(outer) : this.dataSource.transaction(run));
+      return await (outer ? withDocument(outer) : this.dataSource.transaction(withDocument));
     } catch (err) {
       if (input.stripeEventId && isUniqueViolation(err, 'wallet_transactions_stripe_event_id_key')) {
         throw new DuplicateStripeEventError(input.stripeEventId);

@@ -6,6 +6,7 @@ import { formatDate, formatMoney, parseDollars } from '../money';
 import { AdminNav } from '../components/AdminNav';
 import { useAppInfo } from '../session';
 import { ErrorMessage, Loading, newRequestKey, PageTitle } from '../ui';
+import { Documents } from '../components/Documents';
 import { History } from './Wallet';
 
 export function AdminUsers() {
@@ -236,6 +237,8 @@ export function AdminUser({ id }: { id: string }) {
             path={`/api/admin/users/${detail.data.user.id}/transactions`}
             currency={detail.data.wallet.currency}
           />
+          <h2>Documents</h2>
+          <Documents path={`/api/admin/users/${detail.data.user.id}/documents`} />
         </>
       )}
     </section>

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api';
+import { BillingDetailsForm } from '../components/BillingDetailsForm';
+import { Documents } from '../components/Documents';
 import { EmailPreferences } from '../components/EmailPreferences';
 import { ErrorMessage, PageTitle } from '../ui';
 
@@ -21,13 +23,19 @@ export function Billing() {
     <section className="narrow">
       <PageTitle>Billing</PageTitle>
       <p>
-        Your saved cards and the receipts for every top-up are kept by Stripe, our payment processor. Stripe
-        also emails a receipt for each payment.
+        Your saved cards are kept by Stripe, our payment processor, which also emails a receipt for each
+        payment. Our own receipts, invoices and adjustment notes are under Documents below.
       </p>
       <button type="button" onClick={() => void open()} disabled={busy}>
         Manage payment methods and receipts
       </button>
       <ErrorMessage error={error} />
+      <h2>Documents</h2>
+      <p className="muted small">
+        A receipt for each top-up, an invoice for each server charge, an adjustment note for each refund.
+      </p>
+      <Documents path="/api/documents" />
+      <BillingDetailsForm />
       <EmailPreferences />
     </section>
   );

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
         panelName: 'OzVPS',
       },
       backups: { dir: undefined, keepDays: 14 },
+      seller: { name: 'OzVPS', abn: undefined, address: undefined, email: undefined, gstRegistered: false },
     });
   });
 
@@ -286,5 +287,44 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ OZVPS_ENV_FILE: '/nonexistent/ozvps.env' })).toThrow(
       /OZVPS_ENV_FILE points to \/nonexistent\/ozvps.env/,
     );
+  });
+
+  describe('seller profile (documents)', () => {
+    it('takes BUSINESS_* and GST_REGISTERED as config.seller, the ABN without its spaces', () => {
+      const config = loadConfig({
+        ...NO_FILE,
+        BUSINESS_NAME: 'Example Cloud Pty Ltd',
+        BUSINESS_ABN: '51 824 753 556',
+        BUSINESS_ADDRESS: '1 George St, Sydney NSW 2000',
+        BUSINESS_EMAIL: 'accounts@example.com',
+        GST_REGISTERED: 'true',
+      });
+      expect(config.seller).toEqual({
+        name: 'Example Cloud Pty Ltd',
+        abn: '51824753556',
+        address: '1 George St, Sydney NSW 2000',
+        email: 'accounts@example.com',
+        gstRegistered: true,
+      });
+    });
+
+    it('names the seller after PANEL_NAME when BUSINESS_NAME is unset', () => {
+      expect(loadConfig({ ...NO_FILE, PANEL_NAME: 'Example Cloud' }).seller.name).toBe('Example Cloud');
+    });
+
+    it.each([
+      ['51 824 753 557', 'fails the ABN checksum'],
+      ['5182475355', 'must have 11 digits (got 10)'],
+      ['51-824-753-556', 'must contain only digits'],
+    ])('refuses BUSINESS_ABN %s and names the reason', (abn, reason) => {
+      expect(() => loadConfig({ ...NO_FILE, BUSINESS_ABN: abn })).toThrow(`BUSINESS_ABN ${reason}`);
+    });
+
+    it('refuses GST_REGISTERED without BUSINESS_ABN, and a BUSINESS_EMAIL that is not an address', () => {
+      expect(() => loadConfig({ ...NO_FILE, GST_REGISTERED: 'true' })).toThrow(/needs BUSINESS_ABN/);
+      expect(() => loadConfig({ ...NO_FILE, BUSINESS_EMAIL: 'accounts' })).toThrow(
+        /BUSINESS_EMAIL must be an email address/,
+      );
+    });
   });
 });

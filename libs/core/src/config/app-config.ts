@@ -18,6 +18,7 @@ import {
   validateSync,
 } from './config-validators';
 import { isDeliverableAddress } from '../text';
+import { abnProblem } from '../abn';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -296,6 +297,36 @@ export class EnvironmentVariables {
   @Max(3650)
   BACKUP_KEEP_DAYS: number = 14;
 
+  // The seller on tax invoices, adjustment notes and receipts (issue 18); each document keeps a copy.
+  /** The seller's name on documents; unset: PANEL_NAME. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[^<>\r\n]{1,120}$/, { message: 'must be a name of at most 120 characters, without < or >' })
+  BUSINESS_NAME?: string = undefined;
+
+  /** The seller's ABN (11 digits, spaces allowed), checked in loadConfig (abnProblem). */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  BUSINESS_ABN?: string = undefined;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[^<>\r\n]{1,200}$/, {
+    message: 'must be one line of at most 200 characters, without < or > (use commas between lines)',
+  })
+  BUSINESS_ADDRESS?: string = undefined;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  BUSINESS_EMAIL?: string = undefined;
+
+  /** Registered for GST: documents for sales are tax invoices with the GST (1/11 of the price) shown. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(['0', '1', 'true', 'false'], { message: 'must be true or false' })
+  GST_REGISTERED: string = 'false';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -349,6 +380,8 @@ export interface AppConfig {
   readonly mail: MailConfig;
   /** Database dumps: `dir` undefined means backups are not configured. */
   readonly backups: BackupsConfig;
+  /** The seller shown on documents (invoices, adjustment notes, receipts). */
+  readonly seller: SellerConfig;
 }
 
 export interface BackupsConfig {
@@ -356,6 +389,16 @@ export interface BackupsConfig {
   readonly dir: string | undefined;
   /** Dumps older than this many days are pruned, except the newest. */
   readonly keepDays: number;
+}
+
+export interface SellerConfig {
+  /** BUSINESS_NAME, or PANEL_NAME when unset. */
+  readonly name: string;
+  /** 11 digits, no spaces; undefined when unset. */
+  readonly abn: string | undefined;
+  readonly address: string | undefined;
+  readonly email: string | undefined;
+  readonly gstRegistered: boolean;
 }
 
 export interface MailConfig {
@@ -473,6 +516,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   if (typeof trustProxy === 'string') problems.push(`TRUST_PROXY ${trustProxy}`);
   if (vars.OZVPS_TEST_JOBS_CRON !== undefined && vars.NODE_ENV !== 'test')
     problems.push('OZVPS_TEST_JOBS_CRON is for tests only: it needs NODE_ENV=test');
+  const abnIssue = vars.BUSINESS_ABN === undefined ? null : abnProblem(vars.BUSINESS_ABN);
+  if (abnIssue) problems.push(`BUSINESS_ABN ${abnIssue}`);
+  if (vars.BUSINESS_EMAIL !== undefined && !isDeliverableAddress(vars.BUSINESS_EMAIL))
+    problems.push(`BUSINESS_EMAIL must be an email address (got "${vars.BUSINESS_EMAIL.slice(0, 60)}")`);
+  const gstRegistered = vars.GST_REGISTERED === '1' || vars.GST_REGISTERED === 'true';
+  if (gstRegistered && vars.BUSINESS_ABN === undefined)
+    problems.push("GST_REGISTERED=true needs BUSINESS_ABN: a tax invoice must show the seller's ABN");
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
@@ -536,6 +586,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     backups: Object.freeze({
       dir: vars.BACKUP_DIR === undefined ? undefined : resolve(vars.BACKUP_DIR),
       keepDays: vars.BACKUP_KEEP_DAYS,
+    }),
+    seller: Object.freeze({
+      name: vars.BUSINESS_NAME ?? vars.PANEL_NAME,
+      abn: vars.BUSINESS_ABN?.replace(/\s+/g, ''),
+      address: vars.BUSINESS_ADDRESS,
+      email: vars.BUSINESS_EMAIL,
+      gstRegistered,
     }),
     oidc:
       vars.OIDC_ISSUER_URL && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET

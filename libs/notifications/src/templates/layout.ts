@@ -80,3 +80,8 @@ ${body}
 `;
   return { subject, text, html };
 }
+
+/** Where a customer opens a document (receipt, invoice) of theirs: the panel's HTML view of it. */
+export function documentLink(appUrl: string, documentNumber: string): string {
+  return `${appUrl}/api/documents/${encodeURIComponent(documentNumber)}`;
+}

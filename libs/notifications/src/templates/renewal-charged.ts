@@ -1,6 +1,6 @@
 import { formatCents } from '@ozvps/core';
 import { formatDate } from './dates';
-import { compose, MailTemplate } from './layout';
+import { compose, documentLink, MailTemplate } from './layout';
 
 export interface RenewalChargedData {
   readonly serverId: number;
@@ -10,6 +10,8 @@ export interface RenewalChargedData {
   readonly periodTo: Date;
   /** The wallet balance after this charge. */
   readonly balanceCents: number;
+  /** The invoice issued for this renewal (absent in messages written before documents existed). */
+  readonly documentNumber?: string | null;
 }
 
 export const category = 'receipt';
@@ -26,6 +28,14 @@ export const render: MailTemplate<RenewalChargedData>['render'] = (data, ctx) =>
         ['New balance', formatCents(data.balanceCents, ctx.currency)],
       ],
     },
+    ...(data.documentNumber
+      ? [
+          {
+            link: documentLink(ctx.appUrl, data.documentNumber),
+            label: `Your invoice ${data.documentNumber}`,
+          },
+        ]
+      : []),
     { link: `${ctx.appUrl}/wallet`, label: 'See your wallet' },
     { p: `You can switch these receipts off on your Billing page: ${ctx.appUrl}/billing` },
   ]);

@@ -1,9 +1,11 @@
 import { formatCents } from '@ozvps/core';
-import { compose, MailTemplate } from './layout';
+import { compose, documentLink, MailTemplate } from './layout';
 
 export interface TopupReceivedData {
   readonly amountCents: number;
   readonly balanceCents: number;
+  /** The receipt issued for this top-up (absent in messages written before documents existed). */
+  readonly documentNumber?: string | null;
 }
 
 export const category = 'receipt';
@@ -18,6 +20,14 @@ export const render: MailTemplate<TopupReceivedData>['render'] = (data, ctx) => 
         ['New balance', formatCents(data.balanceCents, ctx.currency)],
       ],
     },
+    ...(data.documentNumber
+      ? [
+          {
+            link: documentLink(ctx.appUrl, data.documentNumber),
+            label: `Your receipt ${data.documentNumber}`,
+          },
+        ]
+      : []),
     { link: `${ctx.appUrl}/wallet`, label: 'See your wallet' },
     { p: `You can switch these receipts off on your Billing page: ${ctx.appUrl}/billing` },
   ]);
