@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from '@ozvps/accounts';
 import { BillingModule } from '@ozvps/billing';
 import {
@@ -46,6 +47,10 @@ import { SshKeysController } from './servers/ssh-keys.controller';
 import { ServersScheduler } from './servers/servers.scheduler';
 import { TopupCreditedHandler } from './servers/topup-credited.handler';
 import { SystemController } from './system.controller';
+import { jsonLogParams } from './logging/json-logs';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsListeners } from './metrics/metrics.listeners';
+import { PanelMetrics } from './metrics/panel-metrics';
 
 @Module({})
 export class AppModule {
@@ -73,6 +78,7 @@ export class AppModule {
         ServersModule,
         NotificationsModule,
         ScheduleModule.forRoot(),
+        ...(config.logFormat === 'json' ? [LoggerModule.forRoot(jsonLogParams(config))] : []),
       ],
       controllers: [
         SystemController,
@@ -91,6 +97,7 @@ export class AppModule {
         ServerActionsController,
         SshKeysController,
         AdminServersController,
+        MetricsController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
@@ -101,6 +108,8 @@ export class AppModule {
         TopupCreditedHandler,
         MailSenderScheduler,
         VirtFusionReachabilityHandler,
+        PanelMetrics,
+        MetricsListeners,
         // Order matters: cross-site writes are refused first (uncounted, as before any route
         // work), rate limits count refused requests too, then the session gate.
         { provide: APP_GUARD, useClass: JsonOriginGuard },

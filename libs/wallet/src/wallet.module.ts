@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '@ozvps/users';
+import { LedgerEvents } from './ledger-events';
 import { WalletRepository } from './wallet.repository';
 import { WalletService } from './wallet.service';
 
 @Module({
   imports: [UsersModule],
-  providers: [WalletRepository, WalletService],
+  providers: [WalletRepository, WalletService, LedgerEvents],
   exports: [WalletService],
 })
 export class WalletModule {}

@@ -17,6 +17,8 @@ import {
   RequestKeyReusedError,
   WalletBusyError,
 } from './errors';
+import { LedgerChangedEvent } from './ledger-changed.event';
+import { LedgerEvents } from './ledger-events';
 import { TransactionType, WalletTransaction } from './wallet.entity';
 import { WalletDrift, WalletRepository } from './wallet.repository';
 
@@ -85,6 +87,7 @@ export class WalletService {
     private readonly wallets: WalletRepository,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ledgerEvents: LedgerEvents,
   ) {}
 
   /**
@@ -218,10 +221,14 @@ export class WalletService {
         row,
       );
 
+    const announced = (em: EntityManager, written: WalletTransaction) => {
+      this.ledgerEvents.written(em, new LedgerChangedEvent(input.userId, input.type, sign * amount));
+      return written;
+    };
     const run = async (em: EntityManager) => {
       // The common case is one statement; only when it changes nothing do we ask why.
       const written = await apply(em);
-      if (written) return written;
+      if (written) return announced(em, written);
       const wallet = await this.wallets.findByUserId(input.userId, em);
       const coveredOnly = sign < 0 && !mayGoNegative;
       if (wallet && wallet.currency !== currency) throw new CurrencyMismatchError(wallet.currency, currency);
@@ -236,7 +243,7 @@ export class WalletService {
       // created it and committed in between): a new statement sees it. Never "insufficient funds"
       // for a credit: that answer would make Stripe give up on money it has already taken.
       const retried = await apply(em);
-      if (retried) return retried;
+      if (retried) return announced(em, retried);
       if (coveredOnly) {
         const now = await this.wallets.findByUserId(input.userId, em);
         throw new InsufficientFundsError(now?.balanceCents ?? 0, amount);
