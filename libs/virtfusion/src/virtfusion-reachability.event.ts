@@ -18,13 +18,7 @@ export class VirtFusionReachabilityEvent {
 export const VIRTFUSION_CALL = 'virtfusion.call';
 
 export type VirtFusionCallOutcome =
-  | 'ok'
-  | 'unavailable'
-  | 'rate_limited'
-  | 'auth'
-  | 'not_found'
-  | 'rejected'
-  | 'bad_response';
+  'ok' | 'unavailable' | 'rate_limited' | 'auth' | 'not_found' | 'rejected' | 'bad_response';
 
 /**
  * One HTTP exchange with VirtFusion (each retry is its own), as the API's metrics count it.

@@ -82,17 +82,20 @@ export class ClusterJobs implements BeforeApplicationShutdown {
     // A run still going here (a slow sweep) lets another process have the tick.
     if (this.stopping || this.running.has(name)) return 'skipped';
     const started = performance.now();
-    const going = run().then((result) => {
-      if (result === 'ran') this.measured(name, 'succeeded', started);
-      return result;
-    }, async (err: Error) => {
-      this.measured(name, 'failed', started);
-      this.logger.error(`${name} failed: ${err.message}`);
-      await this.alerts.jobFailed(name, err.message).catch((e: Error) => {
-        this.logger.error(`could not alert admins that ${name} failed: ${e.message}`);
-      });
-      return 'ran' as const;
-    });
+    const going = run().then(
+      (result) => {
+        if (result === 'ran') this.measured(name, 'succeeded', started);
+        return result;
+      },
+      async (err: Error) => {
+        this.measured(name, 'failed', started);
+        this.logger.error(`${name} failed: ${err.message}`);
+        await this.alerts.jobFailed(name, err.message).catch((e: Error) => {
+          this.logger.error(`could not alert admins that ${name} failed: ${e.message}`);
+        });
+        return 'ran' as const;
+      },
+    );
     this.running.set(name, going);
     try {
       return await going;

@@ -45,7 +45,14 @@ export const REDACTED_PATHS = [
 ];
 
 /** The headers worth a line: who called and through what; never the credentials. */
-const LOGGED_HEADERS = ['user-agent', 'content-type', 'content-length', 'x-forwarded-for', 'origin', 'referer'];
+const LOGGED_HEADERS = [
+  'user-agent',
+  'content-type',
+  'content-length',
+  'x-forwarded-for',
+  'origin',
+  'referer',
+];
 
 interface SerializedReq {
   id?: unknown;

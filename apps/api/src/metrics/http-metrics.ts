@@ -16,7 +16,9 @@ export function httpMetrics(metrics: PanelMetrics) {
       const template = (req.route as { path?: unknown } | undefined)?.path;
       const labels = {
         method: req.method,
-        route: typeof template === 'string' ? `${req.baseUrl}${template}` : OTHER_ROUTE,
+        // Nest answers unknown paths from a catch-all route (`/{*path}`): that is no route of ours.
+        route:
+          typeof template === 'string' && !template.includes('*') ? `${req.baseUrl}${template}` : OTHER_ROUTE,
         status: String(res.statusCode),
       };
       metrics.httpRequests.inc(labels);

@@ -276,7 +276,9 @@ describe('loadConfig', () => {
   it('takes LOG_FORMAT as text or json, and refuses anything else', () => {
     expect(loadConfig({ ...NO_FILE, LOG_FORMAT: ' JSON ' }).logFormat).toBe('json');
     expect(loadConfig({ ...NO_FILE, LOG_FORMAT: 'text' }).logFormat).toBe('text');
-    expect(() => loadConfig({ ...NO_FILE, LOG_FORMAT: 'yaml' })).toThrow(/LOG_FORMAT must be text or json \(got "yaml"\)/);
+    expect(() => loadConfig({ ...NO_FILE, LOG_FORMAT: 'yaml' })).toThrow(
+      /LOG_FORMAT must be text or json \(got "yaml"\)/,
+    );
   });
 
   it('takes METRICS_TOKEN of at least 24 printable characters, and never echoes a refused one', () => {
