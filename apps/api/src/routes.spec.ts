@@ -225,6 +225,7 @@ describe('routes: access is decided from route metadata, for every registered ro
       'POST /api/admin/servers/:id/reset-password': 'admin',
       'POST /api/admin/servers/:id/suspend': 'admin',
       'POST /api/admin/servers/:id/terminate': 'admin',
+      'GET /metrics': 'public',
     });
     expect(routes.length).toBeGreaterThanOrEqual(25);
     for (const r of routes) {
