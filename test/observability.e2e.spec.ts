@@ -241,6 +241,11 @@ describe('metrics and JSON logs from the built panel (fake Stripe and VirtFusion
       valueOf(samples, 'ozvps_job_duration_seconds_count', { job: 'plan-sync', outcome: 'succeeded' }),
     ).toBe(valueOf(samples, 'ozvps_job_runs_total', { job: 'plan-sync', outcome: 'succeeded' }));
 
+    // The outbox sender runs in every process, on start and every few seconds.
+    expect(
+      valueOf(samples, 'ozvps_job_runs_total', { job: 'mail-sender', outcome: 'succeeded' }),
+    ).toBeGreaterThanOrEqual(1);
+
     await ds.query(
       `INSERT INTO outbox_messages (recipient, kind, subject, body_text, body_html, dedupe_key, status, next_attempt_at, give_up_at)
        SELECT 'x@example.test', 'welcome', 's', 't', 'h', 'metrics:' || g, 'pending', now() + interval '1 day', now() + interval '2 days'

@@ -105,8 +105,6 @@ export class ClusterJobs implements BeforeApplicationShutdown {
   }
 
   private measured(name: string, outcome: 'succeeded' | 'failed', started: number): void {
-    const labels = { job: name, outcome };
-    this.metrics?.jobRuns.inc(labels);
-    this.metrics?.jobDuration.observe(labels, (performance.now() - started) / 1000);
+    this.metrics?.jobRun(name, outcome, started);
   }
 }

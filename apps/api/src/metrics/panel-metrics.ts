@@ -66,6 +66,13 @@ export class PanelMetrics {
     registers: [this.registry],
   });
 
+  readonly mailDeliveries = new Counter({
+    name: 'ozvps_mail_deliveries_total',
+    help: 'Outbox messages this process tried to deliver, by outcome (sent, retried, dead)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly virtfusionCalls = new Histogram({
     name: 'ozvps_virtfusion_request_duration_seconds',
     help: 'VirtFusion API calls (each retry counted), by method, path template and outcome (ok or the error kind)',
@@ -94,6 +101,12 @@ export class PanelMetrics {
         this.set({ status: 'sending' }, depth.sending);
       },
     });
+  }
+
+  /** One run of a job, `started` being its performance.now() at the start. */
+  jobRun(job: string, outcome: 'succeeded' | 'failed', started: number): void {
+    this.jobRuns.inc({ job, outcome });
+    this.jobDuration.observe({ job, outcome }, (performance.now() - started) / 1000);
   }
 
   /** The exposition text, and its content type. */
