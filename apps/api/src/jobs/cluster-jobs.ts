@@ -84,11 +84,11 @@ export class ClusterJobs implements BeforeApplicationShutdown {
     const started = performance.now();
     const going = run().then(
       (result) => {
-        if (result === 'ran') this.measured(name, 'succeeded', started);
+        if (result === 'ran') this.metrics?.jobRun(name, 'succeeded', started);
         return result;
       },
       async (err: Error) => {
-        this.measured(name, 'failed', started);
+        this.metrics?.jobRun(name, 'failed', started);
         this.logger.error(`${name} failed: ${err.message}`);
         await this.alerts.jobFailed(name, err.message).catch((e: Error) => {
           this.logger.error(`could not alert admins that ${name} failed: ${e.message}`);
@@ -102,9 +102,5 @@ export class ClusterJobs implements BeforeApplicationShutdown {
     } finally {
       this.running.delete(name);
     }
-  }
-
-  private measured(name: string, outcome: 'succeeded' | 'failed', started: number): void {
-    this.metrics?.jobRun(name, outcome, started);
   }
 }
