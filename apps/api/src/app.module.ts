@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from '@ozvps/accounts';
 import { BillingModule } from '@ozvps/billing';
 import {
@@ -52,6 +53,10 @@ import { HealthWatchScheduler } from './operations/health-watch.scheduler';
 import { AdminDocumentsController, DocumentsController } from './invoices/documents.controller';
 import { InvoicesBackfill } from './invoices/invoices-backfill';
 import { InvoicesModule } from '@ozvps/invoices';
+import { jsonLogParams } from './logging/json-logs';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsListeners } from './metrics/metrics.listeners';
+import { PanelMetrics } from './metrics/panel-metrics';
 
 @Module({})
 export class AppModule {
@@ -81,6 +86,7 @@ export class AppModule {
         OperationsModule,
         InvoicesModule,
         ScheduleModule.forRoot(),
+        ...(config.logFormat === 'json' ? [LoggerModule.forRoot(jsonLogParams(config))] : []),
       ],
       controllers: [
         SystemController,
@@ -103,6 +109,7 @@ export class AppModule {
         AdminHealthController,
         DocumentsController,
         AdminDocumentsController,
+        MetricsController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
@@ -115,6 +122,8 @@ export class AppModule {
         VirtFusionReachabilityHandler,
         HealthWatchScheduler,
         InvoicesBackfill,
+        PanelMetrics,
+        MetricsListeners,
         // Order matters: cross-site writes are refused first (uncounted, as before any route
         // work), rate limits count refused requests too, then the session gate.
         { provide: APP_GUARD, useClass: JsonOriginGuard },

@@ -5,8 +5,12 @@ import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-ex
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '@ozvps/core';
 import { errorBody, GlobalExceptionFilter } from './global-exception.filter';
+import { requestId } from './logging/request-id';
+import { httpMetrics } from './metrics/http-metrics';
+import { PanelMetrics } from './metrics/panel-metrics';
 import { STRIPE_WEBHOOK_PATH } from './routes';
 
 /** Request bodies: Stripe's events can be large; nothing a person sends needs more than this. */
@@ -26,6 +30,7 @@ export async function createPanelApp(
   config: AppConfig,
   logger: LoggerService | false,
 ): Promise<NestExpressApplication> {
+  const json = config.logFormat === 'json' && logger !== false;
   const server = express();
   server.set('case sensitive routing', true);
   server.set('strict routing', true);
@@ -33,9 +38,16 @@ export async function createPanelApp(
     // Our own parsers below: one limit for the webhook, a small one for everything else.
     bodyParser: false,
     logger,
+    // JSON logs: start-up lines wait for the JSON logger, which exists only once the module does.
+    bufferLogs: json,
     abortOnError: false,
   });
+  if (json) app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
+  // First, so every later line and the timing cover the whole request.
+  app.use(requestId());
+  const metrics = provided(app, PanelMetrics);
+  if (metrics) app.use(httpMetrics(metrics));
   // Whose X-Forwarded-For names the client (sign-in limits count per source): TRUST_PROXY.
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders(config));
@@ -46,6 +58,15 @@ export async function createPanelApp(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
   );
   return app;
+}
+
+/** A provider of the module, or undefined when it has none (the route walk's test modules). */
+function provided<T>(app: NestExpressApplication, type: new (...args: never[]) => T): T | undefined {
+  try {
+    return app.get(type);
+  } catch {
+    return undefined;
+  }
 }
 
 function securityHeaders(config: AppConfig) {

@@ -233,6 +233,7 @@ describe('routes: access is decided from route metadata, for every registered ro
       'GET /api/account/billing-details': 'signed-in',
       'PUT /api/account/billing-details': 'signed-in',
       'GET /api/admin/users/:id/documents': 'admin',
+      'GET /metrics': 'public',
     });
     expect(routes.length).toBeGreaterThanOrEqual(25);
     for (const r of routes) {

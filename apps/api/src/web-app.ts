@@ -31,6 +31,7 @@ export function serveWebApp(app: NestExpressApplication, webDir: string): boolea
 /**
  * Any spelling of an API path (`//api/…`, `/API/…`, `/x/../api/…`, `/%61pi/…`) is left to the
  * router, which knows only the exact spelling: such a request gets a JSON 404, never the SPA.
+ * So is /metrics (and its spellings): a scraper gets the metrics or a JSON error, never a page.
  */
 function apiLike(path: string): boolean {
   let decoded: string;
@@ -40,5 +41,5 @@ function apiLike(path: string): boolean {
     return true;
   }
   const p = posix.normalize(decoded.replace(/\\/g, '/')).toLowerCase();
-  return p === '/api' || p === '/api/' || p.startsWith('/api/');
+  return p === '/api' || p === '/api/' || p.startsWith('/api/') || p === '/metrics' || p === '/metrics/';
 }

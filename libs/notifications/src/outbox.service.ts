@@ -63,6 +63,11 @@ export class Outbox {
     return template.render(msg.data, this.context);
   }
 
+  /** How many messages wait to be sent (pending) and are being sent (sending) now. */
+  depth(): Promise<{ pending: number; sending: number }> {
+    return this.repository.unsentCounts();
+  }
+
   /**
    * Renders the message now and writes it in `manager`'s transaction: `pending` when SMTP is
    * configured, `held` when not. Returns false when the dedupe key was already used, or when the

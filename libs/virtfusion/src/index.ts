@@ -1,7 +1,13 @@
 export * from './errors';
 export * from './virtfusion.module';
 export { VirtFusionClient, isAmbiguous } from './virtfusion.client';
-export { VIRTFUSION_REACHABILITY, VirtFusionReachabilityEvent } from './virtfusion-reachability.event';
+export {
+  VIRTFUSION_CALL,
+  VIRTFUSION_REACHABILITY,
+  VirtFusionCallEvent,
+  VirtFusionReachabilityEvent,
+} from './virtfusion-reachability.event';
+export type { VirtFusionCallOutcome } from './virtfusion-reachability.event';
 export type {
   VirtFusionPackage,
   VirtFusionPowerAction,

@@ -13,3 +13,22 @@ export class VirtFusionReachabilityEvent {
     readonly detail: string | null,
   ) {}
 }
+
+/** The event name of one HTTP call to VirtFusion (see VirtFusionCallEvent). */
+export const VIRTFUSION_CALL = 'virtfusion.call';
+
+export type VirtFusionCallOutcome =
+  'ok' | 'unavailable' | 'rate_limited' | 'auth' | 'not_found' | 'rejected' | 'bad_response';
+
+/**
+ * One HTTP exchange with VirtFusion (each retry is its own), as the API's metrics count it.
+ * `path` is the template (`/servers/:id/build`): ids never become labels.
+ */
+export class VirtFusionCallEvent {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly outcome: VirtFusionCallOutcome,
+    readonly seconds: number,
+  ) {}
+}

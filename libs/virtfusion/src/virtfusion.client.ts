@@ -2,7 +2,13 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
 import { APP_CONFIG, AppConfig, VirtFusionConfig } from '@ozvps/core';
-import { VIRTFUSION_REACHABILITY, VirtFusionReachabilityEvent } from './virtfusion-reachability.event';
+import {
+  VIRTFUSION_CALL,
+  VIRTFUSION_REACHABILITY,
+  VirtFusionCallEvent,
+  VirtFusionCallOutcome,
+  VirtFusionReachabilityEvent,
+} from './virtfusion-reachability.event';
 import {
   VirtFusionAuthError,
   VirtFusionBadResponseError,
@@ -304,6 +310,7 @@ export class VirtFusionClient {
     const vf = this.requireConfig();
     const attempts = method === 'GET' && !options.once ? GET_ATTEMPTS : 1;
     for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
       try {
         const response = await this.http().request<unknown>({
           method,
@@ -322,17 +329,21 @@ export class VirtFusionClient {
         });
         if (response.status === 404 && options.notFoundIsNull) {
           this.reachability(true, null);
+          this.called(method, path, 'ok', started);
           return null;
         }
         if (options.emptyOk && response.status >= 200 && response.status < 300) {
           this.reachability(true, null);
+          this.called(method, path, 'ok', started);
           return response.data;
         }
         this.check(response, method, path);
         this.reachability(true, null);
+        this.called(method, path, 'ok', started);
         return response.data;
       } catch (err) {
         const error = this.toError(err, method, path);
+        this.called(method, path, outcomeOf(error), started);
         const retriable =
           error instanceof VirtFusionUnavailableError || error instanceof VirtFusionRateLimitedError;
         if (!retriable || attempt >= attempts) {
@@ -345,6 +356,16 @@ export class VirtFusionClient {
         await new Promise((r) => setTimeout(r, BACKOFF_MS[attempt - 1]));
       }
     }
+  }
+
+  /** Tells listeners (the API's metrics) how one exchange went and how long it took. */
+  private called(method: string, path: string, outcome: VirtFusionCallOutcome, started: number): void {
+    // Ids in a path would make every server its own series: /servers/42/build -> /servers/:id/build.
+    const template = path.replace(/\/[0-9]+(?=\/|$)/g, '/:id');
+    this.events?.emit(
+      VIRTFUSION_CALL,
+      new VirtFusionCallEvent(method, template, outcome, (performance.now() - started) / 1000),
+    );
   }
 
   /** Tells listeners (the API's admin alerts) when VirtFusion starts or stops answering. */
@@ -403,6 +424,15 @@ export class VirtFusionClient {
     if (!this.config.virtfusion) throw new VirtFusionNotConfiguredError();
     return this.config.virtfusion;
   }
+}
+
+function outcomeOf(error: VirtFusionError): VirtFusionCallOutcome {
+  if (error instanceof VirtFusionUnavailableError) return 'unavailable';
+  if (error instanceof VirtFusionRateLimitedError) return 'rate_limited';
+  if (error instanceof VirtFusionAuthError) return 'auth';
+  if (error instanceof VirtFusionNotFoundError) return 'not_found';
+  if (error instanceof VirtFusionRejectedError) return 'rejected';
+  return 'bad_response';
 }
 
 function parsePackage(raw: unknown, index: number): VirtFusionPackage {

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './wallet.entity';
 export * from './wallet.module';
+export { LEDGER_CHANGED, LedgerChangedEvent } from './ledger-changed.event';
 export { WalletService, CREDIT_TYPES, DEBIT_TYPES } from './wallet.service';
 export type {
   AdminAdjustment,

@@ -18,6 +18,8 @@ import {
   RequestKeyReusedError,
   WalletBusyError,
 } from './errors';
+import { LedgerChangedEvent } from './ledger-changed.event';
+import { LedgerEvents } from './ledger-events';
 import { TransactionType, WalletTransaction } from './wallet.entity';
 import { WalletDrift, WalletRepository } from './wallet.repository';
 
@@ -92,6 +94,7 @@ export class WalletService {
     private readonly users: UsersService,
     private readonly documents: InvoicesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ledgerEvents: LedgerEvents,
   ) {}
 
   /**
@@ -243,10 +246,14 @@ export class WalletService {
       return Object.assign(written, { documentNumber: document?.number ?? null });
     };
 
+    const announced = (em: EntityManager, written: WalletTransaction) => {
+      this.ledgerEvents.written(em, new LedgerChangedEvent(input.userId, input.type, sign * amount));
+      return written;
+    };
     const write = async (em: EntityManager) => {
       // The common case is one statement; only when it changes nothing do we ask why.
       const written = await apply(em);
-      if (written) return written;
+      if (written) return announced(em, written);
       const wallet = await this.wallets.findByUserId(input.userId, em);
       const coveredOnly = sign < 0 && !mayGoNegative;
       if (wallet && wallet.currency !== currency) throw new CurrencyMismatchError(wallet.currency, currency);
@@ -261,7 +268,7 @@ export class WalletService {
       // created it and committed in between): a new statement sees it. Never "insufficient funds"
       // for a credit: that answer would make Stripe give up on money it has already taken.
       const retried = await apply(em);
-      if (retried) return retried;
+      if (retried) return announced(em, retried);
       if (coveredOnly) {
         const now = await this.wallets.findByUserId(input.userId, em);
         throw new InsufficientFundsError(now?.balanceCents ?? 0, amount);

@@ -1,8 +1,9 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob, CronTime } from 'cron';
 import { APP_CONFIG, AppConfig, JobCounts, JobRunner } from '@ozvps/core';
 import { AdminAlerts } from '@ozvps/notifications';
+import { PanelMetrics } from '../metrics/panel-metrics';
 
 type Job = () => Promise<JobCounts | void>;
 
@@ -37,6 +38,7 @@ export class ClusterJobs implements BeforeApplicationShutdown {
     private readonly registry: SchedulerRegistry,
     private readonly alerts: AdminAlerts,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly metrics?: PanelMetrics,
   ) {}
 
   /** Registers `job` as `name` on `cron` (or the tests' schedule, OZVPS_TEST_JOBS_CRON). */
@@ -79,13 +81,21 @@ export class ClusterJobs implements BeforeApplicationShutdown {
   private async exclusive(name: string, run: () => Promise<'ran' | 'skipped'>): Promise<'ran' | 'skipped'> {
     // A run still going here (a slow sweep) lets another process have the tick.
     if (this.stopping || this.running.has(name)) return 'skipped';
-    const going = run().catch(async (err: Error) => {
-      this.logger.error(`${name} failed: ${err.message}`);
-      await this.alerts.jobFailed(name, err.message).catch((e: Error) => {
-        this.logger.error(`could not alert admins that ${name} failed: ${e.message}`);
-      });
-      return 'ran' as const;
-    });
+    const started = performance.now();
+    const going = run().then(
+      (result) => {
+        if (result === 'ran') this.metrics?.jobRun(name, 'succeeded', started);
+        return result;
+      },
+      async (err: Error) => {
+        this.metrics?.jobRun(name, 'failed', started);
+        this.logger.error(`${name} failed: ${err.message}`);
+        await this.alerts.jobFailed(name, err.message).catch((e: Error) => {
+          this.logger.error(`could not alert admins that ${name} failed: ${e.message}`);
+        });
+        return 'ran' as const;
+      },
+    );
     this.running.set(name, going);
     try {
       return await going;

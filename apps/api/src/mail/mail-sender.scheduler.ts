@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { MailSender } from '@ozvps/notifications';
+import { PanelMetrics } from '../metrics/panel-metrics';
 
 /**
  * Sends due outbox messages every few seconds. Every API process runs it: claims are SKIP LOCKED,
@@ -15,6 +16,7 @@ export class MailSenderScheduler implements OnApplicationBootstrap {
   constructor(
     private readonly sender: MailSender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly metrics?: PanelMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -34,9 +36,14 @@ export class MailSenderScheduler implements OnApplicationBootstrap {
   async send(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    const started = performance.now();
     try {
-      await this.sender.runOnce();
+      const result = await this.sender.runOnce();
+      this.metrics?.jobRun('mail-sender', 'succeeded', started);
+      for (const outcome of ['sent', 'retried', 'dead'] as const)
+        if (result[outcome] > 0) this.metrics?.mailDeliveries.inc({ outcome }, result[outcome]);
     } catch (err) {
+      this.metrics?.jobRun('mail-sender', 'failed', started);
       this.logger.error(`sending failed: ${(err as Error).message}`);
     } finally {
       this.running = false;

@@ -47,6 +47,8 @@ describe('loadConfig', () => {
       },
       backups: { dir: undefined, keepDays: 14 },
       seller: { name: 'OzVPS', abn: undefined, address: undefined, email: undefined, gstRegistered: false },
+      logFormat: 'text',
+      metricsToken: undefined,
     });
   });
 
@@ -326,5 +328,30 @@ describe('loadConfig', () => {
         /BUSINESS_EMAIL must be an email address/,
       );
     });
+  });
+
+  it('takes LOG_FORMAT as text or json, and refuses anything else', () => {
+    expect(loadConfig({ ...NO_FILE, LOG_FORMAT: ' JSON ' }).logFormat).toBe('json');
+    expect(loadConfig({ ...NO_FILE, LOG_FORMAT: 'text' }).logFormat).toBe('text');
+    expect(() => loadConfig({ ...NO_FILE, LOG_FORMAT: 'yaml' })).toThrow(
+      /LOG_FORMAT must be text or json \(got "yaml"\)/,
+    );
+  });
+
+  it('takes METRICS_TOKEN of at least 24 printable characters, and never echoes a refused one', () => {
+    const token = 'a'.repeat(24);
+    expect(loadConfig({ ...NO_FILE, METRICS_TOKEN: ` ${token} ` }).metricsToken).toBe(token);
+    expect(loadConfig({ ...NO_FILE, METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+    for (const bad of ['short-secret-xyz', 'has a space in it 0123456789', 'x'.repeat(201)]) {
+      let message = '';
+      try {
+        loadConfig({ ...NO_FILE, METRICS_TOKEN: bad });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/METRICS_TOKEN must be 24 to 200 printable characters/);
+      expect(message).not.toContain(bad.slice(0, 12));
+    }
   });
 });

@@ -329,6 +329,19 @@ export class EnvironmentVariables {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** `text`: the human-readable lines; `json`: one JSON object per line (pino), with a request id. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(['text', 'json'], { message: 'must be text or json' })
+  LOG_FORMAT: 'text' | 'json' = 'text';
+
+  /** The bearer token GET /metrics wants; unset: no metrics endpoint at all (404). */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[\x21-\x7e]{24,200}$/, {
+    message: 'must be 24 to 200 printable characters without spaces (e.g. openssl rand -hex 32)',
+  })
+  METRICS_TOKEN?: string = undefined;
 }
 
 /** Derived, typed configuration the rest of the code reads. */
@@ -382,6 +395,10 @@ export interface AppConfig {
   readonly backups: BackupsConfig;
   /** The seller shown on documents (invoices, adjustment notes, receipts). */
   readonly seller: SellerConfig;
+  /** How log lines are written: human-readable text, or one JSON object per line. */
+  readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
+  /** The bearer token of GET /metrics (a secret: never log it); undefined: metrics are off. */
+  readonly metricsToken: string | undefined;
 }
 
 export interface BackupsConfig {
@@ -603,6 +620,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
             providerName: vars.OIDC_PROVIDER_NAME ?? new URL(vars.OIDC_ISSUER_URL).hostname,
           })
         : undefined,
+    logFormat: vars.LOG_FORMAT,
+    metricsToken: vars.METRICS_TOKEN,
   });
 }
 
