@@ -3,11 +3,22 @@ import { NotificationsModule } from '@ozvps/notifications';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { AccountsService } from './accounts.service';
+import { AccountSecurityService } from './account-security.service';
+import { AccountTokensRepository } from './account-tokens.repository';
+import { EmailVerificationService } from './email-verification.service';
 import { OidcService } from './oidc.service';
+import { PasswordResetService } from './password-reset.service';
 
 @Module({
   imports: [UsersModule, WalletModule, NotificationsModule],
-  providers: [AccountsService, OidcService],
-  exports: [AccountsService, OidcService],
+  providers: [
+    AccountsService,
+    OidcService,
+    AccountTokensRepository,
+    EmailVerificationService,
+    PasswordResetService,
+    AccountSecurityService,
+  ],
+  exports: [AccountsService, OidcService, EmailVerificationService, PasswordResetService, AccountSecurityService],
 })
 export class AccountsModule {}
