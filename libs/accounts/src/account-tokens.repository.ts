@@ -57,13 +57,19 @@ export class AccountTokensRepository {
     const row = await this.find(em, token, purposes, true);
     if (row.usedAt) throw new AccountTokenError('token_used');
     if (row.expiresAt.getTime() <= now.getTime()) throw new AccountTokenError('token_expired');
-    if (forUserId !== undefined && row.userId !== forUserId) throw new AccountTokenError('token_other_account');
+    if (forUserId !== undefined && row.userId !== forUserId)
+      throw new AccountTokenError('token_other_account');
     await em.getRepository(AccountToken).update({ id: row.id }, { usedAt: now });
     return row;
   }
 
   /** A usable token without using it (to learn whose it is before slow work outside a transaction). */
-  async peek(em: EntityManager, token: unknown, purposes: readonly TokenPurpose[], now: Date): Promise<AccountToken> {
+  async peek(
+    em: EntityManager,
+    token: unknown,
+    purposes: readonly TokenPurpose[],
+    now: Date,
+  ): Promise<AccountToken> {
     const row = await this.find(em, token, purposes, false);
     if (row.usedAt) throw new AccountTokenError('token_used');
     if (row.expiresAt.getTime() <= now.getTime()) throw new AccountTokenError('token_expired');

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CLOCK, systemClock } from '@ozvps/core';
 import { NotificationsModule } from '@ozvps/notifications';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
@@ -12,6 +13,8 @@ import { PasswordResetService } from './password-reset.service';
 @Module({
   imports: [UsersModule, WalletModule, NotificationsModule],
   providers: [
+    // Tests that need another time override this, as for the servers and notifications modules.
+    { provide: CLOCK, useValue: systemClock },
     AccountsService,
     OidcService,
     AccountTokensRepository,
@@ -19,6 +22,12 @@ import { PasswordResetService } from './password-reset.service';
     PasswordResetService,
     AccountSecurityService,
   ],
-  exports: [AccountsService, OidcService, EmailVerificationService, PasswordResetService, AccountSecurityService],
+  exports: [
+    AccountsService,
+    OidcService,
+    EmailVerificationService,
+    PasswordResetService,
+    AccountSecurityService,
+  ],
 })
 export class AccountsModule {}

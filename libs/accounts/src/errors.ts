@@ -28,9 +28,11 @@ export class EmailUnverifiedError extends DomainError {
 export type AccountTokenProblem = 'token_invalid' | 'token_expired' | 'token_used' | 'token_other_account';
 
 const TOKEN_MESSAGES: Record<AccountTokenProblem, string> = {
-  token_invalid: 'This link is not valid. Check that you opened the whole link from the email, or ask for a new one.',
+  token_invalid:
+    'This link is not valid. Check that you opened the whole link from the email, or ask for a new one.',
   token_expired: 'This link has expired. Ask for a new one.',
-  token_used: 'This link has already been used (or a newer one was sent). Ask for a new one if you still need it.',
+  token_used:
+    'This link has already been used (or a newer one was sent). Ask for a new one if you still need it.',
   token_other_account:
     'This link belongs to another account. Sign out, then open the link again (or sign in to the account it was sent to).',
 };

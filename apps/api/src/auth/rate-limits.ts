@@ -45,8 +45,10 @@ export const SHARED_RATE_LIMITS: ReadonlySet<string> = new Set([
   'account-mail',
 ]);
 
-const hasMeta = (key: string) => (ctx: ExecutionContext): boolean =>
-  Reflect.getMetadata(key, ctx.getHandler()) === true;
+const hasMeta =
+  (key: string) =>
+  (ctx: ExecutionContext): boolean =>
+    Reflect.getMetadata(key, ctx.getHandler()) === true;
 
 /**
  * Who an emailed message is for: the address in the body (forgot password), else the signed-in
@@ -80,8 +82,13 @@ export const RATE_LIMITS: ThrottlerModuleOptions = {
       getTracker: (req) => `account:${accountOf(req)}`,
     },
     // Emailed links and password checks (verify, reset, forgot, re-send, change password or email):
-    // 20 tries per IP in 15 minutes, so neither a token nor a current password can be guessed.
-    { name: 'account-token-ip', ttl: 15 * MINUTE, limit: 20, skipIf: (ctx) => !hasMeta(TOKEN_RATE_LIMITED)(ctx) },
+    // 20 tries per route and IP in 15 minutes, so neither a token nor a current password can be guessed.
+    {
+      name: 'account-token-ip',
+      ttl: 15 * MINUTE,
+      limit: 20,
+      skipIf: (ctx) => !hasMeta(TOKEN_RATE_LIMITED)(ctx),
+    },
     // Mail-sending requests: 5 an hour per recipient, so the panel cannot be used to flood a mailbox.
     {
       name: 'account-mail',
