@@ -22,6 +22,9 @@ import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { AccountController } from './account/account.controller';
+import { AccountRecoveryController } from './account/account-recovery.controller';
+import { AccountSecurityController } from './account/account-security.controller';
+import { VerifiedEmailGuard } from './account/verified-email.guard';
 import { AdminMailController } from './admin/admin-mail.controller';
 import { AdminRepriceController } from './admin/admin-reprice.controller';
 import { AdminServersController } from './admin/admin-servers.controller';
@@ -110,6 +113,8 @@ export class AppModule {
         DocumentsController,
         AdminDocumentsController,
         MetricsController,
+        AccountRecoveryController,
+        AccountSecurityController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
@@ -129,6 +134,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: JsonOriginGuard },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: SessionGuard },
+        { provide: APP_GUARD, useClass: VerifiedEmailGuard },
       ],
     };
   }

@@ -55,7 +55,15 @@ export const api = {
 };
 
 export interface Me {
-  user: { id: number; email: string; name: string | null; role: 'user' | 'admin'; createdAt: string };
+  user: {
+    id: number;
+    email: string;
+    name: string | null;
+    role: 'user' | 'admin';
+    createdAt: string;
+    /** Until true, top-up and deploy are refused (email_unverified). */
+    emailVerified: boolean;
+  };
 }
 export interface AppInfo {
   currency: string;
@@ -289,4 +297,14 @@ export interface DocumentPage {
 export interface BillingDetails {
   businessName: string | null;
   abn: string | null;
+}
+
+/** One signed-in browser of the account (GET /api/account/sessions). */
+export interface AccountSession {
+  id: number;
+  createdAt: string;
+  lastSeenAt: string;
+  browser: string;
+  ip: string | null;
+  current: boolean;
 }

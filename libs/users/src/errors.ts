@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '@ozvps/core';
+import { ConflictError, NotFoundError, ValidationError } from '@ozvps/core';
 
 export class UserNotFoundError extends NotFoundError {
   override readonly code = 'user_not_found';
@@ -13,5 +13,22 @@ export class EmailTakenError extends ConflictError {
 
   constructor(email: string) {
     super(`A user with the email ${email} already exists`);
+  }
+}
+
+/** The current password, asked again before a change of password or email, was wrong. */
+export class WrongPasswordError extends ValidationError {
+  override readonly code = 'wrong_password';
+
+  constructor() {
+    super('Your current password is not correct');
+  }
+}
+
+export class SessionNotFoundError extends NotFoundError {
+  override readonly code = 'session_not_found';
+
+  constructor() {
+    super('No such active session on your account');
   }
 }
