@@ -19,6 +19,7 @@ import { CreateServiceOutages1763800000013 } from './1763800000013-create-servic
 import { ServerActions1763800000014 } from './1763800000014-server-actions';
 import { Replicas1763800000015 } from './1763800000015-replicas';
 import { WalletTotals1763800000016 } from './1763800000016-wallet-totals';
+import { TwoFactor1763800000018 } from './1763800000018-two-factor';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   ServerActions1763800000014,
   Replicas1763800000015,
   WalletTotals1763800000016,
+  TwoFactor1763800000018,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */

@@ -30,6 +30,7 @@ import { OidcController } from './auth/oidc.controller';
 import { JsonOriginGuard } from './auth/json-origin.guard';
 import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
+import { AccountTwoFactorController, TwoFactorSignInController } from './auth/two-factor.controller';
 import { MailSenderScheduler } from './mail/mail-sender.scheduler';
 import { SharedThrottlerStorage } from './auth/shared-throttler.storage';
 import { ClusterJobs } from './jobs/cluster-jobs';
@@ -91,6 +92,8 @@ export class AppModule {
         ServerActionsController,
         SshKeysController,
         AdminServersController,
+        TwoFactorSignInController,
+        AccountTwoFactorController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },

@@ -44,6 +44,7 @@ import {
   UsersCommand,
   UsersCreateCommand,
   UsersListCommand,
+  UsersResetTwoFactorCommand,
   UsersSetPasswordCommand,
   UsersSetRoleCommand,
   UsersShowCommand,
@@ -73,6 +74,7 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
       UsersCreateCommand,
       UsersSetRoleCommand,
       UsersSetPasswordCommand,
+      UsersResetTwoFactorCommand,
     ],
   },
   wallet: {

@@ -4,10 +4,11 @@ import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { AccountsService } from './accounts.service';
 import { OidcService } from './oidc.service';
+import { TwoFactorResetService } from './two-factor-reset.service';
 
 @Module({
   imports: [UsersModule, WalletModule, NotificationsModule],
-  providers: [AccountsService, OidcService],
-  exports: [AccountsService, OidcService],
+  providers: [AccountsService, OidcService, TwoFactorResetService],
+  exports: [AccountsService, OidcService, TwoFactorResetService],
 })
 export class AccountsModule {}

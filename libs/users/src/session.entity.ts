@@ -34,4 +34,8 @@ export class Session {
 
   @Column({ name: 'user_agent', type: 'text', nullable: true })
   userAgent!: string | null;
+
+  /** Password given, second factor still owed: the session can only verify a code or sign out. */
+  @Column({ name: 'second_factor_pending', type: 'boolean', default: false })
+  secondFactorPending!: boolean;
 }

@@ -45,6 +45,7 @@ describe('loadConfig', () => {
         adminAlertEmail: undefined,
         panelName: 'OzVPS',
       },
+      adminRequire2fa: true,
     });
   });
 
@@ -263,6 +264,16 @@ describe('loadConfig', () => {
       clientSecret: 's3cret',
       providerName: 'tenant.auth0.com',
     });
+  });
+
+  it('requires two-factor sign-in for admins unless ADMIN_REQUIRE_2FA is false, and refuses other values', () => {
+    expect(loadConfig({ ...NO_FILE }).adminRequire2fa).toBe(true);
+    expect(loadConfig({ ...NO_FILE, ADMIN_REQUIRE_2FA: 'false' }).adminRequire2fa).toBe(false);
+    expect(loadConfig({ ...NO_FILE, ADMIN_REQUIRE_2FA: ' 0 ' }).adminRequire2fa).toBe(false);
+    expect(loadConfig({ ...NO_FILE, ADMIN_REQUIRE_2FA: 'TRUE' }).adminRequire2fa).toBe(true);
+    expect(() => loadConfig({ ...NO_FILE, ADMIN_REQUIRE_2FA: 'no' })).toThrow(
+      /ADMIN_REQUIRE_2FA must be true or false \(got "no"\)/,
+    );
   });
 
   it('fails clearly when OZVPS_ENV_FILE points nowhere', () => {

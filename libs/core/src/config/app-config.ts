@@ -283,6 +283,11 @@ export class EnvironmentVariables {
   @Matches(/^[^<>\r\n]{1,60}$/, { message: 'must be a short name, at most 60 characters, without < or >' })
   PANEL_NAME: string = 'OzVPS';
 
+  /** Admins must sign in with a second factor; one without it can only enrol (see README "Two-factor sign-in"). */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(['0', '1', 'true', 'false'], { message: 'must be true or false' })
+  ADMIN_REQUIRE_2FA: string = 'true';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -334,6 +339,8 @@ export interface AppConfig {
   };
   /** Outgoing mail. `smtp` undefined: messages are written to the outbox and held. */
   readonly mail: MailConfig;
+  /** ADMIN_REQUIRE_2FA: an admin without two-factor sign-in is confined to enrolling. */
+  readonly adminRequire2fa: boolean;
 }
 
 export interface MailConfig {
@@ -520,6 +527,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
             providerName: vars.OIDC_PROVIDER_NAME ?? new URL(vars.OIDC_ISSUER_URL).hostname,
           })
         : undefined,
+    adminRequire2fa: vars.ADMIN_REQUIRE_2FA === '1' || vars.ADMIN_REQUIRE_2FA === 'true',
   });
 }
 

@@ -13,6 +13,7 @@ import * as suspended from './suspended';
 import * as terminated from './terminated';
 import * as test from './test';
 import * as topupReceived from './topup-received';
+import * as twoFactorReset from './two-factor-reset';
 import * as welcome from './welcome';
 
 /** Every kind of message and the data its template needs. A new kind: one template file, one line here. */
@@ -32,6 +33,7 @@ export interface MailDataByKind {
   'price-change': priceChange.PriceChangeData;
   'email-verification': emailVerification.EmailVerificationData;
   'password-reset': passwordReset.PasswordResetData;
+  'two-factor-reset': twoFactorReset.TwoFactorResetData;
 }
 
 export type MailKind = keyof MailDataByKind;
@@ -53,6 +55,7 @@ export const TEMPLATES: { readonly [K in MailKind]: MailTemplate<MailDataByKind[
   'price-change': priceChange,
   'email-verification': emailVerification,
   'password-reset': passwordReset,
+  'two-factor-reset': twoFactorReset,
 };
 
 export const MAIL_KINDS = Object.keys(TEMPLATES) as MailKind[];

@@ -219,6 +219,15 @@ describe('server and renewal message templates', () => {
     expect(TEMPLATES['password-reset'].category).toBe('notice');
   });
 
+  it('two-factor-reset says who turned it off and when, where to set it up again, and whom to tell if it was not asked for', () => {
+    const mail = render('two-factor-reset', { resetAt: at });
+    expect(mail.subject).toBe('Two-factor sign-in was turned off on your OzVPS account');
+    expect(mail.text).toContain('An administrator turned off two-factor sign-in');
+    expect(mail.text).toContain('https://panel.example.com/account');
+    expect(mail.text).toContain('help@panel.example.com');
+    expect(TEMPLATES['two-factor-reset'].category).toBe('notice');
+  });
+
   it('only the renewal receipt can be switched off; every warning about money or servers is a notice', () => {
     expect(TEMPLATES['renewal-charged'].category).toBe('receipt');
     for (const kind of [
