@@ -354,7 +354,8 @@ describe('routes: access is decided from route metadata, for every registered ro
           const proto = controller.prototype as Record<string, object>;
           for (const name of Object.getOwnPropertyNames(proto)) {
             const handler = proto[name]!;
-            if (name === 'constructor' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+            if (name === 'constructor' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined)
+              continue;
             if (!routeMarked(key, handler, controller)) continue;
             const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
             for (const base of asList(Reflect.getMetadata(PATH_METADATA, controller)))

@@ -221,7 +221,8 @@ interface ResetTwoFactorOptions extends JsonOptions {
 @SubCommand({
   name: 'reset-2fa',
   arguments: '<user>',
-  description: 'turn off two-factor sign-in for a user who lost their device, sign them out, email them (needs --yes)',
+  description:
+    'turn off two-factor sign-in for a user who lost their device, sign them out, email them (needs --yes)',
 })
 export class UsersResetTwoFactorCommand extends OzvpsCommand<ResetTwoFactorOptions> {
   protected readonly arity = 1;

@@ -89,6 +89,8 @@ export class TwoFactorRequiredForAdminsError extends ConflictError {
   override readonly code = 'two_factor_required_for_admins';
 
   constructor() {
-    super('Admins must keep two-factor sign-in on (ADMIN_REQUIRE_2FA); set up a new device instead of turning it off');
+    super(
+      'Admins must keep two-factor sign-in on (ADMIN_REQUIRE_2FA); set up a new device instead of turning it off',
+    );
   }
 }

@@ -98,7 +98,11 @@ export class TwoFactorService {
    * Completes a sign-in that gave its password: a TOTP code (not used before) or an unused
    * recovery code. The waiting session is ended and a full one issued (a new token).
    */
-  async completeSignIn(pendingToken: string, proof: SecondFactorProof, client: ClientInfo): Promise<IssuedSession> {
+  async completeSignIn(
+    pendingToken: string,
+    proof: SecondFactorProof,
+    client: ClientInfo,
+  ): Promise<IssuedSession> {
     const pending = await this.auth.sessionForToken(pendingToken);
     if (!pending || !pending.secondFactorPending) throw new NoPendingSignInError();
     const userId = pending.user.id;
@@ -166,6 +170,12 @@ export class TwoFactorService {
  * not part of the code.
  */
 function recoveryCodeHash(userId: number, code: unknown): string {
-  const normalised = typeof code === 'string' ? code.toLowerCase().replace(/[\s-]+/g, '').slice(0, 64) : '';
+  const normalised =
+    typeof code === 'string'
+      ? code
+          .toLowerCase()
+          .replace(/[\s-]+/g, '')
+          .slice(0, 64)
+      : '';
   return createHash('sha256').update(`ozvps-recovery:${userId}:${normalised}`).digest('hex');
 }

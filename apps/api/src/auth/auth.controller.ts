@@ -3,7 +3,13 @@ import type { Response } from 'express';
 import { AccountsService } from '@ozvps/accounts';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { AuthService, User } from '@ozvps/users';
-import { AuthRateLimited, CurrentUser, OpenDuringEnrolment, Public, SecondFactorStep } from './auth.decorators';
+import {
+  AuthRateLimited,
+  CurrentUser,
+  OpenDuringEnrolment,
+  Public,
+  SecondFactorStep,
+} from './auth.decorators';
 import { LoginDto, SignupDto } from './auth.dto';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import type { PanelRequest } from './session.guard';

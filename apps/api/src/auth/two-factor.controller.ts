@@ -2,7 +2,12 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } fr
 import type { Response } from 'express';
 import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
 import { NoPendingSignInError, TwoFactorService, User } from '@ozvps/users';
-import { CurrentUser, OpenDuringEnrolment, SecondFactorRateLimited, SecondFactorStep } from './auth.decorators';
+import {
+  CurrentUser,
+  OpenDuringEnrolment,
+  SecondFactorRateLimited,
+  SecondFactorStep,
+} from './auth.decorators';
 import { meJson, MeResponse } from './auth.controller';
 import { SecondFactorAttemptGuard } from './second-factor-attempt.guard';
 import { setSessionCookie } from './session-cookie';
