@@ -271,7 +271,7 @@ export class UsersResetTwoFactorCommand extends OzvpsCommand<ResetTwoFactorOptio
 
 @Command({
   name: 'users',
-  description: 'list, show and create users; roles, passwords and two-factor sign-in',
+  description: 'list, show and create users; roles, passwords, 2FA',
   subCommands: [
     UsersListCommand,
     UsersShowCommand,
