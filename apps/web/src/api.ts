@@ -56,6 +56,8 @@ export const api = {
 
 export interface Me {
   user: { id: number; email: string; name: string | null; role: 'user' | 'admin'; createdAt: string };
+  /** From GET /api/auth/me (not from sign-in answers). enrolmentRequired: an admin who can only set up 2FA. */
+  twoFactor?: { enabled: boolean; enrolmentRequired: boolean };
 }
 export interface AppInfo {
   currency: string;
