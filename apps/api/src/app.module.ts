@@ -21,6 +21,9 @@ import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { AccountController } from './account/account.controller';
+import { AccountRecoveryController } from './account/account-recovery.controller';
+import { AccountSecurityController } from './account/account-security.controller';
+import { VerifiedEmailGuard } from './account/verified-email.guard';
 import { AdminMailController } from './admin/admin-mail.controller';
 import { AdminRepriceController } from './admin/admin-reprice.controller';
 import { AdminServersController } from './admin/admin-servers.controller';
@@ -94,6 +97,8 @@ export class AppModule {
         AdminServersController,
         TwoFactorSignInController,
         AccountTwoFactorController,
+        AccountRecoveryController,
+        AccountSecurityController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
@@ -109,6 +114,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: JsonOriginGuard },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: SessionGuard },
+        { provide: APP_GUARD, useClass: VerifiedEmailGuard },
       ],
     };
   }

@@ -8,6 +8,11 @@ import { AdminMail, AdminMailMessage } from './pages/admin/AdminMail';
 import { SignIn, SignUp } from './pages/Auth';
 import { TwoFactorPage } from './pages/account/TwoFactor';
 import { SignInCode } from './pages/SignInCode';
+import { Account } from './pages/account/Account';
+import { ForgotPassword } from './pages/account/ForgotPassword';
+import { ResetPassword } from './pages/account/ResetPassword';
+import { VerifyEmail } from './pages/account/VerifyEmail';
+import { UnverifiedBanner } from './components/UnverifiedBanner';
 import { Billing } from './pages/Billing';
 import { Deploy, Pricing } from './pages/Plans';
 import { TopupReturn } from './pages/TopupReturn';
@@ -96,7 +101,9 @@ function Header() {
       <div className="account">
         {user ? (
           <>
-            <span className="muted small">{user.email}</span>{' '}
+            <Link href="/account" className="small">
+              {user.email}
+            </Link>{' '}
             <button type="button" className="link" onClick={() => void signOut()}>
               Sign out
             </button>
@@ -111,6 +118,11 @@ function Header() {
       </div>
     </header>
   );
+}
+
+function AccountBanner() {
+  const me = useMe();
+  return me.data ? <UnverifiedBanner user={me.data.user} /> : null;
 }
 
 function Footer() {
@@ -149,6 +161,7 @@ function App() {
       </a>
       <SandboxBanner />
       <Header />
+      <AccountBanner />
       <main id="main">
         <Switch>
           <Route path="/" component={Home} />
@@ -161,6 +174,14 @@ function App() {
             </RequireUser>
           </Route>
           <Route path="/pricing" component={Pricing} />
+          <Route path="/forgot-password" component={ForgotPassword} />
+          <Route path="/reset-password" component={ResetPassword} />
+          <Route path="/verify-email" component={VerifyEmail} />
+          <Route path="/account">
+            <RequireUser>
+              <Account />
+            </RequireUser>
+          </Route>
           <Route path="/wallet/topup/return">
             <RequireUser>
               <TopupReturn sessionId={new URLSearchParams(window.location.search).get('session_id')} />

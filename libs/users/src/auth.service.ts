@@ -116,14 +116,23 @@ export class AuthService {
   /** A live session and what it may do (see SessionStage), or null when unknown, revoked or expired. */
   async sessionForToken(token: string): Promise<LiveSession | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-    const live = await this.sessions.findLive(hashToken(token));
-    if (!live) return null;
-    const stage: SessionStage = live.secondFactorPending
+    const session = await this.sessions.findLive(hashToken(token));
+    if (!session) return null;
+    // At most one write a minute per session, not one per request.
+    if (!session.lastSeenAt || Date.now() - session.lastSeenAt.getTime() >= 60_000) {
+      await this.sessions.touch(session.id);
+    }
+    const stage: SessionStage = session.secondFactorPending
       ? 'second-factor'
-      : this.config.adminRequire2fa && live.user.role === 'admin' && !live.twoFactorEnabled
+      : this.config.adminRequire2fa && session.user.role === 'admin' && !session.twoFactorEnabled
         ? 'enrolment'
         : 'full';
-    return { ...live, stage };
+    return {
+      user: session.user,
+      secondFactorPending: session.secondFactorPending,
+      twoFactorEnabled: session.twoFactorEnabled,
+      stage,
+    };
   }
 
   /** Throws InvalidCredentialsError unless `password` is the user's (an account without one never matches). */

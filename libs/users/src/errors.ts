@@ -1,4 +1,11 @@
-import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@ozvps/core';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from '@ozvps/core';
 
 export class UserNotFoundError extends NotFoundError {
   override readonly code = 'user_not_found';
@@ -92,5 +99,22 @@ export class TwoFactorRequiredForAdminsError extends ConflictError {
     super(
       'Admins must keep two-factor sign-in on (ADMIN_REQUIRE_2FA); set up a new device instead of turning it off',
     );
+  }
+}
+
+/** The current password, asked again before a change of password or email, was wrong. */
+export class WrongPasswordError extends ValidationError {
+  override readonly code = 'wrong_password';
+
+  constructor() {
+    super('Your current password is not correct');
+  }
+}
+
+export class SessionNotFoundError extends NotFoundError {
+  override readonly code = 'session_not_found';
+
+  constructor() {
+    super('No such active session on your account');
   }
 }

@@ -13,6 +13,10 @@ export { assertAcceptablePassword, PASSWORD_MIN_LENGTH } from './password-policy
 export { Session } from './session.entity';
 export { UserTwoFactor } from './user-two-factor.entity';
 export { RecoveryCode } from './recovery-code.entity';
+export { CredentialsService } from './credentials.service';
+export { UserSessionsService } from './user-sessions.service';
+export type { SessionView } from './user-sessions.service';
+export { browserSummary } from './browser-summary';
 
 import { RecoveryCode } from './recovery-code.entity';
 import { Session } from './session.entity';

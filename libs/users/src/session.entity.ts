@@ -38,4 +38,8 @@ export class Session {
   /** Password given, second factor still owed: the session can only verify a code or sign out. */
   @Column({ name: 'second_factor_pending', type: 'boolean', default: false })
   secondFactorPending!: boolean;
+
+  /** Updated at most once a minute per session (see SessionsRepository.findLive). */
+  @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true })
+  lastSeenAt!: Date | null;
 }

@@ -15,7 +15,14 @@ import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import type { PanelRequest } from './session.guard';
 
 export interface MeResponse {
-  user: { id: number; email: string; name: string; role: User['role']; createdAt: string };
+  user: {
+    id: number;
+    email: string;
+    name: string;
+    role: User['role'];
+    createdAt: string;
+    emailVerified: boolean;
+  };
 }
 
 /** Sign-in answer when the password was right and a code is owed (POST /api/auth/2fa/verify next). */
@@ -36,6 +43,7 @@ export function meJson(user: User): MeResponse {
       name: user.name,
       role: user.role,
       createdAt: user.createdAt.toISOString(),
+      emailVerified: user.emailVerifiedAt !== null,
     },
   };
 }

@@ -1,7 +1,10 @@
 import * as adminAlert from './admin-alert';
+import * as emailChange from './email-change';
+import * as emailChangeNotice from './email-change-notice';
 import * as emailVerification from './email-verification';
 import * as finalWarning from './final-warning';
 import { MailTemplate } from './layout';
+import * as passwordChanged from './password-changed';
 import * as passwordReset from './password-reset';
 import * as priceChange from './price-change';
 import * as refundAdjustment from './refund-adjustment';
@@ -34,6 +37,9 @@ export interface MailDataByKind {
   'email-verification': emailVerification.EmailVerificationData;
   'password-reset': passwordReset.PasswordResetData;
   'two-factor-reset': twoFactorReset.TwoFactorResetData;
+  'password-changed': passwordChanged.PasswordChangedData;
+  'email-change': emailChange.EmailChangeData;
+  'email-change-notice': emailChangeNotice.EmailChangeNoticeData;
 }
 
 export type MailKind = keyof MailDataByKind;
@@ -56,6 +62,9 @@ export const TEMPLATES: { readonly [K in MailKind]: MailTemplate<MailDataByKind[
   'email-verification': emailVerification,
   'password-reset': passwordReset,
   'two-factor-reset': twoFactorReset,
+  'password-changed': passwordChanged,
+  'email-change': emailChange,
+  'email-change-notice': emailChangeNotice,
 };
 
 export const MAIL_KINDS = Object.keys(TEMPLATES) as MailKind[];

@@ -256,7 +256,7 @@ export function TwoFactorSection() {
   if (status.error) return <ErrorMessage error={status.error} />;
   const required = me.data?.twoFactor?.enrolmentRequired === true;
   return (
-    <section aria-labelledby="two-factor-heading" className="panel">
+    <section aria-labelledby="two-factor-heading">
       <h2 id="two-factor-heading">Two-factor sign-in</h2>
       {required && (
         <p className="notice" role="note">
@@ -281,7 +281,7 @@ export function TwoFactorPage() {
       <TwoFactorSection />
       {!me.data?.twoFactor?.enrolmentRequired && (
         <p>
-          <Link href="/wallet">Back to your wallet</Link>
+          <Link href="/account">Back to your account</Link>
         </p>
       )}
     </section>
