@@ -36,7 +36,7 @@ function CodeInput({ value, onChange, id }: { value: string; onChange: (v: strin
 }
 
 /** Recovery codes, shown once, with copy and download: the panel keeps only their hashes. */
-export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void | Promise<void> }) {
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   const shown = useRef<HTMLDivElement>(null);
   useEffect(() => shown.current?.focus(), []);
@@ -77,7 +77,7 @@ export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () =
       <p role="status" className="small">
         {copied === 'yes' ? 'Copied.' : copied === 'no' ? 'Copying did not work: select them and copy.' : ''}
       </p>
-      <button type="button" onClick={onDone}>
+      <button type="button" onClick={() => void onDone()}>
         Done, I have saved them
       </button>
     </div>
@@ -106,11 +106,12 @@ function Enrol({ required }: { required: boolean }) {
     return (
       <RecoveryCodes
         codes={codes}
-        onDone={() => {
+        onDone={async () => {
+          // /me first: it still says "must enrol" until asked again, and would send us straight back.
+          await queryClient.refetchQueries({ queryKey: ['me'] });
+          await queryClient.invalidateQueries({ queryKey: STATUS_KEY });
           setCodes(null);
-          void queryClient.invalidateQueries({ queryKey: ['me'] });
-          void queryClient.invalidateQueries({ queryKey: STATUS_KEY });
-          if (required) navigate('/');
+          if (required) navigate('/wallet');
         }}
       />
     );
@@ -245,8 +246,8 @@ function Manage({ status, admin }: { status: TwoFactorStatus; admin: boolean }) 
   );
 }
 
-/** The "Two-factor sign-in" section of the account page. */
-export function TwoFactorSection() {
+/** The "Two-factor sign-in" section of the account page (`standalone`: the page of its own, titled already). */
+export function TwoFactorSection({ standalone = false }: { standalone?: boolean }) {
   const me = useMe();
   const status = useQuery({
     queryKey: STATUS_KEY,
@@ -256,8 +257,8 @@ export function TwoFactorSection() {
   if (status.error) return <ErrorMessage error={status.error} />;
   const required = me.data?.twoFactor?.enrolmentRequired === true;
   return (
-    <section aria-labelledby="two-factor-heading">
-      <h2 id="two-factor-heading">Two-factor sign-in</h2>
+    <section aria-labelledby={standalone ? undefined : 'two-factor-heading'}>
+      {!standalone && <h2 id="two-factor-heading">Two-factor sign-in</h2>}
       {required && (
         <p className="notice" role="note">
           Administrators must use two-factor sign-in. Set it up to reach the rest of the panel.
@@ -278,7 +279,7 @@ export function TwoFactorPage() {
   return (
     <section className="narrow">
       <PageTitle>Two-factor sign-in</PageTitle>
-      <TwoFactorSection />
+      <TwoFactorSection standalone />
       {!me.data?.twoFactor?.enrolmentRequired && (
         <p>
           <Link href="/account">Back to your account</Link>
