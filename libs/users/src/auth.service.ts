@@ -144,12 +144,6 @@ export class AuthService {
     if (!ok) throw new InvalidCredentialsError();
   }
 
-  /** The user of a full session (not one still owing its second factor), or null. */
-  async userForToken(token: string): Promise<User | null> {
-    const live = await this.sessionForToken(token);
-    return live && !live.secondFactorPending ? live.user : null;
-  }
-
   /** Ends one session (sign out). */
   async revoke(token: string): Promise<void> {
     await this.sessions.revokeByHash(hashToken(token));
