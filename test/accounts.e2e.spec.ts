@@ -84,6 +84,7 @@ describe('Accounts end to end: verify email, reset and change password, change e
     const b = visitor();
     const r = await b.request('POST', '/api/auth/signup', { body: { email, password: PASSWORD } });
     expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ user: { emailVerified: false } });
     return { b, id: (r.body as { user: { id: number } }).user.id, email };
   }
 

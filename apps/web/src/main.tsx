@@ -121,6 +121,9 @@ function Header() {
 }
 
 function AccountBanner() {
+  // Re-rendered on navigation, like the Header: sign-up and sign-in clear the query cache and put a
+  // new ['me'] in it, which an observer of the cleared query would not hear about.
+  useLocation();
   const me = useMe();
   return me.data ? <UnverifiedBanner user={me.data.user} /> : null;
 }

@@ -43,7 +43,8 @@ export function meJson(user: User): MeResponse {
       name: user.name,
       role: user.role,
       createdAt: user.createdAt.toISOString(),
-      emailVerified: user.emailVerifiedAt !== null,
+      // A row just inserted has no value here yet (undefined), not null.
+      emailVerified: Boolean(user.emailVerifiedAt),
     },
   };
 }
