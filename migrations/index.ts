@@ -22,6 +22,7 @@ import { ServerActions1763800000014 } from './1763800000014-server-actions';
 import { Replicas1763800000015 } from './1763800000015-replicas';
 import { WalletTotals1763800000016 } from './1763800000016-wallet-totals';
 import { Accounts1763800000017 } from './1763800000017-accounts';
+import { TwoFactor1763800000018 } from './1763800000018-two-factor';
 import { CreateDocuments1763800000019 } from './1763800000019-create-documents';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   Replicas1763800000015,
   WalletTotals1763800000016,
   Accounts1763800000017,
+  TwoFactor1763800000018,
   CreateDocuments1763800000019,
 ];
 

@@ -126,6 +126,7 @@ async function main() {
       `  VirtFusion (fake): ${virtfusion.url}  ${virtfusion.packages.length} sample packages\n` +
       `  Mailbox: ${mailbox.url}  every email the panel sends (caught by a local SMTP server)\n` +
       `  Sign up in the browser; to see the admin pages: ${admin}\n` +
+      `  (an admin sets up two-factor sign-in at their next request: any authenticator app, or oathtool --totp -b <key>)\n` +
       `  Any ozvpsctl command against the sandbox, e.g.: ${withEnv('stripe status')}\n` +
       `  (the settings, test keys included, are in .data/sandbox/ozvpsctl.env, mode 600)\n` +
       `  Ctrl-C stops everything; the sandbox's data stays in .data/sandbox.\n\n`,

@@ -3,6 +3,7 @@ import { findFreePort } from '@ozvps/core';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
 import { PASSWORD } from './helpers/accounts';
 import { browser } from './helpers/http';
+import { enrolTwoFactor, totpCode } from './helpers/two-factor';
 import { RunningApi, startApi } from './helpers/processes';
 import { CookieJar, FakeOidcProvider, startFakeOidcProvider } from './fakes/oidc';
 
@@ -109,6 +110,27 @@ describe('sign-in with an OpenID provider (a real oidc-provider, the built API)'
         WHERE u.email = 'new.person@example.test' GROUP BY u.id`,
     );
     expect(rows).toEqual([{ auth0_sub: 'auth0|new-person', password_hash: null, credits: 1 }]);
+  });
+
+  it('asks an account with two-factor sign-in for its code after the provider, too', async () => {
+    const person = { sub: 'auth0|two-factor', email: 'two.factor@example.test', email_verified: true };
+    await idp.nextLogin(person);
+    const first = await signInThroughProvider(new CookieJar());
+    const b = browser(api.baseUrl, appUrl);
+    b.token = first.session!;
+    const { secret } = await enrolTwoFactor(b);
+
+    await idp.nextLogin(person);
+    const second = await signInThroughProvider(new CookieJar());
+    expect(second.location).toBe(`${appUrl}/`);
+    const owed = await me(second.session);
+    expect(owed.status).toBe(403);
+    expect(owed.body).toMatchObject({ error: { code: 'two_factor_required' } });
+    const c = browser(api.baseUrl, appUrl);
+    c.token = second.session!;
+    const verified = await c.request('POST', '/api/auth/2fa/verify', { body: { code: totpCode(secret, 1) } });
+    expect(verified.status).toBe(200);
+    expect((await me(c.token!)).body.user).toMatchObject({ email: 'two.factor@example.test' });
   });
 
   it('strips control characters from a name the provider sends, and still signs the person in', async () => {

@@ -16,6 +16,8 @@ import { anSshKey } from './helpers/ssh-keys';
 import { fakeServicesEnv } from './fakes/env';
 import { FakeStripe, testStripeKeys } from './fakes/stripe';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
+import { FakeSmtp, startFakeSmtp } from './fakes/smtp';
+import { totpCode } from './helpers/two-factor';
 
 const SHOTS = join(__dirname, '..', '.tmp', 'screenshots');
 
@@ -575,6 +577,143 @@ describe('the panel in a real browser', () => {
     await page.getByLabel('ABN').fill('51 824 753 557');
     await page.getByRole('button', { name: 'Save billing details' }).click();
     expect(await page.getByRole('alert').textContent()).toContain('ABN checksum');
+    await page.context().close();
+  });
+});
+
+describe('two-factor sign-in in a real browser (issue 17)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let api: RunningApi;
+  let origin: string;
+  let smtp: FakeSmtp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    db = await createTestDatabase();
+    ds = await openDataSource(db.url);
+    smtp = await startFakeSmtp();
+    ({ api, origin } = await startPanel(db.url, {
+      SMTP_URL: smtp.url,
+      PLAN_SYNC_CRON: 'off',
+      ADMIN_REQUIRE_2FA: 'true',
+    }));
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.stop();
+    await smtp?.close();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ baseURL: origin, viewport: { width: 1100, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    return page;
+  }
+
+  /** Turns 2FA on from the page it is on, as a person with an authenticator app would; returns the key. */
+  async function enrolOnPage(page: Page): Promise<string> {
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+    const qr = page.getByRole('img', { name: /QR code to add this account to your authenticator app/ });
+    await qr.waitFor();
+    expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    const secret = (await page.getByTestId('two-factor-secret').textContent())!.replace(/\s+/g, '');
+    await page.getByLabel(/Enter the 6-digit code/).fill(totpCode(secret));
+    await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+    const codes = page.getByTestId('recovery-codes');
+    await codes.waitFor();
+    expect(await codes.locator('li').count()).toBe(10);
+    await page.screenshot({ path: join(SHOTS, `2fa-recovery-codes-${Date.now()}.png`), fullPage: true });
+    await page.getByRole('button', { name: 'Done, I have saved them' }).click();
+    return secret;
+  }
+
+  it('forgot password -> the emailed link -> a new password -> sign in with a code from the authenticator app', async () => {
+    const email = 'forgetful@example.test';
+    const page = await newPage();
+    await page.goto('/signup');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+    await page.goto('/account');
+    await page.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
+    const secret = await enrolOnPage(page);
+    await page.getByText(/Two-factor sign-in is/).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByRole('button', { name: 'Email me a link' }).click();
+    await page.getByRole('status').waitFor();
+    const [mail] = await smtp.waitFor(1, (m) => m.to.includes(email) && /password/i.test(m.subject));
+    const link = new RegExp(`${origin}/reset-password#token=[A-Za-z0-9_-]+`).exec(mail!.text)?.[0];
+    expect(link).toBeTruthy();
+
+    const newPassword = 'a brand new passphrase 2027';
+    await page.goto(link!);
+    await page.getByLabel('New password').fill(newPassword);
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.getByRole('status').waitFor();
+
+    await page.goto('/signin');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(newPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Enter your sign-in code' }).waitFor();
+    // The password alone opened nothing: the wallet sends the browser back to the code step.
+    await page.goto('/wallet');
+    await page.getByRole('heading', { name: 'Enter your sign-in code' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, '2fa-sign-in-code.png'), fullPage: true });
+    await page.getByLabel(/6-digit code/).fill(totpCode(secret, 1));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+
+    const sessions = (await ds.query(
+      `SELECT s.second_factor_pending AS pending, s.revoked_at IS NULL AS live
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1 ORDER BY s.id`,
+      [email],
+    )) as { pending: boolean; live: boolean }[];
+    // Sign-up's session (signed out), the pending one (ended by the code), the full one now in use.
+    expect(sessions.at(-1)).toEqual({ pending: false, live: true });
+    expect(sessions.filter((s) => s.live)).toEqual([{ pending: false, live: true }]);
+    await page.context().close();
+  });
+
+  it('an admin without 2FA sees only the enrolment page, then the admin pages once enrolled', async () => {
+    const created = await ozvpsctl(
+      db.url,
+      ['users', 'create', 'chief@example.test', '--admin', '--password-stdin'],
+      {},
+      `${PASSWORD}\n`,
+    );
+    expect(created.code).toBe(0);
+    const page = await newPage();
+    await page.goto('/signin');
+    await page.getByLabel('Email').fill('chief@example.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
+    await page.getByRole('note').getByText('Administrators must use two-factor sign-in').waitFor();
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual([
+      'Pricing',
+    ]);
+    await page.goto('/admin/users');
+    await page.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/account/two-factor');
+
+    await enrolOnPage(page);
+    await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+    await page.goto('/admin/users');
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
     await page.context().close();
   });
 });

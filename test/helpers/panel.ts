@@ -9,12 +9,17 @@ import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 
-/** The config a test panel runs with: defaults, on the given database, no .env file. */
+/**
+ * The config a test panel runs with: defaults, on the given database, no .env file. Admins sign in
+ * with a password alone (ADMIN_REQUIRE_2FA=false) unless the test is about two-factor sign-in and
+ * says ADMIN_REQUIRE_2FA: 'true'.
+ */
 export function testConfig(databaseUrl: string, overrides: NodeJS.ProcessEnv = {}): AppConfig {
   return loadConfig({
     DATABASE_URL: databaseUrl,
     NODE_ENV: 'test',
     OZVPS_ENV_FILE: '/dev/null',
+    ADMIN_REQUIRE_2FA: 'false',
     ...overrides,
   });
 }

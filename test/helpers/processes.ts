@@ -119,6 +119,8 @@ export async function startApi(options: {
 /**
  * The built API on a test database, with no .env and nothing else configured but `extraEnv`.
  * As installed, it runs as the panel's role (owns nothing) and migrates as `databaseUrl`'s role.
+ * Admins sign in with a password alone (ADMIN_REQUIRE_2FA=false) unless `extraEnv` says
+ * ADMIN_REQUIRE_2FA: 'true' (the two-factor tests do).
  * `origin` is APP_URL (what browsers send as Origin); `api.baseUrl` is where to send requests.
  */
 export async function startPanel(
@@ -136,6 +138,7 @@ export async function startPanel(
       OZVPS_ENV_FILE: '/dev/null',
       PORT: String(port),
       APP_URL: origin,
+      ADMIN_REQUIRE_2FA: 'false',
       ...extraEnv,
     },
   });

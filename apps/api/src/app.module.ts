@@ -34,6 +34,7 @@ import { OidcController } from './auth/oidc.controller';
 import { JsonOriginGuard } from './auth/json-origin.guard';
 import { RATE_LIMITS } from './auth/rate-limits';
 import { SessionGuard } from './auth/session.guard';
+import { AccountTwoFactorController, TwoFactorSignInController } from './auth/two-factor.controller';
 import { MailSenderScheduler } from './mail/mail-sender.scheduler';
 import { SharedThrottlerStorage } from './auth/shared-throttler.storage';
 import { ClusterJobs } from './jobs/cluster-jobs';
@@ -113,6 +114,8 @@ export class AppModule {
         DocumentsController,
         AdminDocumentsController,
         MetricsController,
+        TwoFactorSignInController,
+        AccountTwoFactorController,
         AccountRecoveryController,
         AccountSecurityController,
       ],

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import {
   ConflictError,
   DomainError,
+  ForbiddenError,
   LogThrottle,
   NotFoundError,
   UnauthenticatedError,
@@ -19,6 +20,7 @@ import {
   VirtFusionDidNotAnswerError,
 } from '@ozvps/servers';
 import { VirtFusionError, VirtFusionNotConfiguredError } from '@ozvps/virtfusion';
+import { TooManySecondFactorAttemptsError } from '@ozvps/users';
 import { InsufficientFundsError } from '@ozvps/wallet';
 import { databaseUnavailableCause } from './database-errors';
 
@@ -109,6 +111,8 @@ function statusOf(error: DomainError): number {
   if (error instanceof EmailUnverifiedError) return HttpStatus.FORBIDDEN;
   if (error instanceof UnprocessableError) return HttpStatus.UNPROCESSABLE_ENTITY;
   if (error instanceof TooManyActionsError) return HttpStatus.TOO_MANY_REQUESTS;
+  if (error instanceof TooManySecondFactorAttemptsError) return HttpStatus.TOO_MANY_REQUESTS;
+  if (error instanceof ForbiddenError) return HttpStatus.FORBIDDEN;
   if (error instanceof VirtFusionDidNotAnswerError) return HttpStatus.BAD_GATEWAY;
   if (error instanceof NotFoundError) return HttpStatus.NOT_FOUND;
   if (error instanceof UnauthenticatedError) return HttpStatus.UNAUTHORIZED;

@@ -9,8 +9,15 @@ import { createTestDatabase, openDataSource, TestDatabase } from '../../../test/
 import { testConfig } from '../../../test/helpers/panel';
 import { rawRequest } from '../../../test/helpers/raw-http';
 import { AppModule } from './app.module';
-import { Admin, ADMIN_ROUTE, Public, PUBLIC_ROUTE } from './auth/auth.decorators';
-import { RouteAccess, routeAccess } from './auth/route-access';
+import {
+  Admin,
+  ADMIN_ROUTE,
+  OPEN_DURING_ENROLMENT,
+  Public,
+  PUBLIC_ROUTE,
+  SECOND_FACTOR_STEP,
+} from './auth/auth.decorators';
+import { RouteAccess, routeAccess, routeMarked } from './auth/route-access';
 import { createPanelApp } from './http-app';
 import { serveWebApp } from './web-app';
 import { aPlanOnSale } from '../../../test/helpers/builders';
@@ -244,6 +251,13 @@ describe('routes: access is decided from route metadata, for every registered ro
       'PUT /api/account/billing-details': 'signed-in',
       'GET /api/admin/users/:id/documents': 'admin',
       'GET /metrics': 'public',
+      // Two-factor sign-in (the verify step is open to a session owing its code: see below).
+      'POST /api/auth/2fa/verify': 'signed-in',
+      'GET /api/account/2fa': 'signed-in',
+      'POST /api/account/2fa/enrol': 'signed-in',
+      'POST /api/account/2fa/confirm': 'signed-in',
+      'POST /api/account/2fa/recovery-codes': 'signed-in',
+      'POST /api/account/2fa/disable': 'signed-in',
     });
     expect(routes.length).toBeGreaterThanOrEqual(25);
     for (const r of routes) {
@@ -347,6 +361,40 @@ describe('routes: access is decided from route metadata, for every registered ro
     }
     expect(leaks).toEqual([]);
     expect(await state()).toEqual(before);
+  });
+
+  it('opens only the code step and sign-out to a session owing its second factor, and only enrolment to an admin who must enrol', () => {
+    const marked = (key: string) => {
+      const found: string[] = [];
+      for (const module of app.get(ModulesContainer).values()) {
+        for (const wrapper of module.controllers.values()) {
+          const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
+          if (!controller) continue;
+          const proto = controller.prototype as Record<string, object>;
+          for (const name of Object.getOwnPropertyNames(proto)) {
+            const handler = proto[name]!;
+            if (name === 'constructor' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined)
+              continue;
+            if (!routeMarked(key, handler, controller)) continue;
+            const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+            for (const base of asList(Reflect.getMetadata(PATH_METADATA, controller)))
+              for (const sub of asList(Reflect.getMetadata(PATH_METADATA, handler)))
+                found.push(`${method} ${joinPath(base, sub)}`);
+          }
+        }
+      }
+      return found.sort();
+    };
+    expect(marked(SECOND_FACTOR_STEP)).toEqual(['POST /api/auth/2fa/verify', 'POST /api/auth/logout']);
+    expect(marked(OPEN_DURING_ENROLMENT)).toEqual([
+      'GET /api/account/2fa',
+      'GET /api/auth/me',
+      'POST /api/account/2fa/confirm',
+      'POST /api/account/2fa/disable',
+      'POST /api/account/2fa/enrol',
+      'POST /api/account/2fa/recovery-codes',
+      'POST /api/auth/logout',
+    ]);
   });
 
   it('routes only the exact spelling: other spellings are a 404 even for an admin', async () => {

@@ -55,6 +55,7 @@ import {
   UsersCommand,
   UsersCreateCommand,
   UsersListCommand,
+  UsersResetTwoFactorCommand,
   UsersSetPasswordCommand,
   UsersSetRoleCommand,
   UsersShowCommand,
@@ -84,6 +85,7 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
       UsersCreateCommand,
       UsersSetRoleCommand,
       UsersSetPasswordCommand,
+      UsersResetTwoFactorCommand,
     ],
   },
   wallet: {

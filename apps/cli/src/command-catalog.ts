@@ -6,7 +6,7 @@
  * its decorator does.
  */
 export const COMMAND_GROUPS: readonly { name: string; description: string }[] = [
-  { name: 'users', description: 'list, show and create users; roles and passwords' },
+  { name: 'users', description: 'list, show and create users; roles, passwords, 2FA' },
   { name: 'wallet', description: 'balances, credits, deductions and the ledger' },
   { name: 'plans', description: 'plans from VirtFusion: sync, list, prices' },
   { name: 'stripe', description: 'Stripe: status, customers, received events, reconciliation' },

@@ -1,5 +1,5 @@
 import { Command, Option, SubCommand } from 'nest-commander';
-import { AccountsService } from '@ozvps/accounts';
+import { AccountsService, TwoFactorResetService } from '@ozvps/accounts';
 import { AuthService, toUserView, User, UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
@@ -214,15 +214,71 @@ export class UsersSetPasswordCommand extends OzvpsCommand<SetPasswordOptions> {
   }
 }
 
+interface ResetTwoFactorOptions extends JsonOptions {
+  yes?: boolean;
+}
+
+@SubCommand({
+  name: 'reset-2fa',
+  arguments: '<user>',
+  description:
+    'turn off two-factor sign-in for a user who lost their device, sign them out, email them (needs --yes)',
+})
+export class UsersResetTwoFactorCommand extends OzvpsCommand<ResetTwoFactorOptions> {
+  protected readonly arity = 1;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly resets: TwoFactorResetService,
+  ) {
+    super();
+  }
+
+  protected async execute([reference]: string[], options: ResetTwoFactorOptions): Promise<void> {
+    const user = await this.users.findByReference(reference!);
+    if (!options.yes) {
+      throw new UsageError(
+        `Not changed: ${user.email} keeps two-factor sign-in. Add --yes to turn it off, sign them out everywhere and email them: ozvpsctl users reset-2fa ${user.id} --yes`,
+      );
+    }
+    const result = await this.resets.reset(user);
+    printAudit(
+      {
+        action: 'users.reset-2fa',
+        user: `${user.id}:${user.email}`,
+        extra: `two_factor=${result.hadTwoFactor ? 'on->off' : 'off'} sessions_revoked=${result.sessionsRevoked}`,
+      },
+      !!options.json,
+    );
+    if (options.json)
+      printJson({
+        userId: user.id,
+        email: user.email,
+        hadTwoFactor: result.hadTwoFactor,
+        sessionsRevoked: result.sessionsRevoked,
+      });
+    else
+      printText(
+        `two-factor sign-in ${result.hadTwoFactor ? 'turned off' : 'was already off'} for ${user.email}; ${result.sessionsRevoked} session(s) signed out; they have been emailed\n`,
+      );
+  }
+
+  @Option({ flags: '--yes', description: 'confirm the reset' })
+  parseYes(): boolean {
+    return true;
+  }
+}
+
 @Command({
   name: 'users',
-  description: 'list, show and create users; roles and passwords',
+  description: 'list, show and create users; roles, passwords, 2FA',
   subCommands: [
     UsersListCommand,
     UsersShowCommand,
     UsersCreateCommand,
     UsersSetRoleCommand,
     UsersSetPasswordCommand,
+    UsersResetTwoFactorCommand,
   ],
 })
 export class UsersCommand extends GroupCommand {}

@@ -64,6 +64,8 @@ export interface Me {
     /** Until true, top-up and deploy are refused (email_unverified). */
     emailVerified: boolean;
   };
+  /** From GET /api/auth/me (not from sign-in answers). enrolmentRequired: an admin who can only set up 2FA. */
+  twoFactor?: { enabled: boolean; enrolmentRequired: boolean };
 }
 export interface AppInfo {
   currency: string;

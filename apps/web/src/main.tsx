@@ -8,6 +8,8 @@ import { AdminForecast } from './pages/admin/AdminForecast';
 import { AdminHealth } from './pages/admin/AdminHealth';
 import { AdminMail, AdminMailMessage } from './pages/admin/AdminMail';
 import { SignIn, SignUp } from './pages/Auth';
+import { TwoFactorPage } from './pages/account/TwoFactor';
+import { SignInCode } from './pages/SignInCode';
 import { Account } from './pages/account/Account';
 import { ForgotPassword } from './pages/account/ForgotPassword';
 import { ResetPassword } from './pages/account/ResetPassword';
@@ -36,13 +38,26 @@ const queryClient = new QueryClient({
   },
 });
 
-function RequireUser({ admin = false, children }: { admin?: boolean; children: ReactNode }) {
+function RequireUser({
+  admin = false,
+  enrolment = false,
+  children,
+}: {
+  admin?: boolean;
+  /** Also for an admin who must set up two-factor sign-in first (everything else sends them there). */
+  enrolment?: boolean;
+  children: ReactNode;
+}) {
   const me = useMe();
   const [location] = useLocation();
   if (me.isPending) return <Loading what="your account" />;
+  const here = encodeURIComponent(location + window.location.search);
+  // A sign-in (password or identity provider) that still owes its code.
+  if (me.error instanceof ApiError && me.error.code === 'two_factor_required')
+    return <Redirect to={`/signin/code?next=${here}`} />;
   if (me.error) return <ErrorMessage error={me.error} />;
-  if (!me.data)
-    return <Redirect to={`/signin?next=${encodeURIComponent(location + window.location.search)}`} />;
+  if (!me.data) return <Redirect to={`/signin?next=${here}`} />;
+  if (me.data.twoFactor?.enrolmentRequired && !enrolment) return <Redirect to="/account/two-factor" />;
   if (admin && me.data.user.role !== 'admin') {
     return (
       <section className="narrow">
@@ -74,7 +89,7 @@ function Header() {
       </Link>
       <nav aria-label="Main">
         <Link href="/pricing">Pricing</Link>
-        {user && (
+        {user && !me.data?.twoFactor?.enrolmentRequired && (
           <>
             <Link href="/wallet">Wallet</Link>
             <Link href="/servers">Servers</Link>
@@ -138,6 +153,8 @@ function SandboxBanner() {
 function Home() {
   const me = useMe();
   if (me.isPending) return <Loading what="the panel" />;
+  if (me.error instanceof ApiError && me.error.code === 'two_factor_required')
+    return <Redirect to="/signin/code" />;
   return <Redirect to={me.data ? '/wallet' : '/pricing'} />;
 }
 
@@ -155,6 +172,12 @@ function App() {
           <Route path="/" component={Home} />
           <Route path="/signin" component={SignIn} />
           <Route path="/signup" component={SignUp} />
+          <Route path="/signin/code" component={SignInCode} />
+          <Route path="/account/two-factor">
+            <RequireUser enrolment>
+              <TwoFactorPage />
+            </RequireUser>
+          </Route>
           <Route path="/pricing" component={Pricing} />
           <Route path="/forgot-password" component={ForgotPassword} />
           <Route path="/reset-password" component={ResetPassword} />

@@ -9,6 +9,7 @@ import { AccountTokensRepository } from './account-tokens.repository';
 import { EmailVerificationService } from './email-verification.service';
 import { OidcService } from './oidc.service';
 import { PasswordResetService } from './password-reset.service';
+import { TwoFactorResetService } from './two-factor-reset.service';
 
 @Module({
   imports: [UsersModule, WalletModule, NotificationsModule],
@@ -21,6 +22,7 @@ import { PasswordResetService } from './password-reset.service';
     EmailVerificationService,
     PasswordResetService,
     AccountSecurityService,
+    TwoFactorResetService,
   ],
   exports: [
     AccountsService,
@@ -28,6 +30,7 @@ import { PasswordResetService } from './password-reset.service';
     EmailVerificationService,
     PasswordResetService,
     AccountSecurityService,
+    TwoFactorResetService,
   ],
 })
 export class AccountsModule {}

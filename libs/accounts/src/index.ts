@@ -3,6 +3,8 @@ export { AccountsService } from './accounts.service';
 export type { SignupInput } from './accounts.service';
 export { OidcService, OidcNotConfiguredError, OidcSignInError, OidcUnavailableError } from './oidc.service';
 export type { OidcAttempt } from './oidc.service';
+export { TwoFactorResetService } from './two-factor-reset.service';
+export type { TwoFactorResetResult } from './two-factor-reset.service';
 export { SignupRefusedError, EmailUnverifiedError, AccountTokenError, EmailUnchangedError } from './errors';
 export type { AccountTokenProblem } from './errors';
 export { EmailVerificationService, VERIFY_EMAIL_TTL_MS } from './email-verification.service';

@@ -110,7 +110,7 @@ export class OidcService {
     }
     if (!claims?.sub) throw new OidcSignInError('The identity provider did not say who you are');
     const user = await this.userFor(claims);
-    return this.auth.startSession(user, client);
+    return this.auth.signIn(user, client);
   }
 
   private async userFor(claims: OpenIdClient.IDToken): Promise<User> {

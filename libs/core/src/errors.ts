@@ -33,6 +33,11 @@ export class UnauthenticatedError extends DomainError {
   readonly code: string = 'unauthenticated';
 }
 
+/** The caller is known but may not do this (HTTP 403). */
+export class ForbiddenError extends DomainError {
+  readonly code: string = 'forbidden';
+}
+
 /** A configuration value is missing or malformed; the process must not start. */
 export class ConfigError extends DomainError {
   readonly code = 'invalid_config';

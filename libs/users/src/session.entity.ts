@@ -35,6 +35,10 @@ export class Session {
   @Column({ name: 'user_agent', type: 'text', nullable: true })
   userAgent!: string | null;
 
+  /** Password given, second factor still owed: the session can only verify a code or sign out. */
+  @Column({ name: 'second_factor_pending', type: 'boolean', default: false })
+  secondFactorPending!: boolean;
+
   /** Updated at most once a minute per session (see SessionsRepository.findLive). */
   @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true })
   lastSeenAt!: Date | null;

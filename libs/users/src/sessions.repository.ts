@@ -8,37 +8,36 @@ import { User } from './user.entity';
 export class SessionsRepository {
   private readonly repo: Repository<Session>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(dataSource: DataSource) {
     this.repo = dataSource.getRepository(Session);
   }
 
   async insert(
-    session: Pick<Session, 'userId' | 'tokenHash' | 'expiresAt' | 'ip' | 'userAgent'>,
+    session: Pick<Session, 'userId' | 'tokenHash' | 'expiresAt' | 'ip' | 'userAgent'> &
+      Partial<Pick<Session, 'secondFactorPending'>>,
   ): Promise<Session> {
     return this.repo.save(this.repo.create(session));
   }
 
-  /** The user behind a live (unrevoked, unexpired) session. */
-  async findLiveUser(tokenHash: string): Promise<User | null> {
-    return this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .innerJoin(Session, 's', 's.user_id = u.id')
-      .where('s.token_hash = :tokenHash', { tokenHash })
-      .andWhere('s.revoked_at IS NULL')
-      .andWhere('s.expires_at > now()')
-      .getOne();
-  }
-
-  /** A live session with its user (one query), for the guard and the last-seen stamp. */
-  findLive(tokenHash: string): Promise<(Session & { user: User }) | null> {
-    return this.repo
+  /**
+   * A live session with its user and whether that user has two-factor sign-in on (one query), for
+   * the guard and the last-seen stamp.
+   */
+  async findLive(tokenHash: string): Promise<(Session & { user: User; twoFactorEnabled: boolean }) | null> {
+    const { entities, raw } = await this.repo
       .createQueryBuilder('s')
       .innerJoinAndSelect('s.user', 'u')
+      .addSelect(
+        'EXISTS (SELECT 1 FROM user_two_factor t WHERE t.user_id = s.user_id AND t.enabled_at IS NOT NULL)',
+        'two_factor_enabled',
+      )
       .where('s.token_hash = :tokenHash', { tokenHash })
       .andWhere('s.revoked_at IS NULL')
       .andWhere('s.expires_at > now()')
-      .getOne() as Promise<(Session & { user: User }) | null>;
+      .getRawAndEntities<{ two_factor_enabled: boolean }>();
+    const session = entities[0] as (Session & { user: User }) | undefined;
+    if (!session) return null;
+    return Object.assign(session, { twoFactorEnabled: raw[0]!.two_factor_enabled });
   }
 
   /** Stamps last_seen_at unless another request (or replica) did so in the last minute. */

@@ -3,7 +3,13 @@ import type { Response } from 'express';
 import { AccountsService } from '@ozvps/accounts';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { AuthService, User } from '@ozvps/users';
-import { AuthRateLimited, CurrentUser, Public } from './auth.decorators';
+import {
+  AuthRateLimited,
+  CurrentUser,
+  OpenDuringEnrolment,
+  Public,
+  SecondFactorStep,
+} from './auth.decorators';
 import { LoginDto, SignupDto } from './auth.dto';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import type { PanelRequest } from './session.guard';
@@ -17,6 +23,16 @@ export interface MeResponse {
     createdAt: string;
     emailVerified: boolean;
   };
+}
+
+/** Sign-in answer when the password was right and a code is owed (POST /api/auth/2fa/verify next). */
+export interface SecondFactorOwed {
+  twoFactorRequired: true;
+}
+
+export interface TwoFactorState {
+  enabled: boolean;
+  enrolmentRequired: boolean;
 }
 
 export function meJson(user: User): MeResponse {
@@ -63,15 +79,17 @@ export class AuthController {
     @Body() body: LoginDto,
     @Req() req: PanelRequest,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<MeResponse> {
+  ): Promise<MeResponse | SecondFactorOwed> {
     const session = await this.auth.login(body.email, body.password, clientOf(req));
     // A fresh token on every sign-in, and whatever session the browser carried is ended: a token
     // planted before sign-in (session fixation) never becomes a signed-in session.
     await this.endPreviousSession(req);
     setSessionCookie(res, this.config, session.token, session.expiresAt);
-    return meJson(session.user);
+    return session.secondFactorPending ? { twoFactorRequired: true } : meJson(session.user);
   }
 
+  @SecondFactorStep()
+  @OpenDuringEnrolment()
   @Post('logout')
   @HttpCode(204)
   async logout(@Req() req: PanelRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
@@ -79,9 +97,17 @@ export class AuthController {
     clearSessionCookie(res, this.config);
   }
 
+  /** Who is signed in; `twoFactor.enrolmentRequired`: an admin who can only set up 2FA (ADMIN_REQUIRE_2FA). */
+  @OpenDuringEnrolment()
   @Get('me')
-  me(@CurrentUser() user: User): MeResponse {
-    return meJson(user);
+  me(@CurrentUser() user: User, @Req() req: PanelRequest): MeResponse & { twoFactor: TwoFactorState } {
+    return {
+      ...meJson(user),
+      twoFactor: {
+        enabled: req.twoFactorEnabled === true,
+        enrolmentRequired: req.sessionStage === 'enrolment',
+      },
+    };
   }
 
   private async endPreviousSession(req: PanelRequest): Promise<void> {

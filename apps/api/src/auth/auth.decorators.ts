@@ -18,6 +18,22 @@ export const Admin = () => SetMetadata(ADMIN_ROUTE, true);
 /** Counts toward the per-IP and per-account limits on sign-in and sign-up attempts. */
 export const AuthRateLimited = () => SetMetadata(AUTH_RATE_LIMITED, true);
 
+export const SECOND_FACTOR_STEP = 'ozvps:second-factor-step';
+export const OPEN_DURING_ENROLMENT = 'ozvps:open-during-enrolment';
+export const SECOND_FACTOR_ATTEMPT = 'ozvps:second-factor-attempt';
+
+/** Also reachable by a session that gave its password and still owes the second factor (verify, sign out). */
+export const SecondFactorStep = () => SetMetadata(SECOND_FACTOR_STEP, true);
+
+/**
+ * Also reachable by an admin who must set up two-factor sign-in first (ADMIN_REQUIRE_2FA): the
+ * enrolment routes, who am I, sign out. Every other route answers them 403.
+ */
+export const OpenDuringEnrolment = () => SetMetadata(OPEN_DURING_ENROLMENT, true);
+
+/** Counts toward the per-IP limit on second-factor codes (the per-account one: SecondFactorAttemptGuard). */
+export const SecondFactorRateLimited = () => SetMetadata(SECOND_FACTOR_ATTEMPT, true);
+
 /** The signed-in user (the guard has already refused anonymous requests). */
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): User => {
   const user = ctx.switchToHttp().getRequest<PanelRequest>().user;

@@ -2,7 +2,7 @@ import { ExecutionContext } from '@nestjs/common';
 import { ThrottlerModuleOptions } from '@nestjs/throttler';
 import { STRIPE_WEBHOOK_PATH } from '../routes';
 import { MAIL_RATE_LIMITED, TOKEN_RATE_LIMITED } from '../account/account.decorators';
-import { AUTH_RATE_LIMITED } from './auth.decorators';
+import { AUTH_RATE_LIMITED, SECOND_FACTOR_ATTEMPT } from './auth.decorators';
 import { hashToken } from '@ozvps/users';
 import { readSessionCookie } from './session-cookie';
 import type { Request } from 'express';
@@ -11,6 +11,9 @@ const MINUTE = 60_000;
 
 const isAuthAttempt = (ctx: ExecutionContext): boolean =>
   Reflect.getMetadata(AUTH_RATE_LIMITED, ctx.getHandler()) === true;
+
+const isSecondFactorAttempt = (ctx: ExecutionContext): boolean =>
+  Reflect.getMetadata(SECOND_FACTOR_ATTEMPT, ctx.getHandler()) === true;
 
 const isWebhook = (ctx: ExecutionContext): boolean =>
   ctx.switchToHttp().getRequest<{ path?: string }>().path === STRIPE_WEBHOOK_PATH;
@@ -41,9 +44,23 @@ export const SHARED_RATE_LIMITS: ReadonlySet<string> = new Set([
   'auth-ip',
   'auth-account-source',
   'auth-account',
+  'two-factor-ip',
   'account-token-ip',
   'account-mail',
 ]);
+
+/**
+ * Second-factor codes (sign-in verify, confirm, disable, new recovery codes): 30 per IP here, and
+ * 10 per account across all sources (SecondFactorAttemptGuard, which needs the session's user and
+ * so runs after the session gate, on the same shared counters). Past the account limit the
+ * sign-in waiting for its code is ended: the password must be given again.
+ */
+export const SECOND_FACTOR_LIMITS = {
+  windowMs: 15 * MINUTE,
+  perIp: 30,
+  perAccount: 10,
+  accountThrottler: 'two-factor-account',
+} as const;
 
 const hasMeta =
   (key: string) =>
@@ -80,6 +97,12 @@ export const RATE_LIMITS: ThrottlerModuleOptions = {
       limit: 100,
       skipIf: skipUnlessAccountAttempt,
       getTracker: (req) => `account:${accountOf(req)}`,
+    },
+    {
+      name: 'two-factor-ip',
+      ttl: SECOND_FACTOR_LIMITS.windowMs,
+      limit: SECOND_FACTOR_LIMITS.perIp,
+      skipIf: (ctx) => !isSecondFactorAttempt(ctx),
     },
     // Emailed links and password checks (verify, reset, forgot, re-send, change password or email):
     // 20 tries per route and IP in 15 minutes, so neither a token nor a current password can be guessed.

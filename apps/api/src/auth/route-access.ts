@@ -28,3 +28,8 @@ export function routeAccess(handler: object, controller: object): RouteAccess {
   if (marked(PUBLIC_ROUTE)) return 'public';
   return 'signed-in';
 }
+
+/** True when the route (or its controller) carries the marker `key`, e.g. OPEN_DURING_ENROLMENT. */
+export function routeMarked(key: string, handler: object, controller: object): boolean {
+  return Reflect.getMetadata(key, handler) === true || Reflect.getMetadata(key, controller) === true;
+}

@@ -3,6 +3,7 @@ import { FormEvent, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, ApiError, Me } from '../api';
 import { ErrorMessage, PageTitle } from '../ui';
+import { nextPath } from './SignInCode';
 
 interface Providers {
   local: true;
@@ -50,11 +51,15 @@ function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
               password,
               ...(name.trim() ? { name: name.trim() } : {}),
             })
-          : await api.post<Me>('/api/auth/login', { email, password });
+          : await api.post<Me | { twoFactorRequired: true }>('/api/auth/login', { email, password });
       queryClient.clear();
-      queryClient.setQueryData(['me'], me);
-      const next = new URLSearchParams(window.location.search).get('next');
-      navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/wallet');
+      if ('twoFactorRequired' in me) {
+        navigate(`/signin/code?next=${encodeURIComponent(nextPath())}`);
+        return;
+      }
+      // The sign-in answer does not say whether an admin must set up 2FA first: ask /me.
+      if (me.user.role !== 'admin') queryClient.setQueryData(['me'], me);
+      navigate(nextPath());
     } catch (err) {
       setError(err);
     } finally {

@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       seller: { name: 'OzVPS', abn: undefined, address: undefined, email: undefined, gstRegistered: false },
       logFormat: 'text',
       metricsToken: undefined,
+      adminRequire2fa: true,
     });
   });
 
@@ -283,6 +284,16 @@ describe('loadConfig', () => {
     for (const bad of ['0', '3651', '7.5', 'a week'])
       expect(() => loadConfig({ ...NO_FILE, BACKUP_KEEP_DAYS: bad })).toThrow(/BACKUP_KEEP_DAYS/);
     expect(loadConfig({ ...NO_FILE, BACKUP_KEEP_DAYS: '3650' }).backups.keepDays).toBe(3650);
+  });
+
+  it('requires two-factor sign-in for admins unless ADMIN_REQUIRE_2FA is false, and refuses other values', () => {
+    expect(loadConfig({ ...NO_FILE }).adminRequire2fa).toBe(true);
+    expect(loadConfig({ ...NO_FILE, ADMIN_REQUIRE_2FA: 'false' }).adminRequire2fa).toBe(false);
+    expect(loadConfig({ ...NO_FILE, ADMIN_REQUIRE_2FA: ' 0 ' }).adminRequire2fa).toBe(false);
+    expect(loadConfig({ ...NO_FILE, ADMIN_REQUIRE_2FA: 'TRUE' }).adminRequire2fa).toBe(true);
+    expect(() => loadConfig({ ...NO_FILE, ADMIN_REQUIRE_2FA: 'no' })).toThrow(
+      /ADMIN_REQUIRE_2FA must be true or false \(got "no"\)/,
+    );
   });
 
   it('fails clearly when OZVPS_ENV_FILE points nowhere', () => {

@@ -327,6 +327,11 @@ export class EnvironmentVariables {
   @IsIn(['0', '1', 'true', 'false'], { message: 'must be true or false' })
   GST_REGISTERED: string = 'false';
 
+  /** Admins must sign in with a second factor; one without it can only enrol (see README "Two-factor sign-in"). */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(['0', '1', 'true', 'false'], { message: 'must be true or false' })
+  ADMIN_REQUIRE_2FA: string = 'true';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
@@ -399,6 +404,8 @@ export interface AppConfig {
   readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
   /** The bearer token of GET /metrics (a secret: never log it); undefined: metrics are off. */
   readonly metricsToken: string | undefined;
+  /** ADMIN_REQUIRE_2FA: an admin without two-factor sign-in is confined to enrolling. */
+  readonly adminRequire2fa: boolean;
 }
 
 export interface BackupsConfig {
@@ -622,6 +629,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
         : undefined,
     logFormat: vars.LOG_FORMAT,
     metricsToken: vars.METRICS_TOKEN,
+    adminRequire2fa: vars.ADMIN_REQUIRE_2FA === '1' || vars.ADMIN_REQUIRE_2FA === 'true',
   });
 }
 

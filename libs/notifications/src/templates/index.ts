@@ -16,6 +16,7 @@ import * as suspended from './suspended';
 import * as terminated from './terminated';
 import * as test from './test';
 import * as topupReceived from './topup-received';
+import * as twoFactorReset from './two-factor-reset';
 import * as welcome from './welcome';
 
 /** Every kind of message and the data its template needs. A new kind: one template file, one line here. */
@@ -35,6 +36,7 @@ export interface MailDataByKind {
   'price-change': priceChange.PriceChangeData;
   'email-verification': emailVerification.EmailVerificationData;
   'password-reset': passwordReset.PasswordResetData;
+  'two-factor-reset': twoFactorReset.TwoFactorResetData;
   'password-changed': passwordChanged.PasswordChangedData;
   'email-change': emailChange.EmailChangeData;
   'email-change-notice': emailChangeNotice.EmailChangeNoticeData;
@@ -59,6 +61,7 @@ export const TEMPLATES: { readonly [K in MailKind]: MailTemplate<MailDataByKind[
   'price-change': priceChange,
   'email-verification': emailVerification,
   'password-reset': passwordReset,
+  'two-factor-reset': twoFactorReset,
   'password-changed': passwordChanged,
   'email-change': emailChange,
   'email-change-notice': emailChangeNotice,

@@ -219,6 +219,15 @@ describe('server and renewal message templates', () => {
     expect(TEMPLATES['password-reset'].category).toBe('notice');
   });
 
+  it('two-factor-reset says who turned it off and when, where to set it up again, and whom to tell if it was not asked for', () => {
+    const mail = render('two-factor-reset', { resetAt: at });
+    expect(mail.subject).toBe('Two-factor sign-in was turned off on your OzVPS account');
+    expect(mail.text).toContain('An administrator turned off two-factor sign-in');
+    expect(mail.text).toContain('https://panel.example.com/account');
+    expect(mail.text).toContain('help@panel.example.com');
+    expect(TEMPLATES['two-factor-reset'].category).toBe('notice');
+  });
+
   it('password-changed, email-change and email-change-notice say what happened; only email-change carries a link', () => {
     const reset = render('password-changed', { changedAt: at, how: 'reset' });
     expect(reset.subject).toBe('Your OzVPS password was changed');

@@ -3,6 +3,7 @@ import { ErrorMessage, Loading, PageTitle } from '../../ui';
 import { ChangeEmail } from './ChangeEmail';
 import { ChangePassword } from './ChangePassword';
 import { Sessions } from './Sessions';
+import { TwoFactorSection } from './TwoFactor';
 
 /** The signed-in user's own account: email, password, sessions (and two-factor sign-in). */
 export function Account() {
@@ -14,7 +15,7 @@ export function Account() {
       <PageTitle>Your account</PageTitle>
       <ChangeEmail user={me.data.user} />
       <ChangePassword />
-      {/* Two-factor sign-in (wt/twofa): its section goes here, between the password and the sessions. */}
+      <TwoFactorSection />
       <Sessions />
     </section>
   );
