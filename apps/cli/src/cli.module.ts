@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AccountsModule } from '@ozvps/accounts';
-import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { AppConfig, BackupsModule, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
 import { NotificationsModule } from '@ozvps/notifications';
@@ -32,6 +32,7 @@ import {
   ServersTerminateCommand,
 } from './server-actions.command';
 import { DbCommand, DbMigrateCommand, DbStatusCommand } from './db.command';
+import { BackupCommand, BackupListCommand, BackupNowCommand } from './backup.command';
 import {
   StripeCommand,
   StripeEventsCommand,
@@ -121,6 +122,7 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
     commands: [MailCommand, MailListCommand, MailShowCommand, MailRetryCommand, MailTestCommand],
   },
   db: { modules: [], commands: [DbCommand, DbMigrateCommand, DbStatusCommand] },
+  backup: { modules: [BackupsModule], commands: [BackupCommand, BackupNowCommand, BackupListCommand] },
 };
 
 /** The same lib modules as the API, with commands instead of controllers; no HTTP, no schedulers. */

@@ -16,3 +16,5 @@ export * from './log-throttle';
 export * from './cluster';
 export * from './text';
 export * from './backups/backup-files';
+export * from './backups/backup.service';
+export * from './backups/backups.module';
