@@ -995,10 +995,10 @@ describe('backups: the nightly dump, ozvpsctl backup and ozvps-restore', () => {
   it('a restore that fails part-way is rolled back whole: data as it was, panel serving again, non-zero exit', async () => {
     // A valid dump whose restore fails on its last statements: a grant to a role that is gone.
     const scratch = mkdtempSync(join(tmpdir(), 'scratch-dump-'));
-    sh(`chmod 755 ${scratch}
+    sh(`set -e
       runuser -u postgres -- createdb ozvps_scratch
       runuser -u postgres -- psql -X -q -d ozvps_scratch -c "CREATE ROLE ozvps_gone; CREATE TABLE t (id int); GRANT SELECT ON t TO ozvps_gone"
-      runuser -u postgres -- pg_dump -Fc -f ${scratch}/broken.dump ozvps_scratch
+      runuser -u postgres -- pg_dump -Fc ozvps_scratch > ${scratch}/broken.dump
       runuser -u postgres -- dropdb ozvps_scratch
       runuser -u postgres -- psql -X -q -d postgres -c "DROP ROLE ozvps_gone"`);
     const before = { dump: dump(), backups: backups() };
@@ -1035,5 +1035,27 @@ describe('backups: the nightly dump, ozvpsctl backup and ozvps-restore', () => {
     expect(sh('ozvpsctl wallet verify')).toMatch(/^ok: /);
     for (const secret of [new URL(envValue('DATABASE_OWNER_URL', OWNER_ENV_FILE)).password])
       expect(r.stdout + r.stderr).not.toContain(secret);
+  });
+
+  it('a restored dump whose wallets do not match their ledger makes ozvps-restore exit non-zero', () => {
+    // Drift that only a hand edit can make (the panel never writes a balance without its row).
+    psql(
+      "UPDATE wallets SET balance_cents = balance_cents + 1 WHERE user_id = (SELECT id FROM users WHERE email = 'bob@example.com')",
+    );
+    const drifted = JSON.parse(sh('ozvpsctl backup now --json')).backup.path as string;
+    psql(
+      "UPDATE wallets SET balance_cents = balance_cents - 1 WHERE user_id = (SELECT id FROM users WHERE email = 'bob@example.com')",
+    );
+    const r = shRun(`${RESTORE} ${drifted} --yes`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('wallet verify failed on the restored database');
+    const safety = /the database before this restore is in (\S+)\)/.exec(r.stderr)?.[1];
+    expect(safety).toBeDefined();
+
+    // Back to the database before it: restored from the safety dump, verified.
+    const back = shRun(`${RESTORE} ${safety} --yes`);
+    if (back.status !== 0)
+      throw new Error(`ozvps-restore exited ${back.status}\n${back.stdout}\n${back.stderr}`);
+    expect(moneyState()).toEqual(state);
   });
 });
