@@ -114,7 +114,15 @@ export class BackupService {
  * is dropped so that it cannot point pg_dump at another database.
  */
 export function pgEnvironment(url: string): NodeJS.ProcessEnv {
-  const u = new URL(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    // The message never quotes the URL: it holds a password.
+    throw new BackupFailedError(
+      'the database URL cannot be split into host, port, user and database for pg_dump (write it as postgres://user:password@host:port/database)',
+    );
+  }
   const q = u.searchParams;
   const env: NodeJS.ProcessEnv = {};
   // Children inherit the rest (PATH, locale); this is not configuration, so it is not in AppConfig.
