@@ -326,7 +326,7 @@ beforeAll(() => {
   stopPanel();
   sh(`
     set -e
-    rm -rf ${DIR} ${UNIT} /usr/local/bin/ozvpsctl
+    rm -rf ${DIR} ${UNIT} /usr/local/bin/ozvpsctl /etc/cron.d/ozvps-backup /usr/local/sbin/ozvps-restore
     if command -v pg_lsclusters >/dev/null; then
       pg_lsclusters --no-header | while read -r ver name _; do pg_ctlcluster "$ver" "$name" stop --force || true; done
     fi
@@ -906,7 +906,7 @@ const RESTORE = '/usr/local/sbin/ozvps-restore';
 const BACKUP_CRON = '/etc/cron.d/ozvps-backup';
 
 describe('backups: the nightly dump, ozvpsctl backup and ozvps-restore', () => {
-  it('the installer set up BACKUP_DIR, the nightly job (cron without systemd) and the restore script; a re-run keeps them and BACKUP_KEEP_DAYS', () => {
+  it('the installer set up BACKUP_DIR, the nightly job (cron without systemd) and the restore script; a re-run keeps them and BACKUP_KEEP_DAYS', async () => {
     expect(envValue('BACKUP_DIR')).toBe(join(DIR, 'backups'));
     expect(envValue('BACKUP_KEEP_DAYS')).toBe('14');
     const dir = statSync(join(DIR, 'backups'));
@@ -928,7 +928,8 @@ describe('backups: the nightly dump, ozvpsctl backup and ozvps-restore', () => {
       restore: statSync(RESTORE).mtimeMs,
       env: readFileSync(ENV_FILE, 'utf8'),
     };
-    const run = install('--source', src);
+    // The commit already serving (the upgrade's, after the whole suite): nothing else changes.
+    const run = install('--source', src, '--ref', await servedCommit());
     expectOk(run);
     expect(readFileSync(ENV_FILE, 'utf8')).toBe(before.env);
     expect(envValue('BACKUP_KEEP_DAYS')).toBe('30');
