@@ -95,12 +95,28 @@ SAFETY=$(printf '%s' "$safety_json" | "$NODE_BIN" -e 'let s="";process.stdin.on(
 [ -s "$SAFETY" ] || die "the safety dump is missing: nothing was changed"
 say "      $SAFETY"
 
+# wait_healthy: the panel answers /api/health within 90 s (HOST and PORT from .env).
+wait_healthy() {
+  local host port
+  host=$(sed -n 's/^HOST=//p' "$ENV_FILE" | tail -n 1)
+  port=$(sed -n 's/^PORT=//p' "$ENV_FILE" | tail -n 1)
+  case "$host" in '' | 0.0.0.0 | '::') host=127.0.0.1 ;; esac
+  case "$host" in *:*) host="[$host]" ;; esac
+  HEALTH_URL="http://$host:${port:-3000}/api/health"
+  for _ in $(seq 1 90); do
+    if curl -fsS --max-time 5 -o /dev/null "$HEALTH_URL" 2>/dev/null; then return 0; fi
+    sleep 1
+  done
+  return 1
+}
+
 STOPPED=0
 on_exit() {
   local rc=$?
   if [ "$rc" -ne 0 ] && [ "$STOPPED" -eq 1 ]; then
     say "$PROGRAM: failed; starting the panel again. The database before this restore is in $SAFETY" >&2
     service_start >/dev/null 2>&1 || true
+    wait_healthy || say "$PROGRAM: the panel did not answer $HEALTH_URL within 90 s" >&2
   fi
 }
 trap on_exit EXIT
@@ -144,21 +160,9 @@ step 5 "migrations"
 
 step 6 "start $SERVICE"
 service_start
-host=$(sed -n 's/^HOST=//p' "$ENV_FILE" | tail -n 1)
-port=$(sed -n 's/^PORT=//p' "$ENV_FILE" | tail -n 1)
-case "$host" in '' | 0.0.0.0 | '::') host=127.0.0.1 ;; esac
-case "$host" in *:*) host="[$host]" ;; esac
-healthy=0
-for _ in $(seq 1 90); do
-  if curl -fsS --max-time 5 -o /dev/null "http://$host:${port:-3000}/api/health" 2>/dev/null; then
-    healthy=1
-    break
-  fi
-  sleep 1
-done
-[ "$healthy" -eq 1 ] || die "the panel did not answer healthy on http://$host:${port:-3000} within 90 s"
+wait_healthy || die "the panel did not answer $HEALTH_URL within 90 s"
 STOPPED=0
-say "      http://$host:${port:-3000}/api/health ok"
+say "      $HEALTH_URL ok"
 
 step 7 "ozvpsctl wallet verify"
 /usr/local/bin/ozvpsctl wallet verify || die "wallet verify failed on the restored database (the database before this restore is in $SAFETY)"
