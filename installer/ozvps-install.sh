@@ -17,7 +17,8 @@
 #   releases/<version>-<commit>/   one fresh build per commit, never reused by another commit
 #   current -> releases/...        the release being served, switched atomically
 #   data/                the service's writable directory
-#   backups/             pg_dump files taken before each migration, named by time
+#   backups/             pg_dump files: nightly (ozvps-<UTC time>.dump, kept BACKUP_KEEP_DAYS) and before
+#                        each migration; root's (mode 600), listable by the service user
 #   logs/                installer logs (and the panel's log where systemd does not run)
 # Functions reached only through traps or `quiet` look unreachable to shellcheck.
 # shellcheck disable=SC2317
@@ -551,6 +552,99 @@ ctl_migrate() {
   )
 }
 
+# ---------------------------------------------------------------------------------------------
+# Backups: a nightly `ozvpsctl backup now` (systemd timer, or cron.d without systemd) and the restore
+# script. Each file is rewritten only when its text changes.
+
+readonly BACKUP_UNIT_DIR=/etc/systemd/system
+readonly BACKUP_CRON=/etc/cron.d/ozvps-backup
+readonly RESTORE_SCRIPT=/usr/local/sbin/ozvps-restore
+
+backup_service_text() {
+  cat <<EOF
+# Installed by ozvps-install.sh; rewritten on every run.
+[Unit]
+Description=OzVPS panel: nightly database dump (ozvpsctl backup now)
+After=postgresql.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/bin/ozvpsctl backup now
+Nice=10
+IOSchedulingClass=idle
+EOF
+}
+
+backup_timer_text() {
+  cat <<EOF
+# Installed by ozvps-install.sh; rewritten on every run.
+[Unit]
+Description=OzVPS panel: nightly database dump
+
+[Timer]
+OnCalendar=*-*-* 03:15:00
+RandomizedDelaySec=30min
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+EOF
+}
+
+backup_cron_text() {
+  cat <<EOF
+# Installed by ozvps-install.sh; rewritten on every run. The nightly database dump (no systemd here).
+SHELL=/bin/sh
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+15 3 * * * root /usr/local/bin/ozvpsctl backup now >/dev/null 2>>$DIR/logs/backup.log
+EOF
+}
+
+# install_if_changed MODE SOURCE TARGET: true when TARGET was (re)written.
+install_if_changed() {
+  if cmp -s "$2" "$3"; then return 1; fi
+  install -m "$1" "$2" "$3.tmp.$$"
+  mv -f "$3.tmp.$$" "$3"
+}
+
+install_backup_schedule() {
+  if systemd_running; then
+    backup_service_text >"$TMP/ozvps-backup.service"
+    backup_timer_text >"$TMP/ozvps-backup.timer"
+    local changed=0
+    install_if_changed 644 "$TMP/ozvps-backup.service" "$BACKUP_UNIT_DIR/ozvps-backup.service" && changed=1
+    install_if_changed 644 "$TMP/ozvps-backup.timer" "$BACKUP_UNIT_DIR/ozvps-backup.timer" && changed=1
+    [ "$changed" -eq 0 ] || quiet systemctl daemon-reload
+    systemctl is-enabled --quiet ozvps-backup.timer || quiet systemctl enable ozvps-backup.timer
+    systemctl is-active --quiet ozvps-backup.timer || quiet systemctl start ozvps-backup.timer
+    # One schedule only: a cron entry from a run without systemd would dump twice a night.
+    rm -f "$BACKUP_CRON"
+    ok "nightly backup: systemd timer ozvps-backup.timer (ozvpsctl backup now into $(env_get BACKUP_DIR))"
+  else
+    backup_cron_text >"$TMP/ozvps-backup.cron"
+    install -d -m 755 /etc/cron.d
+    install_if_changed 644 "$TMP/ozvps-backup.cron" "$BACKUP_CRON" || true
+    ok "nightly backup: $BACKUP_CRON at 03:15 (ozvpsctl backup now into $(env_get BACKUP_DIR))"
+    if ! has cron && ! has crond; then
+      say "      warning: no cron daemon is installed: nothing runs $BACKUP_CRON until one is (apt-get install cron)" >&2
+    fi
+  fi
+}
+
+# The restore script: its body (installer/ozvps-restore.sh) behind this machine's paths and the
+# installer's own service functions, so it stops and starts the panel exactly as the installer does.
+install_restore_script() {
+  {
+    printf '#!/usr/bin/env bash\n# Installed by ozvps-install.sh; rewritten on every run. Usage: ozvps-restore <dump> --yes\n'
+    declare -p DIR SERVICE SERVICE_USER ENV_FILE OWNER_ENV_FILE PID_FILE SERVICE_LOG NODE_BIN
+    declare -f has systemd_running detached service_pid service_running service_stop service_start
+    cat "$SCRIPT_DIR/ozvps-restore.sh"
+  } >"$TMP/ozvps-restore"
+  install -d -m 755 "$(dirname "$RESTORE_SCRIPT")"
+  install_if_changed 700 "$TMP/ozvps-restore" "$RESTORE_SCRIPT" || true
+  ok "restore: $RESTORE_SCRIPT <dump> --yes (a safety dump first, wallet verify last)"
+}
+
 release_commit() { [ -f "$1/.ozvps-release" ] && sed -n 's/^commit=//p' "$1/.ozvps-release"; }
 
 rollback() {
@@ -847,7 +941,9 @@ if ! id -u "$SERVICE_USER" >/dev/null 2>&1; then
 fi
 install -d -m 755 "$DIR" "$DIR/releases" "$DIR/run"
 install -d -m 750 -o "$SERVICE_USER" -g "$SERVICE_USER" "$DIR/data"
-install -d -m 700 "$DIR/backups"
+# Dumps are written by root as the owner role (ozvpsctl backup, through the wrapper); the panel's
+# user may list them (its health check reports the newest one's age) but not read them (mode 600).
+install -d -m 750 -o root -g "$SERVICE_USER" "$DIR/backups"
 
 # =============================================================================================
 step 3 "database $DB_NAME, owner role $DB_OWNER_ROLE and panel role $DB_ROLE"
@@ -984,6 +1080,8 @@ env_add PORT 3000
 env_add APP_URL "http://${fqdn:-localhost}:$(env_get PORT)"
 env_add OZVPS_DATA_DIR "$DIR/data"
 env_add LOG_LEVEL log
+env_add BACKUP_DIR "$DIR/backups"
+env_add BACKUP_KEEP_DAYS 14
 env_add VIRTFUSION_URL ""
 env_add VIRTFUSION_API_TOKEN "" secret
 env_add STRIPE_SECRET_KEY "" secret
@@ -1160,14 +1258,17 @@ cat >"$TMP/ozvpsctl" <<EOF
 # Installed by ozvps-install.sh: ozvpsctl of the release being served, as $SERVICE_USER.
 [ "\$(id -u)" -eq 0 ] || { echo "ozvpsctl: run it as root (sudo ozvpsctl ...): it reads $ENV_FILE" >&2; exit 1; }
 cd "$DIR/data" || exit 1
-if [ "\$1" = db ] && [ "\${2:-}" = migrate ] && [ -f "$OWNER_ENV_FILE" ]; then
-  # Migrations run as the owner role: as root (the file is root's), this one process only.
+if { { [ "\$1" = db ] && [ "\${2:-}" = migrate ]; } || [ "\$1" = backup ]; } && [ -f "$OWNER_ENV_FILE" ]; then
+  # Migrations and backups run as the owner role: as root (the file is root's), this one process
+  # only. Dumps are root's too: the panel's own user can list them but never read or delete them.
   set -a; . "$OWNER_ENV_FILE"; set +a
   exec env NODE_ENV=production OZVPS_ENV_FILE="$ENV_FILE" HOME=/root "$NODE_BIN" "$DIR/current/dist/apps/cli/src/main.js" "\$@"
 fi
 exec env NODE_ENV=production OZVPS_ENV_FILE="$ENV_FILE" setpriv --reuid $SERVICE_USER --regid $SERVICE_USER --init-groups "$NODE_BIN" "$DIR/current/dist/apps/cli/src/main.js" "\$@"
 EOF
 cmp -s "$TMP/ozvpsctl" /usr/local/bin/ozvpsctl || install -m 755 "$TMP/ozvpsctl" /usr/local/bin/ozvpsctl
+install_restore_script
+install_backup_schedule
 
 if systemd_running; then
   [ "$unit_changed" -eq 0 ] || quiet systemctl daemon-reload

@@ -326,7 +326,7 @@ beforeAll(() => {
   stopPanel();
   sh(`
     set -e
-    rm -rf ${DIR} ${UNIT} /usr/local/bin/ozvpsctl
+    rm -rf ${DIR} ${UNIT} /usr/local/bin/ozvpsctl /etc/cron.d/ozvps-backup /usr/local/sbin/ozvps-restore
     if command -v pg_lsclusters >/dev/null; then
       pg_lsclusters --no-header | while read -r ver name _; do pg_ctlcluster "$ver" "$name" stop --force || true; done
     fi
@@ -885,5 +885,182 @@ describe('ozvps-install.sh on this machine', () => {
       /^ok: 1 wallet\(s\), every balance and total equals its ledger/,
     );
     expect(balances()).toMatch(/\|2500\|aud$/);
+  });
+});
+
+/** Runs `command` through bash and reports its exit status and output instead of throwing. */
+function shRun(command: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('bash', ['-c', command], { encoding: 'utf8', cwd: '/' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every wallet and every ledger row, as PostgreSQL stores them. */
+function moneyState(): { wallets: string; ledger: string } {
+  return {
+    wallets: psql('SELECT user_id, balance_cents, currency FROM wallets ORDER BY user_id'),
+    ledger: psql('SELECT * FROM wallet_transactions ORDER BY id'),
+  };
+}
+
+const RESTORE = '/usr/local/sbin/ozvps-restore';
+const BACKUP_CRON = '/etc/cron.d/ozvps-backup';
+
+describe('backups: the nightly dump, ozvpsctl backup and ozvps-restore', () => {
+  it('the installer set up BACKUP_DIR, the nightly job (cron without systemd) and the restore script; a re-run keeps them and BACKUP_KEEP_DAYS', async () => {
+    expect(envValue('BACKUP_DIR')).toBe(join(DIR, 'backups'));
+    expect(envValue('BACKUP_KEEP_DAYS')).toBe('14');
+    const dir = statSync(join(DIR, 'backups'));
+    const ozvpsGid = Number(sh('id -g ozvps').trim());
+    expect([dir.mode & 0o777, dir.uid, dir.gid]).toEqual([0o750, 0, ozvpsGid]);
+    expect(readFileSync(BACKUP_CRON, 'utf8')).toMatch(
+      /^15 3 \* \* \* root \/usr\/local\/bin\/ozvpsctl backup now /m,
+    );
+    expect(statSync(RESTORE).mode & 0o777).toBe(0o700);
+    expect(spawnSync('shellcheck', [RESTORE], { encoding: 'utf8' }).stdout).toBe('');
+
+    // The operator keeps dumps longer; a re-run keeps that and rewrites nothing.
+    writeFileSync(
+      ENV_FILE,
+      readFileSync(ENV_FILE, 'utf8').replace(/^BACKUP_KEEP_DAYS=14$/m, 'BACKUP_KEEP_DAYS=30'),
+    );
+    const before = {
+      cron: statSync(BACKUP_CRON).mtimeMs,
+      restore: statSync(RESTORE).mtimeMs,
+      env: readFileSync(ENV_FILE, 'utf8'),
+    };
+    // After the whole suite the last --domain case leaves a Caddyfile the operator "took over",
+    // which any run refuses to touch: put the managed one back so this run is an ordinary re-run.
+    if (existsSync(CADDYFILE) && !readFileSync(CADDYFILE, 'utf8').startsWith(MARKER))
+      writeFileSync(CADDYFILE, `${MARKER}\n${readFileSync(CADDYFILE, 'utf8').replace(/# mine now\n$/, '')}`);
+    // The commit already serving (the upgrade's, after the whole suite): nothing else changes.
+    const run = install('--source', src, '--ref', await servedCommit());
+    expectOk(run);
+    expect(readFileSync(ENV_FILE, 'utf8')).toBe(before.env);
+    expect(envValue('BACKUP_KEEP_DAYS')).toBe('30');
+    expect(statSync(BACKUP_CRON).mtimeMs).toBe(before.cron);
+    expect(statSync(RESTORE).mtimeMs).toBe(before.restore);
+    expect(run.stdout).toContain('nightly backup');
+  });
+
+  let taken = '';
+  let state: { wallets: string; ledger: string };
+
+  it('ozvpsctl backup now dumps as the owner role into BACKUP_DIR: root-only files the panel user can list but not read', () => {
+    sh('ozvpsctl users create bob@example.com >/dev/null');
+    sh('ozvpsctl wallet add bob@example.com 1234 --reason "backup test" >/dev/null');
+    sh('ozvpsctl wallet add alice@example.com 100 --reason "backup test" >/dev/null');
+    state = moneyState();
+
+    const r = shRun('ozvpsctl backup now --json');
+    if (r.status !== 0) throw new Error(`backup now exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+    const json = JSON.parse(r.stdout);
+    taken = json.backup.path;
+    expect(json.asOwnerRole).toBe(true);
+    expect(json.backup.name).toMatch(/^ozvps-\d{8}T\d{6}Z\.dump$/);
+    expect(taken).toBe(join(DIR, 'backups', json.backup.name));
+    const st = statSync(taken);
+    expect([st.mode & 0o777, st.uid]).toEqual([0o600, 0]);
+    expect(sh(`pg_restore --list ${taken}`)).toContain('TABLE DATA public wallet_transactions');
+    const secrets = [
+      new URL(envValue('DATABASE_URL')).password,
+      new URL(envValue('DATABASE_OWNER_URL', OWNER_ENV_FILE)).password,
+    ];
+    for (const secret of secrets) expect(r.stdout + r.stderr).not.toContain(secret);
+
+    const listed = JSON.parse(sh('ozvpsctl backup list --json'));
+    expect(listed.backups[0].path).toBe(taken);
+    const asService = (script: string) =>
+      spawnSync('runuser', ['-u', 'ozvps', '--', 'bash', '-c', script], { encoding: 'utf8', cwd: '/' });
+    expect(asService(`ls ${join(DIR, 'backups')}`).stdout).toContain(json.backup.name);
+    expect(asService(`cat ${taken}`).status).not.toBe(0);
+    expect(asService(`rm -f ${taken}`).status).not.toBe(0);
+    expect(existsSync(taken)).toBe(true);
+  });
+
+  it('ozvps-restore refuses without --yes and refuses a file that is not a dump, changing nothing', () => {
+    sh('ozvpsctl wallet add bob@example.com 500 --reason "after the backup" >/dev/null');
+    sh('ozvpsctl users create carol@example.com >/dev/null');
+    const before = { dump: dump(), backups: backups(), pid: servicePid() };
+
+    const noYes = shRun(`${RESTORE} ${taken}`);
+    expect(noYes.status).toBe(2);
+    expect(noYes.stderr).toContain('Run again with --yes');
+
+    const junk = join(mkdtempSync(join(tmpdir(), 'not-a-dump-')), 'ozvps-20260101T000000Z.dump');
+    writeFileSync(junk, 'not a dump');
+    const bad = shRun(`${RESTORE} ${junk} --yes`);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('is not a pg_dump archive');
+
+    expect(dump()).toBe(before.dump);
+    expect(backups()).toEqual(before.backups);
+    expect(servicePid()).toBe(before.pid);
+  });
+
+  it('a restore that fails part-way is rolled back whole: data as it was, panel serving again, non-zero exit', async () => {
+    // A valid dump whose restore fails on its last statements: a grant to a role that is gone.
+    const scratch = mkdtempSync(join(tmpdir(), 'scratch-dump-'));
+    sh(`set -e
+      runuser -u postgres -- createdb ozvps_scratch
+      runuser -u postgres -- psql -X -q -d ozvps_scratch -c "CREATE ROLE ozvps_gone; CREATE TABLE t (id int); GRANT SELECT ON t TO ozvps_gone"
+      runuser -u postgres -- pg_dump -Fc ozvps_scratch > ${scratch}/broken.dump
+      runuser -u postgres -- dropdb ozvps_scratch
+      runuser -u postgres -- psql -X -q -d postgres -c "DROP ROLE ozvps_gone"`);
+    const before = { dump: dump(), backups: backups() };
+
+    const r = shRun(`${RESTORE} ${scratch}/broken.dump --yes`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('the restore failed and was rolled back');
+    expect(dump()).toBe(before.dump);
+    // The safety dump was taken first, and kept.
+    expect(backups().filter((b) => !before.backups.includes(b))).toHaveLength(1);
+    expect(await servedCommit()).toBeTruthy();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('ozvps-restore: safety dump, the dump restored, migrated, serving, verify ok; the same balances and ledger rows', async () => {
+    const changed = moneyState();
+    expect(changed).not.toEqual(state);
+    const before = backups();
+
+    const r = shRun(`${RESTORE} ${taken} --yes`);
+    if (r.status !== 0) throw new Error(`ozvps-restore exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+    expect(r.stdout).toMatch(/^ok: \d+ wallet\(s\), every balance and total equals its ledger/m);
+
+    expect(moneyState()).toEqual(state);
+    expect(psql("SELECT count(*) FROM users WHERE email = 'carol@example.com'")).toBe('0');
+    const safety = backups().filter((b) => !before.includes(b));
+    expect(safety).toHaveLength(1);
+    expect(sh(`pg_restore --data-only --table=users --file=- ${join(DIR, 'backups', safety[0]!)}`)).toContain(
+      'carol@example.com',
+    );
+    expect(await servedCommit()).toBeTruthy();
+    expect(owners()).toEqual(['ozvps_owner']);
+    expectLedgerProtected();
+    expect(sh('ozvpsctl wallet verify')).toMatch(/^ok: /);
+    for (const secret of [new URL(envValue('DATABASE_OWNER_URL', OWNER_ENV_FILE)).password])
+      expect(r.stdout + r.stderr).not.toContain(secret);
+  });
+
+  it('a restored dump whose wallets do not match their ledger makes ozvps-restore exit non-zero', () => {
+    // Drift that only a hand edit can make (the panel never writes a balance without its row).
+    psql(
+      "UPDATE wallets SET balance_cents = balance_cents + 1 WHERE user_id = (SELECT id FROM users WHERE email = 'bob@example.com')",
+    );
+    const drifted = JSON.parse(sh('ozvpsctl backup now --json')).backup.path as string;
+    psql(
+      "UPDATE wallets SET balance_cents = balance_cents - 1 WHERE user_id = (SELECT id FROM users WHERE email = 'bob@example.com')",
+    );
+    const r = shRun(`${RESTORE} ${drifted} --yes`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('wallet verify failed on the restored database');
+    const safety = /the database before this restore is in (\S+)\)/.exec(r.stderr)?.[1];
+    expect(safety).toBeDefined();
+
+    // Back to the database before it: restored from the safety dump, verified.
+    const back = shRun(`${RESTORE} ${safety} --yes`);
+    if (back.status !== 0)
+      throw new Error(`ozvps-restore exited ${back.status}\n${back.stdout}\n${back.stderr}`);
+    expect(moneyState()).toEqual(state);
   });
 });

@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AccountsModule } from '@ozvps/accounts';
-import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { AppConfig, BackupsModule, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
 import { InvoicesModule } from '@ozvps/invoices';
@@ -43,6 +43,7 @@ import {
 } from './server-actions.command';
 import { DbCommand, DbMigrateCommand, DbStatusCommand } from './db.command';
 import { ForecastCommand, HealthCommand } from './operations.command';
+import { BackupCommand, BackupListCommand, BackupNowCommand } from './backup.command';
 import {
   StripeCommand,
   StripeEventsCommand,
@@ -147,6 +148,7 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
   db: { modules: [], commands: [DbCommand, DbMigrateCommand, DbStatusCommand] },
   forecast: { modules: [UsersModule, ServersModule], commands: [ForecastCommand] },
   health: { modules: [OperationsModule], commands: [HealthCommand] },
+  backup: { modules: [BackupsModule], commands: [BackupCommand, BackupNowCommand, BackupListCommand] },
 };
 
 /** The same lib modules as the API, with commands instead of controllers; no HTTP, no schedulers. */

@@ -28,6 +28,7 @@ export const COMMAND_GROUPS: readonly { name: string; description: string }[] = 
     name: 'health',
     description: 'is all well: jobs, webhooks, services, ledger, backups',
   },
+  { name: 'backup', description: 'database dumps: take one now, list them' },
 ];
 
 /** The root help, laid out as commander lays it out for the same program. */

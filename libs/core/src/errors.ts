@@ -47,3 +47,18 @@ export class ConfigError extends DomainError {
 export class DatabaseStartupError extends DomainError {
   readonly code = 'database_unavailable';
 }
+
+/** `ozvpsctl backup …` without BACKUP_DIR: backups are not configured on this machine. */
+export class BackupsNotConfiguredError extends DomainError {
+  readonly code = 'backups_not_configured';
+}
+
+/** pg_dump is missing, or too old for the server it would dump; nothing was written. */
+export class PgDumpUnavailableError extends DomainError {
+  readonly code = 'pg_dump_unavailable';
+}
+
+/** pg_dump ran and failed; its partial output was removed. */
+export class BackupFailedError extends DomainError {
+  readonly code = 'backup_failed';
+}

@@ -17,3 +17,5 @@ export * from './cluster';
 export * from './text';
 export * from './backups/backup-files';
 export * from './abn';
+export * from './backups/backup.service';
+export * from './backups/backups.module';

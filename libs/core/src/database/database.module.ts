@@ -102,6 +102,27 @@ export class DatabaseMigrator {
 }
 
 /**
+ * Where the panel's database is, for tools that connect on their own (pg_dump): the owner role's
+ * URL when this process has one (DATABASE_OWNER_URL, or the embedded database's owner), else the
+ * panel's. Never logged: it carries a password.
+ */
+@Injectable()
+export class DatabaseUrls {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EMBEDDED) private readonly embedded: EmbeddedDatabase | undefined,
+  ) {}
+
+  /** The most privileged URL this process holds, and which role it is. */
+  strongest(): { url: string; ownerRole: boolean } {
+    const owner = this.config.databaseUrl ? this.config.databaseOwnerUrl : this.embedded!.ownerUrl;
+    return owner
+      ? { url: owner, ownerRole: true }
+      : { url: this.config.databaseUrl ?? this.embedded!.url, ownerRole: false };
+  }
+}
+
+/**
  * Provides the one TypeORM DataSource: on DATABASE_URL when set, otherwise on the embedded
  * PostgreSQL under OZVPS_DATA_DIR. Migrations are not run here; each app decides when.
  */
@@ -121,6 +142,7 @@ export class DatabaseModule implements OnApplicationShutdown {
       providers: [
         { provide: OPTIONS, useValue: options },
         DatabaseMigrator,
+        DatabaseUrls,
         {
           provide: EMBEDDED,
           inject: [APP_CONFIG],
@@ -146,7 +168,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [DataSource, DatabaseMigrator],
+      exports: [DataSource, DatabaseMigrator, DatabaseUrls],
     };
   }
 
