@@ -1,21 +1,27 @@
-import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
-import { api, ApiError } from './api';
-import { AdminPlans, AdminStripe, AdminUser, AdminUsers } from './pages/Admin';
+import { Link, Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
+import { ApiError } from './api';
+import { Footer, Header, SandboxBanner } from './components/Layout';
+import { Home } from './pages/Home';
+import { AdminPlans } from './pages/admin/AdminPlans';
+import { AdminStripe } from './pages/admin/AdminStripe';
+import { AdminUser } from './pages/admin/AdminUser';
+import { AdminUsers } from './pages/admin/AdminUsers';
 import { AdminMail, AdminMailMessage } from './pages/admin/AdminMail';
 import { SignIn, SignUp } from './pages/Auth';
 import { Billing } from './pages/Billing';
-import { Deploy, Pricing } from './pages/Plans';
+import { Deploy } from './pages/Deploy';
+import { Pricing } from './pages/Pricing';
 import { TopupReturn } from './pages/TopupReturn';
 import { Wallet } from './pages/Wallet';
 import { AdminServer } from './pages/admin/AdminServer';
 import { AdminServers } from './pages/admin/AdminServers';
-import { ServerDetail } from './pages/server/ServerPage';
+import { ServerDetail } from './pages/ServerDetail';
 import { Servers } from './pages/Servers';
 import { SshKeys } from './pages/SshKeys';
-import { useAppInfo, useMe, useVersion } from './session';
+import { useMe } from './session';
 import { ErrorMessage, Loading, PageTitle } from './ui';
 import './styles.css';
 
@@ -32,10 +38,11 @@ const queryClient = new QueryClient({
 function RequireUser({ admin = false, children }: { admin?: boolean; children: ReactNode }) {
   const me = useMe();
   const [location] = useLocation();
+  const search = useSearch();
   if (me.isPending) return <Loading what="your account" />;
-  if (me.error) return <ErrorMessage error={me.error} />;
+  if (me.error) return <ErrorMessage error={me.error} onRetry={() => void me.refetch()} />;
   if (!me.data)
-    return <Redirect to={`/signin?next=${encodeURIComponent(location + window.location.search)}`} />;
+    return <Redirect to={`/signin?next=${encodeURIComponent(location + (search ? `?${search}` : ''))}`} />;
   if (admin && me.data.user.role !== 'admin') {
     return (
       <section className="narrow">
@@ -49,79 +56,8 @@ function RequireUser({ admin = false, children }: { admin?: boolean; children: R
   return <>{children}</>;
 }
 
-function Header() {
-  const me = useMe();
-  const client = useQueryClient();
-  const [, navigate] = useLocation();
-  const user = me.data?.user;
-  async function signOut() {
-    await api.post('/api/auth/logout').catch(() => undefined);
-    client.clear();
-    client.setQueryData(['me'], null);
-    navigate('/signin');
-  }
-  return (
-    <header className="top">
-      <Link href="/" className="brand">
-        OzVPS
-      </Link>
-      <nav aria-label="Main">
-        <Link href="/pricing">Pricing</Link>
-        {user && (
-          <>
-            <Link href="/wallet">Wallet</Link>
-            <Link href="/servers">Servers</Link>
-            <Link href="/deploy">Deploy</Link>
-            <Link href="/ssh-keys">SSH keys</Link>
-            <Link href="/billing">Billing</Link>
-            {user.role === 'admin' && <Link href="/admin/users">Admin</Link>}
-          </>
-        )}
-      </nav>
-      <div className="account">
-        {user ? (
-          <>
-            <span className="muted small">{user.email}</span>{' '}
-            <button type="button" className="link" onClick={() => void signOut()}>
-              Sign out
-            </button>
-          </>
-        ) : (
-          !me.isPending && (
-            <>
-              <Link href="/signin">Sign in</Link> <Link href="/signup">Sign up</Link>
-            </>
-          )
-        )}
-      </div>
-    </header>
-  );
-}
-
-function Footer() {
-  const version = useVersion();
-  return (
-    <footer className="bottom muted small">
-      OzVPS panel{version.data ? ` v${version.data.version} · ${version.data.commit.slice(0, 12)}` : ''}
-    </footer>
-  );
-}
-
-function SandboxBanner() {
-  const app = useAppInfo();
-  if (!app.data?.sandbox) return null;
-  return (
-    <div className="sandbox" role="note">
-      Sandbox: payments and servers here are simulated by local fakes of Stripe and VirtFusion. No real money
-      moves.
-    </div>
-  );
-}
-
-function Home() {
-  const me = useMe();
-  if (me.isPending) return <Loading what="the panel" />;
-  return <Redirect to={me.data ? '/wallet' : '/pricing'} />;
+function TopupReturnRoute() {
+  return <TopupReturn sessionId={new URLSearchParams(useSearch()).get('session_id')} />;
 }
 
 function App() {
@@ -140,7 +76,7 @@ function App() {
           <Route path="/pricing" component={Pricing} />
           <Route path="/wallet/topup/return">
             <RequireUser>
-              <TopupReturn sessionId={new URLSearchParams(window.location.search).get('session_id')} />
+              <TopupReturnRoute />
             </RequireUser>
           </Route>
           <Route path="/wallet">

@@ -1,13 +1,9 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FormEvent, useState } from 'react';
-import { Link, useLocation } from 'wouter';
+import { Link, useLocation, useSearch } from 'wouter';
 import { api, ApiError, Me } from '../api';
+import { queries } from '../queries';
 import { ErrorMessage, PageTitle } from '../ui';
-
-interface Providers {
-  local: true;
-  oidc: { name: string; loginUrl: string } | null;
-}
 
 /** What the OIDC callback's `?error=<code>` means, said to the person who just came back. */
 const SIGN_IN_ERRORS: Record<string, string> = {
@@ -19,8 +15,8 @@ const SIGN_IN_ERRORS: Record<string, string> = {
 };
 
 /** The error an OIDC redirect brought back to the sign-in page, if any. */
-function redirectError(): ApiError | null {
-  const code = new URLSearchParams(window.location.search).get('error');
+function redirectError(search: string): ApiError | null {
+  const code = new URLSearchParams(search).get('error');
   if (!code) return null;
   return new ApiError(0, code, SIGN_IN_ERRORS[code] ?? 'Signing in did not work. Please try again.');
 }
@@ -31,41 +27,33 @@ function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>(() => (mode === 'signin' ? redirectError() : null));
-  const [busy, setBusy] = useState(false);
-  const providers = useQuery({
-    queryKey: ['providers'],
-    queryFn: () => api.get<Providers>('/api/auth/providers'),
-  });
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const me =
-        mode === 'signup'
-          ? await api.post<Me>('/api/auth/signup', {
-              email,
-              password,
-              ...(name.trim() ? { name: name.trim() } : {}),
-            })
-          : await api.post<Me>('/api/auth/login', { email, password });
+  const search = useSearch();
+  const [redirected] = useState(() => (mode === 'signin' ? redirectError(search) : null));
+  const providers = useQuery(queries.providers());
+  const submit = useMutation({
+    mutationFn: () =>
+      mode === 'signup'
+        ? api.post<Me>('/api/auth/signup', { email, password, ...(name.trim() ? { name: name.trim() } : {}) })
+        : api.post<Me>('/api/auth/login', { email, password }),
+    onSuccess: (me) => {
       queryClient.clear();
-      queryClient.setQueryData(['me'], me);
-      const next = new URLSearchParams(window.location.search).get('next');
+      queryClient.setQueryData(queries.me().queryKey, me);
+      const next = new URLSearchParams(search).get('next');
       navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/wallet');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  });
+  const error = submit.error ?? (submit.isIdle ? redirected : null);
 
   return (
     <section className="narrow">
       <PageTitle>{mode === 'signup' ? 'Create your account' : 'Sign in'}</PageTitle>
-      <form onSubmit={submit} className="stack">
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          submit.mutate();
+        }}
+        className="stack"
+      >
         {mode === 'signup' && (
           <label>
             Name <span className="muted">(optional)</span>
@@ -108,7 +96,7 @@ function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
             <Link href="/signin">Sign in</Link> instead, or try another email address.
           </p>
         )}
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={submit.isPending}>
           {mode === 'signup' ? 'Create account' : 'Sign in'}
         </button>
       </form>

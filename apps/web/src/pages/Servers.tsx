@@ -3,19 +3,10 @@ import { Link } from 'wouter';
 import { api, ServerStatus, ServerView } from '../api';
 import { formatDate, formatMoney } from '../money';
 import { ErrorMessage, Loading, PageTitle } from '../ui';
+import { STATUS_LABELS } from '../components/server/server-api';
 
 /** Statuses that change on their own: the page asks again every few seconds while one is shown. */
 const MOVING: ServerStatus[] = ['awaiting_funds', 'provisioning'];
-
-export const STATUS_LABELS: Record<ServerStatus, string> = {
-  awaiting_funds: 'Waiting for your payment',
-  provisioning: 'Being set up',
-  active: 'Running',
-  suspended: 'Suspended',
-  failed: 'Could not be set up',
-  terminated: 'Deleted',
-  cancelled: 'Cancelled',
-};
 
 export function Servers() {
   const servers = useQuery({

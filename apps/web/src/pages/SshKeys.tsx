@@ -4,7 +4,7 @@ import { api, ApiError, SshKey } from '../api';
 import { ConfirmPanel } from '../confirm';
 import { formatDate } from '../money';
 import { ErrorMessage, Loading, PageTitle } from '../ui';
-import { useSshKeys } from './server/server-api';
+import { useSshKeys } from '../components/server/server-api';
 
 const KEY_TYPES: Record<string, string> = {
   'ssh-ed25519': 'Ed25519',

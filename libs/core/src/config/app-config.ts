@@ -283,6 +283,32 @@ export class EnvironmentVariables {
   @Matches(/^[^<>\r\n]{1,60}$/, { message: 'must be a short name, at most 60 characters, without < or >' })
   PANEL_NAME: string = 'OzVPS';
 
+  // --- the business's public page (issue 20) ---
+  /** Where customers write for help; shown on the front page and in the footer. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  SUPPORT_EMAIL?: string = undefined;
+
+  /** The business's terms of service, an https:// page. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl(
+    { protocols: ['https'], require_protocol: true, require_tld: true },
+    { message: 'must be an https:// URL' },
+  )
+  TERMS_URL?: string = undefined;
+
+  /** The business's privacy policy, an https:// page. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl(
+    { protocols: ['https'], require_protocol: true, require_tld: true },
+    { message: 'must be an https:// URL' },
+  )
+  PRIVACY_URL?: string = undefined;
+  // --- end of the business's public page ---
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -334,6 +360,12 @@ export interface AppConfig {
   };
   /** Outgoing mail. `smtp` undefined: messages are written to the outbox and held. */
   readonly mail: MailConfig;
+  /** What the public front page links to; each undefined when not configured. */
+  readonly site: {
+    readonly supportEmail: string | undefined;
+    readonly termsUrl: string | undefined;
+    readonly privacyUrl: string | undefined;
+  };
 }
 
 export interface MailConfig {
@@ -449,6 +481,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     );
   const trustProxy = trustProxyOf(vars.TRUST_PROXY);
   if (typeof trustProxy === 'string') problems.push(`TRUST_PROXY ${trustProxy}`);
+  if (vars.SUPPORT_EMAIL !== undefined && !isDeliverableAddress(vars.SUPPORT_EMAIL))
+    problems.push(`SUPPORT_EMAIL must be an email address (not "${vars.SUPPORT_EMAIL.slice(0, 60)}")`);
   if (vars.OZVPS_TEST_JOBS_CRON !== undefined && vars.NODE_ENV !== 'test')
     problems.push('OZVPS_TEST_JOBS_CRON is for tests only: it needs NODE_ENV=test');
   if (problems.length > 0) {
@@ -510,6 +544,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       from: vars.MAIL_FROM,
       adminAlertEmail: alertTo?.join(', '),
       panelName: vars.PANEL_NAME,
+    }),
+    site: Object.freeze({
+      supportEmail: vars.SUPPORT_EMAIL,
+      termsUrl: vars.TERMS_URL,
+      privacyUrl: vars.PRIVACY_URL,
     }),
     oidc:
       vars.OIDC_ISSUER_URL && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET

@@ -4,8 +4,8 @@ import { api } from '../../api';
 import { ConfirmPanel } from '../../confirm';
 import { ErrorMessage } from '../../ui';
 import { AdminNav } from '../../components/AdminNav';
-import { adminScope, detailKey, ServerPageData, ServerScope } from '../server/server-api';
-import { ServerPage } from '../server/ServerPage';
+import { adminScope, detailKey, ServerPageData, ServerScope } from '../../components/server/server-api';
+import { ServerPage } from '../../components/server/ServerPage';
 
 /** Suspend with an optional reason, unsuspend, and terminate behind the typed hostname. */
 export function AdminServerControls({ scope, data }: { scope: ServerScope; data: ServerPageData }) {

@@ -5,8 +5,7 @@ import { AdminServerRow, api, CareReason } from '../../api';
 import { formatDate, formatMoney } from '../../money';
 import { ErrorMessage, Loading, PageTitle } from '../../ui';
 import { AdminNav } from '../../components/AdminNav';
-import { STATUS_LABELS } from '../Servers';
-import { readList } from '../server/server-api';
+import { readList, STATUS_LABELS } from '../../components/server/server-api';
 
 export const CARE_LABELS: Record<CareReason, string> = {
   overdue: 'Overdue',

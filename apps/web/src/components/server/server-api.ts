@@ -9,6 +9,7 @@ import {
   ServerHistoryEntry,
   ServerOsTemplate,
   ServerState,
+  ServerStatus,
   ServerTraffic,
   SshKey,
 } from '../../api';
@@ -180,3 +181,13 @@ export function bytes(n: number): string {
   if (n >= 1024) return `${+(n / 1024).toFixed(0)} KB`;
   return `${n} B`;
 }
+
+export const STATUS_LABELS: Record<ServerStatus, string> = {
+  awaiting_funds: 'Waiting for your payment',
+  provisioning: 'Being set up',
+  active: 'Running',
+  suspended: 'Suspended',
+  failed: 'Could not be set up',
+  terminated: 'Deleted',
+  cancelled: 'Cancelled',
+};

@@ -4,7 +4,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { ReactNode } from 'react';
 import { AdminPlan } from '../api';
 import { formatDate } from '../money';
-import { PriceForm, RepriceForm } from './Admin';
+import { PriceForm, RepriceForm } from './PlanPriceForms';
 
 const plan: AdminPlan = {
   id: 3,

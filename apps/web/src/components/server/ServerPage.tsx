@@ -1,10 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ReactNode, useEffect, useMemo, useRef } from 'react';
+import { ReactNode, useEffect, useRef } from 'react';
 import { Link } from 'wouter';
 import { api, ServerAction, ServerView } from '../../api';
 import { formatDate } from '../../money';
 import { ErrorMessage, Loading, PageTitle } from '../../ui';
-import { STATUS_LABELS } from '../Servers';
 import { PowerControls } from './actions';
 import { ConsoleLinks, PeriodEnd, Rename } from './Manage';
 import { EventLog, History, Overview } from './Overview';
@@ -16,6 +15,7 @@ import {
   detailKey,
   isVirtFusionDown,
   POLL_MS,
+  STATUS_LABELS,
   ServerPageData,
   ServerScope,
   useServerDetail,
@@ -233,10 +233,4 @@ function CustomerWaiting({ id, server: s }: { id: string; server: ServerView }) 
       <ErrorMessage error={cancel.error} />
     </>
   );
-}
-
-/** The customer's own server: /servers/:id. */
-export function ServerDetail({ id, pollMs }: { id: string; pollMs?: number }) {
-  const scope = useMemo(() => customerScope(id), [id]);
-  return <ServerPage scope={scope} pollMs={pollMs} />;
 }
