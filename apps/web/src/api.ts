@@ -68,6 +68,8 @@ export type {
   DeployAnswer,
   EmailPreferences,
   ErrorBody,
+  MailDetail,
+  MailSummary,
   Me,
   OsTemplate,
   PowerAction,
@@ -95,5 +97,6 @@ export type {
   TransactionPage,
   UserView,
   Version,
+  WalletCoverage,
   WalletView,
 } from '@ozvps/contracts';

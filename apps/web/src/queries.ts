@@ -19,11 +19,21 @@ import {
   AdminUserDetail,
   AuthProviders,
   EmailPreferences,
+  MailDetail,
+  MailSummary,
   StripeEventView,
   StripeStatus,
   AdminServerRow,
   api,
-  ApiError,
+  CareReason,
+  ServerAction,
+  ServerDetailView,
+  ServerEventView,
+  ServerHistoryEntry,
+  ServerOsTemplate,
+  ServerState,
+  ServerTraffic,
+  SshKey,
   AppInfo,
   Me,
   OsTemplate,
@@ -36,29 +46,78 @@ import {
   WalletView,
 } from './api';
 
+/**
+ * Whose page this is: a customer's own server (/api/servers/:id) or any server for an admin
+ * (/api/admin/servers/:id, which takes the same action bodies plus suspend/unsuspend/terminate).
+ */
+export interface ServerScope {
+  admin: boolean;
+  id: string;
+  /** The API path every action of this page is relative to. */
+  base: string;
+}
+
+export interface ServerPageData {
+  server: ServerDetailView;
+  history: ServerHistoryEntry[];
+  /** The latest action, for the admin page (which has no /state); the customer page asks /state. */
+  action: ServerAction | null;
+  owner: { id: number; email: string } | null;
+  care: CareReason[];
+  /** The raw event log (actors and details as recorded): shown to admins. */
+  events: ServerEventView[];
+}
+
+type DetailAnswer = {
+  server: ServerDetailView & Partial<Omit<ServerPageData, 'server'>>;
+} & Partial<Omit<ServerPageData, 'server'>>;
+
+/**
+ * The contract names the fields but leaves open whether history, action and owner sit beside the
+ * server or inside it: both are read, so the page does not depend on that choice.
+ */
+export function readDetail(answer: DetailAnswer): ServerPageData {
+  const { server } = answer;
+  return {
+    server,
+    history: answer.history ?? server.history ?? [],
+    action: answer.action ?? server.action ?? null,
+    owner: answer.owner ?? server.owner ?? null,
+    care: answer.care ?? server.care ?? [],
+    events: answer.events ?? [],
+  };
+}
+
+/** A list the contract gives as a bare array; the older routes wrap theirs in an object. */
+export function readList<T>(answer: T[] | Record<string, T[]>, key: string): T[] {
+  return Array.isArray(answer) ? answer : (answer[key] ?? []);
+}
+
 export const TRANSACTIONS_PAGE = 20;
+const MAIL_PAGE = 50;
 
 /** Prefixes for invalidating a family of reads. */
 export const keys = {
   admin: ['admin'] as const,
   transactions: ['transactions'] as const,
   servers: ['servers'] as const,
+  adminServers: ['admin', 'servers'] as const,
+  adminMail: ['admin', 'mail'] as const,
 };
 
 const get = api.get;
 
 export const queries = {
-  /** The signed-in user, or null when the server says nobody is (the 401 is an answer, not an error). */
+  /**
+   * The signed-in user, or null. Asked of /api/auth/session, which answers 200 either way: a
+   * signed-out visitor is not an error (a 401 would show in the browser console on every page).
+   */
   me: () =>
     queryOptions({
       queryKey: ['me'],
-      queryFn: async () => {
-        try {
-          return await get<Me>('/api/auth/me');
-        } catch (err) {
-          if (err instanceof ApiError && err.status === 401) return null;
-          throw err;
-        }
+      queryFn: async (): Promise<Me | null> => {
+        const answer = await get<Me | { user: null }>('/api/auth/session');
+        return answer.user ? (answer as Me) : null;
       },
       staleTime: 60_000,
     }),
@@ -110,6 +169,37 @@ export const queries = {
       queryFn: () => get<EmailPreferences>('/api/account/preferences'),
     }),
 
+  /** One server's page: the customer's own (/api/servers/:id) or any, for an admin. */
+  serverDetail: (scope: ServerScope) =>
+    queryOptions({
+      queryKey: ['server', scope.admin ? 'admin' : 'own', scope.id],
+      queryFn: async () => readDetail(await get<DetailAnswer>(scope.base)),
+    }),
+  serverState: (scope: ServerScope) =>
+    queryOptions({
+      queryKey: ['server-state', scope.id],
+      queryFn: () => get<ServerState>(`${scope.base}/state`),
+    }),
+  serverTemplates: (scope: ServerScope) =>
+    queryOptions({
+      queryKey: ['server-templates', scope.base],
+      queryFn: async () =>
+        readList(
+          await get<ServerOsTemplate[] | { templates: ServerOsTemplate[] }>(`${scope.base}/templates`),
+          'templates',
+        ),
+    }),
+  traffic: (scope: ServerScope) =>
+    queryOptions({
+      queryKey: ['server-traffic', scope.id],
+      queryFn: () => get<ServerTraffic>(`${scope.base}/traffic`),
+    }),
+  sshKeys: () =>
+    queryOptions({
+      queryKey: ['ssh-keys'],
+      queryFn: async () => readList(await get<SshKey[] | { keys: SshKey[] }>('/api/ssh-keys'), 'keys'),
+    }),
+
   adminUsers: (search: string) =>
     queryOptions({
       queryKey: [...keys.admin, 'users', search],
@@ -127,13 +217,36 @@ export const queries = {
     }),
   adminServers: (care: boolean) =>
     queryOptions({
-      queryKey: [...keys.admin, 'servers', care],
+      queryKey: [...keys.adminServers, care],
       queryFn: async () => {
         const answer = await get<AdminServerRow[] | { servers: AdminServerRow[] }>(
           `/api/admin/servers${care ? '?care=1' : ''}`,
         );
         return Array.isArray(answer) ? answer : answer.servers;
       },
+    }),
+  /** The outbox, newest first, a page at a time, filtered as the admin chose. */
+  adminMail: (filter: { status: string; kind: string; userId: string }) =>
+    infiniteQueryOptions({
+      queryKey: [...keys.adminMail, filter],
+      queryFn: ({ pageParam }) => {
+        const params = new URLSearchParams({ limit: String(MAIL_PAGE) });
+        if (filter.status) params.set('status', filter.status);
+        if (filter.kind.trim()) params.set('kind', filter.kind.trim());
+        if (filter.userId.trim()) params.set('userId', filter.userId.trim());
+        if (pageParam) params.set('before', String(pageParam));
+        return get<{ messages: MailSummary[]; nextBefore: number | null }>(
+          `/api/admin/mail?${params.toString()}`,
+        );
+      },
+      initialPageParam: undefined as number | undefined,
+      getNextPageParam: (last) =>
+        last.messages.length === MAIL_PAGE ? (last.nextBefore ?? undefined) : undefined,
+    }),
+  adminMailMessage: (id: string) =>
+    queryOptions({
+      queryKey: [...keys.admin, 'mail-message', id],
+      queryFn: () => get<{ message: MailDetail }>(`/api/admin/mail/${encodeURIComponent(id)}`),
     }),
   stripeStatus: () =>
     queryOptions({

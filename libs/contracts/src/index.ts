@@ -34,7 +34,17 @@ export interface WalletView {
   balanceCents: number;
   currency: string;
   summary: { toppedUpCents: number; spentCents: number; activeServers: number };
-  topup: { minCents: number; maxCents: number; presetsCents: number[]; enabled: boolean };
+  topup: { minCents: number; maxCents: number; presetsCents: readonly number[]; enabled: boolean };
+  coverage: WalletCoverage;
+}
+/** How far the balance pays the renewals (from the renewal schedule). */
+export interface WalletCoverage {
+  /** The soonest renewal; null when no server renews. */
+  nextRenewal: { at: string; amountCents: number } | null;
+  coversNextRenewal: boolean;
+  /** The first renewal the balance cannot pay; null when none renews or it lasts beyond horizonMonths. */
+  coveredUntil: string | null;
+  horizonMonths: number;
 }
 export interface Transaction {
   id: number;
@@ -284,4 +294,27 @@ export interface StripeEventView {
   amountCents: number | null;
   currency: string | null;
   receivedAt: string;
+}
+
+/** A message in the outbox list (GET /api/admin/mail). */
+export interface MailSummary {
+  id: number;
+  userId: number | null;
+  recipient: string;
+  kind: string;
+  subject: string;
+  status: 'pending' | 'sending' | 'sent' | 'held' | 'dead';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  sentAt: string | null;
+  createdAt: string;
+}
+
+/** One message with its bodies (GET /api/admin/mail/:id). */
+export interface MailDetail extends MailSummary {
+  dedupeKey: string;
+  giveUpAt: string;
+  bodyText: string;
+  bodyHtml: string;
 }

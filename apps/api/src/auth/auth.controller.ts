@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { Me } from '@ozvps/contracts';
 import { AccountsService } from '@ozvps/accounts';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { AuthService, User } from '@ozvps/users';
@@ -8,9 +9,7 @@ import { LoginDto, SignupDto } from './auth.dto';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import type { PanelRequest } from './session.guard';
 
-export interface MeResponse {
-  user: { id: number; email: string; name: string; role: User['role']; createdAt: string };
-}
+export type MeResponse = Me;
 
 export function meJson(user: User): MeResponse {
   return {
@@ -73,6 +72,16 @@ export class AuthController {
   @Get('me')
   me(@CurrentUser() user: User): MeResponse {
     return meJson(user);
+  }
+
+  /**
+   * Who is signed in, or `{ user: null }`: the web app asks this on every page, and a signed-out
+   * visitor is an answer, not an error (a 401 would be logged as a failed request in the console).
+   */
+  @Public()
+  @Get('session')
+  session(@Req() req: PanelRequest): MeResponse | { user: null } {
+    return req.user ? meJson(req.user) : { user: null };
   }
 
   private async endPreviousSession(req: PanelRequest): Promise<void> {

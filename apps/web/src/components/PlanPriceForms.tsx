@@ -1,60 +1,127 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { AdminPlan, api } from '../api';
+import { ConfirmPanel } from '../confirm';
 import { formatDate, formatMoney, parseDollars } from '../money';
+import { queries } from '../queries';
 import { ErrorMessage } from '../ui';
 
+/**
+ * A plan's monthly price: typed, then confirmed (what changes for whom), then confirmed done. New
+ * deploys pay the new price; running servers keep theirs until repriced (below).
+ */
 export function PriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) {
   const queryClient = useQueryClient();
   const [value, setValue] = useState(plan.priceMonthlyCents ? (plan.priceMonthlyCents / 100).toFixed(2) : '');
-  const [error, setError] = useState<unknown>(null);
-  // Servers already scheduled for another price keep it: the answer says so, and so does this form.
-  const [note, setNote] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState<Error | null>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const money = (cents: number) => formatMoney(cents, currency);
   const save = useMutation({
     mutationFn: (cents: number) =>
       api.put<{ scheduledRepricesNote: string | null }>(`/api/admin/plans/${plan.id}/price`, {
         priceMonthlyCents: cents,
       }),
-    onSuccess: (answer) => {
-      setNote(answer.scheduledRepricesNote);
-      return queryClient.invalidateQueries({ queryKey: ['admin-plans'] });
-    },
-    onError: setError,
+    onSettled: () => setConfirming(null),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queries.adminPlans().queryKey }),
   });
+  const offSale = useMutation({
+    mutationFn: () => api.post(`/api/admin/plans/${plan.id}/off-sale`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queries.adminPlans().queryKey }),
+  });
+  const [confirmingOffSale, setConfirmingOffSale] = useState(false);
   return (
-    <form
-      className="inline compact"
-      onSubmit={(e) => {
-        e.preventDefault();
-        setError(null);
-        setNote(null);
-        const cents = parseDollars(value);
-        if (cents === null || cents < 1) return setError(new Error('Enter a monthly price, like 12.50.'));
-        save.mutate(cents);
-      }}
-    >
-      <label>
-        <span className="sr-only">
-          Monthly price for {plan.name} ({currency.toUpperCase()})
-        </span>
-        <input
-          name={`price-${plan.id}`}
-          inputMode="decimal"
-          size={8}
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-        />
-      </label>
-      <button type="submit" className="secondary" disabled={save.isPending}>
-        Set price
-      </button>
-      {note && (
-        <p role="status" data-testid={`price-note-${plan.id}`}>
-          {note} (below, under “Reprice existing servers”).
+    <div className="stack compact">
+      <form
+        className="inline compact"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setInvalid(null);
+          save.reset();
+          offSale.reset();
+          const cents = parseDollars(value);
+          if (cents === null || cents < 1)
+            return setInvalid(
+              new Error('Enter a monthly price in dollars, like 12.50, then press Set price.'),
+            );
+          setConfirming(cents);
+        }}
+      >
+        <label>
+          <span className="sr-only">
+            Monthly price for {plan.name} ({currency.toUpperCase()})
+          </span>
+          <input
+            name={`price-${plan.id}`}
+            inputMode="decimal"
+            size={8}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+          />
+        </label>
+        <button type="submit" className="secondary" disabled={save.isPending || confirming !== null}>
+          Set price
+        </button>
+        {plan.priceMonthlyCents !== null && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={offSale.isPending}
+            onClick={() => {
+              save.reset();
+              setConfirmingOffSale(true);
+            }}
+          >
+            Take off sale…
+          </button>
+        )}
+      </form>
+      {confirming !== null && (
+        <ConfirmPanel
+          title={`Set the price of ${plan.name}`}
+          confirmLabel="Confirm price"
+          busy={save.isPending}
+          onConfirm={() => save.mutate(confirming)}
+          onCancel={() => setConfirming(null)}
+        >
+          <p>
+            {plan.name} will cost <strong>{money(confirming)}</strong> a month
+            {plan.priceMonthlyCents !== null ? ` (now ${money(plan.priceMonthlyCents)})` : ''} for new
+            deploys. Running servers keep their price until you reprice them.
+          </p>
+        </ConfirmPanel>
+      )}
+      {confirmingOffSale && (
+        <ConfirmPanel
+          title={`Take ${plan.name} off sale`}
+          confirmLabel="Take off sale"
+          busy={offSale.isPending}
+          onConfirm={() => offSale.mutate(undefined, { onSettled: () => setConfirmingOffSale(false) })}
+          onCancel={() => setConfirmingOffSale(false)}
+        >
+          <p>
+            Its price is cleared, so the pricing page and deploys no longer offer it. Running servers keep
+            their price. Set a price again to put it back on sale.
+          </p>
+        </ConfirmPanel>
+      )}
+      {save.isSuccess && (
+        <p className="notice success" role="status" data-testid={`price-saved-${plan.id}`}>
+          Price of {plan.name} set to {money(save.variables)} a month.
         </p>
       )}
-      <ErrorMessage error={error} />
-    </form>
+      {save.data?.scheduledRepricesNote && (
+        // Servers already scheduled for another price keep it: the answer says so, and so does this form.
+        <p role="status" data-testid={`price-note-${plan.id}`}>
+          {save.data.scheduledRepricesNote} (below, under “Reprice existing servers”).
+        </p>
+      )}
+      {offSale.isSuccess && (
+        <p className="notice success" role="status">
+          {plan.name} is off sale. Set a price to offer it again.
+        </p>
+      )}
+      <ErrorMessage error={invalid ?? save.error ?? offSale.error} />
+    </div>
   );
 }
 
@@ -84,7 +151,6 @@ interface RepriceView {
 export function RepriceForm({ plan, currency }: { plan: AdminPlan; currency: string }) {
   const [fromDate, setFromDate] = useState(() => new Date().toISOString().slice(0, 10));
   const [result, setResult] = useState<RepriceView | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const run = useMutation({
     mutationFn: (confirm: boolean) =>
       api.post<RepriceView>(`/api/admin/plans/${plan.id}/reprice`, {
@@ -92,7 +158,6 @@ export function RepriceForm({ plan, currency }: { plan: AdminPlan; currency: str
         ...(confirm ? { confirm } : {}),
       }),
     onSuccess: setResult,
-    onError: setError,
   });
   return (
     <details className="reprice">
@@ -101,7 +166,7 @@ export function RepriceForm({ plan, currency }: { plan: AdminPlan; currency: str
         className="inline compact"
         onSubmit={(e) => {
           e.preventDefault();
-          setError(null);
+          run.reset();
           run.mutate(false);
         }}
       >
@@ -161,7 +226,7 @@ export function RepriceForm({ plan, currency }: { plan: AdminPlan; currency: str
           )}
         </div>
       )}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={run.error} />
     </details>
   );
 }

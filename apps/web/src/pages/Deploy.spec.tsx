@@ -28,7 +28,7 @@ const key = (id: number, name: string) => ({
 
 function serving() {
   return serveApi({
-    'GET /api/auth/me': ok({
+    'GET /api/auth/session': ok({
       user: {
         id: 1,
         email: 'dana@example.test',

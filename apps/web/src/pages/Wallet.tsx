@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useSearch } from 'wouter';
+import { Coverage } from '../components/Coverage';
 import { History } from '../components/History';
 import { QueryState } from '../components/QueryState';
 import { TopupForm } from '../components/TopupForm';
@@ -39,6 +40,7 @@ export function Wallet() {
                 <strong>{w.summary.activeServers}</strong>
               </div>
             </div>
+            <Coverage wallet={w} />
             <h2>Top up</h2>
             <TopupForm wallet={w} />
             <h2>History</h2>

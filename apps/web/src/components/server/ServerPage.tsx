@@ -3,6 +3,7 @@ import { ReactNode, useEffect, useRef } from 'react';
 import { Link } from 'wouter';
 import { api, ServerAction, ServerView } from '../../api';
 import { formatDate } from '../../money';
+import { queries } from '../../queries';
 import { ErrorMessage, Loading, PageTitle } from '../../ui';
 import { PowerControls } from './actions';
 import { ConsoleLinks, PeriodEnd, Rename } from './Manage';
@@ -92,12 +93,12 @@ export function ServerPage({
     else if (action && lastRunning.current === action.id) {
       lastRunning.current = null;
       void queryClient.invalidateQueries({ queryKey: detailKey(scope) });
-      void queryClient.invalidateQueries({ queryKey: ['server-traffic', scope.id] });
+      void queryClient.invalidateQueries({ queryKey: queries.traffic(scope).queryKey });
     }
   }, [action, queryClient, scope]);
 
   if (detail.isPending) return <Loading what="the server" />;
-  if (detail.error) return <ErrorMessage error={detail.error} />;
+  if (detail.error) return <ErrorMessage error={detail.error} onRetry={() => void detail.refetch()} />;
   const data = detail.data;
   const s = data.server;
   const blocked = blockedReason(data, action);

@@ -1,30 +1,30 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { AdminPlan, api } from '../../api';
+import { AdminPlan, api, SyncReport } from '../../api';
 import { AdminNav } from '../../components/AdminNav';
 import { PriceForm, RepriceForm } from '../../components/PlanPriceForms';
+import { QueryState } from '../../components/QueryState';
 import { formatMoney } from '../../money';
+import { queries } from '../../queries';
 import { useAppInfo } from '../../session';
-import { ErrorMessage, Loading, PageTitle } from '../../ui';
+import { ErrorMessage, PageTitle } from '../../ui';
 
-interface SyncReport {
-  created: number;
-  updated: number;
-  deactivated: number;
-  reactivated: number;
-  unchanged: number;
-}
+const statusOf = (p: AdminPlan) =>
+  p.active
+    ? 'On sale'
+    : !p.present
+      ? 'Gone from VirtFusion'
+      : !p.enabled
+        ? 'Disabled in VirtFusion'
+        : 'Off sale (no price)';
 
 export function AdminPlans() {
   const queryClient = useQueryClient();
   const app = useAppInfo();
   const currency = app.data?.currency ?? 'aud';
-  const plans = useQuery({
-    queryKey: ['admin-plans'],
-    queryFn: () => api.get<{ plans: AdminPlan[] }>('/api/admin/plans'),
-  });
+  const plans = useQuery(queries.adminPlans());
   const sync = useMutation({
     mutationFn: () => api.post<SyncReport>('/api/admin/plans/sync'),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['admin-plans'] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queries.adminPlans().queryKey }),
   });
   return (
     <section>
@@ -44,58 +44,51 @@ export function AdminPlans() {
           sale, {sync.data.reactivated} back on sale, {sync.data.unchanged} unchanged.
         </p>
       )}
-      {plans.isPending ? (
-        <Loading what="plans" />
-      ) : plans.error ? (
-        <ErrorMessage error={plans.error} />
-      ) : plans.data.plans.length === 0 ? (
-        <p className="muted">No plans yet: sync from VirtFusion.</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Plan</th>
-                <th scope="col">Package</th>
-                <th scope="col">Specs</th>
-                <th scope="col">Status</th>
-                <th scope="col">Price / month</th>
-              </tr>
-            </thead>
-            <tbody>
-              {plans.data.plans.map((p) => (
-                <tr
-                  key={p.id}
-                  className={p.active ? '' : 'inactive'}
-                  data-testid={`admin-plan-${p.virtfusionPackageId}`}
-                >
-                  <td>{p.name}</td>
-                  <td>#{p.virtfusionPackageId}</td>
-                  <td>
-                    {p.vcpu} vCPU · {p.memoryMb} MB · {p.storageGb} GB
-                  </td>
-                  <td>
-                    {p.active
-                      ? 'On sale'
-                      : !p.present
-                        ? 'Gone from VirtFusion'
-                        : !p.enabled
-                          ? 'Disabled in VirtFusion'
-                          : 'No price'}
-                  </td>
-                  <td>
-                    {p.priceMonthlyCents !== null && (
-                      <span>{formatMoney(p.priceMonthlyCents, currency)} </span>
-                    )}
-                    <PriceForm plan={p} currency={currency} />
-                    {p.priceMonthlyCents !== null && <RepriceForm plan={p} currency={currency} />}
-                  </td>
+      <QueryState
+        query={plans}
+        what="plans"
+        isEmpty={(d) => d.plans.length === 0}
+        empty={<p className="muted">No plans yet. Press Sync now to fetch them from VirtFusion.</p>}
+      >
+        {(d) => (
+          <div className="table-wrap">
+            <table className="stack-narrow">
+              <thead>
+                <tr>
+                  <th scope="col">Plan</th>
+                  <th scope="col">Package</th>
+                  <th scope="col">Specs</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Price / month</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {d.plans.map((p) => (
+                  <tr
+                    key={p.id}
+                    className={p.active ? '' : 'inactive'}
+                    data-testid={`admin-plan-${p.virtfusionPackageId}`}
+                  >
+                    <td data-label="Plan">{p.name}</td>
+                    <td data-label="Package">#{p.virtfusionPackageId}</td>
+                    <td data-label="Specs">
+                      {p.vcpu} vCPU · {p.memoryMb} MB · {p.storageGb} GB
+                    </td>
+                    <td data-label="Status">{statusOf(p)}</td>
+                    <td data-label="Price / month">
+                      {p.priceMonthlyCents !== null && (
+                        <span>{formatMoney(p.priceMonthlyCents, currency)} </span>
+                      )}
+                      <PriceForm plan={p} currency={currency} />
+                      {p.priceMonthlyCents !== null && <RepriceForm plan={p} currency={currency} />}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
     </section>
   );
 }

@@ -1,23 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FormEvent, useRef, useState } from 'react';
-import { api, UserView } from '../../api';
+import { api } from '../../api';
 import { AdminNav } from '../../components/AdminNav';
 import { History } from '../../components/History';
+import { QueryState } from '../../components/QueryState';
 import { formatMoney, parseDollars } from '../../money';
-import { ErrorMessage, Loading, newRequestKey, PageTitle } from '../../ui';
+import { keys, queries } from '../../queries';
+import { ErrorMessage, newRequestKey, PageTitle } from '../../ui';
 
-interface AdminUserDetail {
-  user: UserView;
-  wallet: { balanceCents: number; currency: string };
-}
-
-function AdjustWallet({ userId, email, currency }: { userId: number; email: string; currency: string }) {
+function AdjustWallet({ userId, email, currency }: { userId: string; email: string; currency: string }) {
   const queryClient = useQueryClient();
   const [direction, setDirection] = useState<'credit' | 'debit'>('credit');
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
   const [confirming, setConfirming] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [invalid, setInvalid] = useState<Error | null>(null);
   const [done, setDone] = useState<string | null>(null);
   // One key per intended change: a double click or a retry of the same change is applied once by
   // the server; editing the form makes it a new change.
@@ -30,7 +27,7 @@ function AdjustWallet({ userId, email, currency }: { userId: number; email: stri
     };
   const adjust = useMutation({
     mutationFn: (amountCents: number) =>
-      api.post(`/api/admin/users/${userId}/wallet/adjustments`, {
+      api.post(`/api/admin/users/${encodeURIComponent(userId)}/wallet/adjustments`, {
         direction,
         amountCents,
         reason: reason.trim(),
@@ -43,24 +40,22 @@ function AdjustWallet({ userId, email, currency }: { userId: number; email: stri
       setAmount('');
       setReason('');
       setConfirming(null);
-      await queryClient.invalidateQueries({ queryKey: ['admin-user', userId] });
-      await queryClient.invalidateQueries({ queryKey: ['transactions'] });
+      await queryClient.invalidateQueries({ queryKey: queries.adminUser(userId).queryKey });
+      await queryClient.invalidateQueries({ queryKey: keys.transactions });
     },
-    onError: (err) => {
-      setConfirming(null);
-      setError(err);
-    },
+    onError: () => setConfirming(null),
   });
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
+    setInvalid(null);
+    adjust.reset();
     setDone(null);
     const cents = parseDollars(amount);
     if (cents === null || cents < 1)
-      return setError(new Error('Enter an amount in dollars and cents, like 10 or 10.50.'));
+      return setInvalid(new Error('Enter an amount in dollars and cents, like 10 or 10.50.'));
     if (reason.trim().length < 3)
-      return setError(new Error('A reason is required: it is kept in the ledger.'));
+      return setInvalid(new Error('Enter a reason of at least 3 characters: it is kept in the ledger.'));
     if (direction === 'debit') return setConfirming(cents);
     adjust.mutate(cents);
   }
@@ -123,7 +118,7 @@ function AdjustWallet({ userId, email, currency }: { userId: number; email: stri
           {direction === 'credit' ? 'Credit wallet' : 'Deduct…'}
         </button>
       )}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={invalid ?? adjust.error} />
       {done && (
         <p className="notice success" role="status">
           {done}
@@ -134,46 +129,34 @@ function AdjustWallet({ userId, email, currency }: { userId: number; email: stri
 }
 
 export function AdminUser({ id }: { id: string }) {
-  const detail = useQuery({
-    queryKey: ['admin-user', Number(id)],
-    queryFn: () => api.get<AdminUserDetail>(`/api/admin/users/${encodeURIComponent(id)}`),
-  });
+  const detail = useQuery(queries.adminUser(id));
   return (
     <section>
       <AdminNav />
-      {detail.isPending ? (
-        <Loading what="the user" />
-      ) : detail.error ? (
-        <ErrorMessage error={detail.error} />
-      ) : (
-        <>
-          <PageTitle>{detail.data.user.email}</PageTitle>
-          <dl className="details">
-            <dt>Name</dt>
-            <dd>{detail.data.user.name ?? '(none)'}</dd>
-            <dt>Role</dt>
-            <dd>{detail.data.user.role}</dd>
-            <dt>Stripe customer</dt>
-            <dd>{detail.data.user.stripeCustomerId ?? '(not linked yet)'}</dd>
-            <dt>Balance</dt>
-            <dd>
-              <strong data-testid="admin-balance">
-                {formatMoney(detail.data.wallet.balanceCents, detail.data.wallet.currency)}
-              </strong>
-            </dd>
-          </dl>
-          <AdjustWallet
-            userId={detail.data.user.id}
-            email={detail.data.user.email}
-            currency={detail.data.wallet.currency}
-          />
-          <h2>Ledger</h2>
-          <History
-            path={`/api/admin/users/${detail.data.user.id}/transactions`}
-            currency={detail.data.wallet.currency}
-          />
-        </>
-      )}
+      <QueryState query={detail} what="the user">
+        {({ user, wallet }) => (
+          <>
+            <PageTitle>{user.email}</PageTitle>
+            <dl className="details">
+              <dt>Name</dt>
+              <dd>{user.name || '(none)'}</dd>
+              <dt>Role</dt>
+              <dd>{user.role}</dd>
+              <dt>Stripe customer</dt>
+              <dd>{user.stripeCustomerId ?? '(not linked yet)'}</dd>
+              <dt>Balance</dt>
+              <dd>
+                <strong data-testid="admin-balance">
+                  {formatMoney(wallet.balanceCents, wallet.currency)}
+                </strong>
+              </dd>
+            </dl>
+            <AdjustWallet userId={id} email={user.email} currency={wallet.currency} />
+            <h2>Ledger</h2>
+            <History path={`/api/admin/users/${user.id}/transactions`} currency={wallet.currency} />
+          </>
+        )}
+      </QueryState>
     </section>
   );
 }

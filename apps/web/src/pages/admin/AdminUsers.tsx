@@ -1,19 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
-import { api, UserView } from '../../api';
 import { AdminNav } from '../../components/AdminNav';
+import { QueryState } from '../../components/QueryState';
 import { formatDate } from '../../money';
-import { ErrorMessage, Loading, PageTitle } from '../../ui';
+import { queries } from '../../queries';
+import { PageTitle } from '../../ui';
 
 export function AdminUsers() {
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
-  const users = useQuery({
-    queryKey: ['admin-users', search],
-    queryFn: () =>
-      api.get<{ users: UserView[] }>(`/api/admin/users?limit=100&q=${encodeURIComponent(search)}`),
-  });
+  const users = useQuery(queries.adminUsers(search));
   return (
     <section>
       <AdminNav />
@@ -32,38 +29,39 @@ export function AdminUsers() {
         </label>
         <button type="submit">Search</button>
       </form>
-      {users.isPending ? (
-        <Loading what="users" />
-      ) : users.error ? (
-        <ErrorMessage error={users.error} />
-      ) : users.data.users.length === 0 ? (
-        <p className="muted">No users match.</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Joined</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.users.map((u) => (
-                <tr key={u.id}>
-                  <td>
-                    <Link href={`/admin/users/${u.id}`}>{u.email}</Link>
-                  </td>
-                  <td>{u.name ?? ''}</td>
-                  <td>{u.role}</td>
-                  <td>{formatDate(u.createdAt)}</td>
+      <QueryState
+        query={users}
+        what="users"
+        isEmpty={(d) => d.users.length === 0}
+        empty={<p className="muted">No users match. Try part of an email address.</p>}
+      >
+        {(d) => (
+          <div className="table-wrap">
+            <table className="stack-narrow">
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Joined</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {d.users.map((u) => (
+                  <tr key={u.id}>
+                    <td data-label="Email" className="wrap">
+                      <Link href={`/admin/users/${u.id}`}>{u.email}</Link>
+                    </td>
+                    <td data-label="Name">{u.name}</td>
+                    <td data-label="Role">{u.role}</td>
+                    <td data-label="Joined">{formatDate(u.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
     </section>
   );
 }
