@@ -7,7 +7,9 @@ import { ApiError } from './api';
  */
 export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   if (!error) return null;
-  const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+  const said = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+  // Validation messages name the field first ("hostname must be …"): a person reads a sentence.
+  const message = said.charAt(0).toUpperCase() + said.slice(1);
   return (
     <div className="notice error" role="alert">
       <p>{message}</p>
