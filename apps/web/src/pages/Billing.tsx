@@ -1,22 +1,16 @@
-import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { api } from '../api';
 import { EmailPreferences } from '../components/EmailPreferences';
 import { ErrorMessage, PageTitle } from '../ui';
 
 export function Billing() {
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  async function open() {
-    setBusy(true);
-    setError(null);
-    try {
+  // Stays pending while the browser leaves for Stripe's portal.
+  const portal = useMutation({
+    mutationFn: async () => {
       const { url } = await api.post<{ url: string }>('/api/billing/portal');
       window.location.assign(url);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
+    },
+  });
   return (
     <section className="narrow">
       <PageTitle>Billing</PageTitle>
@@ -24,10 +18,10 @@ export function Billing() {
         Your saved cards and the receipts for every top-up are kept by Stripe, our payment processor. Stripe
         also emails a receipt for each payment.
       </p>
-      <button type="button" onClick={() => void open()} disabled={busy}>
+      <button type="button" onClick={() => portal.mutate()} disabled={portal.isPending}>
         Manage payment methods and receipts
       </button>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={portal.error} />
       <EmailPreferences />
     </section>
   );

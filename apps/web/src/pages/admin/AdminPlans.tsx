@@ -15,7 +15,7 @@ const statusOf = (p: AdminPlan) =>
       ? 'Gone from VirtFusion'
       : !p.enabled
         ? 'Disabled in VirtFusion'
-        : 'Off sale (no price)';
+        : 'No price';
 
 export function AdminPlans() {
   const queryClient = useQueryClient();
