@@ -569,6 +569,12 @@ describe('the panel in a real browser', () => {
         await checkPage(page, path);
       }
       expect(consoleErrors).toEqual([]);
+      // Signed out is an answer (200), not an error the console would log.
+      const session = await page.request.get('/api/auth/session');
+      expect({ status: session.status(), body: await session.json() }).toEqual({
+        status: 200,
+        body: { user: null },
+      });
       // A real icon, not the app's HTML.
       const icon = await page.request.get('/favicon.ico');
       expect(icon.status()).toBe(200);
@@ -596,6 +602,12 @@ describe('the panel in a real browser', () => {
         await settled(page, path);
         await checkPage(page, path);
       }
+
+      // A$0.00 in the wallet and web2's renewal is overdue: the wallet says so, with the amount.
+      await settled(page, '/wallet');
+      expect(await page.getByTestId('coverage').textContent()).toMatch(
+        /^Your balance does not cover the next renewal: A\$12\.50 on .+\.Top up at least A\$12\.50 before then to keep your servers running\.$/,
+      );
 
       // The plan cards fill the form (they were squeezed into one narrow column).
       await settled(page, `/deploy?plan=${starter.id}`);

@@ -44,6 +44,16 @@ export async function sidewaysOverflow(page: Page): Promise<number> {
   return page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 }
 
+/** The innermost elements that reach past the right edge of the viewport, to say what overflows. */
+async function widestElements(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`Array.from(document.querySelectorAll('body *'))
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+    .filter((e) => !Array.from(e.children).some((c) => c.getBoundingClientRect().right > window.innerWidth + 0.5))
+    .slice(0, 5)
+    .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '') +
+      ' "' + (e.textContent || '').trim().slice(0, 30) + '"')`);
+}
+
 /**
  * axe at desktop width and at each phone width, and no sideways scroll on a phone. Leaves the page
  * at desktop width. `name` labels the failures (the page, the width).
@@ -55,7 +65,10 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   for (const phone of PHONES) {
     await page.setViewportSize(phone);
     const overflow = await sidewaysOverflow(page);
-    if (overflow > 0) problems.push(`${name} @${phone.width}px: scrolls sideways by ${overflow}px`);
+    if (overflow > 0)
+      problems.push(
+        `${name} @${phone.width}px: scrolls sideways by ${overflow}px (${(await widestElements(page)).join(', ')})`,
+      );
     for (const v of await seriousA11yViolations(page)) problems.push(`${name} @${phone.width}px: ${v}`);
   }
   await page.setViewportSize(DESKTOP);
