@@ -181,12 +181,14 @@ describe('plans through the API and ozvpsctl (built binaries, VirtFusion faked a
     const path = `/api/admin/plans/${starter.id}/off-sale`;
     expect((await anonymous.request('POST', path, { body: {} })).status).toBe(401);
     expect((await customer.request('POST', path, { body: {} })).status).toBe(403);
-    expect(await ds.query(`SELECT price_monthly_cents::int AS p FROM plans WHERE id = $1`, [starter.id])).toEqual([
-      { p: 900 },
-    ]);
+    expect(
+      await ds.query(`SELECT price_monthly_cents::int AS p FROM plans WHERE id = $1`, [starter.id]),
+    ).toEqual([{ p: 900 }]);
     const r = await admin.request('POST', path, { body: {} });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ plan: { id: starter.id, priceMonthlyCents: null, active: false } });
+    expect(r.body).toMatchObject({
+      plan: { id: Number(starter.id), priceMonthlyCents: null, active: false },
+    });
     expect((await admin.request('POST', '/api/admin/plans/424242/off-sale', { body: {} })).status).toBe(404);
 
     const byCli = await cli('plans', 'off-sale', String(pro.id));

@@ -43,7 +43,11 @@ export class ServerQueriesService {
 
   /** How far `balanceCents` pays this user's renewals (the wallet page's "covers until"). */
   async coverage(userId: number, balanceCents: number, now: Date): Promise<WalletCoverage> {
-    return walletCoverage(balanceCents, await this.repo.list({ userId, statuses: ['active', 'suspended'] }), now);
+    return walletCoverage(
+      balanceCents,
+      await this.repo.list({ userId, statuses: ['active', 'suspended'] }),
+      now,
+    );
   }
 
   /** Servers the user has running or suspended (what the wallet page counts). */

@@ -45,12 +45,21 @@ describe('how far a balance covers the renewals', () => {
   });
 
   it('leaves out servers that do not renew, and says nothing renews when none does', () => {
-    const none = walletCoverage(0, [
-      aRunningServer({ cancelAtPeriodEnd: true }),
-      aRunningServer({ status: 'terminated' }),
-      aRunningServer({ status: 'awaiting_funds', anchorAt: null }),
-    ], now);
-    expect(none).toEqual({ nextRenewal: null, coversNextRenewal: true, coveredUntil: null, horizonMonths: 24 });
+    const none = walletCoverage(
+      0,
+      [
+        aRunningServer({ cancelAtPeriodEnd: true }),
+        aRunningServer({ status: 'terminated' }),
+        aRunningServer({ status: 'awaiting_funds', anchorAt: null }),
+      ],
+      now,
+    );
+    expect(none).toEqual({
+      nextRenewal: null,
+      coversNextRenewal: true,
+      coveredUntil: null,
+      horizonMonths: 24,
+    });
   });
 
   it('says the balance lasts beyond the horizon rather than walking forever', () => {

@@ -6,7 +6,13 @@ export const COVERAGE_HORIZON_MONTHS = 24;
 
 type Renewing = Pick<
   Server,
-  'status' | 'cancelAtPeriodEnd' | 'anchorAt' | 'periodsPaid' | 'priceMonthlyCents' | 'nextPriceCents' | 'nextPriceFrom'
+  | 'status'
+  | 'cancelAtPeriodEnd'
+  | 'anchorAt'
+  | 'periodsPaid'
+  | 'priceMonthlyCents'
+  | 'nextPriceCents'
+  | 'nextPriceFrom'
 >;
 
 /**

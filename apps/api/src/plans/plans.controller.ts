@@ -96,6 +96,12 @@ export class AdminPlansController {
     this.logger.log(
       `audit ${new Date().toISOString()} actor=admin:${req.user!.id} action=plans.off-sale user=- plan=${plan.id} package=${plan.virtfusionPackageId} previous_cents=${plan.priceMonthlyCents ?? 'none'}`,
     );
-    return { plan: { ...toPlanView(updated), present: updated.present, lastSyncedAt: updated.lastSyncedAt.toISOString() } };
+    return {
+      plan: {
+        ...toPlanView(updated),
+        present: updated.present,
+        lastSyncedAt: updated.lastSyncedAt.toISOString(),
+      },
+    };
   }
 }
