@@ -56,26 +56,28 @@ export function Home() {
       >
         {(d) => <PlanCards plans={d.plans} currency={a?.currency ?? 'aud'} headingLevel={3} />}
       </QueryState>
-      <h2>Contact</h2>
-      <ul className="plain">
-        {a?.supportEmail ? (
-          <li>
-            Support: <a href={`mailto:${a.supportEmail}`}>{a.supportEmail}</a>
-          </li>
-        ) : (
-          <li>Support: sign in and reply to any email from us.</li>
-        )}
-        {a?.termsUrl && (
-          <li>
-            <a href={a.termsUrl}>Terms of service</a>
-          </li>
-        )}
-        {a?.privacyUrl && (
-          <li>
-            <a href={a.privacyUrl}>Privacy policy</a>
-          </li>
-        )}
-      </ul>
+      {(a?.supportEmail || a?.termsUrl || a?.privacyUrl) && (
+        <>
+          <h2>Contact</h2>
+          <ul className="plain">
+            {a.supportEmail && (
+              <li>
+                Support: <a href={`mailto:${a.supportEmail}`}>{a.supportEmail}</a>
+              </li>
+            )}
+            {a.termsUrl && (
+              <li>
+                <a href={a.termsUrl}>Terms of service</a>
+              </li>
+            )}
+            {a.privacyUrl && (
+              <li>
+                <a href={a.privacyUrl}>Privacy policy</a>
+              </li>
+            )}
+          </ul>
+        </>
+      )}
     </section>
   );
 }
