@@ -211,6 +211,8 @@ describe('routes: access is decided from route metadata, for every registered ro
       'POST /api/admin/users/:id/wallet/adjustments': 'admin',
       'PUT /api/admin/plans/:id/price': 'admin',
       'POST /api/admin/plans/sync': 'admin',
+      'POST /api/admin/plans/:id/off-sale': 'admin',
+      'GET /api/auth/session': 'public',
       'GET /api/billing/stripe/status': 'admin',
       'GET /api/admin/mail': 'admin',
       'GET /api/admin/mail/:id': 'admin',

@@ -50,7 +50,13 @@ import {
   StripeShowCommand,
   StripeStatusCommand,
 } from './stripe.command';
-import { PlansCommand, PlansListCommand, PlansSetPriceCommand, PlansSyncCommand } from './plans.command';
+import {
+  PlansCommand,
+  PlansListCommand,
+  PlansOffSaleCommand,
+  PlansSetPriceCommand,
+  PlansSyncCommand,
+} from './plans.command';
 import {
   UsersCommand,
   UsersCreateCommand,
@@ -101,7 +107,7 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
   },
   plans: {
     modules: [PlansModule, ServersModule],
-    commands: [PlansCommand, PlansSyncCommand, PlansListCommand, PlansSetPriceCommand],
+    commands: [PlansCommand, PlansSyncCommand, PlansListCommand, PlansSetPriceCommand, PlansOffSaleCommand],
   },
   stripe: {
     modules: [UsersModule, BillingModule],

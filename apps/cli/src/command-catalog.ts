@@ -8,7 +8,7 @@
 export const COMMAND_GROUPS: readonly { name: string; description: string }[] = [
   { name: 'users', description: 'list, show and create users; roles, passwords, 2FA' },
   { name: 'wallet', description: 'balances, credits, deductions and the ledger' },
-  { name: 'plans', description: 'plans from VirtFusion: sync, list, prices' },
+  { name: 'plans', description: 'plans from VirtFusion: sync, list, prices, off sale' },
   { name: 'stripe', description: 'Stripe: status, customers, received events, reconciliation' },
   {
     name: 'servers',

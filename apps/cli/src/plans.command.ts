@@ -165,9 +165,41 @@ export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
   }
 }
 
+@SubCommand({
+  name: 'off-sale',
+  arguments: '<plan-id>',
+  description: 'take a plan off sale (clears its price; set-price puts it back on sale)',
+})
+export class PlansOffSaleCommand extends OzvpsCommand<JsonOptions> {
+  protected readonly arity = 1;
+
+  constructor(private readonly plans: PlansService) {
+    super();
+  }
+
+  protected async execute(params: string[], options: JsonOptions): Promise<void> {
+    if (params.length !== 1) throw new UsageError('give the plan id: ozvpsctl plans off-sale 3');
+    const plan = await this.plans.get({ planId: parseBoundedInt(params[0]!, 'plan id', 1, 2_147_483_647) });
+    const updated = await this.plans.takeOffSale(plan);
+    printAudit(
+      {
+        action: 'plans.off-sale',
+        user: '-',
+        extra: `plan=${plan.id} package=${plan.virtfusionPackageId} previous_cents=${plan.priceMonthlyCents ?? 'none'}`,
+      },
+      !!options.json,
+    );
+    if (options.json) return printJson(toPlanView(updated));
+    printFields([
+      ['plan', `${updated.id} ${updated.name} (package ${updated.virtfusionPackageId})`],
+      ['status', statusOf(updated)],
+    ]);
+  }
+}
+
 @Command({
   name: 'plans',
-  description: 'plans from VirtFusion: sync, list, prices',
-  subCommands: [PlansSyncCommand, PlansListCommand, PlansSetPriceCommand],
+  description: 'plans from VirtFusion: sync, list, prices, off sale',
+  subCommands: [PlansSyncCommand, PlansListCommand, PlansSetPriceCommand, PlansOffSaleCommand],
 })
 export class PlansCommand extends GroupCommand {}

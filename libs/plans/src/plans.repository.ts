@@ -92,6 +92,15 @@ export class PlansRepository {
     return this.findById(id);
   }
 
+  /** Clears the price, so the plan is not offered until an admin prices it again (syncs keep it off). */
+  async clearPrice(id: number): Promise<Plan | null> {
+    await this.dataSource.query(
+      `UPDATE plans SET price_monthly_cents = NULL, active = false, updated_at = now() WHERE id = $1`,
+      [id],
+    );
+    return this.findById(id);
+  }
+
   startRun(trigger: SyncTrigger): Promise<PlanSyncRun> {
     const repo = this.dataSource.getRepository(PlanSyncRun);
     return repo.save(repo.create({ trigger, status: 'running', startedAt: new Date() }));

@@ -48,6 +48,15 @@ export class PlansService {
     return (await this.plans.setPrice(plan.id, priceMonthlyCents))!;
   }
 
+  /**
+   * Takes a plan off sale: its price is cleared, so neither the pricing page nor a deploy offers it
+   * and a sync does not put it back; setting a price puts it on sale again. Servers already on the
+   * plan keep their own price.
+   */
+  async takeOffSale(plan: Plan): Promise<Plan> {
+    return (await this.plans.clearPrice(plan.id))!;
+  }
+
   /** For deploys: the plan exists, is on sale and points at a VirtFusion package. */
   async assertDeployable(planId: number): Promise<Plan> {
     const plan = await this.get({ planId });

@@ -258,10 +258,10 @@ export class WalletService {
       const coveredOnly = sign < 0 && !mayGoNegative;
       if (wallet && wallet.currency !== currency) throw new CurrencyMismatchError(wallet.currency, currency);
       if (wallet && coveredOnly && wallet.balanceCents < amount)
-        throw new InsufficientFundsError(wallet.balanceCents, amount);
+        throw new InsufficientFundsError(wallet.balanceCents, amount, currency);
       if (!wallet) {
         await this.users.getById(input.userId, em);
-        if (coveredOnly) throw new InsufficientFundsError(0, amount);
+        if (coveredOnly) throw new InsufficientFundsError(0, amount, currency);
         await this.wallets.ensureWallet(em, input.userId, currency);
       }
       // The wallet exists now, but our first statement's snapshot predates it (another transaction
@@ -271,7 +271,7 @@ export class WalletService {
       if (retried) return announced(em, retried);
       if (coveredOnly) {
         const now = await this.wallets.findByUserId(input.userId, em);
-        throw new InsufficientFundsError(now?.balanceCents ?? 0, amount);
+        throw new InsufficientFundsError(now?.balanceCents ?? 0, amount, currency);
       }
       throw new WalletBusyError(input.userId);
     };

@@ -5,8 +5,8 @@ import { api, ApiError, Me } from '../api';
 import { ErrorMessage, PageTitle } from '../ui';
 
 /** Where a sign-in goes next: `?next=` when it is a path of this site, else the wallet. */
-export function nextPath(): string {
-  const next = new URLSearchParams(window.location.search).get('next');
+export function nextPath(search: string = window.location.search): string {
+  const next = new URLSearchParams(search).get('next');
   return next?.startsWith('/') && !next.startsWith('//') ? next : '/wallet';
 }
 
