@@ -3,7 +3,7 @@ import { NOTIFICATIONS_ENTITIES } from '@ozvps/notifications';
 import { PLANS_ENTITIES } from '@ozvps/plans';
 import { SERVERS_ENTITIES } from '@ozvps/servers';
 import { USERS_ENTITIES } from '@ozvps/users';
-import { CLUSTER_ENTITIES } from '@ozvps/core';
+import { AUDIT_ENTITIES, CLUSTER_ENTITIES } from '@ozvps/core';
 import { WALLET_ENTITIES } from '@ozvps/wallet';
 import { CreateUsers1763800000000 } from './1763800000000-create-users';
 import { CreateWalletLedger1763800000001 } from './1763800000001-create-wallet-ledger';
@@ -19,6 +19,7 @@ import { CreateServiceOutages1763800000013 } from './1763800000013-create-servic
 import { ServerActions1763800000014 } from './1763800000014-server-actions';
 import { Replicas1763800000015 } from './1763800000015-replicas';
 import { WalletTotals1763800000016 } from './1763800000016-wallet-totals';
+import { AuditTrail1763800000021 } from './1763800000021-audit-trail';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   ServerActions1763800000014,
   Replicas1763800000015,
   WalletTotals1763800000016,
+  AuditTrail1763800000021,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */
@@ -47,6 +49,7 @@ export const ENTITIES = [
   ...SERVERS_ENTITIES,
   ...NOTIFICATIONS_ENTITIES,
   ...CLUSTER_ENTITIES,
+  ...AUDIT_ENTITIES,
 ];
 
 /**
@@ -54,7 +57,12 @@ export const ENTITIES = [
  * them (grantRuntimeRole), so even its own credentials cannot rewrite them. The ledger is also
  * guarded by a trigger; Stripe's event log and each server's history are records of what happened.
  */
-export const APPEND_ONLY_TABLES = ['wallet_transactions', 'stripe_events', 'server_events'] as const;
+export const APPEND_ONLY_TABLES = [
+  'wallet_transactions',
+  'stripe_events',
+  'server_events',
+  'audit_events',
+] as const;
 
 /** What DatabaseModule.forRoot and the test harness need to open the panel's database. */
 export const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS, appendOnlyTables: APPEND_ONLY_TABLES };

@@ -7,6 +7,7 @@ import { AccountsModule } from '@ozvps/accounts';
 import { BillingModule } from '@ozvps/billing';
 import {
   AppConfig,
+  AuditModule,
   BUILD_INFO,
   BuildInfo,
   ClusterModule,
@@ -21,6 +22,7 @@ import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { AccountController } from './account/account.controller';
+import { AdminAuditController } from './admin/admin-audit.controller';
 import { AdminMailController } from './admin/admin-mail.controller';
 import { AdminRepriceController } from './admin/admin-reprice.controller';
 import { AdminServersController } from './admin/admin-servers.controller';
@@ -72,6 +74,7 @@ export class AppModule {
         BillingModule,
         ServersModule,
         NotificationsModule,
+        AuditModule,
         ScheduleModule.forRoot(),
       ],
       controllers: [
@@ -91,6 +94,7 @@ export class AppModule {
         ServerActionsController,
         SshKeysController,
         AdminServersController,
+        AdminAuditController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },

@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AccountsModule } from '@ozvps/accounts';
-import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { AppConfig, AuditModule, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
 import { NotificationsModule } from '@ozvps/notifications';
@@ -43,11 +43,15 @@ import { PlansCommand, PlansListCommand, PlansSetPriceCommand, PlansSyncCommand 
 import {
   UsersCommand,
   UsersCreateCommand,
+  UsersDisableCommand,
+  UsersEnableCommand,
   UsersListCommand,
   UsersSetPasswordCommand,
   UsersSetRoleCommand,
   UsersShowCommand,
+  UsersSignOutCommand,
 } from './users.command';
+import { AuditCommand } from './audit.command';
 import {
   WalletAddCommand,
   WalletCommand,
@@ -73,6 +77,9 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
       UsersCreateCommand,
       UsersSetRoleCommand,
       UsersSetPasswordCommand,
+      UsersDisableCommand,
+      UsersEnableCommand,
+      UsersSignOutCommand,
     ],
   },
   wallet: {
@@ -121,6 +128,7 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
     commands: [MailCommand, MailListCommand, MailShowCommand, MailRetryCommand, MailTestCommand],
   },
   db: { modules: [], commands: [DbCommand, DbMigrateCommand, DbStatusCommand] },
+  audit: { modules: [AuditModule], commands: [AuditCommand] },
 };
 
 /** The same lib modules as the API, with commands instead of controllers; no HTTP, no schedulers. */

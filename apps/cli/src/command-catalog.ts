@@ -16,6 +16,7 @@ export const COMMAND_GROUPS: readonly { name: string; description: string }[] = 
   },
   { name: 'mail', description: 'the email outbox: list, show, retry, send a test' },
   { name: 'db', description: 'database schema' },
+  { name: 'audit', description: 'the audit trail of admin actions (web and CLI), newest first' },
 ];
 
 /** The root help, laid out as commander lays it out for the same program. */

@@ -15,3 +15,4 @@ export * from './database/roles';
 export * from './log-throttle';
 export * from './cluster';
 export * from './text';
+export * from './audit';

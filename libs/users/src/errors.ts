@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '@ozvps/core';
+import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from '@ozvps/core';
 
 export class UserNotFoundError extends NotFoundError {
   override readonly code = 'user_not_found';
@@ -13,5 +13,22 @@ export class EmailTakenError extends ConflictError {
 
   constructor(email: string) {
     super(`A user with the email ${email} already exists`);
+  }
+}
+
+/** Said only after the password (or the identity provider) has proved who is signing in. */
+export class AccountDisabledError extends UnauthenticatedError {
+  override readonly code = 'account_disabled';
+
+  constructor() {
+    super('This account is disabled: contact support');
+  }
+}
+
+export class SelfDisableError extends ValidationError {
+  override readonly code = 'cannot_disable_self';
+
+  constructor() {
+    super('Admins cannot disable their own account');
   }
 }

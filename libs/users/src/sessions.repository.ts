@@ -26,6 +26,7 @@ export class SessionsRepository {
       .innerJoin(Session, 's', 's.user_id = u.id')
       .where('s.token_hash = :tokenHash', { tokenHash })
       .andWhere('s.revoked_at IS NULL')
+      .andWhere('u.disabled_at IS NULL')
       .andWhere('s.expires_at > now()')
       .getOne();
   }

@@ -8,6 +8,8 @@ export interface UserView {
   role: User['role'];
   stripeCustomerId: string | null;
   createdAt: string;
+  /** When an admin disabled the account; null while it may sign in. */
+  disabledAt: string | null;
 }
 
 export function toUserView(u: User): UserView {
@@ -18,5 +20,6 @@ export function toUserView(u: User): UserView {
     role: u.role,
     stripeCustomerId: u.stripeCustomerId,
     createdAt: u.createdAt.toISOString(),
+    disabledAt: u.disabledAt?.toISOString() ?? null,
   };
 }
