@@ -225,6 +225,11 @@ describe('routes: access is decided from route metadata, for every registered ro
       'POST /api/admin/servers/:id/reset-password': 'admin',
       'POST /api/admin/servers/:id/suspend': 'admin',
       'POST /api/admin/servers/:id/terminate': 'admin',
+      'GET /api/admin/audit': 'admin',
+      'POST /api/admin/users/:id/role': 'admin',
+      'POST /api/admin/users/:id/sign-out-everywhere': 'admin',
+      'POST /api/admin/users/:id/disable': 'admin',
+      'POST /api/admin/users/:id/enable': 'admin',
     });
     expect(routes.length).toBeGreaterThanOrEqual(25);
     for (const r of routes) {
@@ -288,7 +293,10 @@ describe('routes: access is decided from route metadata, for every registered ro
         (SELECT string_agg(id || ':' || coalesce(price_monthly_cents::text, '-'), ',') FROM plans) AS prices,
         (SELECT count(*)::int FROM plan_sync_runs) AS sync_runs,
         (SELECT string_agg(id || ':' || role, ',' ORDER BY id) FROM users) AS roles,
-        (SELECT string_agg(id || ':' || status || ':' || attempts, ',' ORDER BY id) FROM outbox_messages) AS mail`);
+        (SELECT string_agg(id || ':' || status || ':' || attempts, ',' ORDER BY id) FROM outbox_messages) AS mail,
+        (SELECT count(*)::int FROM audit_events) AS audit_rows,
+        (SELECT count(*)::int FROM users WHERE disabled_at IS NOT NULL) AS disabled_users,
+        (SELECT count(*)::int FROM sessions WHERE revoked_at IS NOT NULL) AS revoked_sessions`);
     return row as Record<string, unknown>;
   }
 
@@ -307,6 +315,7 @@ describe('routes: access is decided from route metadata, for every registered ro
         }),
       };
     if (path.endsWith('/price')) return { path, body: JSON.stringify({ priceMonthlyCents: 1 }) };
+    if (path.endsWith('/role')) return { path, body: JSON.stringify({ role: 'admin' }) };
     return { path, body: JSON.stringify({ force: true }) };
   }
 

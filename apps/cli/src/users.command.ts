@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { Command, Option, SubCommand } from 'nest-commander';
 import { AccountsService } from '@ozvps/accounts';
 import { AuthService, toUserView, User, UsersService } from '@ozvps/users';
@@ -219,7 +220,8 @@ interface YesOptions extends JsonOptions {
   yes?: boolean;
 }
 
-/** `users disable` and `users enable`: one switch, two names. */
+/** `users disable` and `users enable`: one switch, two names. Decorated so Nest reads its constructor. */
+@Injectable()
 abstract class UsersSwitchCommand extends OzvpsCommand<YesOptions> {
   protected readonly arity = 1;
   protected abstract readonly disable: boolean;
