@@ -127,6 +127,22 @@ export interface UserView {
   role: 'user' | 'admin';
   stripeCustomerId: string | null;
   createdAt: string;
+  /** When an admin disabled the account (no sign-in); absent or null while it may sign in. */
+  disabledAt?: string | null;
+  /** In the admin users list only. */
+  balanceCents?: number;
+}
+/** One row of the audit trail (GET /api/admin/audit, `ozvpsctl audit --json`). */
+export interface AuditEventView {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  reason: string | null;
 }
 export type ServerStatus =
   'awaiting_funds' | 'provisioning' | 'active' | 'suspended' | 'failed' | 'terminated' | 'cancelled';

@@ -12,6 +12,7 @@ import { TopupReturn } from './pages/TopupReturn';
 import { Wallet } from './pages/Wallet';
 import { AdminServer } from './pages/admin/AdminServer';
 import { AdminServers } from './pages/admin/AdminServers';
+import { AdminAudit } from './pages/admin/AdminAudit';
 import { ServerDetail } from './pages/server/ServerPage';
 import { Servers } from './pages/Servers';
 import { SshKeys } from './pages/SshKeys';
@@ -223,6 +224,11 @@ function App() {
                 <AdminMailMessage id={params.id} />
               </RequireUser>
             )}
+          </Route>
+          <Route path="/admin/audit">
+            <RequireUser admin>
+              <AdminAudit />
+            </RequireUser>
           </Route>
           <Route>
             <section className="narrow">

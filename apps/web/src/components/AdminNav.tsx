@@ -8,6 +8,7 @@ export function AdminNav() {
       <Link href="/admin/plans">Plans</Link>
       <Link href="/admin/stripe">Stripe</Link>
       <Link href="/admin/mail">Outbox</Link>
+      <Link href="/admin/audit">Audit</Link>
     </nav>
   );
 }

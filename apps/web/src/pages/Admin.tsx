@@ -7,8 +7,11 @@ import { AdminNav } from '../components/AdminNav';
 import { useAppInfo } from '../session';
 import { ErrorMessage, Loading, newRequestKey, PageTitle } from '../ui';
 import { History } from './Wallet';
+import { AdminUserActions } from './admin/AdminUserActions';
+import { AdminUserServers } from './admin/AdminUserServers';
 
 export function AdminUsers() {
+  const currency = useAppInfo().data?.currency ?? 'aud';
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const users = useQuery({
@@ -48,6 +51,9 @@ export function AdminUsers() {
                 <th scope="col">Email</th>
                 <th scope="col">Name</th>
                 <th scope="col">Role</th>
+                <th scope="col" className="num">
+                  Balance
+                </th>
                 <th scope="col">Joined</th>
               </tr>
             </thead>
@@ -58,7 +64,13 @@ export function AdminUsers() {
                     <Link href={`/admin/users/${u.id}`}>{u.email}</Link>
                   </td>
                   <td>{u.name ?? ''}</td>
-                  <td>{u.role}</td>
+                  <td>
+                    {u.role}
+                    {u.disabledAt && <strong> · disabled</strong>}
+                  </td>
+                  <td className="num">
+                    {u.balanceCents === undefined ? '' : formatMoney(u.balanceCents, currency)}
+                  </td>
                   <td>{formatDate(u.createdAt)}</td>
                 </tr>
               ))}
@@ -231,6 +243,8 @@ export function AdminUser({ id }: { id: string }) {
             email={detail.data.user.email}
             currency={detail.data.wallet.currency}
           />
+          <AdminUserActions user={detail.data.user} />
+          <AdminUserServers userId={detail.data.user.id} />
           <h2>Ledger</h2>
           <History
             path={`/api/admin/users/${detail.data.user.id}/transactions`}
@@ -521,6 +535,8 @@ interface StripeEvent {
   outcome: string;
   userId: number | null;
   stripeCustomerId: string | null;
+  /** The linked user's email, beside the cus_… it belongs to. */
+  customerEmail?: string | null;
   amountCents: number | null;
   currency: string | null;
   receivedAt: string;
@@ -632,7 +648,10 @@ export function AdminStripe() {
                       e.outcome
                     )}
                   </td>
-                  <td>{e.stripeCustomerId ?? ''}</td>
+                  <td>
+                    {e.stripeCustomerId ?? ''}
+                    {e.customerEmail && <span className="small"> · {e.customerEmail}</span>}
+                  </td>
                   <td>
                     {e.userId ? <Link href={`/admin/users/${e.userId}`}>#{e.userId}</Link> : 'NOT FOUND'}
                   </td>

@@ -1,0 +1,68 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'wouter';
+import { AdminServerRow, api } from '../../api';
+import { formatDate, formatMoney } from '../../money';
+import { ErrorMessage, Loading } from '../../ui';
+import { readList } from '../server/server-api';
+import { CARE_LABELS } from './AdminServers';
+import { STATUS_LABELS } from '../Servers';
+
+/** One customer's servers on their admin page, each linking to its own admin page. */
+export function AdminUserServers({ userId }: { userId: number }) {
+  const servers = useQuery({
+    queryKey: ['admin-servers', 'user', userId],
+    queryFn: async () =>
+      readList(
+        await api.get<AdminServerRow[] | { servers: AdminServerRow[] }>(
+          `/api/admin/servers?userId=${userId}`,
+        ),
+        'servers',
+      ),
+  });
+  return (
+    <section aria-labelledby="user-servers">
+      <h2 id="user-servers">Servers</h2>
+      {servers.isPending ? (
+        <Loading what="servers" />
+      ) : servers.error ? (
+        <ErrorMessage error={servers.error} />
+      ) : servers.data.length === 0 ? (
+        <p className="muted">No servers.</p>
+      ) : (
+        <div className="table-wrap">
+          <table data-testid="user-servers">
+            <thead>
+              <tr>
+                <th scope="col">Hostname</th>
+                <th scope="col">Plan</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Monthly
+                </th>
+                <th scope="col">Paid until</th>
+              </tr>
+            </thead>
+            <tbody>
+              {servers.data.map((s) => (
+                <tr key={s.id} className={s.care.length ? 'attention' : undefined}>
+                  <td>
+                    <Link href={`/admin/servers/${s.id}`}>{s.hostname}</Link>
+                  </td>
+                  <td>{s.planName}</td>
+                  <td>
+                    {STATUS_LABELS[s.status]}
+                    {s.care.length > 0 && (
+                      <span className="small"> · {s.care.map((c) => CARE_LABELS[c] ?? c).join(', ')}</span>
+                    )}
+                  </td>
+                  <td className="num">{formatMoney(s.priceMonthlyCents, s.currency)}</td>
+                  <td>{s.paidUntil ? formatDate(s.paidUntil) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
