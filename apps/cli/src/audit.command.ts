@@ -16,7 +16,8 @@ function parseSinceOption(value: string): Date {
   const relative = /^([1-9][0-9]{0,5})([dhm])$/.exec(value.trim());
   if (relative)
     return new Date(
-      Date.now() - Number(relative[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[relative[2] as 'd' | 'h' | 'm'],
+      Date.now() -
+        Number(relative[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[relative[2] as 'd' | 'h' | 'm'],
     );
   try {
     return parseAuditSince(value);

@@ -267,12 +267,20 @@ export class UsersDisableCommand extends UsersSwitchCommand {
   protected readonly disable = true;
 }
 
-@SubCommand({ name: 'enable', arguments: '<user>', description: 'let a disabled user sign in again (needs --yes)' })
+@SubCommand({
+  name: 'enable',
+  arguments: '<user>',
+  description: 'let a disabled user sign in again (needs --yes)',
+})
 export class UsersEnableCommand extends UsersSwitchCommand {
   protected readonly disable = false;
 }
 
-@SubCommand({ name: 'sign-out', arguments: '<user>', description: "end every session of a user's (sign out everywhere)" })
+@SubCommand({
+  name: 'sign-out',
+  arguments: '<user>',
+  description: "end every session of a user's (sign out everywhere)",
+})
 export class UsersSignOutCommand extends OzvpsCommand {
   protected readonly arity = 1;
 

@@ -157,12 +157,7 @@ export class OutboxRepository {
   }
 
   /** A dead or held message back to the queue, due now, with a fresh count and 24 hours. */
-  async requeue(
-    id: number,
-    now: Date,
-    giveUpAt: Date,
-    actor?: string,
-  ): Promise<OutboxMessage | null> {
+  async requeue(id: number, now: Date, giveUpAt: Date, actor?: string): Promise<OutboxMessage | null> {
     return this.dataSource.transaction(async (em) => {
       const before = (await em.query(
         `SELECT status FROM outbox_messages WHERE id = $1 AND status IN ('dead', 'held') FOR UPDATE`,

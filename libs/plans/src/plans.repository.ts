@@ -84,7 +84,11 @@ export class PlansRepository {
   }
 
   /** Sets the price and recomputes `active` in one statement. */
-  async setPrice(id: number, priceMonthlyCents: number, em: EntityManager = this.dataSource.manager): Promise<void> {
+  async setPrice(
+    id: number,
+    priceMonthlyCents: number,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
     await em.query(
       `UPDATE plans SET price_monthly_cents = $2, active = (enabled AND present), updated_at = now() WHERE id = $1`,
       [id, priceMonthlyCents],

@@ -99,6 +99,8 @@ export function parseAuditSince(raw: string): Date {
   const text = raw.trim();
   const d = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(text);
   if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}/.test(text) || Number.isNaN(d.getTime()))
-    throw new ValidationError(`since must be a date (2026-11-01) or an ISO time (got "${text.slice(0, 40)}")`);
+    throw new ValidationError(
+      `since must be a date (2026-11-01) or an ISO time (got "${text.slice(0, 40)}")`,
+    );
   return d;
 }
