@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { FakeSmtp, startFakeSmtp } from './fakes/smtp';
 import { aPackage, FakeVirtFusion } from './fakes/virtfusion';
 import { aCustomerBrowser, anAdminBrowser, PASSWORD } from './helpers/accounts';
 import { createTestDatabase, openDataSource, TestDatabase } from './helpers/database';
@@ -20,6 +21,7 @@ describe('the audit trail: one row per admin action, from the web and from ozvps
   let db: TestDatabase;
   let ds: DataSource;
   let vf: FakeVirtFusion;
+  let smtp: FakeSmtp;
   let api: RunningApi;
   let origin: string;
   let admin: Browser;
@@ -33,6 +35,7 @@ describe('the audit trail: one row per admin action, from the web and from ozvps
     VIRTFUSION_API_TOKEN: vf.token,
     VIRTFUSION_HYPERVISOR_GROUP_ID: '3',
     VIRTFUSION_TIMEOUT_MS: '1000',
+    SMTP_URL: smtp.url,
   });
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}, input?: string) =>
     ozvpsctl(db.url, args, { ...vfEnv(), ...env }, input);
@@ -84,6 +87,7 @@ describe('the audit trail: one row per admin action, from the web and from ozvps
     db = await createTestDatabase();
     ds = await openDataSource(db.url);
     vf = await new FakeVirtFusion().start();
+    smtp = await startFakeSmtp();
     vf.packages = [aPackage(1, { name: 'Starter', traffic: 500 })];
     ({ api, origin } = await startPanel(db.url, vfEnv()));
     for (let i = 0; i < 100 && !(await ds.query(`SELECT 1 FROM plans`)).length; i++)
@@ -99,6 +103,7 @@ describe('the audit trail: one row per admin action, from the web and from ozvps
   afterAll(async () => {
     await api?.stop();
     await vf?.stop();
+    await smtp?.close();
     await ds?.destroy();
     await db?.drop();
   });
@@ -377,6 +382,42 @@ describe('the audit trail: one row per admin action, from the web and from ozvps
       expect(
         (await cli(['wallet', 'deduct', who, '99999999', '--reason', 'too much', '--yes'])).code,
       ).not.toBe(0);
+    });
+  });
+
+  it('mail retry, from the web and ozvpsctl, is one row each: dead -> pending', async () => {
+    const dead = async (key: string) =>
+      Number(
+        (
+          await ds.query(
+            `INSERT INTO outbox_messages (recipient, kind, subject, body_text, body_html, dedupe_key, status, give_up_at)
+             VALUES ('x@example.test', 'welcome', 's', 't', 'h', $1, 'dead', now()) RETURNING id`,
+            [key],
+          )
+        )[0].id,
+      );
+    const web = await dead('audit:dead:web');
+    const row = await theOneRowOf(() =>
+      ok(admin.request('POST', `/api/admin/mail/${web}/retry`, { body: {} })),
+    );
+    expect(row).toMatchObject({
+      actor: `admin:${adminId}:root@example.test`,
+      action: 'mail.retry',
+      target_type: 'mail',
+      target_id: String(web),
+      before: { status: 'dead' },
+      after: { status: 'pending' },
+    });
+    // Queued now, so a second retry is refused and records nothing.
+    await noRowFrom(async () =>
+      expect((await admin.request('POST', `/api/admin/mail/${web}/retry`, { body: {} })).status).toBe(409),
+    );
+    const shell = await dead('audit:dead:cli');
+    const cliRow = await theOneRowOf(() => cliOk(cli(['mail', 'retry', String(shell), '--yes'])));
+    expect(cliRow).toMatchObject({
+      actor: `cli:${SUDO_USER}`,
+      action: 'mail.retry',
+      target_id: String(shell),
     });
   });
 
