@@ -295,7 +295,11 @@ export class UsersSignOutCommand extends OzvpsCommand {
     const user = await this.users.findByReference(reference!);
     const revoked = await this.auth.signOutEverywhere(user, auditActor());
     printAudit(
-      { action: 'users.sign-out-everywhere', user: `${user.id}:${user.email}`, extra: `sessions_revoked=${revoked}` },
+      {
+        action: 'users.sign-out-everywhere',
+        user: `${user.id}:${user.email}`,
+        extra: `sessions_revoked=${revoked}`,
+      },
       !!options.json,
     );
     if (options.json) printJson({ userId: user.id, email: user.email, sessionsRevoked: revoked });
