@@ -1,3 +1,4 @@
+import { ACCOUNTS_ENTITIES } from '@ozvps/accounts';
 import { BILLING_ENTITIES } from '@ozvps/billing';
 import { NOTIFICATIONS_ENTITIES } from '@ozvps/notifications';
 import { PLANS_ENTITIES } from '@ozvps/plans';
@@ -19,6 +20,7 @@ import { CreateServiceOutages1763800000013 } from './1763800000013-create-servic
 import { ServerActions1763800000014 } from './1763800000014-server-actions';
 import { Replicas1763800000015 } from './1763800000015-replicas';
 import { WalletTotals1763800000016 } from './1763800000016-wallet-totals';
+import { Accounts1763800000017 } from './1763800000017-accounts';
 import { AuditTrail1763800000021 } from './1763800000021-audit-trail';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
@@ -37,6 +39,7 @@ export const MIGRATIONS = [
   ServerActions1763800000014,
   Replicas1763800000015,
   WalletTotals1763800000016,
+  Accounts1763800000017,
   AuditTrail1763800000021,
 ];
 
@@ -49,6 +52,7 @@ export const ENTITIES = [
   ...SERVERS_ENTITIES,
   ...NOTIFICATIONS_ENTITIES,
   ...CLUSTER_ENTITIES,
+  ...ACCOUNTS_ENTITIES,
   ...AUDIT_ENTITIES,
 ];
 

@@ -96,12 +96,20 @@ describe('Email end to end (built API, real nodemailer against a real SMTP serve
 
   it('welcomes a customer who signs up, once', async () => {
     const { email, userId } = await aCustomer();
-    const [mail] = await smtp.waitFor(1, to(email));
-    expect(mail!.subject).toBe('Welcome to OzVPS');
+    // With it, in the same sign-up: the link that confirms the address.
+    const mails = await smtp.waitFor(2, to(email));
+    expect(mails.map((m) => m.subject).sort()).toEqual([
+      'Confirm your email address for OzVPS',
+      'Welcome to OzVPS',
+    ]);
+    const mail = mails.find((m) => m.subject === 'Welcome to OzVPS');
     expect(mail!.from).toBe('"Test Cloud" <billing@cloud.example>');
     expect(mail!.text).toContain(`${origin}/wallet`);
     const rows = await mailRows('user_id = $1', [userId]);
-    expect(rows.map((r) => [r.kind, r.status])).toEqual([['welcome', 'sent']]);
+    expect(rows.map((r) => [r.kind, r.status])).toEqual([
+      ['welcome', 'sent'],
+      ['email-verification', 'sent'],
+    ]);
   });
 
   it('refuses at sign-up, with a 400 and nothing written, a name with control characters or an address the outbox cannot deliver', async () => {
@@ -195,7 +203,7 @@ describe('Email end to end (built API, real nodemailer against a real SMTP serve
     expect(notice!.subject).toBe('Wallet adjustment: A$20.00 taken back');
     expect(notice!.text).toContain('New balance: A$30.00');
     const kinds = (await mailRows('user_id = $1', [userId])).map((r) => r.kind);
-    expect(kinds).toEqual(['welcome', 'refund-adjustment']);
+    expect(kinds).toEqual(['welcome', 'email-verification', 'refund-adjustment']);
   });
 
   it('retries a message the server deferred (4xx), then delivers it once', async () => {
@@ -209,7 +217,8 @@ describe('Email end to end (built API, real nodemailer against a real SMTP serve
     smtp.setFor(email, undefined);
     await dueNow(row!.id);
     expect(await until(row!.id, status('sent'))).toMatchObject({ attempts: 2, last_error: null });
-    expect(smtp.received.filter(to(email))).toHaveLength(1);
+    // The welcome once (the sign-up's verification link is a message of its own).
+    expect(smtp.received.filter((m) => to(email)(m) && m.subject === 'Welcome to OzVPS')).toHaveLength(1);
   });
 
   it('marks a message dead after 24 h of refusals (5xx): visible to admins and the CLI, one admin alert, retryable', async () => {

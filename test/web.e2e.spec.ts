@@ -131,6 +131,23 @@ describe('the panel in a real browser', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
 
     await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+    // Accounts (wt/acct): top-up waits for the address; the banner says so. Open the emailed link.
+    const banner = page.getByRole('region', { name: 'Confirm your email address' });
+    expect(await banner.textContent()).toContain('to top up and deploy');
+    await shot(page, 'wallet-unverified');
+    const [verification] = await ds.query(
+      `SELECT m.body_text FROM outbox_messages m JOIN users u ON u.id = m.user_id
+        WHERE u.email = 'dana@example.test' AND m.kind = 'email-verification'`,
+    );
+    await page.goto(verification.body_text.match(/https?:\/\/\S+\/verify-email#token=[\w-]+/)[0]);
+    await page.getByRole('button', { name: 'Confirm my email address' }).click();
+    await page.getByText('dana@example.test is confirmed').waitFor();
+    expect(await page.evaluate(() => (globalThis as { location?: { hash: string } }).location?.hash)).toBe(
+      '',
+    );
+    await page.getByRole('link', { name: 'Go to your wallet' }).click();
+    await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+    expect(await banner.count()).toBe(0);
     expect(await page.getByTestId('balance').textContent()).toBe('A$0.00');
     const cards = await page.locator('.card strong').allTextContents();
     expect(cards).toEqual(['A$0.00', 'A$0.00', 'A$0.00', '0']);

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { browser, Browser } from './http';
 import { ozvpsctl, RunningApi } from './processes';
 
@@ -25,14 +26,35 @@ export async function anAdminBrowser(
   return admin;
 }
 
-/** A customer who signed up through the API; returns their browser and id. */
+/**
+ * A customer who signed up through the API and (unless `verified: false`) confirmed their email,
+ * so they may top up and deploy; returns their browser and id. The confirmation is written
+ * straight to the database: following the emailed link is what test/accounts.e2e.spec.ts tests.
+ */
 export async function aCustomerBrowser(
   api: RunningApi,
   origin: string,
   email: string,
+  options: { verified?: boolean } = {},
 ): Promise<{ browser: Browser; id: number }> {
   const b = browser(api.baseUrl, origin);
   const r = await b.request('POST', '/api/auth/signup', { body: { email, password: PASSWORD } });
   if (r.status !== 201) throw new Error(`sign-up answered ${r.status}: ${JSON.stringify(r.body)}`);
-  return { browser: b, id: (r.body as { user: { id: number } }).user.id };
+  const id = (r.body as { user: { id: number } }).user.id;
+  if (options.verified ?? true) {
+    if (!api.databaseUrl) throw new Error('aCustomerBrowser needs a panel started with startPanel');
+    await emailVerifiedDirectly(api.databaseUrl, id);
+  }
+  return { browser: b, id };
+}
+
+/** Marks a user's email verified in the database, as following their verification link would. */
+export async function emailVerifiedDirectly(databaseUrl: string, userId: number): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`UPDATE users SET email_verified_at = now() WHERE id = $1`, [userId]);
+  } finally {
+    await client.end();
+  }
 }

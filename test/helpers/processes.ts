@@ -72,6 +72,8 @@ export function ozvpsctl(
 
 export interface RunningApi {
   child: ChildProcess;
+  /** The database it runs on (owner role), when started with startPanel. */
+  databaseUrl?: string;
   baseUrl: string;
   output(): string;
   /** SIGTERM, as systemd sends it; resolves with the exit code. */
@@ -137,5 +139,5 @@ export async function startPanel(
       ...extraEnv,
     },
   });
-  return { api, origin };
+  return { api: Object.assign(api, { databaseUrl }), origin };
 }

@@ -23,6 +23,9 @@ import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { AccountController } from './account/account.controller';
 import { AdminAuditController } from './admin/admin-audit.controller';
+import { AccountRecoveryController } from './account/account-recovery.controller';
+import { AccountSecurityController } from './account/account-security.controller';
+import { VerifiedEmailGuard } from './account/verified-email.guard';
 import { AdminMailController } from './admin/admin-mail.controller';
 import { AdminRepriceController } from './admin/admin-reprice.controller';
 import { AdminServersController } from './admin/admin-servers.controller';
@@ -95,6 +98,8 @@ export class AppModule {
         SshKeysController,
         AdminServersController,
         AdminAuditController,
+        AccountRecoveryController,
+        AccountSecurityController,
       ],
       providers: [
         { provide: BUILD_INFO, useValue: buildInfo },
@@ -110,6 +115,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: JsonOriginGuard },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: SessionGuard },
+        { provide: APP_GUARD, useClass: VerifiedEmailGuard },
       ],
     };
   }

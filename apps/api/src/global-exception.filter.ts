@@ -9,6 +9,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from '@ozvps/core';
+import { EmailUnverifiedError } from '@ozvps/accounts';
 import { StripeNotConfiguredError, StripeUnavailableError } from '@ozvps/billing';
 import { SmtpNotConfiguredError } from '@ozvps/notifications';
 import {
@@ -105,6 +106,7 @@ export function errorBody(status: number, message: string, code = codeOf(status)
 
 function statusOf(error: DomainError): number {
   if (error instanceof ValidationError) return HttpStatus.BAD_REQUEST;
+  if (error instanceof EmailUnverifiedError) return HttpStatus.FORBIDDEN;
   if (error instanceof UnprocessableError) return HttpStatus.UNPROCESSABLE_ENTITY;
   if (error instanceof TooManyActionsError) return HttpStatus.TOO_MANY_REQUESTS;
   if (error instanceof VirtFusionDidNotAnswerError) return HttpStatus.BAD_GATEWAY;

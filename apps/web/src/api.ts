@@ -55,7 +55,15 @@ export const api = {
 };
 
 export interface Me {
-  user: { id: number; email: string; name: string | null; role: 'user' | 'admin'; createdAt: string };
+  user: {
+    id: number;
+    email: string;
+    name: string | null;
+    role: 'user' | 'admin';
+    createdAt: string;
+    /** Until true, top-up and deploy are refused (email_unverified). */
+    emailVerified: boolean;
+  };
 }
 export interface AppInfo {
   currency: string;
@@ -282,4 +290,14 @@ export interface AdminServerDetail extends ServerDetailView {
   owner: { id: number; email: string };
   planName?: string;
   care?: CareReason[];
+}
+
+/** One signed-in browser of the account (GET /api/account/sessions). */
+export interface AccountSession {
+  id: number;
+  createdAt: string;
+  lastSeenAt: string;
+  browser: string;
+  ip: string | null;
+  current: boolean;
 }

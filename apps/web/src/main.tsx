@@ -6,6 +6,11 @@ import { api, ApiError } from './api';
 import { AdminPlans, AdminStripe, AdminUser, AdminUsers } from './pages/Admin';
 import { AdminMail, AdminMailMessage } from './pages/admin/AdminMail';
 import { SignIn, SignUp } from './pages/Auth';
+import { Account } from './pages/account/Account';
+import { ForgotPassword } from './pages/account/ForgotPassword';
+import { ResetPassword } from './pages/account/ResetPassword';
+import { VerifyEmail } from './pages/account/VerifyEmail';
+import { UnverifiedBanner } from './components/UnverifiedBanner';
 import { Billing } from './pages/Billing';
 import { Deploy, Pricing } from './pages/Plans';
 import { TopupReturn } from './pages/TopupReturn';
@@ -82,7 +87,9 @@ function Header() {
       <div className="account">
         {user ? (
           <>
-            <span className="muted small">{user.email}</span>{' '}
+            <Link href="/account" className="small">
+              {user.email}
+            </Link>{' '}
             <button type="button" className="link" onClick={() => void signOut()}>
               Sign out
             </button>
@@ -97,6 +104,14 @@ function Header() {
       </div>
     </header>
   );
+}
+
+function AccountBanner() {
+  // Re-rendered on navigation, like the Header: sign-up and sign-in clear the query cache and put a
+  // new ['me'] in it, which an observer of the cleared query would not hear about.
+  useLocation();
+  const me = useMe();
+  return me.data ? <UnverifiedBanner user={me.data.user} /> : null;
 }
 
 function Footer() {
@@ -133,12 +148,21 @@ function App() {
       </a>
       <SandboxBanner />
       <Header />
+      <AccountBanner />
       <main id="main">
         <Switch>
           <Route path="/" component={Home} />
           <Route path="/signin" component={SignIn} />
           <Route path="/signup" component={SignUp} />
           <Route path="/pricing" component={Pricing} />
+          <Route path="/forgot-password" component={ForgotPassword} />
+          <Route path="/reset-password" component={ResetPassword} />
+          <Route path="/verify-email" component={VerifyEmail} />
+          <Route path="/account">
+            <RequireUser>
+              <Account />
+            </RequireUser>
+          </Route>
           <Route path="/wallet/topup/return">
             <RequireUser>
               <TopupReturn sessionId={new URLSearchParams(window.location.search).get('session_id')} />

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
 import {
   AuthService,
   ClientInfo,
+  CredentialsService,
   CreateUserInput,
   EmailTakenError,
   IssuedSession,
@@ -13,6 +14,7 @@ import {
 } from '@ozvps/users';
 import { Outbox } from '@ozvps/notifications';
 import { WalletService } from '@ozvps/wallet';
+import { EmailVerificationService } from './email-verification.service';
 import { SignupRefusedError } from './errors';
 
 export interface SignupInput {
@@ -30,6 +32,8 @@ export class AccountsService {
     private readonly auth: AuthService,
     private readonly wallet: WalletService,
     private readonly outbox: Outbox,
+    private readonly credentials: CredentialsService,
+    private readonly emailVerification: EmailVerificationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,6 +56,7 @@ export class AccountsService {
           em,
         );
         await this.openAccount(created, em);
+        await this.emailVerification.sendVerification(created, em);
         return created;
       });
     } catch (err) {
@@ -71,12 +76,22 @@ export class AccountsService {
       const created = await this.users.create(input, em);
       await this.wallet.openWallet(created.id, em);
       await this.welcome(created, em);
-      return created;
+      // The operator typed the address for this person: it counts as checked.
+      await this.credentials.markEmailVerified(created.id, created.email, em);
+      return { ...created, emailVerifiedAt: new Date() };
     });
   }
 
-  /** An account made at first sign-in through an identity provider: no password, same sign-up credit. */
-  async createFromIdentityProvider(input: { email: string; name?: string; auth0Sub: string }): Promise<User> {
+  /**
+   * An account made at first sign-in through an identity provider: no password, same sign-up
+   * credit. Verified when the provider says it verified the address; otherwise a link is sent.
+   */
+  async createFromIdentityProvider(input: {
+    email: string;
+    name?: string;
+    auth0Sub: string;
+    emailVerified: boolean;
+  }): Promise<User> {
     const email = normaliseEmail(input.email);
     return this.dataSource.transaction(async (em) => {
       const created = await this.users.create(
@@ -84,7 +99,12 @@ export class AccountsService {
         em,
       );
       await this.openAccount(created, em);
-      return created;
+      if (!input.emailVerified) {
+        await this.emailVerification.sendVerification(created, em);
+        return created;
+      }
+      await this.credentials.markEmailVerified(created.id, created.email, em);
+      return { ...created, emailVerifiedAt: new Date() };
     });
   }
 

@@ -11,7 +11,7 @@ import {
   stripControlCharacters,
   UnauthenticatedError,
 } from '@ozvps/core';
-import { AuthService, ClientInfo, IssuedSession, User, UsersService } from '@ozvps/users';
+import { AuthService, ClientInfo, CredentialsService, IssuedSession, User, UsersService } from '@ozvps/users';
 import { AccountsService } from './accounts.service';
 
 export class OidcNotConfiguredError extends NotFoundError {
@@ -56,6 +56,7 @@ export class OidcService {
     private readonly users: UsersService,
     private readonly auth: AuthService,
     private readonly accounts: AccountsService,
+    private readonly credentials: CredentialsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -130,6 +131,8 @@ export class OidcService {
       if (existing.auth0Sub && existing.auth0Sub !== sub) {
         throw new ConflictError(`The account for ${email} is linked to another identity`);
       }
+      // The provider vouches for the address: the account it links to counts as verified.
+      await this.credentials.markEmailVerified(existing.id, existing.email, em);
       return this.users.linkAuth0Sub(existing, sub, em);
     });
     if (linked) return linked;
@@ -137,6 +140,7 @@ export class OidcService {
       email,
       name: typeof claims.name === 'string' ? stripControlCharacters(claims.name) : undefined,
       auth0Sub: sub,
+      emailVerified: verified,
     });
   }
 

@@ -84,7 +84,14 @@ export class AuthService {
   /** The user a session token belongs to, or null when it is unknown, revoked or expired. */
   userForToken(token: string): Promise<User | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return Promise.resolve(null);
-    return this.sessions.findLiveUser(hashToken(token));
+    return this.sessions.findLive(hashToken(token)).then(async (session) => {
+      if (!session) return null;
+      // At most one write a minute per session, not one per request.
+      if (!session.lastSeenAt || Date.now() - session.lastSeenAt.getTime() >= 60_000) {
+        await this.sessions.touch(session.id);
+      }
+      return session.user;
+    });
   }
 
   /** Ends one session (sign out). */

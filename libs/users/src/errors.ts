@@ -32,3 +32,20 @@ export class SelfDisableError extends ValidationError {
     super('Admins cannot disable their own account');
   }
 }
+
+/** The current password, asked again before a change of password or email, was wrong. */
+export class WrongPasswordError extends ValidationError {
+  override readonly code = 'wrong_password';
+
+  constructor() {
+    super('Your current password is not correct');
+  }
+}
+
+export class SessionNotFoundError extends NotFoundError {
+  override readonly code = 'session_not_found';
+
+  constructor() {
+    super('No such active session on your account');
+  }
+}

@@ -82,6 +82,27 @@ export class UsersRepository {
     return new Map(rows.map((r) => [r.stripe_customer_id, r.email]));
   }
 
+  /** Marks the address verified if it is still the user's address; returns whether it was marked now. */
+  async markEmailVerified(id: number, email: string, em: EntityManager): Promise<boolean> {
+    const result = await this.using(em)
+      .createQueryBuilder()
+      .update(User)
+      .set({ emailVerifiedAt: () => 'now()' })
+      .where('id = :id AND lower(email) = lower(:email) AND email_verified_at IS NULL', { id, email })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Moves the user to a new (already verified) address; another account holding it is EmailTakenError. */
+  async changeEmail(id: number, email: string, em: EntityManager): Promise<void> {
+    try {
+      await this.using(em).update({ id }, { email, emailVerifiedAt: () => 'now()' });
+    } catch (err) {
+      if (isUniqueViolation(err, 'users_email_lower_key')) throw new EmailTakenError(email);
+      throw err;
+    }
+  }
+
   /** Users by id, `limit` per page after `afterId`; `query` narrows to emails or names containing it. */
   list(limit: number, afterId?: number, query?: string): Promise<User[]> {
     const qb = this.repo.createQueryBuilder('u').orderBy('u.id', 'ASC').limit(limit).where('TRUE');

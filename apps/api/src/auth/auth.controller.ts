@@ -9,7 +9,14 @@ import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import type { PanelRequest } from './session.guard';
 
 export interface MeResponse {
-  user: { id: number; email: string; name: string; role: User['role']; createdAt: string };
+  user: {
+    id: number;
+    email: string;
+    name: string;
+    role: User['role'];
+    createdAt: string;
+    emailVerified: boolean;
+  };
 }
 
 export function meJson(user: User): MeResponse {
@@ -20,6 +27,8 @@ export function meJson(user: User): MeResponse {
       name: user.name,
       role: user.role,
       createdAt: user.createdAt.toISOString(),
+      // A row just inserted has no value here yet (undefined), not null.
+      emailVerified: Boolean(user.emailVerifiedAt),
     },
   };
 }

@@ -1,7 +1,11 @@
 import { ExecutionContext } from '@nestjs/common';
 import { ThrottlerModuleOptions } from '@nestjs/throttler';
 import { STRIPE_WEBHOOK_PATH } from '../routes';
+import { MAIL_RATE_LIMITED, TOKEN_RATE_LIMITED } from '../account/account.decorators';
 import { AUTH_RATE_LIMITED } from './auth.decorators';
+import { hashToken } from '@ozvps/users';
+import { readSessionCookie } from './session-cookie';
+import type { Request } from 'express';
 
 const MINUTE = 60_000;
 
@@ -37,7 +41,25 @@ export const SHARED_RATE_LIMITS: ReadonlySet<string> = new Set([
   'auth-ip',
   'auth-account-source',
   'auth-account',
+  'account-token-ip',
+  'account-mail',
 ]);
+
+const hasMeta =
+  (key: string) =>
+  (ctx: ExecutionContext): boolean =>
+    Reflect.getMetadata(key, ctx.getHandler()) === true;
+
+/**
+ * Who an emailed message is for: the address in the body (forgot password), else the signed-in
+ * session (re-send, change of email). Only hashes: a session token never becomes a counter key.
+ */
+function mailRecipientOf(req: Request): string {
+  const email = accountOf(req);
+  if (email) return `email:${email}`;
+  const token = readSessionCookie(req);
+  return token ? `session:${hashToken(token)}` : `ip:${req.ip}`;
+}
 
 export const RATE_LIMITS: ThrottlerModuleOptions = {
   throttlers: [
@@ -58,6 +80,22 @@ export const RATE_LIMITS: ThrottlerModuleOptions = {
       limit: 100,
       skipIf: skipUnlessAccountAttempt,
       getTracker: (req) => `account:${accountOf(req)}`,
+    },
+    // Emailed links and password checks (verify, reset, forgot, re-send, change password or email):
+    // 20 tries per route and IP in 15 minutes, so neither a token nor a current password can be guessed.
+    {
+      name: 'account-token-ip',
+      ttl: 15 * MINUTE,
+      limit: 20,
+      skipIf: (ctx) => !hasMeta(TOKEN_RATE_LIMITED)(ctx),
+    },
+    // Mail-sending requests: 5 an hour per recipient, so the panel cannot be used to flood a mailbox.
+    {
+      name: 'account-mail',
+      ttl: 60 * MINUTE,
+      limit: 5,
+      skipIf: (ctx) => !hasMeta(MAIL_RATE_LIMITED)(ctx),
+      getTracker: (req) => `mail:${mailRecipientOf(req as Request)}`,
     },
   ],
   errorMessage: 'Too many attempts: wait a few minutes and try again',

@@ -4,6 +4,7 @@ import { StartedTopup, TopupsService } from '@ozvps/billing';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { ServerQueriesService } from '@ozvps/servers';
 import { User } from '@ozvps/users';
+import { RequiresVerifiedEmail } from '../account/account.decorators';
 import { toTransactionPage, WalletService } from '@ozvps/wallet';
 import { CurrentUser } from '../auth/auth.decorators';
 import { historyPageQuery } from '../query-params';
@@ -47,6 +48,7 @@ export class WalletController {
     return toTransactionPage(await this.wallet.history(user.id, historyPageQuery(limit, before)));
   }
 
+  @RequiresVerifiedEmail()
   @Post('wallet/topups')
   start(@CurrentUser() user: User, @Body() body: StartTopupDto): Promise<StartedTopup> {
     return this.topups.start(user, body.amountCents);

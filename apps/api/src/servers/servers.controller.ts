@@ -12,6 +12,7 @@ import {
   toServerView,
 } from '@ozvps/servers';
 import { User } from '@ozvps/users';
+import { RequiresVerifiedEmail } from '../account/account.decorators';
 import { CurrentUser } from '../auth/auth.decorators';
 import { ServerIdPipe } from './server-id.pipe';
 import { CancelDto, DeployDto } from './servers.dto';
@@ -41,6 +42,7 @@ export class ServersController {
    * provisioning while VirtFusion is asked what happened). 200: this idempotencyKey's server
    * already. 202: waiting for the returned top-up. 402: the wallet is short (nothing written).
    */
+  @RequiresVerifiedEmail()
   @Post('servers')
   async deploy(
     @CurrentUser() user: User,

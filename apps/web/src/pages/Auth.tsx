@@ -102,6 +102,11 @@ function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
             At least 10 characters; not a common password and not your email.
           </p>
         )}
+        {mode === 'signin' && (
+          <p className="small">
+            <Link href="/forgot-password">Forgot password?</Link>
+          </p>
+        )}
         <ErrorMessage error={error} />
         {mode === 'signup' && error instanceof ApiError && error.code === 'signup_refused' && (
           // The answer never says whether the email is registered; offer both ways forward.

@@ -1,7 +1,10 @@
 import * as adminAlert from './admin-alert';
+import * as emailChange from './email-change';
+import * as emailChangeNotice from './email-change-notice';
 import * as emailVerification from './email-verification';
 import * as finalWarning from './final-warning';
 import { MailTemplate } from './layout';
+import * as passwordChanged from './password-changed';
 import * as passwordReset from './password-reset';
 import * as priceChange from './price-change';
 import * as refundAdjustment from './refund-adjustment';
@@ -32,6 +35,9 @@ export interface MailDataByKind {
   'price-change': priceChange.PriceChangeData;
   'email-verification': emailVerification.EmailVerificationData;
   'password-reset': passwordReset.PasswordResetData;
+  'password-changed': passwordChanged.PasswordChangedData;
+  'email-change': emailChange.EmailChangeData;
+  'email-change-notice': emailChangeNotice.EmailChangeNoticeData;
 }
 
 export type MailKind = keyof MailDataByKind;
@@ -53,6 +59,9 @@ export const TEMPLATES: { readonly [K in MailKind]: MailTemplate<MailDataByKind[
   'price-change': priceChange,
   'email-verification': emailVerification,
   'password-reset': passwordReset,
+  'password-changed': passwordChanged,
+  'email-change': emailChange,
+  'email-change-notice': emailChangeNotice,
 };
 
 export const MAIL_KINDS = Object.keys(TEMPLATES) as MailKind[];

@@ -219,6 +219,30 @@ describe('server and renewal message templates', () => {
     expect(TEMPLATES['password-reset'].category).toBe('notice');
   });
 
+  it('password-changed, email-change and email-change-notice say what happened; only email-change carries a link', () => {
+    const reset = render('password-changed', { changedAt: at, how: 'reset' });
+    expect(reset.subject).toBe('Your OzVPS password was changed');
+    expect(reset.text).toContain(
+      'changed on 23 Jan 2027, 09:05 UTC with a password-reset link. Every session was signed out.',
+    );
+    expect(reset.text).toContain('https://panel.example.com/forgot-password');
+    const account = render('password-changed', { changedAt: at, how: 'account' });
+    expect(account.text).toContain('from your account page. Your other sessions were signed out.');
+    const change = render('email-change', {
+      confirmUrl: 'https://panel.example.com/verify-email#token=x',
+      expiresAt: at,
+    });
+    expect(change.subject).toBe('Confirm your new email address for OzVPS');
+    expect(change.text).toContain('Use this email address: https://panel.example.com/verify-email#token=x');
+    const notice = render('email-change-notice', { newEmail: HOSTILE });
+    expect(notice.subject).toBe('A change of email was requested on your OzVPS account');
+    expect(notice.text).toContain(`to change its email address to ${HOSTILE}`);
+    expect(notice.html).not.toContain(HOSTILE);
+    expect(notice.text).not.toContain('#token=');
+    for (const kind of ['password-changed', 'email-change', 'email-change-notice'] as const)
+      expect(TEMPLATES[kind].category).toBe('notice');
+  });
+
   it('only the renewal receipt can be switched off; every warning about money or servers is a notice', () => {
     expect(TEMPLATES['renewal-charged'].category).toBe('receipt');
     for (const kind of [
