@@ -385,6 +385,44 @@ describe('the audit trail: one row per admin action, from the web and from ozvps
     });
   });
 
+  it('a password reset link, from the web and ozvpsctl, is emailed to the user (never shown) and is one row each', async () => {
+    const erin = await aCustomerBrowser(api, origin, 'erin@example.test');
+    const links = async () =>
+      (
+        await ds.query(
+          `SELECT count(*)::int AS n FROM outbox_messages WHERE kind = 'password-reset' AND user_id = $1`,
+          [erin.id],
+        )
+      )[0].n as number;
+    let answer: unknown;
+    const web = await theOneRowOf(async () => {
+      answer = (
+        await ok(admin.request('POST', `/api/admin/users/${erin.id}/password-reset-link`, { body: {} }))
+      ).body;
+    });
+    expect(answer).toEqual({ sentTo: 'erin@example.test', expiresAt: expect.any(String) });
+    expect(JSON.stringify(answer)).not.toMatch(/token|reset-password#/);
+    expect(web).toMatchObject({
+      actor: `admin:${adminId}:root@example.test`,
+      action: 'users.password-reset-link',
+      target_id: String(erin.id),
+      after: { sentTo: 'erin@example.test' },
+    });
+    expect(JSON.stringify(web)).not.toMatch(/token/);
+    expect(await links()).toBe(1);
+    const shell = await theOneRowOf(() =>
+      cliOk(cli(['users', 'send-reset-link', 'erin@example.test', '--json'])),
+    );
+    expect(shell).toMatchObject({ actor: `cli:${SUDO_USER}`, action: 'users.password-reset-link' });
+    expect(await links()).toBe(2);
+    // An unknown user: refused, nothing sent, nothing recorded.
+    await noRowFrom(async () =>
+      expect(
+        (await admin.request('POST', '/api/admin/users/999999/password-reset-link', { body: {} })).status,
+      ).toBe(404),
+    );
+  });
+
   it('mail retry, from the web and ozvpsctl, is one row each: dead -> pending', async () => {
     const dead = async (key: string) =>
       Number(

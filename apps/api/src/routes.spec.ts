@@ -240,6 +240,7 @@ describe('routes: access is decided from route metadata, for every registered ro
       'POST /api/admin/users/:id/sign-out-everywhere': 'admin',
       'POST /api/admin/users/:id/disable': 'admin',
       'POST /api/admin/users/:id/enable': 'admin',
+      'POST /api/admin/users/:id/password-reset-link': 'admin',
     });
     expect(routes.length).toBeGreaterThanOrEqual(25);
     for (const r of routes) {
@@ -305,6 +306,7 @@ describe('routes: access is decided from route metadata, for every registered ro
         (SELECT string_agg(id || ':' || role, ',' ORDER BY id) FROM users) AS roles,
         (SELECT string_agg(id || ':' || status || ':' || attempts, ',' ORDER BY id) FROM outbox_messages) AS mail,
         (SELECT count(*)::int FROM audit_events) AS audit_rows,
+        (SELECT count(*)::int FROM outbox_messages WHERE kind = 'password-reset') AS reset_links,
         (SELECT count(*)::int FROM users WHERE disabled_at IS NOT NULL) AS disabled_users,
         (SELECT count(*)::int FROM sessions WHERE revoked_at IS NOT NULL) AS revoked_sessions`);
     return row as Record<string, unknown>;

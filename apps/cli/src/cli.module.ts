@@ -49,6 +49,7 @@ import {
   UsersSetPasswordCommand,
   UsersSetRoleCommand,
   UsersShowCommand,
+  UsersSendResetLinkCommand,
   UsersSignOutCommand,
 } from './users.command';
 import { AuditCommand } from './audit.command';
@@ -80,6 +81,7 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
       UsersDisableCommand,
       UsersEnableCommand,
       UsersSignOutCommand,
+      UsersSendResetLinkCommand,
     ],
   },
   wallet: {

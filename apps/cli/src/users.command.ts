@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Command, Option, SubCommand } from 'nest-commander';
-import { AccountsService } from '@ozvps/accounts';
+import { AccountsService, PasswordResetService } from '@ozvps/accounts';
 import { AuthService, toUserView, User, UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
@@ -307,6 +307,30 @@ export class UsersSignOutCommand extends OzvpsCommand {
   }
 }
 
+@SubCommand({
+  name: 'send-reset-link',
+  arguments: '<user>',
+  description: 'email the user a password reset link (valid 1 hour; never shown here)',
+})
+export class UsersSendResetLinkCommand extends OzvpsCommand {
+  protected readonly arity = 1;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly passwordReset: PasswordResetService,
+  ) {
+    super();
+  }
+
+  protected async execute([reference]: string[], options: JsonOptions): Promise<void> {
+    const user = await this.users.findByReference(reference!);
+    const { email, expiresAt } = await this.passwordReset.sendByAdmin(user.id, auditActor());
+    printAudit({ action: 'users.password-reset-link', user: `${user.id}:${email}` }, !!options.json);
+    if (options.json) printJson({ userId: user.id, sentTo: email, expiresAt: expiresAt.toISOString() });
+    else printText(`reset link emailed to ${email}; it works until ${expiresAt.toISOString()}\n`);
+  }
+}
+
 @Command({
   name: 'users',
   description: 'list, show and create users; roles and passwords',
@@ -319,6 +343,7 @@ export class UsersSignOutCommand extends OzvpsCommand {
     UsersDisableCommand,
     UsersEnableCommand,
     UsersSignOutCommand,
+    UsersSendResetLinkCommand,
   ],
 })
 export class UsersCommand extends GroupCommand {}

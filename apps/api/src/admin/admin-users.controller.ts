@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { Equals, IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { PasswordResetService } from '@ozvps/accounts';
 import { AuthService, User, USER_ROLES, UserRole, toUserView, UsersService } from '@ozvps/users';
 import { ValidationError } from '@ozvps/core';
 import { toTransactionPage, toTransactionView, WalletService } from '@ozvps/wallet';
@@ -41,6 +42,7 @@ export class AdminUsersController {
     private readonly users: UsersService,
     private readonly wallet: WalletService,
     private readonly auth: AuthService,
+    private readonly passwordReset: PasswordResetService,
   ) {}
 
   @Get()
@@ -118,6 +120,17 @@ export class AdminUsersController {
       `admin:${admin.id}`,
     );
     return { sessionsRevoked };
+  }
+
+  /** Emails the user a password reset link (the admin never sees it). */
+  @Post(':id/password-reset-link')
+  @HttpCode(200)
+  async passwordResetLink(
+    @CurrentUser() admin: User,
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+  ) {
+    const { email, expiresAt } = await this.passwordReset.sendByAdmin(id, `admin:${admin.id}`);
+    return { sentTo: email, expiresAt: expiresAt.toISOString() };
   }
 
   /** No sign-in and no live session until enabled again; their servers keep running. */

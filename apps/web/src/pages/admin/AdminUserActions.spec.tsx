@@ -70,6 +70,23 @@ describe("the admin's account actions on a user's page", () => {
     ]);
   });
 
+  it('emails a password reset link after confirming, and says where it went', async () => {
+    const requests = serveApi({
+      'GET /api/auth/me': ok(me),
+      'POST /api/admin/users/12/password-reset-link': ok({
+        sentTo: 'ann@example.test',
+        expiresAt: '2026-03-01T01:00:00.000Z',
+      }),
+    });
+    show(<AdminUserActions user={ann} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Email a password reset link' }));
+    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Email the link' }));
+    expect((await screen.findByRole('status')).textContent).toBe(
+      'A password reset link was emailed to ann@example.test; it works for one hour.',
+    );
+    expect(posts(requests)).toEqual(['/api/admin/users/12/password-reset-link {}']);
+  });
+
   it('a disabled account shows it and offers Enable; an admin is not offered to disable or demote themselves', async () => {
     serveApi({ 'GET /api/auth/me': ok(me) });
     const view = show(<AdminUserActions user={{ ...ann, disabledAt: '2026-03-01T00:00:00.000Z' }} />);

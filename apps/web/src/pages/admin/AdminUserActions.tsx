@@ -5,7 +5,7 @@ import { ConfirmPanel } from '../../confirm';
 import { useMe } from '../../session';
 import { ErrorMessage } from '../../ui';
 
-type Pending = 'role' | 'sign-out' | 'disable' | 'enable' | null;
+type Pending = 'role' | 'sign-out' | 'disable' | 'enable' | 'reset-link' | null;
 
 /**
  * What an admin does to an account besides its wallet: role, sign out everywhere, disable or
@@ -37,6 +37,10 @@ export function AdminUserActions({ user }: { user: UserView }) {
         case 'enable':
           await api.post(`${base}/enable`);
           return `${user.email} may sign in again.`;
+        case 'reset-link': {
+          const r = await api.post<{ sentTo: string }>(`${base}/password-reset-link`);
+          return `A password reset link was emailed to ${r.sentTo}; it works for one hour.`;
+        }
       }
     },
     onSuccess: async (message) => {
@@ -84,9 +88,10 @@ export function AdminUserActions({ user }: { user: UserView }) {
           )
         )}
       </p>
-      <p className="muted small">
-        Password reset: <code>sudo ozvpsctl users set-password {user.id} --password-stdin</code> sets a new
-        one and signs them out everywhere.
+      <p className="inline">
+        <button type="button" className="secondary" onClick={() => open('reset-link')}>
+          Email a password reset link
+        </button>
       </p>
       {pending === 'role' && (
         <ConfirmPanel
@@ -128,6 +133,20 @@ export function AdminUserActions({ user }: { user: UserView }) {
           <p>
             {user.email} is signed out everywhere and cannot sign in until enabled again. Their servers keep
             running and renewing.
+          </p>
+        </ConfirmPanel>
+      )}
+      {pending === 'reset-link' && (
+        <ConfirmPanel
+          title="Email a password reset link?"
+          confirmLabel="Email the link"
+          busy={act.isPending}
+          onConfirm={() => act.mutate('reset-link')}
+          onCancel={() => setPending(null)}
+        >
+          <p>
+            {user.email} gets a link to set a new password, valid for one hour. You never see it; their
+            password stays until they use it.
           </p>
         </ConfirmPanel>
       )}
