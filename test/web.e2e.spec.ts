@@ -142,9 +142,7 @@ describe('the panel in a real browser', () => {
     await page.goto(verification.body_text.match(/https?:\/\/\S+\/verify-email#token=[\w-]+/)[0]);
     await page.getByRole('button', { name: 'Confirm my email address' }).click();
     await page.getByText('dana@example.test is confirmed').waitFor();
-    expect(await page.evaluate(() => (globalThis as { location?: { hash: string } }).location?.hash)).toBe(
-      '',
-    );
+    expect(new URL(page.url()).hash).toBe('');
     await page.getByRole('link', { name: 'Go to your wallet' }).click();
     await page.getByRole('heading', { name: 'Wallet' }).waitFor();
     expect(await banner.count()).toBe(0);

@@ -4,7 +4,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ReactNode } from 'react';
 import { AccountSession, Me } from '../../api';
 import { UnverifiedBanner } from '../../components/UnverifiedBanner';
-import { ok, refused, serveApi } from '../../testing/fake-api';
+import { ok, RecordedRequest, refused, serveApi } from '../../testing/fake-api';
 import { ChangeEmail } from './ChangeEmail';
 import { ChangePassword } from './ChangePassword';
 import { ForgotPassword } from './ForgotPassword';
@@ -39,7 +39,7 @@ const aSession = (overrides: Partial<AccountSession> = {}): AccountSession => ({
   ...overrides,
 });
 
-const writes = <R extends { method: string }>(requests: R[]) => requests.filter((r) => r.method !== 'GET');
+const writes = (requests: RecordedRequest[]) => requests.filter((r) => r.method !== 'GET');
 
 afterEach(() => window.history.replaceState(null, '', '/'));
 
