@@ -49,6 +49,7 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       const json = JSON.parse(r.stdout);
       expect(Object.keys(json).sort()).toEqual([
         'createdAt',
+        'disabledAt',
         'email',
         'id',
         'name',

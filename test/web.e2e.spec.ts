@@ -692,6 +692,15 @@ describe('the panel in a real browser', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+    // Top-ups wait for a confirmed address (issue 17): open the link the panel emailed.
+    const [verification] = await ds.query(
+      `SELECT m.body_text FROM outbox_messages m JOIN users u ON u.id = m.user_id
+        WHERE u.email = 'documents@example.test' AND m.kind = 'email-verification'`,
+    );
+    await page.goto(verification.body_text.match(/https?:\/\/\S+\/verify-email#token=[\w-]+/)[0]);
+    await page.getByRole('button', { name: 'Confirm my email address' }).click();
+    await page.getByText('documents@example.test is confirmed').waitFor();
+    await page.goto('/wallet');
     await page.getByRole('button', { name: 'Add A$25.00' }).click();
     await page.waitForURL(`${stripe.url}/checkout/**`);
     await page.getByRole('button', { name: 'Pay A$25.00' }).click();

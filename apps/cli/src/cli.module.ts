@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AccountsModule } from '@ozvps/accounts';
-import { AppConfig, CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { AppConfig, AuditModule, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
 import { InvoicesModule } from '@ozvps/invoices';
@@ -60,12 +60,17 @@ import {
 import {
   UsersCommand,
   UsersCreateCommand,
+  UsersDisableCommand,
+  UsersEnableCommand,
   UsersListCommand,
   UsersResetTwoFactorCommand,
   UsersSetPasswordCommand,
   UsersSetRoleCommand,
   UsersShowCommand,
+  UsersSendResetLinkCommand,
+  UsersSignOutCommand,
 } from './users.command';
+import { AuditCommand } from './audit.command';
 import {
   WalletAddCommand,
   WalletCommand,
@@ -92,6 +97,10 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
       UsersSetRoleCommand,
       UsersSetPasswordCommand,
       UsersResetTwoFactorCommand,
+      UsersDisableCommand,
+      UsersEnableCommand,
+      UsersSignOutCommand,
+      UsersSendResetLinkCommand,
     ],
   },
   wallet: {
@@ -153,6 +162,7 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
   db: { modules: [], commands: [DbCommand, DbMigrateCommand, DbStatusCommand] },
   forecast: { modules: [UsersModule, ServersModule], commands: [ForecastCommand] },
   health: { modules: [OperationsModule], commands: [HealthCommand] },
+  audit: { modules: [AuditModule], commands: [AuditCommand] },
 };
 
 /** The same lib modules as the API, with commands instead of controllers; no HTTP, no schedulers. */

@@ -28,6 +28,7 @@ export const COMMAND_GROUPS: readonly { name: string; description: string }[] = 
     name: 'health',
     description: 'is all well: jobs, webhooks, services, ledger, backups',
   },
+  { name: 'audit', description: 'the audit trail of admin actions (web and CLI), newest first' },
 ];
 
 /** The root help, laid out as commander lays it out for the same program. */

@@ -5,7 +5,7 @@ import { MAX_PLAN_PRICE_CENTS, Plan, PlanSyncService, PlansService, toPlanView }
 import { RepriceService, scheduledPricesDifferNote } from '@ozvps/servers';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
-import { printAudit, printFields, printJson, printTable, printText } from './output';
+import { auditActor, printAudit, printFields, printJson, printTable, printText } from './output';
 
 interface SyncOptions extends JsonOptions {
   force?: boolean;
@@ -20,7 +20,7 @@ export class PlansSyncCommand extends OzvpsCommand<SyncOptions> {
   }
 
   protected async execute(_: string[], options: SyncOptions): Promise<void> {
-    const report = await this.planSync.sync('cli', { force: options.force === true });
+    const report = await this.planSync.sync('cli', { force: options.force === true, actor: auditActor() });
     printAudit(
       {
         action: 'plans.sync',
@@ -133,7 +133,7 @@ export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
       : parseBoundedInt(params[0]!, 'plan id', 1, 2_147_483_647);
     const cents = parseCents(params[params.length - 1]!, MAX_PLAN_PRICE_CENTS, 'amount_cents');
     const plan = await this.plans.get(byPackage ? { packageId: id } : { planId: id });
-    const updated = await this.plans.setPrice(plan, cents);
+    const updated = await this.plans.setPrice(plan, cents, auditActor());
     printAudit(
       {
         action: 'plans.set-price',

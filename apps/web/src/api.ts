@@ -63,6 +63,7 @@ export type {
   AdminServerRow,
   AdminUserDetail,
   AppInfo,
+  AuditEventView,
   AuthProviders,
   BillingDetails,
   CancelReason,

@@ -27,6 +27,7 @@ import { TopupReturn } from './pages/TopupReturn';
 import { Wallet } from './pages/Wallet';
 import { AdminServer } from './pages/admin/AdminServer';
 import { AdminServers } from './pages/admin/AdminServers';
+import { AdminAudit } from './pages/admin/AdminAudit';
 import { ServerDetail } from './pages/ServerDetail';
 import { Servers } from './pages/Servers';
 import { SshKeys } from './pages/SshKeys';
@@ -213,6 +214,11 @@ function App() {
           <Route path="/admin/health">
             <RequireUser admin>
               <AdminHealth />
+            </RequireUser>
+          </Route>
+          <Route path="/admin/audit">
+            <RequireUser admin>
+              <AdminAudit />
             </RequireUser>
           </Route>
           <Route>

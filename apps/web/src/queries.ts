@@ -224,6 +224,16 @@ export const queries = {
       queryKey: [...keys.admin, 'plans'],
       queryFn: () => get<{ plans: AdminPlan[] }>('/api/admin/plans'),
     }),
+  /** One customer's servers, for their admin page (under keys.adminServers: a server action refreshes it). */
+  adminUserServers: (userId: number) =>
+    queryOptions({
+      queryKey: [...keys.adminServers, 'user', userId],
+      queryFn: async () =>
+        readList(
+          await get<AdminServerRow[] | { servers: AdminServerRow[] }>(`/api/admin/servers?userId=${userId}`),
+          'servers',
+        ),
+    }),
   adminServers: (care: boolean) =>
     queryOptions({
       queryKey: [...keys.adminServers, care],

@@ -39,7 +39,7 @@ export interface SecondFactorOwed {
  * GET /api/auth/session: who is signed in (with the two-factor state), or `user: null`. A session
  * still owing its code says only `twoFactorRequired: true`: nothing about the account.
  */
-export type SessionAnswer = MeWithTwoFactor | { user: null; twoFactorRequired: boolean };
+export type SessionAnswer = MeWithTwoFactor | { user: null; twoFactorRequired?: true };
 /** GET /api/app: what the web app needs before anyone signs in. */
 export interface AppInfo {
   currency: string;
@@ -128,6 +128,22 @@ export interface UserView {
   role: Role;
   stripeCustomerId: string | null;
   createdAt: string;
+  /** When an admin disabled the account; null while it may sign in. */
+  disabledAt: string | null;
+  /** In the admin users list only. */
+  balanceCents?: number;
+}
+/** One row of the audit trail (GET /api/admin/audit, `ozvpsctl audit --json`). */
+export interface AuditEventView {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  reason: string | null;
 }
 export type ServerStatus =
   'awaiting_funds' | 'provisioning' | 'active' | 'suspended' | 'failed' | 'terminated' | 'cancelled';
@@ -317,6 +333,8 @@ export interface StripeEventView {
   outcome: string;
   userId: number | null;
   stripeCustomerId: string | null;
+  /** The linked user's email, beside the cus_… it belongs to. */
+  customerEmail: string | null;
   amountCents: number | null;
   currency: string | null;
   receivedAt: string;

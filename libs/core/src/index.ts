@@ -17,3 +17,4 @@ export * from './cluster';
 export * from './text';
 export * from './backups/backup-files';
 export * from './abn';
+export * from './audit';

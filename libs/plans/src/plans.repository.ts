@@ -84,12 +84,15 @@ export class PlansRepository {
   }
 
   /** Sets the price and recomputes `active` in one statement. */
-  async setPrice(id: number, priceMonthlyCents: number): Promise<Plan | null> {
-    await this.dataSource.query(
+  async setPrice(
+    id: number,
+    priceMonthlyCents: number,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await em.query(
       `UPDATE plans SET price_monthly_cents = $2, active = (enabled AND present), updated_at = now() WHERE id = $1`,
       [id, priceMonthlyCents],
     );
-    return this.findById(id);
   }
 
   /** Clears the price, so the plan is not offered until an admin prices it again (syncs keep it off). */

@@ -12,5 +12,6 @@ export function toUserView(u: User): UserView {
     role: u.role,
     stripeCustomerId: u.stripeCustomerId,
     createdAt: u.createdAt.toISOString(),
+    disabledAt: u.disabledAt?.toISOString() ?? null,
   };
 }

@@ -106,7 +106,7 @@ export class AuthController {
   @Get('session')
   session(@Req() req: PanelRequest): SessionAnswer {
     if (req.user) return meWithTwoFactor(req.user, req);
-    return { user: null, twoFactorRequired: req.sessionStage === 'second-factor' };
+    return req.sessionStage === 'second-factor' ? { user: null, twoFactorRequired: true } : { user: null };
   }
 
   private async endPreviousSession(req: PanelRequest): Promise<void> {

@@ -1,13 +1,17 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import type { StripeEventView, StripeStatus } from '@ozvps/contracts';
 import { StripeAdminService } from '@ozvps/billing';
+import { UsersService } from '@ozvps/users';
 import { Admin } from '../auth/auth.decorators';
 import { queryInt } from '../query-params';
 
 @Admin()
 @Controller('api')
 export class StripeAdminController {
-  constructor(private readonly stripeAdmin: StripeAdminService) {}
+  constructor(
+    private readonly stripeAdmin: StripeAdminService,
+    private readonly users: UsersService,
+  ) {}
 
   @Get(['billing/stripe/status', 'admin/stripe/status'])
   status(): Promise<StripeStatus> {
@@ -21,6 +25,16 @@ export class StripeAdminController {
     @Query('limit') limit?: string,
   ): Promise<{ events: StripeEventView[] }> {
     const rows = await this.stripeAdmin.events({ outcome, limit: queryInt(limit, 'limit', 1, 999, 50) });
-    return { events: rows.map((e) => ({ ...e, receivedAt: e.receivedAt.toISOString() })) };
+    const emails = await this.users.emailsByStripeCustomer(
+      rows.flatMap((e) => (e.stripeCustomerId ? [e.stripeCustomerId] : [])),
+    );
+    return {
+      events: rows.map((e) => ({
+        ...e,
+        receivedAt: e.receivedAt.toISOString(),
+        // The customer's email beside cus_…, so an admin sees who paid without a second lookup.
+        customerEmail: e.stripeCustomerId ? (emails.get(e.stripeCustomerId) ?? null) : null,
+      })),
+    };
   }
 }

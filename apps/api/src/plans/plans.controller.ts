@@ -10,7 +10,8 @@ import {
 } from '@ozvps/plans';
 import { RepriceService, scheduledPricesDifferNote } from '@ozvps/servers';
 import type { AdminPlan, PublicPlan } from '@ozvps/contracts';
-import { Admin, Public } from '../auth/auth.decorators';
+import { User } from '@ozvps/users';
+import { Admin, CurrentUser, Public } from '../auth/auth.decorators';
 import type { PanelRequest } from '../auth/session.guard';
 
 class SyncPlansDto {
@@ -65,16 +66,21 @@ export class AdminPlansController {
 
   @Post('sync')
   @HttpCode(200)
-  sync(@Body() body: SyncPlansDto): Promise<SyncReport> {
-    return this.planSync.sync('admin', { force: body.force === true });
+  sync(@CurrentUser() admin: User, @Body() body: SyncPlansDto): Promise<SyncReport> {
+    return this.planSync.sync('admin', { force: body.force === true, actor: `admin:${admin.id}` });
   }
 
   @Put(':id/price')
   async setPrice(
+    @CurrentUser() admin: User,
     @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
     @Body() body: SetPriceDto,
   ) {
-    const plan = await this.plans.setPrice(await this.plans.get({ planId: id }), body.priceMonthlyCents);
+    const plan = await this.plans.setPrice(
+      await this.plans.get({ planId: id }),
+      body.priceMonthlyCents,
+      `admin:${admin.id}`,
+    );
     // Servers already scheduled for another price keep it (never changed silently): say so.
     const differ = await this.reprice.scheduledPricesDiffer(plan.id, body.priceMonthlyCents);
     return {

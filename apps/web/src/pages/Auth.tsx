@@ -13,6 +13,7 @@ const SIGN_IN_ERRORS: Record<string, string> = {
   oidc_not_configured: 'Signing in with an identity provider is not set up on this panel.',
   conflict:
     'An account with this email already exists here, and the identity provider has not verified the email. Sign in with your password instead.',
+  account_disabled: 'This account is disabled: contact support.',
 };
 
 /** The error an OIDC redirect brought back to the sign-in page, if any. */

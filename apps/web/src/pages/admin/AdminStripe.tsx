@@ -104,7 +104,10 @@ export function AdminStripe() {
                         e.outcome
                       )}
                     </td>
-                    <td data-label="Customer">{e.stripeCustomerId ?? ''}</td>
+                    <td data-label="Customer">
+                      {e.stripeCustomerId ?? ''}
+                      {e.customerEmail && <span className="small"> · {e.customerEmail}</span>}
+                    </td>
                     <td data-label="User">
                       {e.userId ? <Link href={`/admin/users/${e.userId}`}>#{e.userId}</Link> : 'NOT FOUND'}
                     </td>

@@ -3,6 +3,8 @@ import { FormEvent, useRef, useState } from 'react';
 import { api } from '../../api';
 import { AdminNav } from '../../components/AdminNav';
 import { Documents } from '../../components/Documents';
+import { AdminUserActions } from './AdminUserActions';
+import { AdminUserServers } from './AdminUserServers';
 import { History } from '../../components/History';
 import { QueryState } from '../../components/QueryState';
 import { formatMoney, parseDollars } from '../../money';
@@ -155,6 +157,8 @@ export function AdminUser({ id }: { id: string }) {
               </dd>
             </dl>
             <AdjustWallet userId={id} email={user.email} currency={wallet.currency} />
+            <AdminUserActions user={user} />
+            <AdminUserServers userId={user.id} />
             <h2>Ledger</h2>
             <History path={`/api/admin/users/${user.id}/transactions`} currency={wallet.currency} />
             <h2>Documents</h2>

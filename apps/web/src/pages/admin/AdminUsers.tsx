@@ -3,11 +3,13 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { AdminNav } from '../../components/AdminNav';
 import { QueryState } from '../../components/QueryState';
-import { formatDate } from '../../money';
+import { formatDate, formatMoney } from '../../money';
 import { queries } from '../../queries';
+import { useAppInfo } from '../../session';
 import { PageTitle } from '../../ui';
 
 export function AdminUsers() {
+  const currency = useAppInfo().data?.currency ?? 'aud';
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const users = useQuery(queries.adminUsers(search));
@@ -43,6 +45,9 @@ export function AdminUsers() {
                   <th scope="col">Email</th>
                   <th scope="col">Name</th>
                   <th scope="col">Role</th>
+                  <th scope="col" className="num">
+                    Balance
+                  </th>
                   <th scope="col">Joined</th>
                 </tr>
               </thead>
@@ -53,7 +58,13 @@ export function AdminUsers() {
                       <Link href={`/admin/users/${u.id}`}>{u.email}</Link>
                     </td>
                     <td data-label="Name">{u.name}</td>
-                    <td data-label="Role">{u.role}</td>
+                    <td data-label="Role">
+                      {u.role}
+                      {u.disabledAt && <strong> · disabled</strong>}
+                    </td>
+                    <td data-label="Balance" className="num">
+                      {u.balanceCents === undefined ? '' : formatMoney(u.balanceCents, currency)}
+                    </td>
                     <td data-label="Joined">{formatDate(u.createdAt)}</td>
                   </tr>
                 ))}
