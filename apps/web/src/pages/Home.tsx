@@ -15,7 +15,8 @@ export function Home() {
   const a = app.data;
   const name = a?.businessName ?? 'OzVPS';
   // A sign-in that still owes its code continues there.
-  if (me.error instanceof ApiError && me.error.code === 'two_factor_required') return <Redirect to="/signin/code" />;
+  if (me.error instanceof ApiError && me.error.code === 'two_factor_required')
+    return <Redirect to="/signin/code" />;
   return (
     <section className="home">
       <PageTitle>{name}</PageTitle>
