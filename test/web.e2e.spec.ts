@@ -581,7 +581,15 @@ describe('the panel in a real browser', () => {
       await page.getByRole('heading', { name: 'Already a customer?' }).waitFor();
       await shot(page, 'front-page');
       await checkPage(page, '/');
-      for (const path of ['/pricing', '/signin', '/signup']) {
+      for (const path of [
+        '/pricing',
+        '/signin',
+        '/signup',
+        // The account pages of issue 17 that need no session.
+        '/forgot-password',
+        '/reset-password',
+        '/verify-email',
+      ]) {
         await settled(page, path);
         await checkPage(page, path);
       }
@@ -615,6 +623,9 @@ describe('the panel in a real browser', () => {
         '/ssh-keys',
         '/billing',
         '/wallet/topup/return',
+        // Issue 17: the account page (sessions, password, email, 2FA) and the 2FA set-up page.
+        '/account',
+        '/account/two-factor',
       ]) {
         await settled(page, path);
         await checkPage(page, path);
@@ -672,6 +683,10 @@ describe('the panel in a real browser', () => {
         '/admin/plans',
         '/admin/stripe',
         '/admin/mail',
+        // Issues 19 and the audit trail: forecast, health and audit.
+        '/admin/forecast',
+        '/admin/health',
+        '/admin/audit',
       ]) {
         await settled(page, path);
         await checkPage(page, path);

@@ -27,6 +27,7 @@ import {
   api,
   ApiError,
   CareReason,
+  DocumentPage,
   ServerAction,
   ServerDetailView,
   ServerEventView,
@@ -103,6 +104,7 @@ const MAIL_PAGE = 50;
 export const keys = {
   admin: ['admin'] as const,
   transactions: ['transactions'] as const,
+  documents: ['documents'] as const,
   servers: ['servers'] as const,
   adminServers: ['admin', 'servers'] as const,
   adminMail: ['admin', 'mail'] as const,
@@ -151,6 +153,14 @@ export const queries = {
       initialPageParam: 0,
       getNextPageParam: (last) =>
         last.transactions.length === TRANSACTIONS_PAGE ? (last.nextBefore ?? undefined) : undefined,
+    }),
+  /** Invoices, adjustment notes and receipts at `path` (the customer's own, or a user's for an admin). */
+  documents: (path: string) =>
+    infiniteQueryOptions({
+      queryKey: [...keys.documents, path],
+      queryFn: ({ pageParam }) => get<DocumentPage>(pageParam ? `${path}?before=${pageParam}` : path),
+      initialPageParam: 0,
+      getNextPageParam: (last) => last.nextBefore ?? undefined,
     }),
   topup: (sessionId: string | null) =>
     queryOptions({

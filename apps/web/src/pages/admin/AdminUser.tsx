@@ -46,7 +46,7 @@ function AdjustWallet({ userId, email, currency }: { userId: string; email: stri
       await queryClient.invalidateQueries({ queryKey: queries.adminUser(userId).queryKey });
       await queryClient.invalidateQueries({ queryKey: keys.transactions });
       // An adjustment may issue a document (an adjustment note or an invoice).
-      await queryClient.invalidateQueries({ queryKey: ['documents'] });
+      await queryClient.invalidateQueries({ queryKey: keys.documents });
     },
     onError: () => setConfirming(null),
   });
