@@ -14,6 +14,7 @@ const libs = [
   'notifications',
   'operations',
   'invoices',
+  'contracts',
 ];
 
 // A lib is used through its index only: `@ozvps/wallet`, never `@ozvps/wallet/src/...` nor a
@@ -60,6 +61,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrict([
         { group: ['@ozvps/*'], message: 'libs/core depends on no other lib.' },
+      ]),
+    },
+  },
+  {
+    // The shared JSON types (issue 20): plain TypeScript, importing nothing at all, so the web app
+    // can use them without pulling in Nest or TypeORM.
+    files: ['libs/contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['*', '@*/*', '.*'], message: 'libs/contracts imports nothing: plain types only.' },
       ]),
     },
   },

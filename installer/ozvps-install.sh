@@ -1257,6 +1257,10 @@ cat >"$TMP/ozvpsctl" <<EOF
 #!/bin/sh
 # Installed by ozvps-install.sh: ozvpsctl of the release being served, as $SERVICE_USER.
 [ "\$(id -u)" -eq 0 ] || { echo "ozvpsctl: run it as root (sudo ozvpsctl ...): it reads $ENV_FILE" >&2; exit 1; }
+# The audit trail names the operator, not $SERVICE_USER: whoever sudo ran this for, else the
+# login name behind this root shell (su, sudo -i, ssh as root), else root.
+OZVPS_OPERATOR=\${SUDO_USER:-\$(logname 2>/dev/null || id -un)}
+export OZVPS_OPERATOR
 cd "$DIR/data" || exit 1
 if { { [ "\$1" = db ] && [ "\${2:-}" = migrate ]; } || [ "\$1" = backup ]; } && [ -f "$OWNER_ENV_FILE" ]; then
   # Migrations and backups run as the owner role: as root (the file is root's), this one process

@@ -4,7 +4,7 @@ import { NOTIFICATIONS_ENTITIES } from '@ozvps/notifications';
 import { PLANS_ENTITIES } from '@ozvps/plans';
 import { SERVERS_ENTITIES } from '@ozvps/servers';
 import { USERS_ENTITIES } from '@ozvps/users';
-import { CLUSTER_ENTITIES } from '@ozvps/core';
+import { AUDIT_ENTITIES, CLUSTER_ENTITIES } from '@ozvps/core';
 import { WALLET_ENTITIES } from '@ozvps/wallet';
 import { INVOICES_ENTITIES } from '@ozvps/invoices';
 import { CreateUsers1763800000000 } from './1763800000000-create-users';
@@ -24,6 +24,7 @@ import { WalletTotals1763800000016 } from './1763800000016-wallet-totals';
 import { Accounts1763800000017 } from './1763800000017-accounts';
 import { TwoFactor1763800000018 } from './1763800000018-two-factor';
 import { CreateDocuments1763800000019 } from './1763800000019-create-documents';
+import { AuditTrail1763800000021 } from './1763800000021-audit-trail';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   Accounts1763800000017,
   TwoFactor1763800000018,
   CreateDocuments1763800000019,
+  AuditTrail1763800000021,
 ];
 
 /** Every entity. CI checks that applying MIGRATIONS yields exactly the schema these describe. */
@@ -57,6 +59,7 @@ export const ENTITIES = [
   ...CLUSTER_ENTITIES,
   ...ACCOUNTS_ENTITIES,
   ...INVOICES_ENTITIES,
+  ...AUDIT_ENTITIES,
 ];
 
 /**
@@ -70,6 +73,7 @@ export const APPEND_ONLY_TABLES = [
   'server_events',
   // Issued invoices, adjustment notes and receipts (issue 18); also guarded by a trigger.
   'documents',
+  'audit_events',
 ] as const;
 
 /** What DatabaseModule.forRoot and the test harness need to open the panel's database. */

@@ -40,9 +40,17 @@ describe('admin wallet adjustments and the wallet summary (built API, real Postg
     await db.drop();
   });
 
-  it('tells the web app the currency and that this is the sandbox, to anyone', async () => {
+  it('tells the web app the currency, that this is the sandbox, and what the front page says, to anyone', async () => {
     const res = await fetch(`${api.baseUrl}/api/app`);
-    expect(await res.json()).toEqual({ currency: 'aud', sandbox: true, topupsEnabled: false });
+    expect(await res.json()).toEqual({
+      currency: 'aud',
+      sandbox: true,
+      topupsEnabled: false,
+      businessName: 'OzVPS',
+      supportEmail: null,
+      termsUrl: null,
+      privacyUrl: null,
+    });
   });
 
   it('credits with a reason and the admin as actor; the wallet shows it and zero totals, never blanks', async () => {

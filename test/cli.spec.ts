@@ -49,6 +49,7 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       const json = JSON.parse(r.stdout);
       expect(Object.keys(json).sort()).toEqual([
         'createdAt',
+        'disabledAt',
         'email',
         'id',
         'name',
@@ -215,7 +216,7 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       );
       expect(short.code).toBe(1);
       expect(short.stderr.trim()).toBe(
-        'ozvpsctl: Insufficient funds: the balance is 2000 cents, 2001 cents were requested',
+        'ozvpsctl: Insufficient funds: the balance is A$20.00 and A$20.01 was requested. Top up the wallet first, or take less',
       );
       expect(await snapshot(ds)).toEqual(before);
     });

@@ -228,6 +228,27 @@ describe("the panel's database role owns nothing and cannot rewrite the ledger",
     expect(await attempt(panelUrl, `TRUNCATE sessions`)).toBe('permission denied for table sessions');
   });
 
+  it('may only INSERT into and SELECT from audit_events; UPDATE, DELETE and TRUNCATE are refused, to the owner too', async () => {
+    expect(
+      await attempt(
+        panelUrl,
+        `INSERT INTO audit_events (actor, action, target_type, target_id) VALUES ('cli:test', 'test.insert', 'user', '1')`,
+      ),
+    ).toBe('ok');
+    expect(await attempt(panelUrl, `SELECT count(*) FROM audit_events`)).toBe('ok');
+    const denied = 'permission denied for table audit_events';
+    expect(await attempt(panelUrl, `UPDATE audit_events SET actor = 'someone else'`)).toBe(denied);
+    expect(await attempt(panelUrl, `DELETE FROM audit_events`)).toBe(denied);
+    expect(await attempt(panelUrl, `TRUNCATE audit_events`)).toBe(denied);
+    // The owner role (migrations) meets the trigger: history is not rewritten by anyone.
+    expect(await attempt(db.url, `UPDATE audit_events SET actor = 'someone else'`)).toMatch(
+      /audit_events is append-only: UPDATE is not allowed/,
+    );
+    expect(await attempt(db.url, `DELETE FROM audit_events`)).toMatch(/append-only: DELETE/);
+    expect(await attempt(db.url, `TRUNCATE audit_events`)).toMatch(/append-only: TRUNCATE/);
+    expect(await admin.query(`SELECT actor FROM audit_events`)).toEqual([{ actor: 'cli:test' }]);
+  });
+
   it('credits through the real WalletService as that role, concurrently, and the ledger adds up', async () => {
     const wallet = app.get(WalletService);
     const user = await aUser(app);

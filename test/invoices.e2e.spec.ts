@@ -188,6 +188,12 @@ describe('documents through the built API: Stripe top-ups, refunds, disputes, de
     expect((await admin.request('GET', `/api/documents/${doc!.number}`)).status).toBe(200);
   });
 
+  it('the front page (GET /api/app) names the business as its documents do: BUSINESS_NAME, not PANEL_NAME', async () => {
+    const res = await fetch(`${api.baseUrl}/api/app`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { businessName: string }).businessName).toBe(SELLER.BUSINESS_NAME);
+  });
+
   it('billing details: a bad ABN is a 400 naming the reason and nothing is written; a good one is kept', async () => {
     const { browser: customer, id } = await aCustomerBrowser(api, origin, `docs${++n}@example.test`);
     const bad = await customer.request('PUT', '/api/account/billing-details', {

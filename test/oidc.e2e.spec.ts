@@ -167,6 +167,25 @@ describe('sign-in with an OpenID provider (a real oidc-provider, the built API)'
     ).toBe(200);
   });
 
+  it('refuses a disabled account at the provider callback: no session; enabled again, it signs in', async () => {
+    await idp.nextLogin({
+      sub: 'auth0|disabled-later',
+      email: 'disabled.later@example.test',
+      email_verified: true,
+    });
+    const first = await signInThroughProvider(new CookieJar());
+    expect((await me(first.session)).status).toBe(200);
+    await ds.query(`UPDATE users SET disabled_at = now() WHERE email = 'disabled.later@example.test'`);
+    // The session it already had stops working too.
+    expect((await me(first.session)).status).toBe(401);
+    const refused = await signInThroughProvider(new CookieJar());
+    expect(refused.location).toBe(`${appUrl}/signin?error=account_disabled`);
+    expect(refused.session).toBeUndefined();
+    await ds.query(`UPDATE users SET disabled_at = NULL WHERE email = 'disabled.later@example.test'`);
+    const again = await signInThroughProvider(new CookieJar());
+    expect((await me(again.session)).status).toBe(200);
+  });
+
   it('refuses to link an existing account when the provider has not verified the email', async () => {
     await browser(appUrl, appUrl).request('POST', '/api/auth/signup', {
       body: { email: 'unverified@example.test', password: PASSWORD },

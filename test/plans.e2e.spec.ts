@@ -170,4 +170,43 @@ describe('plans through the API and ozvpsctl (built binaries, VirtFusion faked a
     expect(JSON.parse(forced.stdout)).toMatchObject({ deactivated: 2, updated: 1 }); // package 3 was already off sale (disabled)
     expect((await anonymous.request('GET', '/api/plans')).body).toEqual({ plans: [] });
   });
+
+  it('takes a plan off sale from the admin API (admins only) and ozvpsctl, and a sync does not put it back', async () => {
+    vf.packages = [aPackage(1, { name: 'Starter' }), aPackage(2, { name: 'Pro' })];
+    expect((await cli('plans', 'sync', '--force')).code).toBe(0);
+    expect((await cli('plans', 'set-price', '--package', '1', '900')).code).toBe(0);
+    expect((await cli('plans', 'set-price', '--package', '2', '2500')).code).toBe(0);
+    const [starter] = await ds.query(`SELECT id FROM plans WHERE virtfusion_package_id = 1`);
+    const [pro] = await ds.query(`SELECT id FROM plans WHERE virtfusion_package_id = 2`);
+    const path = `/api/admin/plans/${starter.id}/off-sale`;
+    expect((await anonymous.request('POST', path, { body: {} })).status).toBe(401);
+    expect((await customer.request('POST', path, { body: {} })).status).toBe(403);
+    expect(
+      await ds.query(`SELECT price_monthly_cents::int AS p FROM plans WHERE id = $1`, [starter.id]),
+    ).toEqual([{ p: 900 }]);
+    const r = await admin.request('POST', path, { body: {} });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      plan: { id: Number(starter.id), priceMonthlyCents: null, active: false },
+    });
+    expect((await admin.request('POST', '/api/admin/plans/424242/off-sale', { body: {} })).status).toBe(404);
+
+    const byCli = await cli('plans', 'off-sale', String(pro.id));
+    expect(byCli.code).toBe(0);
+    expect(byCli.stdout).toMatch(
+      /^audit .* action=plans\.off-sale user=- plan=\d+ package=2 previous_cents=2500$/m,
+    );
+    expect((await cli('plans', 'off-sale', 'abc')).code).toBe(2);
+
+    expect((await cli('plans', 'sync')).code).toBe(0);
+    expect((await anonymous.request('GET', '/api/plans')).body).toEqual({ plans: [] });
+    expect(
+      await ds.query(
+        `SELECT virtfusion_package_id AS pkg, price_monthly_cents, active FROM plans WHERE virtfusion_package_id IN (1, 2) ORDER BY 1`,
+      ),
+    ).toEqual([
+      { pkg: 1, price_monthly_cents: null, active: false },
+      { pkg: 2, price_monthly_cents: null, active: false },
+    ]);
+  });
 });

@@ -187,6 +187,34 @@ describe('Two-factor sign-in (built API, ADMIN_REQUIRE_2FA=true, real SMTP serve
     expect(codeOf(again.body)).toBe('no_pending_sign_in');
   });
 
+  it('GET /api/auth/session: a pending sign-in learns only that a code is owed; then the user with the 2FA state', async () => {
+    const { secret, id } = await aCustomerWithTwoFactor('sessionstate@example.test');
+    const b = aBrowser();
+    expect((await b.request('GET', '/api/auth/session')).body).toEqual({ user: null });
+    await signInWithPassword(b, 'sessionstate@example.test');
+    const pending = await b.request('GET', '/api/auth/session');
+    expect(pending.status).toBe(200);
+    // Nothing about the account (not even its id or address) reaches a browser with the password alone.
+    expect(pending.body).toEqual({ user: null, twoFactorRequired: true });
+    expect(JSON.stringify(pending.body)).not.toContain('sessionstate');
+
+    const verified = await b.request('POST', '/api/auth/2fa/verify', { body: { code: totpCode(secret, 1) } });
+    expect(verified.status).toBe(200);
+    const full = await b.request('GET', '/api/auth/session');
+    expect(full.body).toEqual({
+      user: {
+        id,
+        email: 'sessionstate@example.test',
+        name: expect.any(String),
+        role: 'user',
+        createdAt: expect.any(String),
+        emailVerified: expect.any(Boolean),
+      },
+      twoFactor: { enabled: true, enrolmentRequired: false },
+    });
+    expect(full.body).toEqual((await b.request('GET', '/api/auth/me')).body);
+  });
+
   it('refuses a code already used, even when two sign-ins send it at the same time', async () => {
     const { secret, id } = await aCustomerWithTwoFactor('replay@example.test');
     const used = totpCode(secret); // the step enrolment just used
@@ -282,6 +310,8 @@ describe('Two-factor sign-in (built API, ADMIN_REQUIRE_2FA=true, real SMTP serve
       user: { email: 'boss@example.test', role: 'admin' },
       twoFactor: { enabled: false, enrolmentRequired: true },
     });
+    // The web app asks /api/auth/session: it says the same, so the app sends the admin to enrolment.
+    expect((await admin.request('GET', '/api/auth/session')).body).toEqual(me.body);
     const { id: customerId } = await aCustomer('bystander@example.test');
     const before = await ds.query(`SELECT count(*)::int AS n FROM wallet_transactions`);
     const refused: [string, string, unknown?][] = [

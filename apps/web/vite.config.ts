@@ -31,6 +31,11 @@ function stampBuild(): Plugin {
 export default defineConfig({
   root,
   plugins: [react(), stampBuild()],
+  resolve: {
+    alias: {
+      '@ozvps/contracts': fileURLToPath(new URL('../../libs/contracts/src/index.ts', import.meta.url)),
+    },
+  },
   build: {
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,

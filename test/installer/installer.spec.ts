@@ -435,6 +435,26 @@ describe('ozvps-install.sh on this machine', () => {
     expect(balances()).toMatch(/\|2500\|aud$/);
   });
 
+  it('the installed ozvpsctl records the operator who ran it in the audit trail, not the service user', () => {
+    // `sudo ozvpsctl …` as alice sets SUDO_USER=alice; root with no sudo behind it is root.
+    sh('env SUDO_USER=alice ozvpsctl wallet add alice@example.com 100 --reason "operator test" >/dev/null');
+    sh(
+      'env -u SUDO_USER ozvpsctl wallet deduct alice@example.com 100 --reason "operator test" --yes >/dev/null',
+    );
+    expect(psql(`SELECT actor || ' ' || action FROM audit_events ORDER BY id DESC LIMIT 2`)).toBe(
+      'cli:root wallet.deduct\ncli:alice wallet.credit',
+    );
+    expect(
+      psql(
+        `SELECT string_agg(actor, ',' ORDER BY id) FROM wallet_transactions WHERE reason = 'operator test'`,
+      ),
+    ).toBe('cli:alice,cli:root');
+    expect(JSON.parse(sh('env SUDO_USER=alice ozvpsctl audit --actor alice --json'))).toEqual([
+      expect.objectContaining({ actor: 'cli:alice', action: 'wallet.credit', targetType: 'user' }),
+    ]);
+    expect(balances()).toMatch(/\|2500\|aud$/);
+  });
+
   it('second run on the same commit: no rebuild, no restart, .env, data and password unchanged', async () => {
     const before = {
       dump: dump(),

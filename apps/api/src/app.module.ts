@@ -8,6 +8,7 @@ import { AccountsModule } from '@ozvps/accounts';
 import { BillingModule } from '@ozvps/billing';
 import {
   AppConfig,
+  AuditModule,
   BUILD_INFO,
   BuildInfo,
   ClusterModule,
@@ -22,6 +23,7 @@ import { ServersModule } from '@ozvps/servers';
 import { UsersModule } from '@ozvps/users';
 import { WalletModule } from '@ozvps/wallet';
 import { AccountController } from './account/account.controller';
+import { AdminAuditController } from './admin/admin-audit.controller';
 import { AccountRecoveryController } from './account/account-recovery.controller';
 import { AccountSecurityController } from './account/account-security.controller';
 import { VerifiedEmailGuard } from './account/verified-email.guard';
@@ -89,6 +91,7 @@ export class AppModule {
         NotificationsModule,
         OperationsModule,
         InvoicesModule,
+        AuditModule,
         ScheduleModule.forRoot(),
         ...(config.logFormat === 'json' ? [LoggerModule.forRoot(jsonLogParams(config))] : []),
       ],
@@ -116,6 +119,7 @@ export class AppModule {
         MetricsController,
         TwoFactorSignInController,
         AccountTwoFactorController,
+        AdminAuditController,
         AccountRecoveryController,
         AccountSecurityController,
       ],

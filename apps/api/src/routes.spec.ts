@@ -211,6 +211,8 @@ describe('routes: access is decided from route metadata, for every registered ro
       'POST /api/admin/users/:id/wallet/adjustments': 'admin',
       'PUT /api/admin/plans/:id/price': 'admin',
       'POST /api/admin/plans/sync': 'admin',
+      'POST /api/admin/plans/:id/off-sale': 'admin',
+      'GET /api/auth/session': 'public',
       'GET /api/billing/stripe/status': 'admin',
       'GET /api/admin/mail': 'admin',
       'GET /api/admin/mail/:id': 'admin',
@@ -258,6 +260,12 @@ describe('routes: access is decided from route metadata, for every registered ro
       'POST /api/account/2fa/confirm': 'signed-in',
       'POST /api/account/2fa/recovery-codes': 'signed-in',
       'POST /api/account/2fa/disable': 'signed-in',
+      'GET /api/admin/audit': 'admin',
+      'POST /api/admin/users/:id/role': 'admin',
+      'POST /api/admin/users/:id/sign-out-everywhere': 'admin',
+      'POST /api/admin/users/:id/disable': 'admin',
+      'POST /api/admin/users/:id/enable': 'admin',
+      'POST /api/admin/users/:id/password-reset-link': 'admin',
     });
     expect(routes.length).toBeGreaterThanOrEqual(25);
     for (const r of routes) {
@@ -321,7 +329,11 @@ describe('routes: access is decided from route metadata, for every registered ro
         (SELECT string_agg(id || ':' || coalesce(price_monthly_cents::text, '-'), ',') FROM plans) AS prices,
         (SELECT count(*)::int FROM plan_sync_runs) AS sync_runs,
         (SELECT string_agg(id || ':' || role, ',' ORDER BY id) FROM users) AS roles,
-        (SELECT string_agg(id || ':' || status || ':' || attempts, ',' ORDER BY id) FROM outbox_messages) AS mail`);
+        (SELECT string_agg(id || ':' || status || ':' || attempts, ',' ORDER BY id) FROM outbox_messages) AS mail,
+        (SELECT count(*)::int FROM audit_events) AS audit_rows,
+        (SELECT count(*)::int FROM outbox_messages WHERE kind = 'password-reset') AS reset_links,
+        (SELECT count(*)::int FROM users WHERE disabled_at IS NOT NULL) AS disabled_users,
+        (SELECT count(*)::int FROM sessions WHERE revoked_at IS NOT NULL) AS revoked_sessions`);
     return row as Record<string, unknown>;
   }
 
@@ -340,6 +352,7 @@ describe('routes: access is decided from route metadata, for every registered ro
         }),
       };
     if (path.endsWith('/price')) return { path, body: JSON.stringify({ priceMonthlyCents: 1 }) };
+    if (path.endsWith('/role')) return { path, body: JSON.stringify({ role: 'admin' }) };
     return { path, body: JSON.stringify({ force: true }) };
   }
 

@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AccountsModule } from '@ozvps/accounts';
-import { AppConfig, BackupsModule, CoreConfigModule, DatabaseModule } from '@ozvps/core';
+import { AppConfig, AuditModule, BackupsModule, CoreConfigModule, DatabaseModule } from '@ozvps/core';
 import { BillingModule } from '@ozvps/billing';
 import { SCHEMA } from '@ozvps/migrations';
 import { InvoicesModule } from '@ozvps/invoices';
@@ -51,16 +51,27 @@ import {
   StripeShowCommand,
   StripeStatusCommand,
 } from './stripe.command';
-import { PlansCommand, PlansListCommand, PlansSetPriceCommand, PlansSyncCommand } from './plans.command';
+import {
+  PlansCommand,
+  PlansListCommand,
+  PlansOffSaleCommand,
+  PlansSetPriceCommand,
+  PlansSyncCommand,
+} from './plans.command';
 import {
   UsersCommand,
   UsersCreateCommand,
+  UsersDisableCommand,
+  UsersEnableCommand,
   UsersListCommand,
   UsersResetTwoFactorCommand,
   UsersSetPasswordCommand,
   UsersSetRoleCommand,
   UsersShowCommand,
+  UsersSendResetLinkCommand,
+  UsersSignOutCommand,
 } from './users.command';
+import { AuditCommand } from './audit.command';
 import {
   WalletAddCommand,
   WalletCommand,
@@ -87,6 +98,10 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
       UsersSetRoleCommand,
       UsersSetPasswordCommand,
       UsersResetTwoFactorCommand,
+      UsersDisableCommand,
+      UsersEnableCommand,
+      UsersSignOutCommand,
+      UsersSendResetLinkCommand,
     ],
   },
   wallet: {
@@ -102,7 +117,7 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
   },
   plans: {
     modules: [PlansModule, ServersModule],
-    commands: [PlansCommand, PlansSyncCommand, PlansListCommand, PlansSetPriceCommand],
+    commands: [PlansCommand, PlansSyncCommand, PlansListCommand, PlansSetPriceCommand, PlansOffSaleCommand],
   },
   stripe: {
     modules: [UsersModule, BillingModule],
@@ -149,6 +164,7 @@ const GROUPS: Record<string, { modules: Type[]; commands: Provider[] }> = {
   forecast: { modules: [UsersModule, ServersModule], commands: [ForecastCommand] },
   health: { modules: [OperationsModule], commands: [HealthCommand] },
   backup: { modules: [BackupsModule], commands: [BackupCommand, BackupNowCommand, BackupListCommand] },
+  audit: { modules: [AuditModule], commands: [AuditCommand] },
 };
 
 /** The same lib modules as the API, with commands instead of controllers; no HTTP, no schedulers. */

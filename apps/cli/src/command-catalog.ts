@@ -8,7 +8,7 @@
 export const COMMAND_GROUPS: readonly { name: string; description: string }[] = [
   { name: 'users', description: 'list, show and create users; roles, passwords, 2FA' },
   { name: 'wallet', description: 'balances, credits, deductions and the ledger' },
-  { name: 'plans', description: 'plans from VirtFusion: sync, list, prices' },
+  { name: 'plans', description: 'plans from VirtFusion: sync, list, prices, off sale' },
   { name: 'stripe', description: 'Stripe: status, customers, received events, reconciliation' },
   {
     name: 'servers',
@@ -29,6 +29,7 @@ export const COMMAND_GROUPS: readonly { name: string; description: string }[] = 
     description: 'is all well: jobs, webhooks, services, ledger, backups',
   },
   { name: 'backup', description: 'database dumps: take one now, list them' },
+  { name: 'audit', description: 'the audit trail of admin actions (web and CLI), newest first' },
 ];
 
 /** The root help, laid out as commander lays it out for the same program. */

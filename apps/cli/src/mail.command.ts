@@ -128,7 +128,7 @@ export class MailRetryCommand extends OzvpsCommand<YesOptions> {
         `Not retried: this sends message ${id} (${m.kind} to ${m.recipient}, ${m.status}) again. Add --yes to confirm: ozvpsctl mail retry ${id} --yes`,
       );
     }
-    const m = toMailDetail(await this.mail.retry(id));
+    const m = toMailDetail(await this.mail.retry(id, auditActor()));
     printAudit(
       { action: 'mail.retry', user: m.userId === null ? '-' : String(m.userId), extra: `message=${id}` },
       !!options.json,

@@ -72,7 +72,14 @@ export function printAudit(entry: AuditEntry, json: boolean): void {
   (json ? process.stderr : process.stdout).write(escapeControlCharacters(parts.join(' ')) + '\n');
 }
 
-/** The ledger's actor for changes made at the shell. */
+/**
+ * The ledger's and the audit trail's actor for changes made at the shell: the operator. The
+ * installed wrapper (/usr/local/bin/ozvpsctl, root only) runs node as the service user, so it
+ * names the operator in OZVPS_OPERATOR (from SUDO_USER, else the login name). Trusting it adds
+ * nothing to trust: whoever can set it for this process already holds the panel's database
+ * credentials. Without it: SUDO_USER, else the OS user.
+ */
 export function auditActor(): string {
-  return `cli:${currentOsUser()}`;
+  const operator = process.env.OZVPS_OPERATOR?.trim();
+  return `cli:${operator && /^[A-Za-z0-9._@-]{1,64}$/.test(operator) ? operator : currentOsUser()}`;
 }

@@ -5,7 +5,7 @@ import { MAX_PLAN_PRICE_CENTS, Plan, PlanSyncService, PlansService, toPlanView }
 import { RepriceService, scheduledPricesDifferNote } from '@ozvps/servers';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
-import { printAudit, printFields, printJson, printTable, printText } from './output';
+import { auditActor, printAudit, printFields, printJson, printTable, printText } from './output';
 
 interface SyncOptions extends JsonOptions {
   force?: boolean;
@@ -20,7 +20,7 @@ export class PlansSyncCommand extends OzvpsCommand<SyncOptions> {
   }
 
   protected async execute(_: string[], options: SyncOptions): Promise<void> {
-    const report = await this.planSync.sync('cli', { force: options.force === true });
+    const report = await this.planSync.sync('cli', { force: options.force === true, actor: auditActor() });
     printAudit(
       {
         action: 'plans.sync',
@@ -133,7 +133,7 @@ export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
       : parseBoundedInt(params[0]!, 'plan id', 1, 2_147_483_647);
     const cents = parseCents(params[params.length - 1]!, MAX_PLAN_PRICE_CENTS, 'amount_cents');
     const plan = await this.plans.get(byPackage ? { packageId: id } : { planId: id });
-    const updated = await this.plans.setPrice(plan, cents);
+    const updated = await this.plans.setPrice(plan, cents, auditActor());
     printAudit(
       {
         action: 'plans.set-price',
@@ -165,9 +165,41 @@ export class PlansSetPriceCommand extends OzvpsCommand<SetPriceOptions> {
   }
 }
 
+@SubCommand({
+  name: 'off-sale',
+  arguments: '<plan-id>',
+  description: 'take a plan off sale (clears its price; set-price puts it back on sale)',
+})
+export class PlansOffSaleCommand extends OzvpsCommand<JsonOptions> {
+  protected readonly arity = 1;
+
+  constructor(private readonly plans: PlansService) {
+    super();
+  }
+
+  protected async execute(params: string[], options: JsonOptions): Promise<void> {
+    if (params.length !== 1) throw new UsageError('give the plan id: ozvpsctl plans off-sale 3');
+    const plan = await this.plans.get({ planId: parseBoundedInt(params[0]!, 'plan id', 1, 2_147_483_647) });
+    const updated = await this.plans.takeOffSale(plan);
+    printAudit(
+      {
+        action: 'plans.off-sale',
+        user: '-',
+        extra: `plan=${plan.id} package=${plan.virtfusionPackageId} previous_cents=${plan.priceMonthlyCents ?? 'none'}`,
+      },
+      !!options.json,
+    );
+    if (options.json) return printJson(toPlanView(updated));
+    printFields([
+      ['plan', `${updated.id} ${updated.name} (package ${updated.virtfusionPackageId})`],
+      ['status', statusOf(updated)],
+    ]);
+  }
+}
+
 @Command({
   name: 'plans',
-  description: 'plans from VirtFusion: sync, list, prices',
-  subCommands: [PlansSyncCommand, PlansListCommand, PlansSetPriceCommand],
+  description: 'plans from VirtFusion: sync, list, prices, off sale',
+  subCommands: [PlansSyncCommand, PlansListCommand, PlansSetPriceCommand, PlansOffSaleCommand],
 })
 export class PlansCommand extends GroupCommand {}

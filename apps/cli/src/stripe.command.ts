@@ -3,7 +3,7 @@ import { StripeAdminService } from '@ozvps/billing';
 import { UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { CheckFailedError, UsageError } from './cli-errors';
-import { printAudit, printFields, printJson, printTable, printText } from './output';
+import { auditActor, printAudit, printFields, printJson, printTable, printText } from './output';
 
 const MAX_DAYS = 30;
 
@@ -183,7 +183,7 @@ export class StripeReconcileCommand extends OzvpsCommand<ReconcileOptions> {
 
   protected async execute(_: string[], options: ReconcileOptions): Promise<void> {
     const since = parseSince(options.since ?? '3d');
-    const items = await this.stripeAdmin.reconcile(since, options.yes === true);
+    const items = await this.stripeAdmin.reconcile(since, options.yes === true, auditActor());
     const credited = items.filter((i) => i.outcome === 'credited');
     if (options.yes) {
       printAudit(

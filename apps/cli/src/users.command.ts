@@ -1,9 +1,10 @@
+import { Injectable } from '@nestjs/common';
 import { Command, Option, SubCommand } from 'nest-commander';
-import { AccountsService, TwoFactorResetService } from '@ozvps/accounts';
+import { AccountsService, PasswordResetService, TwoFactorResetService } from '@ozvps/accounts';
 import { AuthService, toUserView, User, UsersService } from '@ozvps/users';
 import { GroupCommand, JsonOptions, OzvpsCommand, parseBoundedInt } from './base.command';
 import { UsageError } from './cli-errors';
-import { printAudit, printFields, printJson, printTable, printText } from './output';
+import { auditActor, printAudit, printFields, printJson, printTable, printText } from './output';
 import { readSecretFromStdin } from './stdin';
 
 function printUser(u: User): void {
@@ -13,6 +14,7 @@ function printUser(u: User): void {
     ['name', u.name || null],
     ['role', u.role],
     ['stripe customer', u.stripeCustomerId],
+    ['disabled', u.disabledAt?.toISOString() ?? null],
     ['created', u.createdAt.toISOString()],
   ]);
 }
@@ -152,7 +154,7 @@ export class UsersSetRoleCommand extends OzvpsCommand<SetRoleOptions> {
         `Not changed: ${user.email} is ${user.role}. Add --yes to make them ${role}: ozvpsctl users set-role ${user.id} ${role} --yes`,
       );
     }
-    const updated = await this.users.setRole(user, role);
+    const updated = await this.users.setRole(user, role, auditActor());
     printAudit(
       {
         action: 'users.set-role',
@@ -195,7 +197,7 @@ export class UsersSetPasswordCommand extends OzvpsCommand<SetPasswordOptions> {
       throw new UsageError('give the password on stdin with --password-stdin (never as an argument)');
     const user = await this.users.findByReference(reference!);
     const password = await readSecretFromStdin('password');
-    const revoked = await this.auth.setPassword(user, password);
+    const revoked = await this.auth.setPassword(user, password, auditActor());
     printAudit(
       {
         action: 'users.set-password',
@@ -269,6 +271,121 @@ export class UsersResetTwoFactorCommand extends OzvpsCommand<ResetTwoFactorOptio
   }
 }
 
+interface YesOptions extends JsonOptions {
+  yes?: boolean;
+}
+
+/** `users disable` and `users enable`: one switch, two names. Decorated so Nest reads its constructor. */
+@Injectable()
+abstract class UsersSwitchCommand extends OzvpsCommand<YesOptions> {
+  protected readonly arity = 1;
+  protected abstract readonly disable: boolean;
+
+  constructor(private readonly users: UsersService) {
+    super();
+  }
+
+  protected async execute([reference]: string[], options: YesOptions): Promise<void> {
+    const user = await this.users.findByReference(reference!);
+    const verb = this.disable ? 'disable' : 'enable';
+    if (!options.yes)
+      throw new UsageError(
+        this.disable
+          ? `Not disabled: ${user.email} would be signed out everywhere and could not sign in (their servers keep running). Add --yes to confirm: ozvpsctl users disable ${user.id} --yes`
+          : `Not enabled: ${user.email} could sign in again. Add --yes to confirm: ozvpsctl users enable ${user.id} --yes`,
+      );
+    const updated = await this.users.setDisabled(user, this.disable, auditActor());
+    printAudit(
+      {
+        action: `users.${verb}`,
+        user: `${user.id}:${user.email}`,
+        extra: `disabled=${user.disabledAt !== null}->${updated.disabledAt !== null}`,
+      },
+      !!options.json,
+    );
+    if (options.json) printJson(toUserView(updated));
+    else printUser(updated);
+  }
+
+  @Option({ flags: '--yes', description: 'confirm the change' })
+  parseYes(): boolean {
+    return true;
+  }
+}
+
+@SubCommand({
+  name: 'disable',
+  arguments: '<user>',
+  description: 'stop a user signing in and end their sessions; servers keep running (needs --yes)',
+})
+export class UsersDisableCommand extends UsersSwitchCommand {
+  protected readonly disable = true;
+}
+
+@SubCommand({
+  name: 'enable',
+  arguments: '<user>',
+  description: 'let a disabled user sign in again (needs --yes)',
+})
+export class UsersEnableCommand extends UsersSwitchCommand {
+  protected readonly disable = false;
+}
+
+@SubCommand({
+  name: 'sign-out',
+  arguments: '<user>',
+  description: "end every session of a user's (sign out everywhere)",
+})
+export class UsersSignOutCommand extends OzvpsCommand {
+  protected readonly arity = 1;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+  ) {
+    super();
+  }
+
+  protected async execute([reference]: string[], options: JsonOptions): Promise<void> {
+    const user = await this.users.findByReference(reference!);
+    const revoked = await this.auth.signOutEverywhere(user, auditActor());
+    printAudit(
+      {
+        action: 'users.sign-out-everywhere',
+        user: `${user.id}:${user.email}`,
+        extra: `sessions_revoked=${revoked}`,
+      },
+      !!options.json,
+    );
+    if (options.json) printJson({ userId: user.id, email: user.email, sessionsRevoked: revoked });
+    else printText(`${user.email}: ${revoked} session(s) signed out\n`);
+  }
+}
+
+@SubCommand({
+  name: 'send-reset-link',
+  arguments: '<user>',
+  description: 'email the user a password reset link (valid 1 hour; never shown here)',
+})
+export class UsersSendResetLinkCommand extends OzvpsCommand {
+  protected readonly arity = 1;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly passwordReset: PasswordResetService,
+  ) {
+    super();
+  }
+
+  protected async execute([reference]: string[], options: JsonOptions): Promise<void> {
+    const user = await this.users.findByReference(reference!);
+    const { email, expiresAt } = await this.passwordReset.sendByAdmin(user.id, auditActor());
+    printAudit({ action: 'users.password-reset-link', user: `${user.id}:${email}` }, !!options.json);
+    if (options.json) printJson({ userId: user.id, sentTo: email, expiresAt: expiresAt.toISOString() });
+    else printText(`reset link emailed to ${email}; it works until ${expiresAt.toISOString()}\n`);
+  }
+}
+
 @Command({
   name: 'users',
   description: 'list, show and create users; roles, passwords, 2FA',
@@ -279,6 +396,10 @@ export class UsersResetTwoFactorCommand extends OzvpsCommand<ResetTwoFactorOptio
     UsersSetRoleCommand,
     UsersSetPasswordCommand,
     UsersResetTwoFactorCommand,
+    UsersDisableCommand,
+    UsersEnableCommand,
+    UsersSignOutCommand,
+    UsersSendResetLinkCommand,
   ],
 })
 export class UsersCommand extends GroupCommand {}

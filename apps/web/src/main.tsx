@@ -1,9 +1,14 @@
-import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
-import { api, ApiError } from './api';
-import { AdminPlans, AdminStripe, AdminUser, AdminUsers } from './pages/Admin';
+import { Link, Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
+import { ApiError } from './api';
+import { Footer, Header, SandboxBanner } from './components/Layout';
+import { Home } from './pages/Home';
+import { AdminPlans } from './pages/admin/AdminPlans';
+import { AdminStripe } from './pages/admin/AdminStripe';
+import { AdminUser } from './pages/admin/AdminUser';
+import { AdminUsers } from './pages/admin/AdminUsers';
 import { AdminForecast } from './pages/admin/AdminForecast';
 import { AdminHealth } from './pages/admin/AdminHealth';
 import { AdminMail, AdminMailMessage } from './pages/admin/AdminMail';
@@ -16,15 +21,17 @@ import { ResetPassword } from './pages/account/ResetPassword';
 import { VerifyEmail } from './pages/account/VerifyEmail';
 import { UnverifiedBanner } from './components/UnverifiedBanner';
 import { Billing } from './pages/Billing';
-import { Deploy, Pricing } from './pages/Plans';
+import { Deploy } from './pages/Deploy';
+import { Pricing } from './pages/Pricing';
 import { TopupReturn } from './pages/TopupReturn';
 import { Wallet } from './pages/Wallet';
 import { AdminServer } from './pages/admin/AdminServer';
 import { AdminServers } from './pages/admin/AdminServers';
-import { ServerDetail } from './pages/server/ServerPage';
+import { AdminAudit } from './pages/admin/AdminAudit';
+import { ServerDetail } from './pages/ServerDetail';
 import { Servers } from './pages/Servers';
 import { SshKeys } from './pages/SshKeys';
-import { useAppInfo, useMe, useVersion } from './session';
+import { useMe } from './session';
 import { ErrorMessage, Loading, PageTitle } from './ui';
 import './styles.css';
 
@@ -50,12 +57,13 @@ function RequireUser({
 }) {
   const me = useMe();
   const [location] = useLocation();
+  const search = useSearch();
   if (me.isPending) return <Loading what="your account" />;
-  const here = encodeURIComponent(location + window.location.search);
+  const here = encodeURIComponent(location + (search ? `?${search}` : ''));
   // A sign-in (password or identity provider) that still owes its code.
   if (me.error instanceof ApiError && me.error.code === 'two_factor_required')
     return <Redirect to={`/signin/code?next=${here}`} />;
-  if (me.error) return <ErrorMessage error={me.error} />;
+  if (me.error) return <ErrorMessage error={me.error} onRetry={() => void me.refetch()} />;
   if (!me.data) return <Redirect to={`/signin?next=${here}`} />;
   if (me.data.twoFactor?.enrolmentRequired && !enrolment) return <Redirect to="/account/two-factor" />;
   if (admin && me.data.user.role !== 'admin') {
@@ -71,57 +79,6 @@ function RequireUser({
   return <>{children}</>;
 }
 
-function Header() {
-  const me = useMe();
-  const client = useQueryClient();
-  const [, navigate] = useLocation();
-  const user = me.data?.user;
-  async function signOut() {
-    await api.post('/api/auth/logout').catch(() => undefined);
-    client.clear();
-    client.setQueryData(['me'], null);
-    navigate('/signin');
-  }
-  return (
-    <header className="top">
-      <Link href="/" className="brand">
-        OzVPS
-      </Link>
-      <nav aria-label="Main">
-        <Link href="/pricing">Pricing</Link>
-        {user && !me.data?.twoFactor?.enrolmentRequired && (
-          <>
-            <Link href="/wallet">Wallet</Link>
-            <Link href="/servers">Servers</Link>
-            <Link href="/deploy">Deploy</Link>
-            <Link href="/ssh-keys">SSH keys</Link>
-            <Link href="/billing">Billing</Link>
-            {user.role === 'admin' && <Link href="/admin/users">Admin</Link>}
-          </>
-        )}
-      </nav>
-      <div className="account">
-        {user ? (
-          <>
-            <Link href="/account" className="small">
-              {user.email}
-            </Link>{' '}
-            <button type="button" className="link" onClick={() => void signOut()}>
-              Sign out
-            </button>
-          </>
-        ) : (
-          !me.isPending && (
-            <>
-              <Link href="/signin">Sign in</Link> <Link href="/signup">Sign up</Link>
-            </>
-          )
-        )}
-      </div>
-    </header>
-  );
-}
-
 function AccountBanner() {
   // Re-rendered on navigation, like the Header: sign-up and sign-in clear the query cache and put a
   // new ['me'] in it, which an observer of the cleared query would not hear about.
@@ -130,32 +87,8 @@ function AccountBanner() {
   return me.data ? <UnverifiedBanner user={me.data.user} /> : null;
 }
 
-function Footer() {
-  const version = useVersion();
-  return (
-    <footer className="bottom muted small">
-      OzVPS panel{version.data ? ` v${version.data.version} · ${version.data.commit.slice(0, 12)}` : ''}
-    </footer>
-  );
-}
-
-function SandboxBanner() {
-  const app = useAppInfo();
-  if (!app.data?.sandbox) return null;
-  return (
-    <div className="sandbox" role="note">
-      Sandbox: payments and servers here are simulated by local fakes of Stripe and VirtFusion. No real money
-      moves.
-    </div>
-  );
-}
-
-function Home() {
-  const me = useMe();
-  if (me.isPending) return <Loading what="the panel" />;
-  if (me.error instanceof ApiError && me.error.code === 'two_factor_required')
-    return <Redirect to="/signin/code" />;
-  return <Redirect to={me.data ? '/wallet' : '/pricing'} />;
+function TopupReturnRoute() {
+  return <TopupReturn sessionId={new URLSearchParams(useSearch()).get('session_id')} />;
 }
 
 function App() {
@@ -189,7 +122,7 @@ function App() {
           </Route>
           <Route path="/wallet/topup/return">
             <RequireUser>
-              <TopupReturn sessionId={new URLSearchParams(window.location.search).get('session_id')} />
+              <TopupReturnRoute />
             </RequireUser>
           </Route>
           <Route path="/wallet">
@@ -281,6 +214,11 @@ function App() {
           <Route path="/admin/health">
             <RequireUser admin>
               <AdminHealth />
+            </RequireUser>
+          </Route>
+          <Route path="/admin/audit">
+            <RequireUser admin>
+              <AdminAudit />
             </RequireUser>
           </Route>
           <Route>

@@ -1,14 +1,24 @@
 import { ReactNode, useEffect, useRef } from 'react';
 import { ApiError } from './api';
 
-/** An error from the server, said in its own words, announced to screen readers. */
-export function ErrorMessage({ error }: { error: unknown }) {
+/**
+ * An error from the server, said in its own words, announced to screen readers; with `onRetry`, a
+ * Retry button asks again.
+ */
+export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   if (!error) return null;
-  const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+  const said = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+  // Validation messages name the field first ("hostname must be …"): a person reads a sentence.
+  const message = said.charAt(0).toUpperCase() + said.slice(1);
   return (
-    <p className="notice error" role="alert">
-      {message}
-    </p>
+    <div className="notice error" role="alert">
+      <p>{message}</p>
+      {onRetry && (
+        <button type="button" className="secondary" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
   );
 }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { Clock, CLOCK, ValidationError } from '@ozvps/core';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditTrail, Clock, CLOCK, ValidationError } from '@ozvps/core';
 import { Outbox } from '@ozvps/notifications';
-import { AuthService, CredentialsService, hashToken, normaliseEmail, UsersService } from '@ozvps/users';
+import { AuthService, CredentialsService, hashToken, normaliseEmail, User, UsersService } from '@ozvps/users';
 import { AccountTokensRepository } from './account-tokens.repository';
 import { EmailVerificationService } from './email-verification.service';
 
@@ -32,21 +32,44 @@ export class PasswordResetService {
     await this.dataSource.transaction(async (em) => {
       const user = await this.users.findByEmail(email, em);
       if (!user) return;
-      const issued = await this.tokens.issue(em, {
-        userId: user.id,
-        purpose: 'reset-password',
-        email: user.email,
-        ttlMs: RESET_PASSWORD_TTL_MS,
-        now: this.clock.now(),
-      });
-      await this.outbox.enqueue(em, {
-        kind: 'password-reset',
-        to: user.email,
-        userId: user.id,
-        dedupeKey: `password-reset:${hashToken(issued.token).slice(0, 32)}`,
-        data: { resetUrl: this.links.linkTo('reset-password', issued.token), expiresAt: issued.expiresAt },
-      });
+      await this.sendLink(em, user);
     });
+  }
+
+  /**
+   * An admin sends the user the same reset link by email (the admin never sees it), audited as
+   * `actor` in the same transaction. Returns when the link expires.
+   */
+  async sendByAdmin(userId: number, actor: string): Promise<{ email: string; expiresAt: Date }> {
+    return this.dataSource.transaction(async (em) => {
+      const user = await this.users.getById(userId, em);
+      const expiresAt = await this.sendLink(em, user);
+      await AuditTrail.record(em, {
+        actor,
+        action: 'users.password-reset-link',
+        target: { type: 'user', id: user.id },
+        after: { sentTo: user.email, expiresAt: expiresAt.toISOString() },
+      });
+      return { email: user.email, expiresAt };
+    });
+  }
+
+  private async sendLink(em: EntityManager, user: User): Promise<Date> {
+    const issued = await this.tokens.issue(em, {
+      userId: user.id,
+      purpose: 'reset-password',
+      email: user.email,
+      ttlMs: RESET_PASSWORD_TTL_MS,
+      now: this.clock.now(),
+    });
+    await this.outbox.enqueue(em, {
+      kind: 'password-reset',
+      to: user.email,
+      userId: user.id,
+      dedupeKey: `password-reset:${hashToken(issued.token).slice(0, 32)}`,
+      data: { resetUrl: this.links.linkTo('reset-password', issued.token), expiresAt: issued.expiresAt },
+    });
+    return issued.expiresAt;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig, AuditTrail, ValidationError } from '@ozvps/core';
 import { EVENT_OUTCOMES, EventOutcome, StripeEventRecord, WebhookFailureReason } from './billing.entity';
 import { BillingRepository } from './billing.repository';
 import { StripeNotConfiguredError, StripeUnavailableError } from './errors';
@@ -75,6 +76,7 @@ export class StripeAdminService {
     private readonly webhooks: StripeWebhookService,
     private readonly installation: InstallationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
   ) {}
 
   async status(): Promise<StripeStatus> {
@@ -151,7 +153,7 @@ export class StripeAdminService {
    * Lists Stripe's own checkout events since `since` and, with `apply`, feeds each through the
    * same idempotent handler as the webhook: anything missed is credited, nothing twice.
    */
-  async reconcile(since: Date, apply: boolean): Promise<ReconcileItem[]> {
+  async reconcile(since: Date, apply: boolean, actor?: string): Promise<ReconcileItem[]> {
     const stripe = this.stripeClient.get();
     if (!stripe) throw new StripeNotConfiguredError();
     const items: ReconcileItem[] = [];
@@ -177,6 +179,20 @@ export class StripeAdminService {
         throw new StripeUnavailableError(`Could not list events from Stripe: ${err.message}`);
       throw err;
     }
+    // Each replayed event committed on its own (as a webhook would); this row records the run.
+    if (apply && actor)
+      await this.dataSource.transaction((em) =>
+        AuditTrail.record(em, {
+          actor,
+          action: 'stripe.reconcile',
+          target: { type: 'stripe', id: null },
+          after: {
+            since: since.toISOString(),
+            events: items.length,
+            credited: items.filter((i) => i.outcome === 'credited').length,
+          },
+        }),
+      );
     return items.reverse();
   }
 }

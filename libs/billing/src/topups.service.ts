@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Stripe from 'stripe';
-import { APP_CONFIG, AppConfig, ValidationError } from '@ozvps/core';
+import { APP_CONFIG, AppConfig, formatCents, ValidationError } from '@ozvps/core';
 import { User, UsersService } from '@ozvps/users';
 import { Topup } from './billing.entity';
 import { BillingRepository } from './billing.repository';
@@ -82,7 +82,7 @@ export class TopupsService {
       amountCents > maxCents
     ) {
       throw new ValidationError(
-        `amountCents must be a whole number of cents from ${minCents} to ${maxCents}`,
+        `A top-up is from ${formatCents(minCents, this.config.walletCurrency)} to ${formatCents(maxCents, this.config.walletCurrency)} (amountCents must be a whole number of cents from ${minCents} to ${maxCents}). Choose an amount in that range`,
       );
     }
     const stripe = this.requireStripe();

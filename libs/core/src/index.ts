@@ -19,3 +19,4 @@ export * from './backups/backup-files';
 export * from './abn';
 export * from './backups/backup.service';
 export * from './backups/backups.module';
+export * from './audit';

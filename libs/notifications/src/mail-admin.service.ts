@@ -67,11 +67,11 @@ export class MailAdminService {
   }
 
   /** A dead or held message back to the queue: due now, attempts reset, another 24 hours. Needs SMTP_URL. */
-  async retry(id: number): Promise<OutboxMessage> {
+  async retry(id: number, actor?: string): Promise<OutboxMessage> {
     // Without SMTP the sender sends nothing: a retried message would only look queued.
     if (!this.transport.configured) throw new SmtpNotConfiguredError();
     const now = this.clock.now();
-    const requeued = await this.repository.requeue(id, now, new Date(now.getTime() + RETRY_FOR_MS));
+    const requeued = await this.repository.requeue(id, now, new Date(now.getTime() + RETRY_FOR_MS), actor);
     if (requeued) return requeued;
     const current = await this.get(id);
     throw new MailNotRetryableError(id, current.status);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditTrail } from '@ozvps/core';
 import { OutboxMessage, OutboxStatus } from './outbox-message.entity';
 
 export interface NewOutboxRow {
@@ -166,18 +167,33 @@ export class OutboxRepository {
   }
 
   /** A dead or held message back to the queue, due now, with a fresh count and 24 hours. */
-  async requeue(id: number, now: Date, giveUpAt: Date): Promise<OutboxMessage | null> {
-    const rows = updatedRows<RawRow>(
-      await this.dataSource.query(
-        `UPDATE outbox_messages
-          SET status = 'pending', attempts = 0, next_attempt_at = $2, give_up_at = $3,
-              lease_until = NULL, updated_at = $2
-        WHERE id = $1 AND status IN ('dead', 'held')
-       RETURNING *`,
-        [id, now, giveUpAt],
-      ),
-    );
-    return rows[0] ? fromRaw(rows[0]) : null;
+  async requeue(id: number, now: Date, giveUpAt: Date, actor?: string): Promise<OutboxMessage | null> {
+    return this.dataSource.transaction(async (em) => {
+      const before = (await em.query(
+        `SELECT status FROM outbox_messages WHERE id = $1 AND status IN ('dead', 'held') FOR UPDATE`,
+        [id],
+      )) as { status: string }[];
+      if (!before[0]) return null;
+      const rows = updatedRows<RawRow>(
+        await em.query(
+          `UPDATE outbox_messages
+            SET status = 'pending', attempts = 0, next_attempt_at = $2, give_up_at = $3,
+                lease_until = NULL, updated_at = $2
+          WHERE id = $1
+         RETURNING *`,
+          [id, now, giveUpAt],
+        ),
+      );
+      if (actor)
+        await AuditTrail.record(em, {
+          actor,
+          action: 'mail.retry',
+          target: { type: 'mail', id },
+          before: { status: before[0].status },
+          after: { status: 'pending' },
+        });
+      return rows[0] ? fromRaw(rows[0]) : null;
+    });
   }
 
   /** A message sent outside the queue (`mail test`), recorded with its outcome. */

@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditTrail } from '@ozvps/core';
 import { VirtFusionClient, VirtFusionPackage } from '@ozvps/virtfusion';
 import { PlanSyncInProgressError, PlanSyncRefusedError } from './errors';
 import { Plan, PlanChange, SyncTrigger } from './plan.entity';
@@ -46,17 +48,19 @@ export class PlanSyncService {
   ) {}
 
   /** Runs one sync now; PlanSyncInProgressError when another is running anywhere. */
-  async sync(trigger: SyncTrigger, options: { force?: boolean } = {}): Promise<SyncReport> {
-    const outcome = await this.plans.withSyncLock(() => this.syncLocked(trigger, options.force ?? false));
+  async sync(trigger: SyncTrigger, options: { force?: boolean; actor?: string } = {}): Promise<SyncReport> {
+    const outcome = await this.plans.withSyncLock(() =>
+      this.syncLocked(trigger, options.force ?? false, options.actor),
+    );
     if (!outcome.ran) throw new PlanSyncInProgressError();
     return outcome.value;
   }
 
-  private async syncLocked(trigger: SyncTrigger, force: boolean): Promise<SyncReport> {
+  private async syncLocked(trigger: SyncTrigger, force: boolean, actor?: string): Promise<SyncReport> {
     const run = await this.plans.startRun(trigger);
     try {
       const packages = await this.virtfusion.listPackages();
-      const report = await this.apply(run.id, packages, force);
+      const report = await this.apply(run.id, packages, force, actor);
       await this.plans.finishRun(run.id, {
         status: 'succeeded',
         created: report.created,
@@ -82,8 +86,41 @@ export class PlanSyncService {
     }
   }
 
-  private apply(runId: number, packages: VirtFusionPackage[], force: boolean): Promise<SyncReport> {
+  private apply(
+    runId: number,
+    packages: VirtFusionPackage[],
+    force: boolean,
+    actor?: string,
+  ): Promise<SyncReport> {
     return this.plans.transaction(async (em) => {
+      const report = await this.applyIn(em, runId, packages, force);
+      // A sync someone asked for is an admin action; the scheduled ones are the panel's own.
+      if (actor)
+        await AuditTrail.record(em, {
+          actor,
+          action: 'plans.sync',
+          target: { type: 'plan', id: null },
+          after: {
+            runId,
+            force,
+            created: report.created,
+            updated: report.updated,
+            deactivated: report.deactivated,
+            reactivated: report.reactivated,
+            unchanged: report.unchanged,
+          },
+        });
+      return report;
+    });
+  }
+
+  private async applyIn(
+    em: EntityManager,
+    runId: number,
+    packages: VirtFusionPackage[],
+    force: boolean,
+  ): Promise<SyncReport> {
+    {
       const existing = await this.plans.all(em);
       const byPackage = new Map(existing.map((p) => [p.virtfusionPackageId, p]));
       const now = new Date();
@@ -165,7 +202,7 @@ export class PlanSyncService {
       }
       report.rowsWritten = inserts.length + updates.length;
       return report;
-    });
+    }
   }
 }
 

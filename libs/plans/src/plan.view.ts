@@ -1,7 +1,8 @@
+import type { AdminPlan, PublicPlan } from '@ozvps/contracts';
 import type { Plan } from './plan.entity';
 
 /** A plan as scripts and admins see it. The field names are a contract (`ozvpsctl plans list --json`). */
-export function toPlanView(p: Plan) {
+export function toPlanView(p: Plan): Omit<AdminPlan, 'present' | 'lastSyncedAt'> {
   return {
     id: p.id,
     virtfusionPackageId: p.virtfusionPackageId,
@@ -17,7 +18,7 @@ export function toPlanView(p: Plan) {
 }
 
 /** A plan as customers see it on the pricing and deploy pages. */
-export function toPublicPlanView(p: Plan) {
+export function toPublicPlanView(p: Plan): PublicPlan {
   return {
     id: p.id,
     name: p.name,

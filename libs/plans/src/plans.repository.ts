@@ -84,10 +84,22 @@ export class PlansRepository {
   }
 
   /** Sets the price and recomputes `active` in one statement. */
-  async setPrice(id: number, priceMonthlyCents: number): Promise<Plan | null> {
-    await this.dataSource.query(
+  async setPrice(
+    id: number,
+    priceMonthlyCents: number,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await em.query(
       `UPDATE plans SET price_monthly_cents = $2, active = (enabled AND present), updated_at = now() WHERE id = $1`,
       [id, priceMonthlyCents],
+    );
+  }
+
+  /** Clears the price, so the plan is not offered until an admin prices it again (syncs keep it off). */
+  async clearPrice(id: number): Promise<Plan | null> {
+    await this.dataSource.query(
+      `UPDATE plans SET price_monthly_cents = NULL, active = false, updated_at = now() WHERE id = $1`,
+      [id],
     );
     return this.findById(id);
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { assertPositiveCents } from '@ozvps/core';
+import { assertPositiveCents, AuditTrail } from '@ozvps/core';
 import { PlanNotDeployableError, PlanNotFoundError } from './errors';
 import { Plan, PlanSyncRun } from './plan.entity';
 import { PlansRepository } from './plans.repository';
@@ -43,9 +43,29 @@ export class PlansService {
   }
 
   /** Sets the monthly price (the panel's own; syncs keep it). A priced, enabled, present plan goes on sale. */
-  async setPrice(plan: Plan, priceMonthlyCents: number): Promise<Plan> {
+  async setPrice(plan: Plan, priceMonthlyCents: number, actor?: string): Promise<Plan> {
     assertPositiveCents(priceMonthlyCents, MAX_PLAN_PRICE_CENTS, 'price');
-    return (await this.plans.setPrice(plan.id, priceMonthlyCents))!;
+    await this.plans.transaction(async (em) => {
+      await this.plans.setPrice(plan.id, priceMonthlyCents, em);
+      if (actor)
+        await AuditTrail.record(em, {
+          actor,
+          action: 'plans.set-price',
+          target: { type: 'plan', id: plan.id },
+          before: { priceMonthlyCents: plan.priceMonthlyCents },
+          after: { priceMonthlyCents },
+        });
+    });
+    return (await this.plans.findById(plan.id))!;
+  }
+
+  /**
+   * Takes a plan off sale: its price is cleared, so neither the pricing page nor a deploy offers it
+   * and a sync does not put it back; setting a price puts it on sale again. Servers already on the
+   * plan keep their own price.
+   */
+  async takeOffSale(plan: Plan): Promise<Plan> {
+    return (await this.plans.clearPrice(plan.id))!;
   }
 
   /** For deploys: the plan exists, is on sale and points at a VirtFusion package. */

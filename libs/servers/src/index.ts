@@ -49,3 +49,4 @@ import { ServerAction } from './server-action.entity';
 import { Server, ServerEvent, VirtFusionAccount } from './server.entity';
 import { SshKey } from './ssh-key.entity';
 export const SERVERS_ENTITIES = [VirtFusionAccount, Server, ServerEvent, ServerAction, SshKey];
+export { walletCoverage, COVERAGE_HORIZON_MONTHS } from './wallet-coverage';

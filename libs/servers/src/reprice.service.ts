@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { addMonths, APP_CONFIG, AppConfig, Clock, CLOCK, formatCents, ValidationError } from '@ozvps/core';
+import {
+  addMonths,
+  APP_CONFIG,
+  AppConfig,
+  AuditTrail,
+  Clock,
+  CLOCK,
+  formatCents,
+  ValidationError,
+} from '@ozvps/core';
 import { Plan, PlansService } from '@ozvps/plans';
 import { Server } from './server.entity';
 import { ServerMail } from './server-mail';
@@ -200,6 +209,24 @@ export class RepriceService {
           { oldCents: c.fromCents, newCents: c.toCents, from: c.effectiveAt },
         );
       }
+      await AuditTrail.recordIfStaff(em, {
+        actor: input.actor,
+        action: 'plans.reprice',
+        target: { type: 'plan', id: plan.id },
+        before: {
+          servers: planned.changes.map((c) => ({ serverId: c.serverId, priceCents: c.fromCents })),
+        },
+        after: {
+          priceCents,
+          servers: planned.changes.map((c) => ({
+            serverId: c.serverId,
+            priceCents: c.toCents,
+            from: c.effectiveAt.toISOString(),
+            cancelsScheduled: c.cancelsScheduled,
+          })),
+          unchanged: planned.unchanged,
+        },
+      });
       return planned;
     });
     return { ...result, applied: true, changes, unchanged };

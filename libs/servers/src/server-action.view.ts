@@ -1,10 +1,11 @@
+import type { ServerAction as ServerActionView, SshKey as SshKeyView } from '@ozvps/contracts';
 import { AdminServerRow, ServerDetails } from './server-details.service';
 import { ServerAction } from './server-action.entity';
 import { SshKey } from './ssh-key.entity';
 import { toAdminServerView } from './server.view';
 
 /** An action as the API and `ozvpsctl --json` show it. */
-export function toActionView(a: ServerAction) {
+export function toActionView(a: ServerAction): ServerActionView & { actor: string } {
   return {
     id: a.id,
     kind: a.kind,
@@ -16,7 +17,7 @@ export function toActionView(a: ServerAction) {
   };
 }
 
-export function toSshKeyView(k: SshKey) {
+export function toSshKeyView(k: SshKey): SshKeyView {
   return {
     id: k.id,
     name: k.name,

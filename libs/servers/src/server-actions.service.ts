@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Clock, CLOCK, isUniqueViolation, ValidationError } from '@ozvps/core';
+import { AuditTrail, Clock, CLOCK, isUniqueViolation, ValidationError } from '@ozvps/core';
 import { UsersService } from '@ozvps/users';
 import {
   VirtFusionClient,
@@ -320,6 +320,13 @@ export class ServerActionsService {
         'terminated by support; deleted in VirtFusion',
         em,
       );
+      await AuditTrail.record(em, {
+        actor,
+        action: 'servers.terminate',
+        target: { type: 'server', id: server.id },
+        before: { status: server.status },
+        after: { status: 'terminated' },
+      });
       await this.mail.terminated(em, server, 'admin');
     });
     this.logger.warn(`server #${server.id} (${server.hostname}) terminated by ${actor}`);
@@ -364,6 +371,13 @@ export class ServerActionsService {
           throw new TooManyActionsError(ACTIONS_PER_WINDOW, RATE_WINDOW_MS / 60_000);
         const action = await this.actions.start(em, { serverId: server.id, kind, actor, startedAt: now });
         if (kind !== 'reinstall') await this.servers.event(server.id, `${kind}_requested`, actor, null, em);
+        await AuditTrail.recordIfStaff(em, {
+          actor,
+          action: `servers.${kind.replace(/_/g, '-')}`,
+          target: { type: 'server', id: server.id },
+          before: { status: locked!.status },
+          after: { actionId: action.id, kind },
+        });
         return action;
       });
     } catch (err) {

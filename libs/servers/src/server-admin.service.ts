@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, CLOCK } from '@ozvps/core';
+import { AuditTrail, Clock, CLOCK } from '@ozvps/core';
 import { VirtFusionClient } from '@ozvps/virtfusion';
 import { ServerStateError } from './errors';
 import { Server } from './server.entity';
@@ -38,6 +38,14 @@ export class ServerAdminService {
         reason?.trim() ? `suspended by an admin: ${reason.trim()}` : 'suspended by an admin',
         em,
       );
+      await AuditTrail.record(em, {
+        actor,
+        action: 'servers.suspend',
+        target: { type: 'server', id },
+        before: { status: s.status },
+        after: { status: 'suspended' },
+        reason: reason ?? null,
+      });
       await this.mail.suspended(em, s, at, 'admin');
     });
     return this.queries.get(id);
@@ -59,6 +67,13 @@ export class ServerAdminService {
         s.overdueSince ? 'unsuspended by an admin while a renewal is unpaid' : 'unsuspended by an admin',
         em,
       );
+      await AuditTrail.record(em, {
+        actor,
+        action: 'servers.unsuspend',
+        target: { type: 'server', id },
+        before: { status: s.status },
+        after: { status: 'active' },
+      });
     });
     return this.queries.get(id);
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock, CLOCK } from '@ozvps/core';
+import { AuditTrail, Clock, CLOCK } from '@ozvps/core';
 import { ServerNotFoundError, ServerNotReadyError, ServerStateError } from './errors';
 import { Server } from './server.entity';
 import { ServersRepository } from './servers.repository';
@@ -48,6 +48,13 @@ export class ServerCancellationService {
         cancel ? `ends on ${until}; no further renewals` : `renews on ${until} as usual`,
         em,
       );
+      await AuditTrail.recordIfStaff(em, {
+        actor,
+        action: cancel ? 'servers.cancel-at-period-end' : 'servers.keep',
+        target: { type: 'server', id: s.id },
+        before: { cancelAtPeriodEnd: s.cancelAtPeriodEnd },
+        after: { cancelAtPeriodEnd: cancel },
+      });
       return s;
     });
     return (await this.repo.findById(changed.id))!;

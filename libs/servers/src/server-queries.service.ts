@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { WalletCoverage } from '@ozvps/contracts';
 import { TopupsService } from '@ozvps/billing';
 import { ServerNotFoundError } from './errors';
 import { Server, ServerEvent } from './server.entity';
 import { ServersRepository } from './servers.repository';
+import { walletCoverage } from './wallet-coverage';
 
 /** The payment a "Top up & deploy" waits for (checkoutUrl only while it still waits). */
 export interface ServerTopup {
@@ -37,6 +39,15 @@ export class ServerQueriesService {
 
   events(serverId: number): Promise<ServerEvent[]> {
     return this.repo.events(serverId);
+  }
+
+  /** How far `balanceCents` pays this user's renewals (the wallet page's "covers until"). */
+  async coverage(userId: number, balanceCents: number, now: Date): Promise<WalletCoverage> {
+    return walletCoverage(
+      balanceCents,
+      await this.repo.list({ userId, statuses: ['active', 'suspended'] }),
+      now,
+    );
   }
 
   /** Servers the user has running or suspended (what the wallet page counts). */

@@ -1,3 +1,4 @@
+import type { ServerEventView, ServerView } from '@ozvps/contracts';
 import type { RepriceResult } from './reprice.service';
 import { Server, ServerEvent } from './server.entity';
 import type { ServerTopup } from './server-queries.service';
@@ -36,7 +37,7 @@ function baseView(s: Server) {
  * A server as its owner sees it (the API and the web panel). `topup`: the payment a "Top up &
  * deploy" waits for or waited for (its checkout URL only while the deploy still waits).
  */
-export function toServerView(s: Server, topup: ServerTopup | null = null) {
+export function toServerView(s: Server, topup: ServerTopup | null = null): ServerView {
   return { ...baseView(s), topup };
 }
 
@@ -55,7 +56,7 @@ export function toAdminServerView(s: Server) {
   };
 }
 
-export function toServerEventView(e: ServerEvent) {
+export function toServerEventView(e: ServerEvent): ServerEventView {
   return { type: e.type, actor: e.actor, detail: e.detail, at: e.createdAt.toISOString() };
 }
 

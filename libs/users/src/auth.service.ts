@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { DataSource, EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig, UnauthenticatedError } from '@ozvps/core';
+import { APP_CONFIG, AppConfig, AuditTrail, UnauthenticatedError } from '@ozvps/core';
+import { AccountDisabledError } from './errors';
 import { assertAcceptablePassword } from './password-policy';
 import { SessionsRepository } from './sessions.repository';
 import { TwoFactorRepository } from './two-factor.repository';
@@ -97,6 +98,7 @@ export class AuthService {
     client: ClientInfo = {},
     options: { secondFactorPending?: boolean } = {},
   ): Promise<IssuedSession> {
+    if (user.disabledAt) throw new AccountDisabledError();
     const token = randomBytes(32).toString('base64url');
     const secondFactorPending = options.secondFactorPending === true;
     const expiresAt = new Date(
@@ -154,12 +156,38 @@ export class AuthService {
     return this.sessions.revokeAllForUser(userId, em);
   }
 
-  /** Sets a new password and ends every session of the user, in one transaction; returns sessions ended. */
-  async setPassword(user: User, password: string): Promise<number> {
+  /**
+   * Sets a new password and ends every session of the user, in one transaction; returns sessions
+   * ended. An admin or operator `actor` is audited (never the password or its hash).
+   */
+  async setPassword(user: User, password: string, actor?: string): Promise<number> {
     const hash = await this.hashPassword(password, user.email);
     return this.dataSource.transaction(async (em) => {
       await this.users.update(user.id, { passwordHash: hash }, em);
-      return this.sessions.revokeAllForUser(user.id, em);
+      const revoked = await this.sessions.revokeAllForUser(user.id, em);
+      if (actor)
+        await AuditTrail.recordIfStaff(em, {
+          actor,
+          action: 'users.set-password',
+          target: { type: 'user', id: user.id },
+          before: { hadPassword: user.passwordHash !== null },
+          after: { hadPassword: true, sessionsRevoked: revoked },
+        });
+      return revoked;
+    });
+  }
+
+  /** Ends every session of the user (an admin's "sign out everywhere", audited as `actor`). */
+  signOutEverywhere(user: User, actor: string): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const revoked = await this.sessions.revokeAllForUser(user.id, em);
+      await AuditTrail.record(em, {
+        actor,
+        action: 'users.sign-out-everywhere',
+        target: { type: 'user', id: user.id },
+        after: { sessionsRevoked: revoked },
+      });
+      return revoked;
     });
   }
 }

@@ -102,6 +102,23 @@ export class TwoFactorRequiredForAdminsError extends ConflictError {
   }
 }
 
+/** Said only after the password (or the identity provider) has proved who is signing in. */
+export class AccountDisabledError extends UnauthenticatedError {
+  override readonly code = 'account_disabled';
+
+  constructor() {
+    super('This account is disabled: contact support');
+  }
+}
+
+export class SelfDisableError extends ValidationError {
+  override readonly code = 'cannot_disable_self';
+
+  constructor() {
+    super('Admins cannot disable their own account');
+  }
+}
+
 /** The current password, asked again before a change of password or email, was wrong. */
 export class WrongPasswordError extends ValidationError {
   override readonly code = 'wrong_password';

@@ -33,6 +33,7 @@ export class SessionsRepository {
       )
       .where('s.token_hash = :tokenHash', { tokenHash })
       .andWhere('s.revoked_at IS NULL')
+      .andWhere('u.disabled_at IS NULL')
       .andWhere('s.expires_at > now()')
       .getRawAndEntities<{ two_factor_enabled: boolean }>();
     const session = entities[0] as (Session & { user: User }) | undefined;

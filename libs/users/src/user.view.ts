@@ -1,14 +1,8 @@
+import type { UserView } from '@ozvps/contracts';
 import type { User } from './user.entity';
 
 /** A user as admins and scripts see them. The field names are a contract (`ozvpsctl --json`, admin API). */
-export interface UserView {
-  id: number;
-  email: string;
-  name: string;
-  role: User['role'];
-  stripeCustomerId: string | null;
-  createdAt: string;
-}
+export type { UserView };
 
 export function toUserView(u: User): UserView {
   return {
@@ -18,5 +12,6 @@ export function toUserView(u: User): UserView {
     role: u.role,
     stripeCustomerId: u.stripeCustomerId,
     createdAt: u.createdAt.toISOString(),
+    disabledAt: u.disabledAt?.toISOString() ?? null,
   };
 }

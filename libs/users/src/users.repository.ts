@@ -62,11 +62,24 @@ export class UsersRepository {
   async update(
     id: number,
     changes: Partial<
-      Pick<User, 'passwordHash' | 'role' | 'name' | 'auth0Sub' | 'stripeCustomerId' | 'receiptsEmail'>
+      Pick<
+        User,
+        'passwordHash' | 'role' | 'name' | 'auth0Sub' | 'stripeCustomerId' | 'receiptsEmail' | 'disabledAt'
+      >
     >,
     em?: EntityManager,
   ): Promise<void> {
     await this.using(em).update({ id }, changes);
+  }
+
+  /** The email of each linked Stripe customer among `customerIds` (one query). */
+  async emailsByStripeCustomer(customerIds: string[]): Promise<Map<string, string>> {
+    if (customerIds.length === 0) return new Map();
+    const rows = (await this.repo.query(
+      `SELECT stripe_customer_id, email FROM users WHERE stripe_customer_id = ANY($1::text[])`,
+      [customerIds],
+    )) as { stripe_customer_id: string; email: string }[];
+    return new Map(rows.map((r) => [r.stripe_customer_id, r.email]));
   }
 
   /** Marks the address verified if it is still the user's address; returns whether it was marked now. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { hasControlCharacters, isDeliverableAddress, ValidationError } from '@ozvps/core';
-import { UserNotFoundError } from './errors';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditTrail, hasControlCharacters, isDeliverableAddress, ValidationError } from '@ozvps/core';
+import { SelfDisableError, UserNotFoundError } from './errors';
+import { SessionsRepository } from './sessions.repository';
 import { User, USER_ROLES, UserRole } from './user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -20,7 +21,11 @@ const MAX_NAME = 200;
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly dataSource: DataSource,
+  ) {}
 
   /** Finds a user by numeric id or email; the CLI and admin screens accept either. */
   async findByReference(reference: string, em?: EntityManager): Promise<User> {
@@ -82,13 +87,47 @@ export class UsersService {
     return { ...user, auth0Sub: sub };
   }
 
-  /** Changes a user's role; returns the updated user. */
-  async setRole(user: User, role: UserRole): Promise<User> {
+  /** Changes a user's role (audited as `actor`); returns the updated user. */
+  async setRole(user: User, role: UserRole, actor: string): Promise<User> {
     if (!USER_ROLES.includes(role))
       throw new ValidationError(
         `role must be one of ${USER_ROLES.join(', ')} (got "${String(role).slice(0, 20)}")`,
       );
-    await this.users.update(user.id, { role });
+    await this.dataSource.transaction(async (em) => {
+      const now = await this.getById(user.id, em);
+      if (now.role === role) return;
+      await this.users.update(user.id, { role }, em);
+      await AuditTrail.record(em, {
+        actor,
+        action: 'users.set-role',
+        target: { type: 'user', id: user.id },
+        before: { role: now.role },
+        after: { role },
+      });
+    });
+    return this.getById(user.id);
+  }
+
+  /**
+   * Disables (no sign-in, every session ended) or enables an account, audited as `actor`. Their
+   * servers keep running. An admin cannot disable themselves (`selfId`); already so = no change.
+   */
+  async setDisabled(user: User, disabled: boolean, actor: string, selfId?: number): Promise<User> {
+    if (disabled && selfId === user.id) throw new SelfDisableError();
+    await this.dataSource.transaction(async (em) => {
+      const now = await this.getById(user.id, em);
+      if ((now.disabledAt !== null) === disabled) return;
+      const disabledAt = disabled ? new Date() : null;
+      await this.users.update(user.id, { disabledAt }, em);
+      const sessionsRevoked = disabled ? await this.sessions.revokeAllForUser(user.id, em) : 0;
+      await AuditTrail.record(em, {
+        actor,
+        action: disabled ? 'users.disable' : 'users.enable',
+        target: { type: 'user', id: user.id },
+        before: { disabledAt: now.disabledAt?.toISOString() ?? null },
+        after: { disabledAt: disabledAt?.toISOString() ?? null, ...(disabled ? { sessionsRevoked } : {}) },
+      });
+    });
     return this.getById(user.id);
   }
 
@@ -97,6 +136,11 @@ export class UsersService {
     if (typeof receiptsEmail !== 'boolean') throw new ValidationError('receiptsEmail must be true or false');
     await this.users.update(user.id, { receiptsEmail });
     return this.getById(user.id);
+  }
+
+  /** Which user's email goes with each Stripe customer id (the admin Stripe page). */
+  emailsByStripeCustomer(customerIds: string[]): Promise<Map<string, string>> {
+    return this.users.emailsByStripeCustomer([...new Set(customerIds)]);
   }
 
   /** Users in id order, keyset-paginated. */

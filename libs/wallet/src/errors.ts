@@ -1,4 +1,4 @@
-import { ConflictError, DomainError } from '@ozvps/core';
+import { ConflictError, DomainError, formatCents } from '@ozvps/core';
 
 export class InsufficientFundsError extends DomainError {
   readonly code = 'insufficient_funds';
@@ -6,8 +6,11 @@ export class InsufficientFundsError extends DomainError {
   constructor(
     readonly balanceCents: number,
     readonly requestedCents: number,
+    currency: string,
   ) {
-    super(`Insufficient funds: the balance is ${balanceCents} cents, ${requestedCents} cents were requested`);
+    super(
+      `Insufficient funds: the balance is ${formatCents(balanceCents, currency)} and ${formatCents(requestedCents, currency)} was requested. Top up the wallet first, or take less`,
+    );
   }
 }
 

@@ -1,7 +1,8 @@
+import type { Transaction, TransactionPage } from '@ozvps/contracts';
 import { WalletTransaction } from './wallet.entity';
 
 /** A page of ledger rows as the API answers it: newest first, `nextBefore` for the next page. */
-export function toTransactionPage(rows: WalletTransaction[]) {
+export function toTransactionPage(rows: WalletTransaction[]): TransactionPage {
   return {
     transactions: rows.map(toTransactionView),
     nextBefore: rows.length > 0 ? rows[rows.length - 1]!.id : null,
@@ -9,7 +10,7 @@ export function toTransactionPage(rows: WalletTransaction[]) {
 }
 
 /** A ledger row as the API shows it to its owner and to admins. */
-export function toTransactionView(t: WalletTransaction) {
+export function toTransactionView(t: WalletTransaction): Transaction {
   return {
     id: t.id,
     type: t.type,

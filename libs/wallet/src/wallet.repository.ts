@@ -52,6 +52,15 @@ export class WalletRepository {
     );
   }
 
+  async balancesOf(userIds: number[]): Promise<Map<number, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT user_id, balance_cents FROM wallets WHERE user_id = ANY($1::bigint[])`,
+      [userIds],
+    )) as { user_id: string; balance_cents: string }[];
+    return new Map(rows.map((r) => [Number(r.user_id), Number(r.balance_cents)]));
+  }
+
   findByUserId(userId: number, em: EntityManager = this.dataSource.manager): Promise<Wallet | null> {
     return em.getRepository(Wallet).findOneBy({ userId });
   }

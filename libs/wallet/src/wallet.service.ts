@@ -5,6 +5,7 @@ import {
   APP_CONFIG,
   AppConfig,
   assertPositiveCents,
+  AuditTrail,
   ValidationError,
   isUniqueViolation,
 } from '@ozvps/core';
@@ -150,6 +151,11 @@ export class WalletService {
     return wallet ? this.wallets.history(wallet.id, limit, options.beforeId) : [];
   }
 
+  /** Balances of several users at once (one query, for the admin users page); no wallet = absent. */
+  balancesOf(userIds: number[]): Promise<Map<number, number>> {
+    return this.wallets.balancesOf(userIds);
+  }
+
   /** The sum of a Stripe payment's rows of one type, inside the caller's transaction. */
   sumForPaymentIntent(em: EntityManager, type: TransactionType, paymentIntentId: string): Promise<number> {
     return this.wallets.sumForPaymentIntent(em, type, paymentIntentId);
@@ -170,10 +176,21 @@ export class WalletService {
     const idempotencyKey = input.requestKey ? `admin-adjust:${input.userId}:${input.requestKey}` : undefined;
     const change = { ...input, idempotencyKey };
     try {
-      const transaction =
-        input.direction === 'credit'
-          ? await this.credit({ ...change, type: 'admin_credit' })
-          : await this.debit({ ...change, type: 'admin_debit' });
+      const transaction = await this.dataSource.transaction(async (em) => {
+        const t =
+          input.direction === 'credit'
+            ? await this.credit({ ...change, type: 'admin_credit' }, em)
+            : await this.debit({ ...change, type: 'admin_debit' }, em);
+        await AuditTrail.record(em, {
+          actor: input.actor,
+          action: input.direction === 'credit' ? 'wallet.credit' : 'wallet.deduct',
+          target: { type: 'user', id: input.userId },
+          before: { balanceCents: t.balanceAfterCents - t.amountCents },
+          after: { balanceCents: t.balanceAfterCents, transactionId: t.id, amountCents: t.amountCents },
+          reason: input.reason,
+        });
+        return t;
+      });
       return { transaction, duplicate: false };
     } catch (err) {
       // A repeat loses to the first at the unique key, or (a debit) at the balance the first one spent.
@@ -258,10 +275,10 @@ export class WalletService {
       const coveredOnly = sign < 0 && !mayGoNegative;
       if (wallet && wallet.currency !== currency) throw new CurrencyMismatchError(wallet.currency, currency);
       if (wallet && coveredOnly && wallet.balanceCents < amount)
-        throw new InsufficientFundsError(wallet.balanceCents, amount);
+        throw new InsufficientFundsError(wallet.balanceCents, amount, currency);
       if (!wallet) {
         await this.users.getById(input.userId, em);
-        if (coveredOnly) throw new InsufficientFundsError(0, amount);
+        if (coveredOnly) throw new InsufficientFundsError(0, amount, currency);
         await this.wallets.ensureWallet(em, input.userId, currency);
       }
       // The wallet exists now, but our first statement's snapshot predates it (another transaction
@@ -271,7 +288,7 @@ export class WalletService {
       if (retried) return announced(em, retried);
       if (coveredOnly) {
         const now = await this.wallets.findByUserId(input.userId, em);
-        throw new InsufficientFundsError(now?.balanceCents ?? 0, amount);
+        throw new InsufficientFundsError(now?.balanceCents ?? 0, amount, currency);
       }
       throw new WalletBusyError(input.userId);
     };

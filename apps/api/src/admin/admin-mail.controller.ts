@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { MailAdminService, toMailDetail, toMailPage } from '@ozvps/notifications';
-import { Admin } from '../auth/auth.decorators';
+import { User } from '@ozvps/users';
+import { Admin, CurrentUser } from '../auth/auth.decorators';
 import { historyPageQuery, onlyQueryKeys, queryInt } from '../query-params';
 import { MailIdPipe } from './mail-id.pipe';
 
@@ -57,7 +58,7 @@ export class AdminMailController {
   /** Dead or held -> pending (attempts reset); 409 for a message that is queued or sent. */
   @Post(':id/retry')
   @HttpCode(200)
-  async retry(@Param('id', MailIdPipe) id: number) {
-    return { message: toMailDetail(await this.mail.retry(id)) };
+  async retry(@CurrentUser() admin: User, @Param('id', MailIdPipe) id: number) {
+    return { message: toMailDetail(await this.mail.retry(id, `admin:${admin.id}`)) };
   }
 }

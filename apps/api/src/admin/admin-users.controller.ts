@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { Equals, IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
-import { User, toUserView, UsersService } from '@ozvps/users';
+import { PasswordResetService } from '@ozvps/accounts';
+import { AuthService, User, USER_ROLES, UserRole, toUserView, UsersService } from '@ozvps/users';
 import { ValidationError } from '@ozvps/core';
 import { toTransactionPage, toTransactionView, WalletService } from '@ozvps/wallet';
 import { Admin, CurrentUser } from '../auth/auth.decorators';
@@ -29,19 +30,30 @@ class AdjustWalletDto {
   requestKey?: string;
 }
 
+class SetRoleDto {
+  @IsIn(USER_ROLES as unknown as string[], { message: 'role must be user or admin' })
+  role!: UserRole;
+}
+
 @Admin()
 @Controller('api/admin/users')
 export class AdminUsersController {
   constructor(
     private readonly users: UsersService,
     private readonly wallet: WalletService,
+    private readonly auth: AuthService,
+    private readonly passwordReset: PasswordResetService,
   ) {}
 
   @Get()
   async list(@Query('limit') limit?: string, @Query('after') after?: string, @Query('q') q?: string) {
     const n = queryInt(limit, 'limit', 1, 500, 100)!;
     const afterId = queryInt(after, 'after', 1, Number.MAX_SAFE_INTEGER);
-    return { users: (await this.users.list(n, afterId, q?.slice(0, 200))).map(toUserView) };
+    const users = await this.users.list(n, afterId, q?.slice(0, 200));
+    const balances = await this.wallet.balancesOf(users.map((u) => u.id));
+    return {
+      users: users.map((u) => ({ ...toUserView(u), balanceCents: balances.get(u.id) ?? 0 })),
+    };
   }
 
   @Get(':id')
@@ -80,5 +92,65 @@ export class AdminUsersController {
       requestKey: body.requestKey,
     });
     return { transaction: toTransactionView(transaction), duplicate };
+  }
+
+  /** Makes a user an admin, or a user again. */
+  @Post(':id/role')
+  @HttpCode(200)
+  async setRole(
+    @CurrentUser() admin: User,
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+    @Body() body: SetRoleDto,
+  ) {
+    if (id === admin.id && body.role !== 'admin')
+      throw new ValidationError('Admins cannot take the admin role from themselves');
+    const user = await this.users.setRole(await this.users.getById(id), body.role, `admin:${admin.id}`);
+    return { user: toUserView(user) };
+  }
+
+  /** Ends every session of the user; they sign in again. */
+  @Post(':id/sign-out-everywhere')
+  @HttpCode(200)
+  async signOutEverywhere(
+    @CurrentUser() admin: User,
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+  ) {
+    const sessionsRevoked = await this.auth.signOutEverywhere(
+      await this.users.getById(id),
+      `admin:${admin.id}`,
+    );
+    return { sessionsRevoked };
+  }
+
+  /** Emails the user a password reset link (the admin never sees it). */
+  @Post(':id/password-reset-link')
+  @HttpCode(200)
+  async passwordResetLink(
+    @CurrentUser() admin: User,
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+  ) {
+    const { email, expiresAt } = await this.passwordReset.sendByAdmin(id, `admin:${admin.id}`);
+    return { sentTo: email, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** No sign-in and no live session until enabled again; their servers keep running. */
+  @Post(':id/disable')
+  @HttpCode(200)
+  async disable(
+    @CurrentUser() admin: User,
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+  ) {
+    const user = await this.users.getById(id);
+    return { user: toUserView(await this.users.setDisabled(user, true, `admin:${admin.id}`, admin.id)) };
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  async enable(
+    @CurrentUser() admin: User,
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+  ) {
+    const user = await this.users.getById(id);
+    return { user: toUserView(await this.users.setDisabled(user, false, `admin:${admin.id}`)) };
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { Me, MeWithTwoFactor, SecondFactorOwed, SessionAnswer } from '@ozvps/contracts';
 import { AccountsService } from '@ozvps/accounts';
 import { APP_CONFIG, AppConfig } from '@ozvps/core';
 import { AuthService, User } from '@ozvps/users';
@@ -14,26 +15,7 @@ import { LoginDto, SignupDto } from './auth.dto';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import type { PanelRequest } from './session.guard';
 
-export interface MeResponse {
-  user: {
-    id: number;
-    email: string;
-    name: string;
-    role: User['role'];
-    createdAt: string;
-    emailVerified: boolean;
-  };
-}
-
-/** Sign-in answer when the password was right and a code is owed (POST /api/auth/2fa/verify next). */
-export interface SecondFactorOwed {
-  twoFactorRequired: true;
-}
-
-export interface TwoFactorState {
-  enabled: boolean;
-  enrolmentRequired: boolean;
-}
+export type MeResponse = Me;
 
 export function meJson(user: User): MeResponse {
   return {
@@ -45,6 +27,16 @@ export function meJson(user: User): MeResponse {
       createdAt: user.createdAt.toISOString(),
       // A row just inserted has no value here yet (undefined), not null.
       emailVerified: Boolean(user.emailVerifiedAt),
+    },
+  };
+}
+
+function meWithTwoFactor(user: User, req: PanelRequest): MeWithTwoFactor {
+  return {
+    ...meJson(user),
+    twoFactor: {
+      enabled: req.twoFactorEnabled === true,
+      enrolmentRequired: req.sessionStage === 'enrolment',
     },
   };
 }
@@ -100,14 +92,21 @@ export class AuthController {
   /** Who is signed in; `twoFactor.enrolmentRequired`: an admin who can only set up 2FA (ADMIN_REQUIRE_2FA). */
   @OpenDuringEnrolment()
   @Get('me')
-  me(@CurrentUser() user: User, @Req() req: PanelRequest): MeResponse & { twoFactor: TwoFactorState } {
-    return {
-      ...meJson(user),
-      twoFactor: {
-        enabled: req.twoFactorEnabled === true,
-        enrolmentRequired: req.sessionStage === 'enrolment',
-      },
-    };
+  me(@CurrentUser() user: User, @Req() req: PanelRequest): MeWithTwoFactor {
+    return meWithTwoFactor(user, req);
+  }
+
+  /**
+   * Who is signed in, or `{ user: null }`: the web app asks this on every page, and a signed-out
+   * visitor is an answer, not an error (a 401 would be logged as a failed request in the console).
+   * A session still owing its second factor gets `{ user: null, twoFactorRequired: true }`: the app
+   * asks for the code, and nothing about the account reaches a browser that has only the password.
+   */
+  @Public()
+  @Get('session')
+  session(@Req() req: PanelRequest): SessionAnswer {
+    if (req.user) return meWithTwoFactor(req.user, req);
+    return req.sessionStage === 'second-factor' ? { user: null, twoFactorRequired: true } : { user: null };
   }
 
   private async endPreviousSession(req: PanelRequest): Promise<void> {

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import type { TopupStatus, TransactionPage, WalletView } from '@ozvps/contracts';
 import { IsInt } from 'class-validator';
 import { StartedTopup, TopupsService } from '@ozvps/billing';
-import { APP_CONFIG, AppConfig } from '@ozvps/core';
+import { APP_CONFIG, AppConfig, Clock, CLOCK } from '@ozvps/core';
 import { ServerQueriesService } from '@ozvps/servers';
 import { User } from '@ozvps/users';
 import { RequiresVerifiedEmail } from '../account/account.decorators';
@@ -22,20 +23,23 @@ export class WalletController {
     private readonly topups: TopupsService,
     private readonly servers: ServerQueriesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('wallet')
-  async show(@CurrentUser() user: User) {
+  async show(@CurrentUser() user: User): Promise<WalletView> {
     const [{ balanceCents, currency }, totals] = await Promise.all([
       this.wallet.balance(user.id),
       this.wallet.totals(user.id),
     ]);
+    const coverage = await this.servers.coverage(user.id, balanceCents, this.clock.now());
     const { minCents, maxCents, presetsCents } = this.config.topups;
     return {
       balanceCents,
       currency,
       summary: { ...totals, activeServers: await this.servers.countActive(user.id) },
       topup: { minCents, maxCents, presetsCents, enabled: this.config.stripe !== undefined },
+      coverage,
     };
   }
 
@@ -44,7 +48,7 @@ export class WalletController {
     @CurrentUser() user: User,
     @Query('limit') limit?: string,
     @Query('before') before?: string,
-  ) {
+  ): Promise<TransactionPage> {
     return toTransactionPage(await this.wallet.history(user.id, historyPageQuery(limit, before)));
   }
 
@@ -59,7 +63,7 @@ export class WalletController {
    * this top-up pays for ("Top up & deploy"; null for a plain top-up).
    */
   @Get('wallet/topups/:sessionId')
-  async topupStatus(@CurrentUser() user: User, @Param('sessionId') sessionId: string) {
+  async topupStatus(@CurrentUser() user: User, @Param('sessionId') sessionId: string): Promise<TopupStatus> {
     const status = await this.topups.status(user, sessionId);
     const server = await this.servers.findByTopupSession(user.id, sessionId);
     return {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Param, ParseIntPipe, Post, Put, Req } from '@nestjs/common';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import {
   MAX_PLAN_PRICE_CENTS,
@@ -9,7 +9,10 @@ import {
   toPublicPlanView,
 } from '@ozvps/plans';
 import { RepriceService, scheduledPricesDifferNote } from '@ozvps/servers';
-import { Admin, Public } from '../auth/auth.decorators';
+import type { AdminPlan, PublicPlan } from '@ozvps/contracts';
+import { User } from '@ozvps/users';
+import { Admin, CurrentUser, Public } from '../auth/auth.decorators';
+import type { PanelRequest } from '../auth/session.guard';
 
 class SyncPlansDto {
   @IsOptional()
@@ -31,7 +34,7 @@ export class PlansController {
   /** Plans on sale, cheapest first, from the database (never a live VirtFusion call). */
   @Public()
   @Get('plans')
-  async list() {
+  async list(): Promise<{ plans: PublicPlan[] }> {
     return { plans: (await this.plans.listActive()).map(toPublicPlanView) };
   }
 }
@@ -46,8 +49,10 @@ export class AdminPlansController {
     private readonly reprice: RepriceService,
   ) {}
 
+  private readonly logger = new Logger('Audit');
+
   @Get()
-  async listAll() {
+  async listAll(): Promise<{ plans: AdminPlan[]; lastSyncRun: unknown }> {
     const [plans, lastSyncRun] = await Promise.all([this.plans.listAll(), this.plans.lastSyncRun()]);
     return {
       plans: plans.map((p) => ({
@@ -61,22 +66,48 @@ export class AdminPlansController {
 
   @Post('sync')
   @HttpCode(200)
-  sync(@Body() body: SyncPlansDto): Promise<SyncReport> {
-    return this.planSync.sync('admin', { force: body.force === true });
+  sync(@CurrentUser() admin: User, @Body() body: SyncPlansDto): Promise<SyncReport> {
+    return this.planSync.sync('admin', { force: body.force === true, actor: `admin:${admin.id}` });
   }
 
   @Put(':id/price')
   async setPrice(
+    @CurrentUser() admin: User,
     @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
     @Body() body: SetPriceDto,
   ) {
-    const plan = await this.plans.setPrice(await this.plans.get({ planId: id }), body.priceMonthlyCents);
+    const plan = await this.plans.setPrice(
+      await this.plans.get({ planId: id }),
+      body.priceMonthlyCents,
+      `admin:${admin.id}`,
+    );
     // Servers already scheduled for another price keep it (never changed silently): say so.
     const differ = await this.reprice.scheduledPricesDiffer(plan.id, body.priceMonthlyCents);
     return {
       plan: toPlanView(plan),
       scheduledRepricesDiffer: differ.count,
       scheduledRepricesNote: scheduledPricesDifferNote(differ),
+    };
+  }
+
+  /** Takes a plan off sale (its price cleared); the audit line is the CLI's, with the admin as actor. */
+  @Post(':id/off-sale')
+  @HttpCode(200)
+  async takeOffSale(
+    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
+    @Req() req: PanelRequest,
+  ) {
+    const plan = await this.plans.get({ planId: id });
+    const updated = await this.plans.takeOffSale(plan);
+    this.logger.log(
+      `audit ${new Date().toISOString()} actor=admin:${req.user!.id} action=plans.off-sale user=- plan=${plan.id} package=${plan.virtfusionPackageId} previous_cents=${plan.priceMonthlyCents ?? 'none'}`,
+    );
+    return {
+      plan: {
+        ...toPlanView(updated),
+        present: updated.present,
+        lastSyncedAt: updated.lastSyncedAt.toISOString(),
+      },
     };
   }
 }

@@ -10,6 +10,7 @@ export function AdminNav() {
       <Link href="/admin/mail">Outbox</Link>
       <Link href="/admin/forecast">Forecast</Link>
       <Link href="/admin/health">Health</Link>
+      <Link href="/admin/audit">Audit</Link>
     </nav>
   );
 }

@@ -1,18 +1,13 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { api, DocumentPage } from '../api';
 import { formatMoney } from '../money';
+import { queries } from '../queries';
 import { ErrorMessage, Loading } from '../ui';
 
 const DAY = new Intl.DateTimeFormat('en-AU', { dateStyle: 'medium', timeZone: 'Australia/Sydney' });
 
 /** A user's documents, newest first, each with its view and PDF; `path` is the list route. */
 export function Documents({ path }: { path: string }) {
-  const pages = useInfiniteQuery({
-    queryKey: ['documents', path],
-    queryFn: ({ pageParam }) => api.get<DocumentPage>(pageParam ? `${path}?before=${pageParam}` : path),
-    initialPageParam: 0,
-    getNextPageParam: (last) => last.nextBefore ?? undefined,
-  });
+  const pages = useInfiniteQuery(queries.documents(path));
   if (pages.isPending) return <Loading what="documents" />;
   if (pages.error) return <ErrorMessage error={pages.error} />;
   const docs = pages.data.pages.flatMap((p) => p.documents);

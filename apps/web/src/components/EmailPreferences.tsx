@@ -1,25 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../api';
+import { api, EmailPreferences as EmailPreferencesView } from '../api';
+import { queries } from '../queries';
 import { ErrorMessage, Loading } from '../ui';
-
-interface Preferences {
-  receiptsEmail: boolean;
-}
 
 /** The customer's one email switch: receipts. Warnings about money and servers always go out. */
 export function EmailPreferences() {
   const queryClient = useQueryClient();
-  const prefs = useQuery({
-    queryKey: ['preferences'],
-    queryFn: () => api.get<Preferences>('/api/account/preferences'),
-  });
+  const prefs = useQuery(queries.preferences());
   const save = useMutation({
     mutationFn: (receiptsEmail: boolean) =>
-      api.put<Preferences>('/api/account/preferences', { receiptsEmail }),
-    onSuccess: (answer) => queryClient.setQueryData(['preferences'], answer),
+      api.put<EmailPreferencesView>('/api/account/preferences', { receiptsEmail }),
+    onSuccess: (answer) => queryClient.setQueryData(queries.preferences().queryKey, answer),
   });
   if (prefs.isPending) return <Loading what="your email settings" />;
-  if (prefs.error) return <ErrorMessage error={prefs.error} />;
+  if (prefs.error) return <ErrorMessage error={prefs.error} onRetry={() => void prefs.refetch()} />;
   return (
     <fieldset>
       <legend>Email</legend>

@@ -1,14 +1,10 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FormEvent, useState } from 'react';
-import { Link, useLocation } from 'wouter';
-import { api, ApiError, Me } from '../api';
+import { Link, useLocation, useSearch } from 'wouter';
+import { api, ApiError, Me, SecondFactorOwed } from '../api';
+import { queries } from '../queries';
 import { ErrorMessage, PageTitle } from '../ui';
 import { nextPath } from './SignInCode';
-
-interface Providers {
-  local: true;
-  oidc: { name: string; loginUrl: string } | null;
-}
 
 /** What the OIDC callback's `?error=<code>` means, said to the person who just came back. */
 const SIGN_IN_ERRORS: Record<string, string> = {
@@ -17,11 +13,12 @@ const SIGN_IN_ERRORS: Record<string, string> = {
   oidc_not_configured: 'Signing in with an identity provider is not set up on this panel.',
   conflict:
     'An account with this email already exists here, and the identity provider has not verified the email. Sign in with your password instead.',
+  account_disabled: 'This account is disabled: contact support.',
 };
 
 /** The error an OIDC redirect brought back to the sign-in page, if any. */
-function redirectError(): ApiError | null {
-  const code = new URLSearchParams(window.location.search).get('error');
+function redirectError(search: string): ApiError | null {
+  const code = new URLSearchParams(search).get('error');
   if (!code) return null;
   return new ApiError(0, code, SIGN_IN_ERRORS[code] ?? 'Signing in did not work. Please try again.');
 }
@@ -32,45 +29,38 @@ function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>(() => (mode === 'signin' ? redirectError() : null));
-  const [busy, setBusy] = useState(false);
-  const providers = useQuery({
-    queryKey: ['providers'],
-    queryFn: () => api.get<Providers>('/api/auth/providers'),
-  });
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const me =
-        mode === 'signup'
-          ? await api.post<Me>('/api/auth/signup', {
-              email,
-              password,
-              ...(name.trim() ? { name: name.trim() } : {}),
-            })
-          : await api.post<Me | { twoFactorRequired: true }>('/api/auth/login', { email, password });
+  const search = useSearch();
+  const [redirected] = useState(() => (mode === 'signin' ? redirectError(search) : null));
+  const providers = useQuery(queries.providers());
+  const submit = useMutation({
+    mutationFn: () =>
+      mode === 'signup'
+        ? api.post<Me>('/api/auth/signup', { email, password, ...(name.trim() ? { name: name.trim() } : {}) })
+        : api.post<Me | SecondFactorOwed>('/api/auth/login', { email, password }),
+    onSuccess: (me) => {
       queryClient.clear();
+      const next = nextPath(search);
       if ('twoFactorRequired' in me) {
-        navigate(`/signin/code?next=${encodeURIComponent(nextPath())}`);
+        navigate(`/signin/code?next=${encodeURIComponent(next)}`);
         return;
       }
-      // The sign-in answer does not say whether an admin must set up 2FA first: ask /me.
-      if (me.user.role !== 'admin') queryClient.setQueryData(['me'], me);
-      navigate(nextPath());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+      // The sign-in answer does not say whether an admin must set up 2FA first: /api/auth/session does.
+      if (me.user.role !== 'admin') queryClient.setQueryData(queries.me().queryKey, me);
+      navigate(next);
+    },
+  });
+  const error = submit.error ?? (submit.isIdle ? redirected : null);
 
   return (
     <section className="narrow">
       <PageTitle>{mode === 'signup' ? 'Create your account' : 'Sign in'}</PageTitle>
-      <form onSubmit={submit} className="stack">
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          submit.mutate();
+        }}
+        className="stack"
+      >
         {mode === 'signup' && (
           <label>
             Name <span className="muted">(optional)</span>
@@ -118,7 +108,7 @@ function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
             <Link href="/signin">Sign in</Link> instead, or try another email address.
           </p>
         )}
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={submit.isPending}>
           {mode === 'signup' ? 'Create account' : 'Sign in'}
         </button>
       </form>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { api } from '../api';
 import { BillingDetailsForm } from '../components/BillingDetailsForm';
 import { Documents } from '../components/Documents';
@@ -6,19 +6,13 @@ import { EmailPreferences } from '../components/EmailPreferences';
 import { ErrorMessage, PageTitle } from '../ui';
 
 export function Billing() {
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  async function open() {
-    setBusy(true);
-    setError(null);
-    try {
+  // Stays pending while the browser leaves for Stripe's portal.
+  const portal = useMutation({
+    mutationFn: async () => {
       const { url } = await api.post<{ url: string }>('/api/billing/portal');
       window.location.assign(url);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
+    },
+  });
   return (
     <section className="narrow">
       <PageTitle>Billing</PageTitle>
@@ -26,10 +20,10 @@ export function Billing() {
         Your saved cards are kept by Stripe, our payment processor, which also emails a receipt for each
         payment. Our own receipts, invoices and adjustment notes are under Documents below.
       </p>
-      <button type="button" onClick={() => void open()} disabled={busy}>
+      <button type="button" onClick={() => portal.mutate()} disabled={portal.isPending}>
         Manage payment methods and receipts
       </button>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={portal.error} />
       <h2>Documents</h2>
       <p className="muted small">
         A receipt for each top-up, an invoice for each server charge, an adjustment note for each refund.

@@ -4,7 +4,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ServerView } from '../api';
 import { formatMoney } from '../money';
 import { aServerView } from '../testing/servers';
-import { ServerDetail } from './server/ServerPage';
+import { ServerDetail } from './ServerDetail';
 
 /**
  * The panel's API at the browser's network boundary: one server page; a cancel answers as the API

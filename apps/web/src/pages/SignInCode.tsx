@@ -1,12 +1,13 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { FormEvent, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, ApiError, Me } from '../api';
+import { queries } from '../queries';
 import { ErrorMessage, PageTitle } from '../ui';
 
 /** Where a sign-in goes next: `?next=` when it is a path of this site, else the wallet. */
-export function nextPath(): string {
-  const next = new URLSearchParams(window.location.search).get('next');
+export function nextPath(search: string = window.location.search): string {
+  const next = new URLSearchParams(search).get('next');
   return next?.startsWith('/') && !next.startsWith('//') ? next : '/wallet';
 }
 
@@ -16,27 +17,19 @@ export function SignInCode() {
   const [, navigate] = useLocation();
   const [useRecovery, setUseRecovery] = useState(false);
   const [value, setValue] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const me = await api.post<Me>(
+  const verify = useMutation({
+    mutationFn: () =>
+      api.post<Me>(
         '/api/auth/2fa/verify',
         useRecovery ? { recoveryCode: value.trim() } : { code: value.replace(/\s+/g, '') },
-      );
+      ),
+    onSuccess: (me) => {
       queryClient.clear();
-      queryClient.setQueryData(['me'], me);
+      queryClient.setQueryData(queries.me().queryKey, me);
       navigate(nextPath());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  });
+  const error = verify.error;
 
   // The waiting sign-in is gone (too many tries, expired, signed out): start again.
   const over =
@@ -45,7 +38,13 @@ export function SignInCode() {
   return (
     <section className="narrow">
       <PageTitle>Enter your sign-in code</PageTitle>
-      <form onSubmit={submit} className="stack">
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          verify.mutate();
+        }}
+        className="stack"
+      >
         {useRecovery ? (
           <label>
             Recovery code
@@ -79,8 +78,8 @@ export function SignInCode() {
             <Link href="/signin">Sign in again</Link>
           </p>
         )}
-        <button type="submit" disabled={busy}>
-          {busy ? 'Checking…' : 'Sign in'}
+        <button type="submit" disabled={verify.isPending}>
+          {verify.isPending ? 'Checking…' : 'Sign in'}
         </button>
       </form>
       <p>
@@ -90,7 +89,7 @@ export function SignInCode() {
           onClick={() => {
             setUseRecovery(!useRecovery);
             setValue('');
-            setError(null);
+            verify.reset();
           }}
         >
           {useRecovery ? 'Use a code from your app instead' : 'Lost your phone? Use a recovery code'}

@@ -3,8 +3,9 @@ import { FormEvent, useState } from 'react';
 import { api, ApiError, SshKey } from '../api';
 import { ConfirmPanel } from '../confirm';
 import { formatDate } from '../money';
+import { queries } from '../queries';
 import { ErrorMessage, Loading, PageTitle } from '../ui';
-import { useSshKeys } from './server/server-api';
+import { useSshKeys } from '../components/server/server-api';
 
 const KEY_TYPES: Record<string, string> = {
   'ssh-ed25519': 'Ed25519',
@@ -46,7 +47,7 @@ export function AddSshKey() {
       setAdded(`Added ${key.name ?? name.trim()}.`);
       setName('');
       setPublicKey('');
-      await queryClient.invalidateQueries({ queryKey: ['ssh-keys'] });
+      await queryClient.invalidateQueries({ queryKey: queries.sshKeys().queryKey });
     } catch (err) {
       // The API's words for a key it refuses belong next to the key field.
       if (err instanceof ApiError && err.code === 'invalid_ssh_key')
@@ -117,7 +118,7 @@ function DeleteKey({ k }: { k: SshKey }) {
     setError(null);
     try {
       await api.delete(`/api/ssh-keys/${k.id}`);
-      await queryClient.invalidateQueries({ queryKey: ['ssh-keys'] });
+      await queryClient.invalidateQueries({ queryKey: queries.sshKeys().queryKey });
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -156,12 +157,12 @@ export function SshKeys() {
       {keys.isPending ? (
         <Loading what="your SSH keys" />
       ) : keys.error ? (
-        <ErrorMessage error={keys.error} />
+        <ErrorMessage error={keys.error} onRetry={() => void keys.refetch()} />
       ) : keys.data.length === 0 ? (
         <p data-testid="no-keys">You have no SSH keys yet.</p>
       ) : (
         <div className="table-wrap">
-          <table data-testid="ssh-keys">
+          <table data-testid="ssh-keys" className="stack-narrow">
             <caption className="sr-only">Your SSH keys</caption>
             <thead>
               <tr>
@@ -177,11 +178,13 @@ export function SshKeys() {
             <tbody>
               {keys.data.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>{keyType(k)}</td>
-                  <td className="mono small break">{k.fingerprint}</td>
-                  <td>{formatDate(k.createdAt)}</td>
-                  <td>
+                  <td data-label="Name">{k.name}</td>
+                  <td data-label="Type">{keyType(k)}</td>
+                  <td data-label="Fingerprint" className="mono small break">
+                    {k.fingerprint}
+                  </td>
+                  <td data-label="Added">{formatDate(k.createdAt)}</td>
+                  <td data-label="Actions">
                     <DeleteKey k={k} />
                   </td>
                 </tr>

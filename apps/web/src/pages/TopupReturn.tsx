@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
-import { api, ApiError, TopupStatus, WalletView } from '../api';
+import { ApiError } from '../api';
+import { queries } from '../queries';
 import { formatMoney } from '../money';
 import { ErrorMessage, PageTitle } from '../ui';
 
@@ -11,9 +12,7 @@ import { ErrorMessage, PageTitle } from '../ui';
  */
 export function TopupReturn({ sessionId, pollMs = 1500 }: { sessionId: string | null; pollMs?: number }) {
   const topup = useQuery({
-    queryKey: ['topup', sessionId],
-    queryFn: () => api.get<TopupStatus>(`/api/wallet/topups/${encodeURIComponent(sessionId!)}`),
-    enabled: !!sessionId,
+    ...queries.topup(sessionId),
     // Also while the credit's deploy is being decided (started, or cancelled when the balance no
     // longer covers it): the page says which, never a guess.
     refetchInterval: (q) =>
@@ -26,11 +25,7 @@ export function TopupReturn({ sessionId, pollMs = 1500 }: { sessionId: string | 
     retryDelay: pollMs,
   });
   const credited = topup.data?.status === 'credited';
-  const wallet = useQuery({
-    queryKey: ['wallet'],
-    queryFn: () => api.get<WalletView>('/api/wallet'),
-    enabled: credited,
-  });
+  const wallet = useQuery({ ...queries.wallet(), enabled: credited });
 
   if (!sessionId) {
     return (

@@ -50,7 +50,36 @@ describe('loadConfig', () => {
       logFormat: 'text',
       metricsToken: undefined,
       adminRequire2fa: true,
+      site: { supportEmail: undefined, termsUrl: undefined, privacyUrl: undefined },
     });
+  });
+
+  it('takes SUPPORT_EMAIL, TERMS_URL and PRIVACY_URL for the front page', () => {
+    const config = loadConfig({
+      ...NO_FILE,
+      SUPPORT_EMAIL: 'help@example.com',
+      TERMS_URL: 'https://example.com/terms',
+      PRIVACY_URL: 'https://example.com/privacy',
+    });
+    expect(config.site).toEqual({
+      supportEmail: 'help@example.com',
+      termsUrl: 'https://example.com/terms',
+      privacyUrl: 'https://example.com/privacy',
+    });
+  });
+
+  it('refuses a SUPPORT_EMAIL that is not an address and terms or privacy links that are not https', () => {
+    const load = () =>
+      loadConfig({
+        ...NO_FILE,
+        SUPPORT_EMAIL: 'help at example',
+        TERMS_URL: 'http://example.com/terms',
+        PRIVACY_URL: 'javascript:alert(1)',
+      });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/SUPPORT_EMAIL must be an email address/);
+    expect(load).toThrow(/TERMS_URL must be an https:\/\/ URL/);
+    expect(load).toThrow(/PRIVACY_URL must be an https:\/\/ URL/);
   });
 
   it('takes SMTP_URL as smtp:// or smtps:// with optional credentials, and shows it without the password', () => {

@@ -331,6 +331,31 @@ export class EnvironmentVariables {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsIn(['0', '1', 'true', 'false'], { message: 'must be true or false' })
   ADMIN_REQUIRE_2FA: string = 'true';
+  // --- the business's public page (issue 20) ---
+  /** Where customers write for help; shown on the front page and in the footer. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  SUPPORT_EMAIL?: string = undefined;
+
+  /** The business's terms of service, an https:// page. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl(
+    { protocols: ['https'], require_protocol: true, require_tld: true },
+    { message: 'must be an https:// URL' },
+  )
+  TERMS_URL?: string = undefined;
+
+  /** The business's privacy policy, an https:// page. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl(
+    { protocols: ['https'], require_protocol: true, require_tld: true },
+    { message: 'must be an https:// URL' },
+  )
+  PRIVACY_URL?: string = undefined;
+  // --- end of the business's public page ---
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
@@ -406,6 +431,12 @@ export interface AppConfig {
   readonly metricsToken: string | undefined;
   /** ADMIN_REQUIRE_2FA: an admin without two-factor sign-in is confined to enrolling. */
   readonly adminRequire2fa: boolean;
+  /** What the public front page links to; each undefined when not configured. */
+  readonly site: {
+    readonly supportEmail: string | undefined;
+    readonly termsUrl: string | undefined;
+    readonly privacyUrl: string | undefined;
+  };
 }
 
 export interface BackupsConfig {
@@ -538,6 +569,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     );
   const trustProxy = trustProxyOf(vars.TRUST_PROXY);
   if (typeof trustProxy === 'string') problems.push(`TRUST_PROXY ${trustProxy}`);
+  if (vars.SUPPORT_EMAIL !== undefined && !isDeliverableAddress(vars.SUPPORT_EMAIL))
+    problems.push(`SUPPORT_EMAIL must be an email address (not "${vars.SUPPORT_EMAIL.slice(0, 60)}")`);
   if (vars.OZVPS_TEST_JOBS_CRON !== undefined && vars.NODE_ENV !== 'test')
     problems.push('OZVPS_TEST_JOBS_CRON is for tests only: it needs NODE_ENV=test');
   const abnIssue = vars.BUSINESS_ABN === undefined ? null : abnProblem(vars.BUSINESS_ABN);
@@ -617,6 +650,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       address: vars.BUSINESS_ADDRESS,
       email: vars.BUSINESS_EMAIL,
       gstRegistered,
+    }),
+    site: Object.freeze({
+      supportEmail: vars.SUPPORT_EMAIL,
+      termsUrl: vars.TERMS_URL,
+      privacyUrl: vars.PRIVACY_URL,
     }),
     oidc:
       vars.OIDC_ISSUER_URL && vars.OIDC_CLIENT_ID && vars.OIDC_CLIENT_SECRET

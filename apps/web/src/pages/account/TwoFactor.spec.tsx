@@ -21,7 +21,7 @@ function show(node: ReactNode) {
 describe('two-factor sign-in in the web app', () => {
   it('enrols: a QR image with alt text and the key to type, a code to confirm, then the 10 recovery codes once', async () => {
     const requests = serveApi({
-      'GET /api/auth/me': ok(me('admin', true)),
+      'GET /api/auth/session': ok(me('admin', true)),
       'GET /api/account/2fa': ok({ enabled: false, recoveryCodesLeft: 0 }),
       'POST /api/account/2fa/enrol': ok({
         secret: SECRET,

@@ -67,25 +67,27 @@ function Steps({ title, rows, empty }: { title: string; rows: ForecastView['susp
       {rows.length === 0 ? (
         <p className="muted">{empty}</p>
       ) : (
-        <table aria-label={title}>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Server</th>
-              <th>User</th>
-              <th>Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((s) => (
-              <tr key={`${s.serverId}-${s.at}`}>
-                <td>{formatDate(s.at)}</td>
-                <Who s={s} />
-                <td>{s.reason === 'cancelled' ? 'cancelled by the customer' : 'renewal unpaid'}</td>
+        <div className="table-wrap">
+          <table aria-label={title}>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Server</th>
+                <th>User</th>
+                <th>Why</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((s) => (
+                <tr key={`${s.serverId}-${s.at}`}>
+                  <td>{formatDate(s.at)}</td>
+                  <Who s={s} />
+                  <td>{s.reason === 'cancelled' ? 'cancelled by the customer' : 'renewal unpaid'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );
@@ -140,54 +142,58 @@ export function AdminForecast() {
           {f.renewals.length === 0 ? (
             <p className="muted">No renewals in this period.</p>
           ) : (
-            <table aria-label="Renewals">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Server</th>
-                  <th>User</th>
-                  <th>Amount</th>
-                  <th>Covered</th>
-                </tr>
-              </thead>
-              <tbody>
-                {f.renewals.map((r) => (
-                  <tr key={`${r.serverId}-${r.period}`} className={r.covered ? undefined : 'warning'}>
-                    <td>{formatDate(r.at)}</td>
-                    <Who s={r} />
-                    <td>{money(r.amountCents)}</td>
-                    <td>{r.covered ? 'yes' : `no: ${money(r.shortfallCents)} short`}</td>
+            <div className="table-wrap">
+              <table aria-label="Renewals">
+                <thead>
+                  <tr>
+                    <th>When</th>
+                    <th>Server</th>
+                    <th>User</th>
+                    <th>Amount</th>
+                    <th>Covered</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {f.renewals.map((r) => (
+                    <tr key={`${r.serverId}-${r.period}`} className={r.covered ? undefined : 'warning'}>
+                      <td>{formatDate(r.at)}</td>
+                      <Who s={r} />
+                      <td>{money(r.amountCents)}</td>
+                      <td>{r.covered ? 'yes' : `no: ${money(r.shortfallCents)} short`}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
           <h2>Wallets that will not cover their renewals</h2>
           {f.shortfalls.length === 0 ? (
             <p className="muted">Every wallet covers its renewals.</p>
           ) : (
-            <table aria-label="Shortfalls">
-              <thead>
-                <tr>
-                  <th>User</th>
-                  <th>Balance</th>
-                  <th>Unpaid renewals</th>
-                  <th>Short by</th>
-                </tr>
-              </thead>
-              <tbody>
-                {f.shortfalls.map((w) => (
-                  <tr key={w.userId}>
-                    <td>
-                      <Link href={`/admin/users/${w.userId}`}>{w.email || `user ${w.userId}`}</Link>
-                    </td>
-                    <td>{money(w.balanceCents)}</td>
-                    <td>{money(w.dueCents)}</td>
-                    <td>{money(w.shortfallCents)}</td>
+            <div className="table-wrap">
+              <table aria-label="Shortfalls">
+                <thead>
+                  <tr>
+                    <th>User</th>
+                    <th>Balance</th>
+                    <th>Unpaid renewals</th>
+                    <th>Short by</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {f.shortfalls.map((w) => (
+                    <tr key={w.userId}>
+                      <td>
+                        <Link href={`/admin/users/${w.userId}`}>{w.email || `user ${w.userId}`}</Link>
+                      </td>
+                      <td>{money(w.balanceCents)}</td>
+                      <td>{money(w.dueCents)}</td>
+                      <td>{money(w.shortfallCents)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
           <Steps title="Suspensions" rows={f.suspensions} empty="No suspensions in this period." />
           <Steps title="Terminations" rows={f.terminations} empty="No terminations in this period." />
@@ -195,32 +201,34 @@ export function AdminForecast() {
           {f.waitingDeploys.length + f.stuckProvisioning.length === 0 ? (
             <p className="muted">No deploy is waiting for a top-up and no provisioning is stuck.</p>
           ) : (
-            <table aria-label="Waiting and stuck">
-              <thead>
-                <tr>
-                  <th>Since</th>
-                  <th>Server</th>
-                  <th>User</th>
-                  <th>State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {f.waitingDeploys.map((s) => (
-                  <tr key={s.serverId}>
-                    <td>{formatDate(s.createdAt)}</td>
-                    <Who s={s} />
-                    <td>waiting for a top-up of {money(s.priceCents)}</td>
+            <div className="table-wrap">
+              <table aria-label="Waiting and stuck">
+                <thead>
+                  <tr>
+                    <th>Since</th>
+                    <th>Server</th>
+                    <th>User</th>
+                    <th>State</th>
                   </tr>
-                ))}
-                {f.stuckProvisioning.map((s) => (
-                  <tr key={s.serverId} className="warning">
-                    <td>{formatDate(s.createdAt)}</td>
-                    <Who s={s} />
-                    <td>provisioning stuck at {s.step}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {f.waitingDeploys.map((s) => (
+                    <tr key={s.serverId}>
+                      <td>{formatDate(s.createdAt)}</td>
+                      <Who s={s} />
+                      <td>waiting for a top-up of {money(s.priceCents)}</td>
+                    </tr>
+                  ))}
+                  {f.stuckProvisioning.map((s) => (
+                    <tr key={s.serverId} className="warning">
+                      <td>{formatDate(s.createdAt)}</td>
+                      <Who s={s} />
+                      <td>provisioning stuck at {s.step}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </>
       )}

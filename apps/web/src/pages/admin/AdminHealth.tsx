@@ -103,102 +103,107 @@ export function AdminHealth() {
             Check again
           </button>
           <h2>Jobs</h2>
-          <table aria-label="Jobs">
-            <thead>
-              <tr>
-                <th>Job</th>
-                <th>Status</th>
-                <th>Last run</th>
-                <th>Next run</th>
-                <th>Last failure</th>
-              </tr>
-            </thead>
-            <tbody>
-              {h.jobs.map((j) => (
-                <tr key={j.name} className={j.status === 'attention' ? 'warning' : undefined}>
-                  <td>{j.name}</td>
+          <div className="table-wrap">
+            <table aria-label="Jobs">
+              <thead>
+                <tr>
+                  <th>Job</th>
+                  <th>Status</th>
+                  <th>Last run</th>
+                  <th>Next run</th>
+                  <th>Last failure</th>
+                </tr>
+              </thead>
+              <tbody>
+                {h.jobs.map((j) => (
+                  <tr key={j.name} className={j.status === 'attention' ? 'warning' : undefined}>
+                    <td>{j.name}</td>
+                    <td>
+                      <Status status={j.status} />
+                      {j.late && ' late: not run for twice its interval'}
+                    </td>
+                    <td>{j.lastRun ? `${when(j.lastRun.startedAt)} (${j.lastRun.outcome})` : 'never'}</td>
+                    <td>{when(j.nextRunAt)}</td>
+                    <td>
+                      {j.lastFailure ? `${when(j.lastFailure.startedAt)}: ${j.lastFailure.error ?? ''}` : '—'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h2>Checks</h2>
+          <div className="table-wrap">
+            <table aria-label="Checks">
+              <tbody>
+                <tr>
+                  <th scope="row">Stripe webhooks (24 h)</th>
                   <td>
-                    <Status status={j.status} />
-                    {j.late && ' late: not run for twice its interval'}
+                    <Status status={h.webhooks.status} />
                   </td>
-                  <td>{j.lastRun ? `${when(j.lastRun.startedAt)} (${j.lastRun.outcome})` : 'never'}</td>
-                  <td>{when(j.nextRunAt)}</td>
                   <td>
-                    {j.lastFailure ? `${when(j.lastFailure.startedAt)}: ${j.lastFailure.error ?? ''}` : '—'}
+                    {h.webhooks.received24h} received, {h.webhooks.failed24h} not handled,{' '}
+                    {h.webhooks.refused24h} refused
+                    {h.webhooks.signaturesFailingNow && ': signatures are failing now'}
                   </td>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          <h2>Checks</h2>
-          <table aria-label="Checks">
-            <tbody>
-              <tr>
-                <th scope="row">Stripe webhooks (24 h)</th>
-                <td>
-                  <Status status={h.webhooks.status} />
-                </td>
-                <td>
-                  {h.webhooks.received24h} received, {h.webhooks.failed24h} not handled,{' '}
-                  {h.webhooks.refused24h} refused
-                  {h.webhooks.signaturesFailingNow && ': signatures are failing now'}
-                </td>
-              </tr>
-              <tr>
-                <th scope="row">VirtFusion</th>
-                <td>
-                  <Status status={h.virtfusion.status} />
-                </td>
-                <td>{reach(h.virtfusion)}</td>
-              </tr>
-              <tr>
-                <th scope="row">Stripe</th>
-                <td>
-                  <Status status={h.stripe.status} />
-                </td>
-                <td>{reach(h.stripe)}</td>
-              </tr>
-              <tr>
-                <th scope="row">Ledger</th>
-                <td>
-                  <Status status={h.ledger.status} />
-                </td>
-                <td>
-                  {h.ledger.walletsChecked} wallets checked, {h.ledger.drifted} disagree with their ledger
-                </td>
-              </tr>
-              <tr>
-                <th scope="row">Outbox</th>
-                <td>
-                  <Status status={h.outbox.status} />
-                </td>
-                <td>
-                  {h.outbox.pending} pending (oldest {when(h.outbox.oldestPendingAt)}), {h.outbox.held} held,{' '}
-                  {h.outbox.dead} dead ({h.outbox.dead24h} in 24 h), last sent {when(h.outbox.lastSentAt)}
-                </td>
-              </tr>
-              <tr>
-                <th scope="row">Backups</th>
-                <td>
-                  <Status status={h.backups.status} />
-                </td>
-                <td>
-                  {!h.backups.configured
-                    ? 'BACKUP_DIR is not set'
-                    : h.backups.newestAt
-                      ? `newest ${when(h.backups.newestAt)} (${h.backups.ageHours} h old), ${h.backups.count} kept`
-                      : 'no backup yet'}
-                </td>
-              </tr>
-              <tr>
-                <th scope="row">Database</th>
-                <td>
-                  <Status status={h.database.status} />
-                </td>
-                <td>{(h.database.sizeBytes / 1048576).toFixed(1)} MB</td>
-              </tr>
-            </tbody>
-          </table>
+                <tr>
+                  <th scope="row">VirtFusion</th>
+                  <td>
+                    <Status status={h.virtfusion.status} />
+                  </td>
+                  <td>{reach(h.virtfusion)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Stripe</th>
+                  <td>
+                    <Status status={h.stripe.status} />
+                  </td>
+                  <td>{reach(h.stripe)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Ledger</th>
+                  <td>
+                    <Status status={h.ledger.status} />
+                  </td>
+                  <td>
+                    {h.ledger.walletsChecked} wallets checked, {h.ledger.drifted} disagree with their ledger
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">Outbox</th>
+                  <td>
+                    <Status status={h.outbox.status} />
+                  </td>
+                  <td>
+                    {h.outbox.pending} pending (oldest {when(h.outbox.oldestPendingAt)}), {h.outbox.held}{' '}
+                    held, {h.outbox.dead} dead ({h.outbox.dead24h} in 24 h), last sent{' '}
+                    {when(h.outbox.lastSentAt)}
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">Backups</th>
+                  <td>
+                    <Status status={h.backups.status} />
+                  </td>
+                  <td>
+                    {!h.backups.configured
+                      ? 'BACKUP_DIR is not set'
+                      : h.backups.newestAt
+                        ? `newest ${when(h.backups.newestAt)} (${h.backups.ageHours} h old), ${h.backups.count} kept`
+                        : 'no backup yet'}
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">Database</th>
+                  <td>
+                    <Status status={h.database.status} />
+                  </td>
+                  <td>{(h.database.sizeBytes / 1048576).toFixed(1)} MB</td>
+                </tr>
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>

@@ -1,36 +1,15 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FormEvent, useState } from 'react';
 import { Link } from 'wouter';
-import { api } from '../../api';
+import { api, MailDetail, MailSummary } from '../../api';
+import { keys, queries } from '../../queries';
 import { formatDate } from '../../money';
 import { ErrorMessage, Loading, PageTitle } from '../../ui';
 import { AdminNav } from '../../components/AdminNav';
 
-/** A message in the outbox list (GET /api/admin/mail). */
-export interface MailSummary {
-  id: number;
-  userId: number | null;
-  recipient: string;
-  kind: string;
-  subject: string;
-  status: 'pending' | 'sending' | 'sent' | 'held' | 'dead';
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  sentAt: string | null;
-  createdAt: string;
-}
-
-/** One message with its bodies (GET /api/admin/mail/:id). */
-export interface MailDetail extends MailSummary {
-  dedupeKey: string;
-  giveUpAt: string;
-  bodyText: string;
-  bodyHtml: string;
-}
+export type { MailDetail, MailSummary };
 
 const STATUSES = ['pending', 'sending', 'sent', 'held', 'dead'] as const;
-const PAGE = 50;
 
 const STATUS_HELP: Record<MailSummary['status'], string> = {
   pending: 'waiting to be sent',
@@ -43,21 +22,7 @@ const STATUS_HELP: Record<MailSummary['status'], string> = {
 export function AdminMail() {
   const [form, setForm] = useState({ status: '', kind: '', userId: '' });
   const [filter, setFilter] = useState(form);
-  const query = (before?: number) => {
-    const params = new URLSearchParams({ limit: String(PAGE) });
-    if (filter.status) params.set('status', filter.status);
-    if (filter.kind.trim()) params.set('kind', filter.kind.trim());
-    if (filter.userId.trim()) params.set('userId', filter.userId.trim());
-    if (before) params.set('before', String(before));
-    return `/api/admin/mail?${params.toString()}`;
-  };
-  const messages = useInfiniteQuery({
-    queryKey: ['admin-mail', filter],
-    queryFn: ({ pageParam }) =>
-      api.get<{ messages: MailSummary[]; nextBefore: number | null }>(query(pageParam)),
-    initialPageParam: undefined as number | undefined,
-    getNextPageParam: (last) => (last.messages.length === PAGE ? (last.nextBefore ?? undefined) : undefined),
-  });
+  const messages = useInfiniteQuery(queries.adminMail(filter));
   const rows = messages.data?.pages.flatMap((p) => p.messages) ?? [];
 
   return (
@@ -110,12 +75,12 @@ export function AdminMail() {
       {messages.isPending ? (
         <Loading what="messages" />
       ) : messages.error ? (
-        <ErrorMessage error={messages.error} />
+        <ErrorMessage error={messages.error} onRetry={() => void messages.refetch()} />
       ) : rows.length === 0 ? (
         <p className="muted">No messages match.</p>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="stack-narrow">
             <thead>
               <tr>
                 <th scope="col">Written</th>
@@ -132,12 +97,12 @@ export function AdminMail() {
             <tbody>
               {rows.map((m) => (
                 <tr key={m.id} className={m.status === 'dead' ? 'attention' : ''}>
-                  <td>{formatDate(m.createdAt)}</td>
-                  <td title={STATUS_HELP[m.status]}>
+                  <td data-label="Written">{formatDate(m.createdAt)}</td>
+                  <td data-label="Status" title={STATUS_HELP[m.status]}>
                     {m.status === 'dead' ? <strong>⚠ dead</strong> : m.status}
                   </td>
-                  <td>{m.kind}</td>
-                  <td>
+                  <td data-label="Kind">{m.kind}</td>
+                  <td data-label="To">
                     {m.recipient}
                     {m.userId !== null && (
                       <>
@@ -146,11 +111,13 @@ export function AdminMail() {
                       </>
                     )}
                   </td>
-                  <td>
+                  <td data-label="Subject">
                     <Link href={`/admin/mail/${m.id}`}>{m.subject}</Link>
                   </td>
-                  <td className="num">{m.attempts}</td>
-                  <td>{m.status === 'sent' ? '' : (m.lastError ?? '')}</td>
+                  <td data-label="Attempts" className="num">
+                    {m.attempts}
+                  </td>
+                  <td data-label="Last error">{m.status === 'sent' ? '' : (m.lastError ?? '')}</td>
                 </tr>
               ))}
             </tbody>
@@ -174,20 +141,17 @@ export function AdminMail() {
 export function AdminMailMessage({ id }: { id: string }) {
   const queryClient = useQueryClient();
   const [view, setView] = useState<'html' | 'text'>('html');
-  const message = useQuery({
-    queryKey: ['admin-mail-message', id],
-    queryFn: () => api.get<{ message: MailDetail }>(`/api/admin/mail/${encodeURIComponent(id)}`),
-  });
+  const message = useQuery(queries.adminMailMessage(id));
   const retry = useMutation({
     mutationFn: () => api.post<{ message: MailDetail }>(`/api/admin/mail/${encodeURIComponent(id)}/retry`),
     onSuccess: async (answer) => {
-      queryClient.setQueryData(['admin-mail-message', id], answer);
-      await queryClient.invalidateQueries({ queryKey: ['admin-mail'] });
+      queryClient.setQueryData(queries.adminMailMessage(id).queryKey, answer);
+      await queryClient.invalidateQueries({ queryKey: keys.adminMail });
     },
   });
 
   if (message.isPending) return <Loading what="the message" />;
-  if (message.error) return <ErrorMessage error={message.error} />;
+  if (message.error) return <ErrorMessage error={message.error} onRetry={() => void message.refetch()} />;
   const m = message.data.message;
   return (
     <section>

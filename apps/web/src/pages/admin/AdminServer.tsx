@@ -2,10 +2,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { FormEvent, useMemo, useState } from 'react';
 import { api } from '../../api';
 import { ConfirmPanel } from '../../confirm';
+import { keys } from '../../queries';
 import { ErrorMessage } from '../../ui';
 import { AdminNav } from '../../components/AdminNav';
-import { adminScope, detailKey, ServerPageData, ServerScope } from '../server/server-api';
-import { ServerPage } from '../server/ServerPage';
+import { adminScope, detailKey, ServerPageData, ServerScope } from '../../components/server/server-api';
+import { ServerPage } from '../../components/server/ServerPage';
 
 /** Suspend with an optional reason, unsuspend, and terminate behind the typed hostname. */
 export function AdminServerControls({ scope, data }: { scope: ServerScope; data: ServerPageData }) {
@@ -26,7 +27,7 @@ export function AdminServerControls({ scope, data }: { scope: ServerScope; data:
       setDone(said);
       setTerminating(false);
       await queryClient.invalidateQueries({ queryKey: detailKey(scope) });
-      await queryClient.invalidateQueries({ queryKey: ['admin-servers'] });
+      await queryClient.invalidateQueries({ queryKey: keys.adminServers });
     } catch (err) {
       setError(err);
     } finally {

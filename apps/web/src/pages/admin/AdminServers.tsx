@@ -1,12 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link } from 'wouter';
-import { AdminServerRow, api, CareReason } from '../../api';
+import { Link, useSearch } from 'wouter';
+import { CareReason } from '../../api';
+import { QueryState } from '../../components/QueryState';
+import { queries } from '../../queries';
 import { formatDate, formatMoney } from '../../money';
-import { ErrorMessage, Loading, PageTitle } from '../../ui';
+import { PageTitle } from '../../ui';
 import { AdminNav } from '../../components/AdminNav';
-import { STATUS_LABELS } from '../Servers';
-import { readList } from '../server/server-api';
+import { STATUS_LABELS } from '../../components/server/server-api';
 
 export const CARE_LABELS: Record<CareReason, string> = {
   overdue: 'Overdue',
@@ -18,17 +19,9 @@ export const CARE_LABELS: Record<CareReason, string> = {
 
 /** Every server with its owner, plan and money; "Needs care" narrows to the ones to look at. */
 export function AdminServers() {
-  const [care, setCare] = useState(() => new URLSearchParams(window.location.search).get('care') === '1');
-  const servers = useQuery({
-    queryKey: ['admin-servers', care],
-    queryFn: async () =>
-      readList(
-        await api.get<AdminServerRow[] | { servers: AdminServerRow[] }>(
-          `/api/admin/servers${care ? '?care=1' : ''}`,
-        ),
-        'servers',
-      ),
-  });
+  const search = useSearch();
+  const [care, setCare] = useState(() => new URLSearchParams(search).get('care') === '1');
+  const servers = useQuery(queries.adminServers(care));
   return (
     <section>
       <AdminNav />
@@ -48,59 +41,64 @@ export function AdminServers() {
           Needs care (overdue, suspended, failed, stuck, waiting)
         </label>
       </fieldset>
-      {servers.isPending ? (
-        <Loading what="servers" />
-      ) : servers.error ? (
-        <ErrorMessage error={servers.error} />
-      ) : servers.data.length === 0 ? (
-        <p className="muted" data-testid="no-servers">
-          {care ? 'No server needs care.' : 'No servers yet.'}
-        </p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="admin-servers">
-            <caption className="sr-only">{care ? 'Servers that need care' : 'Every server'}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Hostname</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Plan</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Monthly
-                </th>
-                <th scope="col">Paid until</th>
-              </tr>
-            </thead>
-            <tbody>
-              {servers.data.map((s) => (
-                <tr
-                  key={s.id}
-                  data-testid={`admin-server-${s.id}`}
-                  className={s.care.length ? 'attention' : undefined}
-                >
-                  <td>
-                    <Link href={`/admin/servers/${s.id}`}>{s.hostname}</Link>
-                  </td>
-                  <td>
-                    <Link href={`/admin/users/${s.owner.id}`}>{s.owner.email}</Link>
-                  </td>
-                  <td>{s.planName}</td>
-                  <td>
-                    {STATUS_LABELS[s.status]}
-                    {s.care.length > 0 && (
-                      <span className="small"> · {s.care.map((c) => CARE_LABELS[c] ?? c).join(', ')}</span>
-                    )}
-                    {s.cancelAtPeriodEnd && <span className="small"> · ends at period end</span>}
-                  </td>
-                  <td className="num">{formatMoney(s.priceMonthlyCents, s.currency)}</td>
-                  <td>{s.paidUntil ? formatDate(s.paidUntil) : '—'}</td>
+      <QueryState
+        query={servers}
+        what="servers"
+        isEmpty={(d) => d.length === 0}
+        empty={
+          <p className="muted" data-testid="no-servers">
+            {care ? 'No server needs care.' : 'No servers yet.'}
+          </p>
+        }
+      >
+        {(rows) => (
+          <div className="table-wrap">
+            <table data-testid="admin-servers" className="stack-narrow">
+              <caption className="sr-only">{care ? 'Servers that need care' : 'Every server'}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Hostname</th>
+                  <th scope="col">Owner</th>
+                  <th scope="col">Plan</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">
+                    Monthly
+                  </th>
+                  <th scope="col">Paid until</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {rows.map((s) => (
+                  <tr
+                    key={s.id}
+                    data-testid={`admin-server-${s.id}`}
+                    className={s.care.length ? 'attention' : undefined}
+                  >
+                    <td data-label="Hostname">
+                      <Link href={`/admin/servers/${s.id}`}>{s.hostname}</Link>
+                    </td>
+                    <td data-label="Owner">
+                      <Link href={`/admin/users/${s.owner.id}`}>{s.owner.email}</Link>
+                    </td>
+                    <td data-label="Plan">{s.planName}</td>
+                    <td data-label="Status">
+                      {STATUS_LABELS[s.status]}
+                      {s.care.length > 0 && (
+                        <span className="small"> · {s.care.map((c) => CARE_LABELS[c] ?? c).join(', ')}</span>
+                      )}
+                      {s.cancelAtPeriodEnd && <span className="small"> · ends at period end</span>}
+                    </td>
+                    <td data-label="Monthly" className="num">
+                      {formatMoney(s.priceMonthlyCents, s.currency)}
+                    </td>
+                    <td data-label="Paid until">{s.paidUntil ? formatDate(s.paidUntil) : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
     </section>
   );
 }

@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ReactNode, useEffect, useMemo, useRef } from 'react';
+import { ReactNode, useEffect, useRef } from 'react';
 import { Link } from 'wouter';
 import { api, ServerAction, ServerView } from '../../api';
 import { formatDate } from '../../money';
+import { queries } from '../../queries';
 import { ErrorMessage, Loading, PageTitle } from '../../ui';
-import { STATUS_LABELS } from '../Servers';
 import { PowerControls } from './actions';
 import { ConsoleLinks, PeriodEnd, Rename } from './Manage';
 import { EventLog, History, Overview } from './Overview';
@@ -16,6 +16,7 @@ import {
   detailKey,
   isVirtFusionDown,
   POLL_MS,
+  STATUS_LABELS,
   ServerPageData,
   ServerScope,
   useServerDetail,
@@ -92,12 +93,12 @@ export function ServerPage({
     else if (action && lastRunning.current === action.id) {
       lastRunning.current = null;
       void queryClient.invalidateQueries({ queryKey: detailKey(scope) });
-      void queryClient.invalidateQueries({ queryKey: ['server-traffic', scope.id] });
+      void queryClient.invalidateQueries({ queryKey: queries.traffic(scope).queryKey });
     }
   }, [action, queryClient, scope]);
 
   if (detail.isPending) return <Loading what="the server" />;
-  if (detail.error) return <ErrorMessage error={detail.error} />;
+  if (detail.error) return <ErrorMessage error={detail.error} onRetry={() => void detail.refetch()} />;
   const data = detail.data;
   const s = data.server;
   const blocked = blockedReason(data, action);
@@ -233,10 +234,4 @@ function CustomerWaiting({ id, server: s }: { id: string; server: ServerView }) 
       <ErrorMessage error={cancel.error} />
     </>
   );
-}
-
-/** The customer's own server: /servers/:id. */
-export function ServerDetail({ id, pollMs }: { id: string; pollMs?: number }) {
-  const scope = useMemo(() => customerScope(id), [id]);
-  return <ServerPage scope={scope} pollMs={pollMs} />;
 }

@@ -1,28 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import {
-  api,
-  ApiError,
-  CareReason,
-  ServerAction,
-  ServerEventView,
-  ServerDetailView,
-  ServerHistoryEntry,
-  ServerOsTemplate,
-  ServerState,
-  ServerTraffic,
-  SshKey,
-} from '../../api';
+import { ApiError, ServerAction, ServerState, ServerStatus } from '../../api';
+import { queries, ServerPageData, ServerScope } from '../../queries';
 
-/**
- * Whose page this is: a customer's own server (/api/servers/:id) or any server for an admin
- * (/api/admin/servers/:id, which takes the same action bodies plus suspend/unsuspend/terminate).
- */
-export interface ServerScope {
-  admin: boolean;
-  id: string;
-  /** The API path every action of this page is relative to. */
-  base: string;
-}
+export { readDetail, readList } from '../../queries';
+export type { ServerPageData, ServerScope } from '../../queries';
 
 export const customerScope = (id: string): ServerScope => ({ admin: false, id, base: `/api/servers/${id}` });
 export const adminScope = (id: string): ServerScope => ({
@@ -34,55 +15,18 @@ export const adminScope = (id: string): ServerScope => ({
 /** Every poll of a running action waits this long (the API settles the action with VirtFusion). */
 export const POLL_MS = 2000;
 
-export interface ServerPageData {
-  server: ServerDetailView;
-  history: ServerHistoryEntry[];
-  /** The latest action, for the admin page (which has no /state); the customer page asks /state. */
-  action: ServerAction | null;
-  owner: { id: number; email: string } | null;
-  care: CareReason[];
-  /** The raw event log (actors and details as recorded): shown to admins. */
-  events: ServerEventView[];
-}
-
-type DetailAnswer = {
-  server: ServerDetailView & Partial<Omit<ServerPageData, 'server'>>;
-} & Partial<Omit<ServerPageData, 'server'>>;
-
-/**
- * The contract names the fields but leaves open whether history, action and owner sit beside the
- * server or inside it: both are read, so the page does not depend on that choice.
- */
-export function readDetail(answer: DetailAnswer): ServerPageData {
-  const { server } = answer;
-  return {
-    server,
-    history: answer.history ?? server.history ?? [],
-    action: answer.action ?? server.action ?? null,
-    owner: answer.owner ?? server.owner ?? null,
-    care: answer.care ?? server.care ?? [],
-    events: answer.events ?? [],
-  };
-}
-
-/** A list the contract gives as a bare array; the older routes wrap theirs in an object. */
-export function readList<T>(answer: T[] | Record<string, T[]>, key: string): T[] {
-  return Array.isArray(answer) ? answer : (answer[key] ?? []);
-}
-
-export const detailKey = (scope: ServerScope) => ['server', scope.admin ? 'admin' : 'own', scope.id];
-export const stateKey = (scope: ServerScope) => ['server-state', scope.id];
-
 const moving = (d: ServerPageData | undefined) =>
   !!d &&
   (d.server.status === 'awaiting_funds' ||
     d.server.status === 'provisioning' ||
     d.action?.status === 'running');
 
+export const detailKey = (scope: ServerScope) => queries.serverDetail(scope).queryKey;
+export const stateKey = (scope: ServerScope) => queries.serverState(scope).queryKey;
+
 export function useServerDetail(scope: ServerScope, pollMs = POLL_MS) {
   return useQuery({
-    queryKey: detailKey(scope),
-    queryFn: async () => readDetail(await api.get<DetailAnswer>(scope.base)),
+    ...queries.serverDetail(scope),
     refetchInterval: (q) => (moving(q.state.data) ? pollMs : false),
   });
 }
@@ -90,41 +34,24 @@ export function useServerDetail(scope: ServerScope, pollMs = POLL_MS) {
 /** The power state and the running action; asked again every 2 s while an action runs, then not. */
 export function useServerState(scope: ServerScope, enabled: boolean, pollMs = POLL_MS) {
   return useQuery({
-    queryKey: stateKey(scope),
+    ...queries.serverState(scope),
     enabled: enabled && !scope.admin,
-    queryFn: () => api.get<ServerState>(`${scope.base}/state`),
     retry: false,
     refetchInterval: (q) => (q.state.data?.action?.status === 'running' ? pollMs : false),
   });
 }
 
-export function useSshKeys(enabled = true) {
-  return useQuery({
-    queryKey: ['ssh-keys'],
-    enabled,
-    queryFn: async () => readList(await api.get<SshKey[] | { keys: SshKey[] }>('/api/ssh-keys'), 'keys'),
-  });
-}
+export const useSshKeys = (enabled = true) => useQuery({ ...queries.sshKeys(), enabled });
 
-export function useServerTemplates(scope: ServerScope, enabled: boolean) {
-  return useQuery({
-    queryKey: ['server-templates', scope.base],
-    enabled,
-    queryFn: async () =>
-      readList(
-        await api.get<ServerOsTemplate[] | { templates: ServerOsTemplate[] }>(`${scope.base}/templates`),
-        'templates',
-      ),
-  });
-}
+export const useServerTemplates = (scope: ServerScope, enabled: boolean) =>
+  useQuery({ ...queries.serverTemplates(scope), enabled });
 
 export function useTraffic(scope: ServerScope, enabled: boolean) {
   return useQuery({
-    queryKey: ['server-traffic', scope.id],
+    ...queries.traffic(scope),
     enabled,
     // 502 means VirtFusion did not answer: said once, plainly, not retried behind a spinner.
     retry: false,
-    queryFn: () => api.get<ServerTraffic>(`${scope.base}/traffic`),
   });
 }
 
@@ -180,3 +107,13 @@ export function bytes(n: number): string {
   if (n >= 1024) return `${+(n / 1024).toFixed(0)} KB`;
   return `${n} B`;
 }
+
+export const STATUS_LABELS: Record<ServerStatus, string> = {
+  awaiting_funds: 'Waiting for your payment',
+  provisioning: 'Being set up',
+  active: 'Running',
+  suspended: 'Suspended',
+  failed: 'Could not be set up',
+  terminated: 'Deleted',
+  cancelled: 'Cancelled',
+};

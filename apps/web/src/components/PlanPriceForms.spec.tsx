@@ -4,7 +4,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { ReactNode } from 'react';
 import { AdminPlan } from '../api';
 import { formatDate } from '../money';
-import { PriceForm, RepriceForm } from './Admin';
+import { PriceForm, RepriceForm } from './PlanPriceForms';
 
 const plan: AdminPlan = {
   id: 3,
@@ -116,7 +116,58 @@ describe("the admin's plan price and reprice forms say what a reprice does", () 
     show(<PriceForm plan={plan} currency="aud" />);
     fireEvent.change(screen.getByLabelText(/Monthly price for Edge/), { target: { value: '7.50' } });
     fireEvent.click(screen.getByRole('button', { name: 'Set price' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Confirm price' }));
     expect((await screen.findByTestId('price-note-3')).textContent).toContain(note);
     expect(requests.find((r) => r.method === 'PUT')).toMatchObject({ body: { priceMonthlyCents: 750 } });
+  });
+
+  it('asks before setting a price, writes nothing on "Keep as it is", and confirms the price once set', async () => {
+    const requests = serving({
+      '/api/admin/plans/3/price': { plan, scheduledRepricesDiffer: 0, scheduledRepricesNote: null },
+      '/api/admin/plans': { plans: [plan] },
+    });
+    show(<PriceForm plan={plan} currency="aud" />);
+    fireEvent.change(screen.getByLabelText(/Monthly price for Edge/), { target: { value: '7.50' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Set price' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Set the price of Edge' });
+    expect(dialog.textContent).toContain('Edge will cost A$7.50 a month (now A$12.00) for new deploys');
+    fireEvent.click(screen.getByRole('button', { name: 'Keep as it is' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(requests.filter((r) => r.method === 'PUT')).toEqual([]);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Set price' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Confirm price' }));
+    expect((await screen.findByTestId('price-saved-3')).textContent).toBe(
+      'Price of Edge set to A$7.50 a month.',
+    );
+    expect(requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+  });
+
+  it('refuses a price that is not dollars and cents, saying what to type, with nothing sent', async () => {
+    const requests = serving({});
+    show(<PriceForm plan={plan} currency="aud" />);
+    fireEvent.change(screen.getByLabelText(/Monthly price for Edge/), { target: { value: 'twelve' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Set price' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(
+      /^Enter a monthly price in dollars, like 12\.50/,
+    );
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(requests).toEqual([]);
+  });
+
+  it('takes a plan off sale after confirmation and says how to offer it again', async () => {
+    const requests = serving({
+      '/api/admin/plans/3/off-sale': { plan: { ...plan, priceMonthlyCents: null, active: false } },
+      '/api/admin/plans': { plans: [plan] },
+    });
+    show(<PriceForm plan={plan} currency="aud" />);
+    fireEvent.click(screen.getByRole('button', { name: 'Take off sale…' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Take off sale' }));
+    expect((await screen.findByText(/Edge is off sale/)).textContent).toBe(
+      'Edge is off sale. Set a price to offer it again.',
+    );
+    expect(requests.filter((r) => r.method === 'POST')).toMatchObject([
+      { path: '/api/admin/plans/3/off-sale', body: {} },
+    ]);
   });
 });

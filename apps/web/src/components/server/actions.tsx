@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, PowerAction, PowerState, ServerAction, ServerDetailView, ServerState } from '../../api';
 import { ConfirmPanel } from '../../confirm';
+import { keys } from '../../queries';
 import { ErrorMessage } from '../../ui';
 import { detailKey, ServerPageData, ServerScope, stateKey } from './server-api';
 
@@ -56,7 +57,7 @@ export function useActionRunner(scope: ServerScope) {
         old ? { ...old, server: { ...old.server, ...server } } : old,
       );
       await queryClient.invalidateQueries({ queryKey: detailKey(scope) });
-      await queryClient.invalidateQueries({ queryKey: ['servers'] });
+      await queryClient.invalidateQueries({ queryKey: keys.servers });
       return true;
     } catch (err) {
       setError(err);

@@ -1,11 +1,11 @@
 /** @jest-environment jsdom */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { ServerAction, ServerDetailView, ServerState, ServerTraffic } from '../../api';
-import { formatDate } from '../../money';
-import { ok, RecordedRequest, refused, Route, serveApi } from '../../testing/fake-api';
-import { aServerDetailView } from '../../testing/servers';
-import { ServerDetail } from './ServerPage';
+import { ServerAction, ServerDetailView, ServerState, ServerTraffic } from '../api';
+import { formatDate } from '../money';
+import { ok, RecordedRequest, refused, Route, serveApi } from '../testing/fake-api';
+import { aServerDetailView } from '../testing/servers';
+import { ServerDetail } from './ServerDetail';
 
 const POLL = 20;
 const GB = 1024 ** 3;

@@ -9,7 +9,7 @@ import { ServerScope, useServerTemplates, useSshKeys } from './server-api';
 export function SshKeyChoice({ chosen, onChange }: { chosen: number[]; onChange: (ids: number[]) => void }) {
   const keys = useSshKeys();
   if (keys.isPending) return <Loading what="your SSH keys" />;
-  if (keys.error) return <ErrorMessage error={keys.error} />;
+  if (keys.error) return <ErrorMessage error={keys.error} onRetry={() => void keys.refetch()} />;
   return (
     <fieldset className="keys">
       <legend>SSH keys (optional)</legend>
@@ -60,7 +60,7 @@ export function Reinstall({
         {templates.isPending ? (
           <Loading what="operating systems" />
         ) : templates.error ? (
-          <ErrorMessage error={templates.error} />
+          <ErrorMessage error={templates.error} onRetry={() => void templates.refetch()} />
         ) : (
           <select value={templateId ?? ''} onChange={(e) => setTemplateId(Number(e.target.value) || null)}>
             <option value="">Choose…</option>

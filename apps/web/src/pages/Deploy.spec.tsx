@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { PublicPlan, ServerView } from '../api';
 import { ok, serveApi } from '../testing/fake-api';
-import { Deploy } from './Plans';
+import { Deploy } from './Deploy';
 
 const plan: PublicPlan = {
   id: 2,
@@ -28,7 +28,7 @@ const key = (id: number, name: string) => ({
 
 function serving() {
   return serveApi({
-    'GET /api/auth/me': ok({
+    'GET /api/auth/session': ok({
       user: {
         id: 1,
         email: 'dana@example.test',
