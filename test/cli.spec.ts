@@ -216,7 +216,7 @@ describe('ozvpsctl (the built binary, through the real command parser)', () => {
       );
       expect(short.code).toBe(1);
       expect(short.stderr.trim()).toBe(
-        'ozvpsctl: Insufficient funds: the balance is A$20.00 and A$20.01 was requested. Top up the wallet first, or take less',
+        'ozvpsctl: Insufficient funds: the balance is A$20.00 and A$20.01 was requested. Top up the wallet first.',
       );
       expect(await snapshot(ds)).toEqual(before);
     });

@@ -9,7 +9,7 @@ export class InsufficientFundsError extends DomainError {
     currency: string,
   ) {
     super(
-      `Insufficient funds: the balance is ${formatCents(balanceCents, currency)} and ${formatCents(requestedCents, currency)} was requested. Top up the wallet first, or take less`,
+      `Insufficient funds: the balance is ${formatCents(balanceCents, currency)} and ${formatCents(requestedCents, currency)} was requested. Top up the wallet first.`,
     );
   }
 }
