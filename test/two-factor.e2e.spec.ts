@@ -451,6 +451,19 @@ describe('Two-factor sign-in (built API, ADMIN_REQUIRE_2FA=true, real SMTP serve
       live_sessions: 0,
     });
     expect((await b.request('GET', '/api/auth/me')).status).toBe(401);
+    // One row in the audit trail, written with the change (the --yes-less attempt wrote none).
+    const trail: unknown = await ds.query(
+      `SELECT actor, action, target_id, before, after FROM audit_events WHERE action = 'users.reset-2fa'`,
+    );
+    expect(trail).toEqual([
+      {
+        actor: 'cli:tester',
+        action: 'users.reset-2fa',
+        target_id: String(id),
+        before: { twoFactor: true },
+        after: { twoFactor: false, sessionsRevoked: 1 },
+      },
+    ]);
 
     const [mail] = await smtp.waitFor(
       1,

@@ -243,7 +243,7 @@ export class UsersResetTwoFactorCommand extends OzvpsCommand<ResetTwoFactorOptio
         `Not changed: ${user.email} keeps two-factor sign-in. Add --yes to turn it off, sign them out everywhere and email them: ozvpsctl users reset-2fa ${user.id} --yes`,
       );
     }
-    const result = await this.resets.reset(user);
+    const result = await this.resets.reset(user, auditActor());
     printAudit(
       {
         action: 'users.reset-2fa',

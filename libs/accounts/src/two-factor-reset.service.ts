@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@ozvps/core';
 import { Outbox } from '@ozvps/notifications';
 import { AuthService, TwoFactorService, User } from '@ozvps/users';
 
@@ -21,10 +22,17 @@ export class TwoFactorResetService {
   ) {}
 
   /** Clears the secret and recovery codes, revokes every session and writes the email, in one transaction. */
-  reset(user: User): Promise<TwoFactorResetResult> {
+  reset(user: User, actor: string): Promise<TwoFactorResetResult> {
     return this.dataSource.transaction(async (em) => {
       const hadTwoFactor = await this.twoFactor.clear(user.id, em);
       const sessionsRevoked = await this.auth.revokeAllSessions(user.id, em);
+      await AuditTrail.record(em, {
+        actor,
+        action: 'users.reset-2fa',
+        target: { type: 'user', id: user.id },
+        before: { twoFactor: hadTwoFactor },
+        after: { twoFactor: false, sessionsRevoked },
+      });
       await this.outbox.enqueue(em, {
         kind: 'two-factor-reset',
         to: user.email,
