@@ -31,6 +31,20 @@ describe('cluster: shared rate-limit counters and claimed job runs', () => {
   });
 
   describe('RateLimitsRepository', () => {
+    it('never says a block lasts longer than the block, even for a row a later transaction just wrote', async () => {
+      const counter = new RateLimitsRepository(await aProcess());
+      // What a transaction that began a little after ours leaves: a block ending past our now() + 15 min.
+      await owner.query(
+        `INSERT INTO rate_limit_hits (key, throttler, hits, window_started_at, expires_at, blocked_until)
+         VALUES ('late-writer', 'auth-account', 11, now(), now() + interval '15 minutes 0.7 seconds',
+                 now() + interval '15 minutes 0.7 seconds')`,
+      );
+      const r = await counter.hit('late-writer', 'auth-account', 15 * MINUTE, 10, 15 * MINUTE);
+      expect(r.blocked).toBe(true);
+      expect(r.blockedForSeconds).toBe(15 * 60);
+      expect(r.expiresInSeconds).toBe(15 * 60);
+    });
+
     it('lets exactly the limit through when 60 hits on one key race from three processes', async () => {
       const counters = await Promise.all([aProcess(), aProcess(), aProcess()]).then((all) =>
         all.map((ds) => new RateLimitsRepository(ds)),

@@ -58,6 +58,10 @@ export class RateLimitsRepository {
 const FRESH = `(r.expires_at <= now() OR r.blocked_until IS NOT NULL)`;
 const BLOCKED = `(r.blocked_until > now())`;
 const ms = (p: string) => `make_interval(secs => ${p}::double precision / 1000)`;
+// Whole seconds left, never more than the window: now() is when OUR transaction began, and a row
+// another transaction (begun later) just wrote may end up to a few ms past now() + the window.
+const remaining = (until: string, windowMs: string) =>
+  `least(ceil(${windowMs}::double precision / 1000), greatest(0, ceil(extract(epoch FROM ${until} - now()))))::int`;
 
 const HIT = `
   INSERT INTO rate_limit_hits AS r (key, throttler, hits, window_started_at, expires_at, blocked_until)
@@ -72,6 +76,6 @@ const HIT = `
                     WHEN (CASE WHEN ${FRESH} THEN 1 ELSE r.hits + 1 END) > $4::int THEN now() + ${ms('$5')}
                     END
   RETURNING hits,
-    greatest(0, ceil(extract(epoch FROM expires_at - now())))::int AS expires_in_s,
+    ${remaining('expires_at', '$3')} AS expires_in_s,
     coalesce(blocked_until > now(), false) AS blocked,
-    greatest(0, ceil(extract(epoch FROM coalesce(blocked_until, now()) - now())))::int AS blocked_for_s`;
+    ${remaining('coalesce(blocked_until, now())', '$5')} AS blocked_for_s`;
