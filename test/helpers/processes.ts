@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { findFreePort } from '@ozvps/core';
@@ -98,8 +99,9 @@ export async function startApi(options: {
   const stop = () =>
     new Promise<number | null>((resolve) => {
       // Already gone (a second stop): by its own exit, or by the signal it re-raised after shutting down.
-      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-      child.once('exit', (code) => resolve(code));
+      if (child.exitCode !== null || child.signalCode !== null)
+        return resolve(exitStatus(child.exitCode, child.signalCode));
+      child.once('exit', (code, signal) => resolve(exitStatus(code, signal)));
       child.kill('SIGTERM');
     });
   const deadline = Date.now() + 90_000;
@@ -143,4 +145,14 @@ export async function startPanel(
     },
   });
   return { api: Object.assign(api, { databaseUrl }), origin };
+}
+
+/**
+ * The status a shell would report: a process killed by a signal is 128 + its number. After its
+ * shutdown hooks ran, Nest re-raises SIGTERM: the process then dies by it (Node reports no code, only
+ * the signal) unless another listener keeps it alive to exit on its own (0). Both are a clean stop.
+ */
+function exitStatus(code: number | null, signal: NodeJS.Signals | null): number | null {
+  if (code !== null) return code;
+  return signal ? 128 + (osConstants.signals[signal] ?? 0) : null;
 }
